@@ -1,0 +1,215 @@
+//! The command line: clap's derive (doc comments are the help text), then resolution of
+//! flags and `demarc.toml` into a validated [`Run`] — flags win over the file.
+
+use crate::config::{ConfigError, ConfigFile};
+use crate::findings::Severity;
+use crate::ingest::{DateOrder, IngestOptions};
+use crate::model::Model;
+use crate::period::{calendar_quarter_of, Period};
+use crate::{Error, Run};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+/// Reconcile compliance spreadsheets against the cloud Shared Responsibility Model.
+#[derive(Debug, Parser)]
+#[command(name = "demarc", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Reconcile the inputs and print the findings (no PDFs).
+    ///
+    /// Exit status: 0 no finding at or above --fail-on, 1 some, 2 the run failed.
+    Check(CheckArgs),
+    /// Reconcile and write findings.json, findings.csv and the PDF reports under OUT/PERIOD/.
+    ///
+    /// Exit status: 0 once the reports are written (1 only with an explicit --fail-on and
+    /// findings at or above it), 2 the run failed.
+    Report(ReportArgs),
+    /// Show the responsibility model in use, or export it as a TOML file to start from.
+    Model(ModelArgs),
+}
+
+/// What every reconciling command takes.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Workbooks (.xlsx .xlsm .xls .xlsb .ods), CSV files (one per sheet, named after it) or
+    /// directories holding them.
+    pub inputs: Vec<PathBuf>,
+    /// Settings file [default: ./demarc.toml when present].
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Reporting period: YYYY-Qn (2026-Q3), YYYY (2026) or previous-quarter.
+    #[arg(long, short = 'p')]
+    pub period: Option<String>,
+    /// First day of an explicit period (with --to).
+    #[arg(long, value_name = "DATE", requires = "to", conflicts_with = "period")]
+    pub from: Option<String>,
+    /// Last day of an explicit period (with --from).
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+    /// Count attestations issued up to this date (default: the period end); coverage is
+    /// still judged at the period end.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// A model file (TOML) extending or replacing the built-in model.
+    #[arg(long, short = 'm', value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// How to read ambiguous dates like 03/04/2026.
+    #[arg(long, value_enum)]
+    pub date_order: Option<DateOrderArg>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DateOrderArg {
+    /// Day first (03/04/2026 is 3 April).
+    Dmy,
+    /// Month first (03/04/2026 is 4 March).
+    Mdy,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Exit 1 when a finding at or above this severity exists [default: high].
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Print the findings document (as findings.json) on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output directory; reports go under OUT/PERIOD/ [default: output].
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity exists (off unless given).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    /// A model file (TOML) extending or replacing the built-in model.
+    #[arg(long, short = 'm', value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Settings file [default: ./demarc.toml when present].
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Write the model to FILE as TOML instead of printing it.
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+}
+
+/// Loads the settings file named by `--config`, else `./demarc.toml` if it exists.
+pub fn load_config(explicit: Option<&Path>) -> Result<ConfigFile, ConfigError> {
+    match explicit {
+        Some(path) => ConfigFile::load(path),
+        None => {
+            let default = Path::new("demarc.toml");
+            if default.is_file() {
+                ConfigFile::load(default)
+            } else {
+                Ok(ConfigFile::default())
+            }
+        }
+    }
+}
+
+fn option_error(message: String) -> Error {
+    Error::Config(ConfigError::Option(message))
+}
+
+fn parse_date(text: &str, what: &str) -> Result<NaiveDate, Error> {
+    crate::ingest::table::parse_text_date(text, None)
+        .map_err(|_| option_error(format!("{what}: {text:?} is not a date: write it as 2026-09-30")))
+}
+
+/// Parses a severity given as an option.
+pub fn parse_severity(text: &str, what: &str) -> Result<Severity, Error> {
+    Severity::parse(text).ok_or_else(|| {
+        option_error(format!(
+            "{what}: {text:?} is not a severity: expected critical, high, medium, low or info"
+        ))
+    })
+}
+
+/// Loads the model named by a flag, else by the settings file, else the default.
+pub fn resolve_model(flag: Option<&Path>, config: &ConfigFile) -> Result<Model, Error> {
+    match flag.or(config.model.as_deref()) {
+        Some(path) => Ok(Model::load(path)?),
+        None => Ok(Model::default()),
+    }
+}
+
+/// Combines flags and the settings file into a run.
+pub fn resolve_run(args: &RunArgs, config: &ConfigFile) -> Result<Run, Error> {
+    let fiscal = config.fiscal_year_start.unwrap_or(1);
+    let from = args.from.as_deref().or(config.from.as_deref());
+    let to = args.to.as_deref().or(config.to.as_deref());
+    let period = match (&args.period, from, to) {
+        (Some(p), _, _) => named_period(p, fiscal)?,
+        (None, Some(from), Some(to)) if args.from.is_some() || config.period.is_none() => {
+            Period::between(parse_date(from, "--from")?, parse_date(to, "--to")?)
+                .map_err(|e| option_error(e.to_string()))?
+        }
+        (None, _, _) => match &config.period {
+            Some(p) => named_period(p, fiscal)?,
+            None => {
+                return Err(option_error(
+                    "no reporting period: give --period 2026-Q3 (or YYYY, or --from/--to), or set period in demarc.toml".into(),
+                ))
+            }
+        },
+    };
+    let as_of = match args.as_of.as_deref().or(config.as_of.as_deref()) {
+        Some(text) => {
+            let date = parse_date(text, "--as-of")?;
+            if date < period.end {
+                return Err(option_error(format!(
+                    "--as-of {date} is before the period end {}: it may only move later",
+                    period.end
+                )));
+            }
+            date
+        }
+        None => period.end,
+    };
+    let inputs = if args.inputs.is_empty() {
+        config.inputs.clone()
+    } else {
+        args.inputs.clone()
+    };
+    let date_order = match args.date_order {
+        Some(DateOrderArg::Dmy) => Some(DateOrder::Dmy),
+        Some(DateOrderArg::Mdy) => Some(DateOrder::Mdy),
+        None => config.date_order,
+    };
+    Ok(Run {
+        inputs,
+        period,
+        as_of,
+        model: resolve_model(args.model.as_deref(), config)?,
+        organisation: config.organisation.clone(),
+        classification: config.classification.clone().unwrap_or_else(|| "CONFIDENTIAL".into()),
+        templates: config.templates.clone(),
+        ingest: IngestOptions { date_order },
+    })
+}
+
+fn named_period(text: &str, fiscal_start: u32) -> Result<Period, Error> {
+    if crate::names::loose_key(text) == "previousquarter" {
+        let today = chrono::Local::now().date_naive();
+        let a_quarter_ago = crate::period::months_before(today, 3);
+        return Period::parse(&calendar_quarter_of(a_quarter_ago), 1).map_err(|e| option_error(e.to_string()));
+    }
+    Period::parse(text, fiscal_start).map_err(|e| option_error(e.to_string()))
+}

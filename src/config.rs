@@ -1,0 +1,98 @@
+//! `demarc.toml`: everything a quarterly run needs, so the command line can stay short.
+//! Paths in it are relative to the file's own directory. Unknown keys are errors (with the
+//! line), because a misspelt setting silently ignored is a wrong report.
+
+use crate::ingest::DateOrder;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The settings file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Organisation name printed on the reports.
+    pub organisation: Option<String>,
+    /// `YYYY-Qn`, `YYYY`, or `previous-quarter`.
+    pub period: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub as_of: Option<String>,
+    /// First month of the fiscal year (1–12; default 1).
+    pub fiscal_year_start: Option<u32>,
+    /// Workbooks, CSV files or directories.
+    #[serde(default)]
+    pub inputs: Vec<PathBuf>,
+    /// A model file (TOML) extending or replacing the default model.
+    pub model: Option<PathBuf>,
+    pub fail_on: Option<String>,
+    /// Label printed on every page, e.g. CONFIDENTIAL.
+    pub classification: Option<String>,
+    /// Output directory (reports go under `<out>/<period>/`).
+    pub out: Option<PathBuf>,
+    /// A directory whose templates replace the built-in ones by file name.
+    pub templates: Option<PathBuf>,
+    /// How to read ambiguous dates like 03/04/2026: "dmy" or "mdy".
+    pub date_order: Option<DateOrder>,
+}
+
+/// Why the settings file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read the settings file: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("{0}")]
+    Option(String),
+}
+
+impl ConfigFile {
+    /// Reads a settings file and makes its paths relative to the current directory.
+    pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        let rebase = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        file.inputs.iter_mut().for_each(rebase);
+        file.model.as_mut().map(rebase);
+        file.out.as_mut().map(rebase);
+        file.templates.as_mut().map(rebase);
+        Ok(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors_with_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demarc.toml");
+        std::fs::write(&path, "period = \"2026-Q3\"\norganization = \"x\"\n").unwrap();
+        let err = ConfigFile::load(&path).unwrap_err().to_string();
+        assert!(err.contains("organization") && err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demarc.toml");
+        std::fs::write(&path, "inputs = [\"book.xlsx\"]\n").unwrap();
+        let file = ConfigFile::load(&path).unwrap();
+        assert_eq!(file.inputs, [dir.path().join("book.xlsx")]);
+    }
+}

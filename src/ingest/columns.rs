@@ -1,0 +1,257 @@
+//! The five kinds of sheet, the columns each one has (with the aliases people use for
+//! them), and finding the header row — which may sit under a title banner.
+
+use super::table::{Cell, Table};
+use crate::names::loose_key;
+
+/// The kinds of sheet demarc reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SheetKind {
+    Services,
+    Controls,
+    Evidence,
+    Attestations,
+    Cuecs,
+}
+
+impl SheetKind {
+    pub const ALL: [SheetKind; 5] = [
+        SheetKind::Services,
+        SheetKind::Controls,
+        SheetKind::Evidence,
+        SheetKind::Attestations,
+        SheetKind::Cuecs,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SheetKind::Services => "Services",
+            SheetKind::Controls => "Controls",
+            SheetKind::Evidence => "Evidence",
+            SheetKind::Attestations => "Attestations",
+            SheetKind::Cuecs => "CUECs",
+        }
+    }
+
+    /// Recognises a sheet (or a CSV file's stem) by its name.
+    pub fn from_sheet_name(name: &str) -> Option<SheetKind> {
+        let name = loose_key(name);
+        let kind = match name.as_str() {
+            "services" | "service" | "serviceinventory" | "inventory" | "cloudservices" => {
+                SheetKind::Services
+            }
+            "controls" | "control" | "controlcatalogue" | "controlcatalog" | "catalogue"
+            | "catalog" => SheetKind::Controls,
+            "evidence" | "evidencelog" | "controlevidence" => SheetKind::Evidence,
+            "attestations" | "attestation" | "vendorattestations" | "assurance" => {
+                SheetKind::Attestations
+            }
+            "cuecs" | "cuec" | "complementaryuserentitycontrols" => SheetKind::Cuecs,
+            _ => return None,
+        };
+        Some(kind)
+    }
+
+    /// The columns of this kind of sheet.
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            SheetKind::Services => SERVICES,
+            SheetKind::Controls => CONTROLS,
+            SheetKind::Evidence => EVIDENCE,
+            SheetKind::Attestations => ATTESTATIONS,
+            SheetKind::Cuecs => CUECS,
+        }
+    }
+}
+
+/// A column demarc understands: its canonical name, whether a sheet must have it, and the
+/// header spellings accepted for it (compared by [`loose_key`]).
+#[derive(Debug)]
+pub struct Column {
+    pub name: &'static str,
+    pub required: bool,
+    pub aliases: &'static [&'static str],
+}
+
+const fn col(name: &'static str, required: bool, aliases: &'static [&'static str]) -> Column {
+    Column {
+        name,
+        required,
+        aliases,
+    }
+}
+
+const SERVICES: &[Column] = &[
+    col("service", true, &["service", "servicename", "name"]),
+    col("provider", true, &["provider", "vendor", "csp", "cloudprovider"]),
+    col("service_model", true, &["servicemodel", "model", "deliverymodel", "cloudmodel"]),
+    col("data_classes", false, &["dataclasses", "dataclass", "data", "dataclassification"]),
+    col("owner", false, &["owner", "serviceowner"]),
+    col("in_scope", false, &["inscope", "scope"]),
+    col("regions", false, &["regions", "region", "locations", "location"]),
+];
+
+const CONTROLS: &[Column] = &[
+    col("control_id", true, &["controlid", "id", "control", "ref", "controlref"]),
+    col("title", false, &["title", "controltitle", "controlname", "name"]),
+    col("domain", true, &["domain", "responsibilitydomain"]),
+    col("frameworks", false, &["frameworks", "framework", "mappings", "references"]),
+    col("owner", false, &["owner", "controlowner"]),
+    col("frequency", false, &["frequency", "testfrequency", "testingfrequency"]),
+    col("applies_to", false, &["appliesto", "services", "appliestoservices"]),
+];
+
+const EVIDENCE: &[Column] = &[
+    col("control_id", true, &["controlid", "id", "control", "ref", "controlref"]),
+    col("service", false, &["service", "servicename"]),
+    col("evidence", false, &["evidence", "description", "evidencedescription"]),
+    col("evidence_file", false, &["evidencefile", "file", "link", "url", "path", "evidencelink"]),
+    col(
+        "collected_on",
+        true,
+        &["collectedon", "collected", "date", "collectiondate", "datecollected", "testedon", "testdate"],
+    ),
+    col("result", false, &["result", "outcome", "testresult", "conclusion"]),
+    col("tester", false, &["tester", "testedby", "collectedby"]),
+    col("notes", false, &["notes", "note", "comments", "comment"]),
+];
+
+const ATTESTATIONS: &[Column] = &[
+    col("vendor", true, &["vendor", "provider"]),
+    col("services", false, &["services", "service", "servicesinscope"]),
+    col("type", false, &["type", "attestationtype", "reporttype", "attestation"]),
+    col("period_start", false, &["periodstart", "start", "periodfrom", "from"]),
+    col("period_end", false, &["periodend", "end", "periodto", "through", "to"]),
+    col("issued_on", false, &["issuedon", "issued", "issuedate", "reportdate", "dateissued"]),
+    col("expires_on", false, &["expireson", "expires", "expiry", "expirydate", "expiration", "expirationdate", "validuntil"]),
+    col("auditor", false, &["auditor", "auditfirm", "assessor", "certificationbody"]),
+    col("opinion", false, &["opinion", "auditopinion"]),
+    col("exceptions", false, &["exceptions", "exceptioncount", "numberofexceptions"]),
+    col("exception_notes", false, &["exceptionnotes", "exceptiondetails"]),
+    col("bridge_letter_through", false, &["bridgeletterthrough", "bridgeletter", "bridgethrough", "bridgeletterto"]),
+    col("domains", false, &["domains", "domain", "domainscovered"]),
+    col("report_file", false, &["reportfile", "file", "report", "link"]),
+];
+
+const CUECS: &[Column] = &[
+    col("vendor", true, &["vendor", "provider"]),
+    col("attestation", false, &["attestation", "attestationtype", "report", "type"]),
+    col("cuec_id", true, &["cuecid", "cuec", "id", "ref"]),
+    col("description", false, &["description", "cuecdescription", "text"]),
+    col("mapped_control", false, &["mappedcontrol", "control", "controlid", "customercontrol"]),
+];
+
+/// How many rows from the top are searched for the header row.
+pub const HEADER_SEARCH_ROWS: usize = 20;
+
+/// Where a sheet's columns are.
+#[derive(Debug)]
+pub struct ColumnMap {
+    /// Row index (relative to the table origin) of the header.
+    pub header_row: usize,
+    /// For each of the kind's columns (same order as [`SheetKind::columns`]), the table
+    /// column it was found in.
+    pub positions: Vec<Option<usize>>,
+    /// Headers that named no known column: kept and ignored, listed as warnings.
+    pub extra: Vec<String>,
+    /// Pairs of table columns whose headers both read as the same column.
+    pub duplicates: Vec<(&'static str, usize, usize)>,
+}
+
+impl ColumnMap {
+    /// The table column of a named column, if the sheet has it.
+    pub fn position(&self, kind: SheetKind, name: &str) -> Option<usize> {
+        let index = kind.columns().iter().position(|c| c.name == name)?;
+        self.positions[index]
+    }
+
+    /// Names of required columns the sheet lacks.
+    pub fn missing_required(&self, kind: SheetKind) -> Vec<&'static Column> {
+        kind.columns()
+            .iter()
+            .zip(&self.positions)
+            .filter(|(c, p)| c.required && p.is_none())
+            .map(|(c, _)| c)
+            .collect()
+    }
+}
+
+/// Finds the header row: the first of the top rows holding every required column, or
+/// failing that the one matching the most columns (so the error can say what is missing).
+/// `None` when no top row matches any column at all.
+pub fn locate_header(table: &Table, kind: SheetKind) -> Option<ColumnMap> {
+    let mut best: Option<(usize, ColumnMap)> = None;
+    for row in 0..table.height().min(HEADER_SEARCH_ROWS) {
+        let map = map_row(table, row, kind);
+        let matched = map.positions.iter().filter(|p| p.is_some()).count();
+        if matched == 0 {
+            continue;
+        }
+        if map.missing_required(kind).is_empty() {
+            return Some(map);
+        }
+        if best.as_ref().is_none_or(|(n, _)| matched > *n) {
+            best = Some((matched, map));
+        }
+    }
+    best.map(|(_, map)| map)
+}
+
+fn map_row(table: &Table, row: usize, kind: SheetKind) -> ColumnMap {
+    let columns = kind.columns();
+    let mut positions = vec![None; columns.len()];
+    let mut extra = Vec::new();
+    let mut duplicates = Vec::new();
+    for col in 0..table.width(row) {
+        let header = match table.cell(row, col) {
+            Cell::Text(s) => s,
+            _ => continue,
+        };
+        let wanted = loose_key(header);
+        // An exact canonical name beats an alias (`file` is an alias in two places).
+        let found = columns
+            .iter()
+            .position(|c| loose_key(c.name) == wanted)
+            .or_else(|| columns.iter().position(|c| c.aliases.contains(&wanted.as_str())));
+        match found {
+            Some(i) => match positions[i] {
+                None => positions[i] = Some(col),
+                Some(first) => duplicates.push((columns[i].name, first, col)),
+            },
+            None => extra.push(header.trim().to_string()),
+        }
+    }
+    ColumnMap {
+        header_row: row,
+        positions,
+        extra,
+        duplicates,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_recognised_loosely() {
+        assert_eq!(SheetKind::from_sheet_name(" CUECs "), Some(SheetKind::Cuecs));
+        assert_eq!(SheetKind::from_sheet_name("Vendor attestations"), Some(SheetKind::Attestations));
+        assert_eq!(SheetKind::from_sheet_name("evidence"), Some(SheetKind::Evidence));
+        assert_eq!(SheetKind::from_sheet_name("Notes"), None);
+    }
+
+    #[test]
+    fn header_under_a_banner_is_found() {
+        let rows = vec![
+            csv::StringRecord::from(vec!["Q3 evidence log", "", ""]),
+            csv::StringRecord::from(vec!["", "", ""]),
+            csv::StringRecord::from(vec!["Control ID", "Collected On", "Result", "Reviewer"]),
+        ];
+        let table = Table::Csv(rows);
+        let map = locate_header(&table, SheetKind::Evidence).unwrap();
+        assert_eq!(map.header_row, 2);
+        assert_eq!(map.position(SheetKind::Evidence, "collected_on"), Some(1));
+        assert_eq!(map.extra, ["Reviewer"]);
+    }
+}

@@ -1,0 +1,471 @@
+//! Turning one spreadsheet row into one validated record: the per-column rules (required
+//! cells, dates, enumerations, lists) and the error wording for each.
+
+use super::columns::{ColumnMap, SheetKind};
+use super::table::{column_letters, parse_text_date, Cell, DateProblem, Table};
+use super::{IngestOptions, InputError, Problems};
+use crate::findings::Source;
+use crate::inputs::{
+    Attestation, AttestationType, Control, Cuec, DataClass, Evidence, Frequency, Inputs, Opinion, Reach,
+    Service, TestResult,
+};
+use crate::model::{Model, ServiceModel};
+use crate::names::{closest, loose_key, split_list};
+use chrono::NaiveDate;
+
+/// One data row of a recognised sheet, with what is needed to read and locate its cells.
+pub(crate) struct RowReader<'a> {
+    pub table: &'a Table,
+    pub row: usize,
+    pub origin_col: u32,
+    pub map: &'a ColumnMap,
+    pub kind: SheetKind,
+    pub source: Source,
+}
+
+/// Marks a row as unusable; the problem itself is already in [`Problems`].
+struct Rejected;
+
+impl RowReader<'_> {
+    fn cell(&self, column: &str) -> (Cell<'_>, Option<usize>) {
+        match self.map.position(self.kind, column) {
+            Some(col) => (self.table.cell(self.row, col), Some(col)),
+            None => (Cell::Empty, None),
+        }
+    }
+
+    fn error(&self, column: &str, problem: String) -> InputError {
+        let location = match self.map.position(self.kind, column) {
+            Some(col) => format!("{}{}", column_letters(self.origin_col + col as u32), self.source.row),
+            None => format!("row {}", self.source.row),
+        };
+        InputError {
+            file: self.source.file.clone(),
+            sheet: Some(self.source.sheet.clone()),
+            location: Some(location),
+            problem: format!("{column}: {problem}"),
+        }
+    }
+
+    /// The cell's text, trimmed; empty when blank or absent.
+    fn text(&self, column: &str) -> String {
+        self.cell(column).0.to_text()
+    }
+
+    fn required_text(&self, column: &str, problems: &mut Problems) -> Result<String, Rejected> {
+        let text = self.text(column);
+        if text.is_empty() {
+            problems.push(self.error(column, "required, but the cell is empty".into()));
+            return Err(Rejected);
+        }
+        if let (Cell::Error(e), _) = self.cell(column) {
+            problems.push(self.error(column, format!("expected a value, found the formula error {e}")));
+            return Err(Rejected);
+        }
+        Ok(text)
+    }
+
+    fn date(&self, column: &str, options: &IngestOptions, problems: &mut Problems) -> Result<Option<NaiveDate>, Rejected> {
+        let (cell, _) = self.cell(column);
+        let expected = "expected a date (a date cell, 2026-09-30, or 30 Sep 2026)";
+        let problem = match cell {
+            Cell::Empty => return Ok(None),
+            Cell::Date(Some(date)) => return Ok(Some(date)),
+            Cell::Text(text) => match parse_text_date(text, options.date_order) {
+                Ok(date) => return Ok(Some(date)),
+                Err(DateProblem::Ambiguous) => format!(
+                    "{:?} is ambiguous (day/month or month/day?): write 2026-09-30, or set date_order = \"dmy\" or \"mdy\" in demarc.toml",
+                    text.trim()
+                ),
+                Err(DateProblem::NotADate) => format!("{expected}, found {}", cell.describe()),
+            },
+            Cell::Number(_) => format!(
+                "{expected}, found {}: format the cell as a date",
+                cell.describe()
+            ),
+            _ => format!("{expected}, found {}", cell.describe()),
+        };
+        problems.push(self.error(column, problem));
+        Err(Rejected)
+    }
+
+    fn required_date(&self, column: &str, options: &IngestOptions, problems: &mut Problems) -> Result<NaiveDate, Rejected> {
+        match self.date(column, options, problems)? {
+            Some(date) => Ok(date),
+            None => {
+                problems.push(self.error(column, "required: expected a date, but the cell is empty".into()));
+                Err(Rejected)
+            }
+        }
+    }
+
+    /// An enumeration cell: `None` when blank, an error naming the accepted values (and the
+    /// nearest one) when unknown.
+    fn choice<T: Copy>(
+        &self,
+        column: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        accepted: &[&str],
+        problems: &mut Problems,
+    ) -> Result<Option<T>, Rejected> {
+        let (cell, _) = self.cell(column);
+        let text = match cell {
+            Cell::Empty => return Ok(None),
+            Cell::Text(_) | Cell::Number(_) | Cell::Bool(_) => cell.to_text(),
+            _ => {
+                problems.push(self.error(column, format!("expected one of {}, found {}", accepted.join(", "), cell.describe())));
+                return Err(Rejected);
+            }
+        };
+        match parse(&text) {
+            Some(value) => Ok(Some(value)),
+            None => {
+                problems.push(self.error(column, unknown_value(&text, accepted)));
+                Err(Rejected)
+            }
+        }
+    }
+
+    fn list(&self, column: &str) -> Vec<String> {
+        split_list(&self.text(column))
+    }
+}
+
+fn unknown_value(seen: &str, accepted: &[&str]) -> String {
+    let mut problem = format!("{seen:?} is not one of {}", accepted.join(", "));
+    if let Some(hint) = closest(seen, accepted.iter().copied()) {
+        problem.push_str(&format!(" (did you mean {hint:?}?)"));
+    }
+    problem
+}
+
+fn by_loose_name<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, text: &str) -> Option<T> {
+    let wanted = loose_key(text);
+    all.iter().copied().find(|v| loose_key(name(*v)) == wanted)
+}
+
+fn parse_result(text: &str) -> Option<TestResult> {
+    by_loose_name(&TestResult::ALL, TestResult::as_str, text)
+}
+
+fn parse_frequency(text: &str) -> Option<Frequency> {
+    match loose_key(text).as_str() {
+        "continuous" | "continuously" => Some(Frequency::Continuous),
+        "monthly" => Some(Frequency::Monthly),
+        "quarterly" => Some(Frequency::Quarterly),
+        "semiannual" | "semiannually" | "biannual" | "biannually" | "halfyearly" => Some(Frequency::Semiannual),
+        "annual" | "annually" | "yearly" => Some(Frequency::Annual),
+        _ => None,
+    }
+}
+
+fn parse_attestation_type(text: &str) -> Option<AttestationType> {
+    let key = loose_key(text).replace("type2", "typeii").replace("type1", "typei");
+    let key = key.replace("soc2type", "soc2type").replace("socii", "soc2").replace("soci", "soc1");
+    AttestationType::ALL.iter().copied().find(|t| loose_key(t.as_str()) == key).or(match key.as_str() {
+        "iso27001certificate" | "iso270012022" | "iso270012013" | "isoiec27001" => Some(AttestationType::Iso27001),
+        "pcidss" | "pciaoc" | "pcidssattestationofcompliance" => Some(AttestationType::PciDssAoc),
+        "fedrampato" | "fedrampauthorization" => Some(AttestationType::FedRAMP),
+        "csastarlevel2" | "csastarcertification" => Some(AttestationType::CsaStar),
+        "pentest" | "penetrationtesting" => Some(AttestationType::PenetrationTest),
+        "hitrustr2" | "hitrustcsf" => Some(AttestationType::Hitrust),
+        _ => None,
+    })
+}
+
+fn parse_opinion(text: &str) -> Option<Opinion> {
+    match loose_key(text).as_str() {
+        "disclaimerofopinion" => Some(Opinion::Disclaimer),
+        "unmodified" | "clean" => Some(Opinion::Unqualified),
+        _ => by_loose_name(&Opinion::ALL, Opinion::as_str, text),
+    }
+}
+
+fn parse_yes_no(text: &str) -> Option<bool> {
+    match loose_key(text).as_str() {
+        "yes" | "y" | "true" | "1" | "inscope" | "in" => Some(true),
+        "no" | "n" | "false" | "0" | "outofscope" | "out" => Some(false),
+        _ => None,
+    }
+}
+
+fn parse_data_class(text: &str) -> Option<DataClass> {
+    by_loose_name(&DataClass::ALL, DataClass::as_str, text)
+}
+
+/// A list cell where `*` (or a blank cell) means "all".
+fn reach(items: Vec<String>) -> Reach {
+    if items.is_empty() || items.iter().any(|i| i == "*") {
+        Reach::All
+    } else {
+        Reach::Named(items)
+    }
+}
+
+/// Accumulates the records of every sheet read.
+pub(crate) struct Collector<'m> {
+    model: &'m Model,
+    options: IngestOptions,
+    services: Vec<Service>,
+    controls: Vec<Control>,
+    evidence: Vec<Evidence>,
+    attestations: Vec<Attestation>,
+    cuecs: Vec<Cuec>,
+}
+
+impl<'m> Collector<'m> {
+    pub(crate) fn new(model: &'m Model, options: &IngestOptions) -> Self {
+        Collector {
+            model,
+            options: options.clone(),
+            services: Vec::new(),
+            controls: Vec::new(),
+            evidence: Vec::new(),
+            attestations: Vec::new(),
+            cuecs: Vec::new(),
+        }
+    }
+
+    pub(crate) fn read_row(&mut self, row: &RowReader<'_>, problems: &mut Problems) {
+        // A rejected row has already said why in `problems`.
+        let _ = match row.kind {
+            SheetKind::Services => self.service(row, problems).map(|r| self.services.push(r)),
+            SheetKind::Controls => self.control(row, problems).map(|r| self.controls.push(r)),
+            SheetKind::Evidence => self.evidence(row, problems).map(|r| self.evidence.push(r)),
+            SheetKind::Attestations => self.attestation(row, problems).map(|r| self.attestations.push(r)),
+            SheetKind::Cuecs => self.cuec(row, problems).map(|r| self.cuecs.push(r)),
+        };
+    }
+
+    pub(crate) fn finish(self, inputs: &mut Inputs) {
+        inputs.services = self.services;
+        inputs.controls = self.controls;
+        inputs.evidence = self.evidence;
+        inputs.attestations = self.attestations;
+        inputs.cuecs = self.cuecs;
+    }
+
+    fn service(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Service, Rejected> {
+        let name = row.required_text("service", problems);
+        let provider = row.required_text("provider", problems);
+        let models: Vec<&str> = ServiceModel::ALL.iter().map(|m| m.as_str()).collect();
+        let service_model = row.choice("service_model", ServiceModel::parse, &models, problems);
+        let classes: Vec<&str> = DataClass::ALL.iter().map(|c| c.as_str()).collect();
+        let mut data_classes = Vec::new();
+        let mut bad_class = false;
+        for item in row.list("data_classes") {
+            match parse_data_class(&item) {
+                Some(class) if !data_classes.contains(&class) => data_classes.push(class),
+                Some(_) => {}
+                None => {
+                    problems.push(row.error("data_classes", unknown_value(&item, &classes)));
+                    bad_class = true;
+                }
+            }
+        }
+        let in_scope = row.choice("in_scope", parse_yes_no, &["yes", "no"], problems);
+        let (name, provider, service_model, in_scope) = (name?, provider?, service_model?, in_scope?);
+        let Some(service_model) = service_model else {
+            problems.push(row.error("service_model", format!("required, but the cell is empty: expected one of {}", models.join(", "))));
+            return Err(Rejected);
+        };
+        if bad_class {
+            return Err(Rejected);
+        }
+        Ok(Service {
+            name,
+            provider,
+            service_model,
+            data_classes,
+            owner: row.text("owner"),
+            in_scope: in_scope.unwrap_or(true),
+            regions: row.list("regions"),
+            source: row.source.clone(),
+        })
+    }
+
+    fn control(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Control, Rejected> {
+        let id = row.required_text("control_id", problems);
+        let domain_names: Vec<&str> = self.model.domains.iter().map(|d| d.name.as_str()).collect();
+        let domain = row.choice("domain", |t| self.model.domain_index(t), &domain_names, problems);
+        let frequencies: Vec<&str> = Frequency::ALL.iter().map(|f| f.as_str()).collect();
+        let frequency = row.choice("frequency", parse_frequency, &frequencies, problems);
+        let (id, domain, frequency) = (id?, domain?, frequency?);
+        let Some(domain) = domain else {
+            problems.push(row.error("domain", format!("required, but the cell is empty: expected one of {}", domain_names.join(", "))));
+            return Err(Rejected);
+        };
+        Ok(Control {
+            id,
+            title: row.text("title"),
+            domain,
+            frameworks: row.list("frameworks"),
+            owner: row.text("owner"),
+            frequency: frequency.unwrap_or_default(),
+            applies_to: reach(row.list("applies_to")),
+            source: row.source.clone(),
+        })
+    }
+
+    fn evidence(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Evidence, Rejected> {
+        let control_id = row.required_text("control_id", problems);
+        let collected_on = row.required_date("collected_on", &self.options, problems);
+        let results: Vec<&str> = TestResult::ALL.iter().map(|r| r.as_str()).collect();
+        let result = row.choice("result", parse_result, &results, problems);
+        let (control_id, collected_on, result) = (control_id?, collected_on?, result?);
+        let service = row.text("service");
+        Ok(Evidence {
+            control_id,
+            service: if service.is_empty() || service == "*" { None } else { Some(service) },
+            description: row.text("evidence"),
+            file: row.text("evidence_file"),
+            collected_on,
+            // A row that states no result records collection, not a conclusion.
+            result: result.unwrap_or(TestResult::NotTested),
+            tester: row.text("tester"),
+            notes: row.text("notes"),
+            source: row.source.clone(),
+        })
+    }
+
+    fn attestation(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Attestation, Rejected> {
+        let options = &self.options;
+        let vendor = row.required_text("vendor", problems);
+        let types: Vec<&str> = AttestationType::ALL.iter().map(|t| t.as_str()).collect();
+        let kind = row.choice("type", parse_attestation_type, &types, problems);
+        let period_start = row.date("period_start", options, problems);
+        let period_end = row.date("period_end", options, problems);
+        let issued_on = row.date("issued_on", options, problems);
+        let expires_on = row.date("expires_on", options, problems);
+        let bridge = row.date("bridge_letter_through", options, problems);
+        let opinions: Vec<&str> = Opinion::ALL.iter().map(|o| o.as_str()).collect();
+        let opinion = row.choice("opinion", parse_opinion, &opinions, problems);
+        let exceptions = self.count(row, "exceptions", problems);
+        let domains = self.domain_list(row, problems);
+        let (vendor, kind, period_start, period_end, issued_on, expires_on, bridge, opinion, exceptions, domains) = (
+            vendor?, kind?, period_start?, period_end?, issued_on?, expires_on?, bridge?, opinion?, exceptions?, domains?,
+        );
+        let Some(kind) = kind else {
+            problems.push(row.error("type", format!("required, but the cell is empty: expected one of {}", types.join(", "))));
+            return Err(Rejected);
+        };
+        if kind.is_certificate() && expires_on.is_none() {
+            problems.push(row.error("expires_on", format!("a {} certificate needs an expiry date to be judged", kind.as_str())));
+            return Err(Rejected);
+        }
+        if !kind.is_certificate() && period_end.is_none() {
+            problems.push(row.error("period_end", format!("a {} report needs the end of the period it covers", kind.as_str())));
+            return Err(Rejected);
+        }
+        if let (Some(start), Some(end)) = (period_start, period_end) {
+            if start > end {
+                problems.push(row.error("period_end", format!("{end} is before period_start {start}")));
+                return Err(Rejected);
+            }
+        }
+        Ok(Attestation {
+            vendor,
+            services: reach(row.list("services")),
+            kind,
+            period_start,
+            period_end,
+            issued_on,
+            expires_on,
+            auditor: row.text("auditor"),
+            opinion,
+            exceptions,
+            exception_notes: row.text("exception_notes"),
+            bridge_letter_through: bridge,
+            domains,
+            report_file: row.text("report_file"),
+            source: row.source.clone(),
+        })
+    }
+
+    fn cuec(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Cuec, Rejected> {
+        let vendor = row.required_text("vendor", problems);
+        let cuec_id = row.required_text("cuec_id", problems);
+        let (vendor, cuec_id) = (vendor?, cuec_id?);
+        let mapped = row.text("mapped_control");
+        Ok(Cuec {
+            vendor,
+            attestation: row.text("attestation"),
+            cuec_id,
+            description: row.text("description"),
+            mapped_control: if mapped.is_empty() { None } else { Some(mapped) },
+            source: row.source.clone(),
+        })
+    }
+
+    fn count(&self, row: &RowReader<'_>, column: &str, problems: &mut Problems) -> Result<u32, Rejected> {
+        let (cell, _) = row.cell(column);
+        match cell {
+            Cell::Empty => Ok(0),
+            Cell::Number(f) if f >= 0.0 && f.fract() == 0.0 && f <= u32::MAX as f64 => Ok(f as u32),
+            Cell::Text(t) => {
+                let t = t.trim();
+                if let Ok(n) = t.parse::<u32>() {
+                    Ok(n)
+                } else if matches!(loose_key(t).as_str(), "none" | "no" | "nil") {
+                    Ok(0)
+                } else {
+                    problems.push(row.error(column, format!("expected a whole number, found {}", cell.describe())));
+                    Err(Rejected)
+                }
+            }
+            _ => {
+                problems.push(row.error(column, format!("expected a whole number, found {}", cell.describe())));
+                Err(Rejected)
+            }
+        }
+    }
+
+    fn domain_list(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Option<Vec<usize>>, Rejected> {
+        let items = row.list("domains");
+        if items.is_empty() || items.iter().any(|i| i == "*") {
+            return Ok(None);
+        }
+        let names: Vec<&str> = self.model.domains.iter().map(|d| d.name.as_str()).collect();
+        let mut indexes = Vec::new();
+        let mut bad = false;
+        for item in items {
+            match self.model.domain_index(&item) {
+                Some(i) => indexes.push(i),
+                None => {
+                    problems.push(row.error("domains", unknown_value(&item, &names)));
+                    bad = true;
+                }
+            }
+        }
+        if bad {
+            Err(Rejected)
+        } else {
+            Ok(Some(indexes))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enumerations_accept_spelling_variants() {
+        assert_eq!(parse_result("partially EFFECTIVE"), Some(TestResult::PartiallyEffective));
+        assert_eq!(parse_result("Not-tested"), Some(TestResult::NotTested));
+        assert_eq!(parse_result("Efective"), None);
+        assert_eq!(parse_attestation_type("SOC 2 Type 2"), Some(AttestationType::Soc2Type2));
+        assert_eq!(parse_attestation_type("soc2 type ii"), Some(AttestationType::Soc2Type2));
+        assert_eq!(parse_attestation_type("SOC 2 Type I"), Some(AttestationType::Soc2Type1));
+        assert_eq!(parse_attestation_type("ISO/IEC 27001"), Some(AttestationType::Iso27001));
+        assert_eq!(parse_frequency("Semi-annual"), Some(Frequency::Semiannual));
+        assert_eq!(parse_opinion("Disclaimer of opinion"), Some(Opinion::Disclaimer));
+    }
+
+    #[test]
+    fn unknown_values_name_the_accepted_ones_and_a_hint() {
+        let message = unknown_value("Efective", &["Effective", "Ineffective"]);
+        assert!(message.contains("Effective, Ineffective"), "{message}");
+        assert!(message.contains("did you mean \"Effective\""), "{message}");
+    }
+}

@@ -1,0 +1,413 @@
+//! The validated records demarc reasons about, one struct per kind of sheet, each
+//! remembering its [`Source`] row. Ingest builds them; reconcile and render only read them.
+//!
+//! Names keep the spelling of the spreadsheet (reports print them as typed); comparisons
+//! go through [`crate::names::key`].
+
+use crate::findings::Source;
+use crate::model::ServiceModel;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A class of data a service holds. PII, PHI and PCI are regulated: findings about a
+/// service holding them step up one severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum DataClass {
+    #[serde(rename = "PII")]
+    Pii,
+    #[serde(rename = "PHI")]
+    Phi,
+    #[serde(rename = "PCI")]
+    Pci,
+    #[serde(rename = "IP")]
+    Ip,
+    Confidential,
+    Public,
+}
+
+impl DataClass {
+    pub const ALL: [DataClass; 6] = [
+        DataClass::Pii,
+        DataClass::Phi,
+        DataClass::Pci,
+        DataClass::Ip,
+        DataClass::Confidential,
+        DataClass::Public,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataClass::Pii => "PII",
+            DataClass::Phi => "PHI",
+            DataClass::Pci => "PCI",
+            DataClass::Ip => "IP",
+            DataClass::Confidential => "Confidential",
+            DataClass::Public => "Public",
+        }
+    }
+
+    pub fn is_regulated(self) -> bool {
+        matches!(self, DataClass::Pii | DataClass::Phi | DataClass::Pci)
+    }
+}
+
+/// How often a control must be evidenced; sets the freshness window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Frequency {
+    Continuous,
+    Monthly,
+    #[default]
+    Quarterly,
+    Semiannual,
+    Annual,
+}
+
+impl Frequency {
+    pub const ALL: [Frequency; 5] = [
+        Frequency::Continuous,
+        Frequency::Monthly,
+        Frequency::Quarterly,
+        Frequency::Semiannual,
+        Frequency::Annual,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frequency::Continuous => "continuous",
+            Frequency::Monthly => "monthly",
+            Frequency::Quarterly => "quarterly",
+            Frequency::Semiannual => "semiannual",
+            Frequency::Annual => "annual",
+        }
+    }
+
+    /// Calendar months back from the period end within which evidence is fresh.
+    pub fn window_months(self) -> u32 {
+        match self {
+            Frequency::Continuous | Frequency::Monthly => 1,
+            Frequency::Quarterly => 3,
+            Frequency::Semiannual => 6,
+            Frequency::Annual => 12,
+        }
+    }
+}
+
+/// What a test of a control concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TestResult {
+    Effective,
+    #[serde(rename = "Partially effective")]
+    PartiallyEffective,
+    Ineffective,
+    Exception,
+    #[serde(rename = "Not tested")]
+    NotTested,
+}
+
+impl TestResult {
+    pub const ALL: [TestResult; 5] = [
+        TestResult::Effective,
+        TestResult::PartiallyEffective,
+        TestResult::Ineffective,
+        TestResult::Exception,
+        TestResult::NotTested,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TestResult::Effective => "Effective",
+            TestResult::PartiallyEffective => "Partially effective",
+            TestResult::Ineffective => "Ineffective",
+            TestResult::Exception => "Exception",
+            TestResult::NotTested => "Not tested",
+        }
+    }
+}
+
+/// The kinds of vendor assurance, and how each one covers time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum AttestationType {
+    #[serde(rename = "SOC 2 Type II")]
+    Soc2Type2,
+    #[serde(rename = "SOC 2 Type I")]
+    Soc2Type1,
+    #[serde(rename = "SOC 1 Type II")]
+    Soc1Type2,
+    #[serde(rename = "SOC 1 Type I")]
+    Soc1Type1,
+    #[serde(rename = "ISO 27001")]
+    Iso27001,
+    #[serde(rename = "ISO 27017")]
+    Iso27017,
+    #[serde(rename = "ISO 27018")]
+    Iso27018,
+    #[serde(rename = "PCI DSS AOC")]
+    PciDssAoc,
+    FedRAMP,
+    #[serde(rename = "CSA STAR")]
+    CsaStar,
+    #[serde(rename = "HITRUST")]
+    Hitrust,
+    #[serde(rename = "Penetration test")]
+    PenetrationTest,
+}
+
+impl AttestationType {
+    pub const ALL: [AttestationType; 12] = [
+        AttestationType::Soc2Type2,
+        AttestationType::Soc2Type1,
+        AttestationType::Soc1Type2,
+        AttestationType::Soc1Type1,
+        AttestationType::Iso27001,
+        AttestationType::Iso27017,
+        AttestationType::Iso27018,
+        AttestationType::PciDssAoc,
+        AttestationType::FedRAMP,
+        AttestationType::CsaStar,
+        AttestationType::Hitrust,
+        AttestationType::PenetrationTest,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttestationType::Soc2Type2 => "SOC 2 Type II",
+            AttestationType::Soc2Type1 => "SOC 2 Type I",
+            AttestationType::Soc1Type2 => "SOC 1 Type II",
+            AttestationType::Soc1Type1 => "SOC 1 Type I",
+            AttestationType::Iso27001 => "ISO 27001",
+            AttestationType::Iso27017 => "ISO 27017",
+            AttestationType::Iso27018 => "ISO 27018",
+            AttestationType::PciDssAoc => "PCI DSS AOC",
+            AttestationType::FedRAMP => "FedRAMP",
+            AttestationType::CsaStar => "CSA STAR",
+            AttestationType::Hitrust => "HITRUST",
+            AttestationType::PenetrationTest => "Penetration test",
+        }
+    }
+
+    /// Certificates (ISO, PCI AOC, CSA STAR) cover from issue to expiry; everything else is
+    /// a period report covering through its period end (or bridge letter).
+    pub fn is_certificate(self) -> bool {
+        matches!(
+            self,
+            AttestationType::Iso27001
+                | AttestationType::Iso27017
+                | AttestationType::Iso27018
+                | AttestationType::PciDssAoc
+                | AttestationType::CsaStar
+        )
+    }
+}
+
+/// The auditor's opinion on a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Opinion {
+    Unqualified,
+    Qualified,
+    Adverse,
+    Disclaimer,
+}
+
+impl Opinion {
+    pub const ALL: [Opinion; 4] = [
+        Opinion::Unqualified,
+        Opinion::Qualified,
+        Opinion::Adverse,
+        Opinion::Disclaimer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Opinion::Unqualified => "Unqualified",
+            Opinion::Qualified => "Qualified",
+            Opinion::Adverse => "Adverse",
+            Opinion::Disclaimer => "Disclaimer",
+        }
+    }
+}
+
+/// Which services a control or attestation reaches: all (`*`, or blank for controls), or
+/// the named ones (name keys).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Reach {
+    All,
+    Named(Vec<String>),
+}
+
+impl Reach {
+    /// Whether the reach includes a service (given by its name key).
+    pub fn includes(&self, service_key: &str) -> bool {
+        match self {
+            Reach::All => true,
+            Reach::Named(names) => names.iter().any(|n| crate::names::key(n) == service_key),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Reach::All => "*".to_string(),
+            Reach::Named(names) => names.join("; "),
+        }
+    }
+}
+
+/// A service in use (Services sheet).
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    pub name: String,
+    pub provider: String,
+    pub service_model: ServiceModel,
+    pub data_classes: Vec<DataClass>,
+    pub owner: String,
+    pub in_scope: bool,
+    pub regions: Vec<String>,
+    pub source: Source,
+}
+
+impl Service {
+    /// Holds PII, PHI or PCI data: findings about it step up one severity.
+    pub fn is_regulated(&self) -> bool {
+        self.data_classes.iter().any(|c| c.is_regulated())
+    }
+}
+
+/// A control of the customer's catalogue (Controls sheet).
+#[derive(Debug, Clone, Serialize)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    /// Index into the model's domains.
+    pub domain: usize,
+    pub frameworks: Vec<String>,
+    pub owner: String,
+    pub frequency: Frequency,
+    pub applies_to: Reach,
+    pub source: Source,
+}
+
+/// One piece of collected evidence (Evidence sheet).
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub control_id: String,
+    /// `None` when the cell is blank or `*`: the row counts for every service the control
+    /// applies to.
+    pub service: Option<String>,
+    pub description: String,
+    pub file: String,
+    pub collected_on: NaiveDate,
+    pub result: TestResult,
+    pub tester: String,
+    pub notes: String,
+    pub source: Source,
+}
+
+/// A vendor attestation (Attestations sheet).
+#[derive(Debug, Clone, Serialize)]
+pub struct Attestation {
+    pub vendor: String,
+    pub services: Reach,
+    pub kind: AttestationType,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub issued_on: Option<NaiveDate>,
+    pub expires_on: Option<NaiveDate>,
+    pub auditor: String,
+    pub opinion: Option<Opinion>,
+    pub exceptions: u32,
+    pub exception_notes: String,
+    pub bridge_letter_through: Option<NaiveDate>,
+    /// Domain indexes, or `None` for `*` (every domain).
+    pub domains: Option<Vec<usize>>,
+    pub report_file: String,
+    pub source: Source,
+}
+
+impl Attestation {
+    /// The date that decides whether the attestation counts and which row is current:
+    /// `issued_on`, else `period_start`.
+    pub fn issued(&self) -> Option<NaiveDate> {
+        self.issued_on.or(self.period_start)
+    }
+
+    /// The last day this attestation gives assurance for: the period end extended by a
+    /// bridge letter for reports, the expiry date for certificates.
+    pub fn covered_through(&self) -> Option<NaiveDate> {
+        if self.kind.is_certificate() {
+            self.expires_on
+        } else {
+            match (self.period_end, self.bridge_letter_through) {
+                (Some(end), Some(bridge)) => Some(end.max(bridge)),
+                (end, bridge) => end.or(bridge),
+            }
+        }
+    }
+
+    /// The first day it gives assurance for.
+    pub fn covered_from(&self) -> Option<NaiveDate> {
+        if self.kind.is_certificate() {
+            self.issued_on.or(self.period_start)
+        } else {
+            self.period_start
+        }
+    }
+
+    /// Whether it gives assurance on `date` (the period end).
+    pub fn covers_date(&self, date: NaiveDate) -> bool {
+        let started = self.covered_from().is_none_or(|from| from <= date);
+        let lasts = self.covered_through().is_some_and(|through| through >= date);
+        started && lasts
+    }
+
+    /// Whether it covers a domain (by index).
+    pub fn covers_domain(&self, domain: usize) -> bool {
+        self.domains.as_ref().is_none_or(|d| d.contains(&domain))
+    }
+}
+
+/// A complementary user entity control (CUECs sheet).
+#[derive(Debug, Clone, Serialize)]
+pub struct Cuec {
+    pub vendor: String,
+    pub attestation: String,
+    pub cuec_id: String,
+    pub description: String,
+    pub mapped_control: Option<String>,
+    pub source: Source,
+}
+
+/// A sheet read from an input file, for the scope section of the reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetRead {
+    pub name: String,
+    /// `Services`, `Controls`, … or `ignored`.
+    pub kind: String,
+    pub rows: usize,
+}
+
+/// An input file and what was read from it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFile {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub sheets: Vec<SheetRead>,
+}
+
+/// Everything read from the inputs, validated.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Inputs {
+    pub services: Vec<Service>,
+    pub controls: Vec<Control>,
+    pub evidence: Vec<Evidence>,
+    pub attestations: Vec<Attestation>,
+    pub cuecs: Vec<Cuec>,
+    pub files: Vec<InputFile>,
+    /// True when no Attestations sheet was found: every provider cell is unattested.
+    pub attestations_absent: bool,
+    /// True when no CUECs sheet was found.
+    pub cuecs_absent: bool,
+    /// Things worth knowing that did not stop the run (ignored sheets, extra columns).
+    pub warnings: Vec<String>,
+}

@@ -1,0 +1,151 @@
+//! demarc: where the cloud provider's responsibility ends and yours begins.
+//!
+//! The pipeline, one module per step, data flowing one way:
+//!
+//! 1. [`ingest`] reads workbooks and CSV files into validated [`inputs`] records, each
+//!    remembering its file, sheet and row;
+//! 2. [`model`] says who owns each responsibility domain for each service model;
+//! 3. [`reconcile`] judges every in-scope service × domain cell, attestation and CUEC at
+//!    the [`period`] end, producing [`findings`] and coverage — pure, no I/O;
+//! 4. [`render`] writes the findings document (JSON, CSV) and the PDFs (Handlebars → Typst).
+//!
+//! [`cli`] turns flags and `demarc.toml` ([`config`]) into a [`Run`]; [`terminal`] prints
+//! `check` results.
+
+pub mod cli;
+pub mod config;
+pub mod findings;
+pub mod ingest;
+pub mod inputs;
+pub mod model;
+pub mod names;
+pub mod period;
+pub mod reconcile;
+pub mod render;
+pub mod terminal;
+
+use chrono::NaiveDate;
+use cli::{Cli, Command};
+use findings::Severity;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Everything one run needs, validated.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub inputs: Vec<PathBuf>,
+    pub period: period::Period,
+    /// Attestations issued after this date do not count.
+    pub as_of: NaiveDate,
+    pub model: model::Model,
+    pub organisation: Option<String>,
+    pub classification: String,
+    pub templates: Option<PathBuf>,
+    pub ingest: ingest::IngestOptions,
+}
+
+/// Why a run failed (exit status 2). One variant per boundary.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Model(#[from] model::ModelError),
+    #[error(transparent)]
+    Ingest(#[from] ingest::IngestError),
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    #[error("{path}: {message}")]
+    Output { path: PathBuf, message: String },
+}
+
+/// The result of reading and reconciling.
+pub struct Analysis {
+    pub inputs: inputs::Inputs,
+    pub reconciliation: reconcile::Reconciliation,
+}
+
+/// Reads the inputs and reconciles them.
+pub fn analyse(run: &Run) -> Result<Analysis, Error> {
+    let inputs = ingest::read_inputs(&run.inputs, &run.model, &run.ingest)?;
+    let reconciliation = reconcile::reconcile(reconcile::Judgement {
+        inputs: &inputs,
+        model: &run.model,
+        period: &run.period,
+        as_of: run.as_of,
+    });
+    Ok(Analysis { inputs, reconciliation })
+}
+
+/// Exit status for a set of findings against a threshold: 1 when any is at or above it.
+pub fn exit_for(findings: &[findings::Finding], fail_on: Option<Severity>) -> ExitCode {
+    match fail_on {
+        Some(threshold) if findings.iter().any(|f| f.severity >= threshold) => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Runs a parsed command line. Errors mean exit status 2.
+pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Check(args) => {
+            let config = cli::load_config(args.run.config.as_deref())?;
+            let fail_on = match args.fail_on.as_deref().or(config.fail_on.as_deref()) {
+                Some(text) => cli::parse_severity(text, "--fail-on")?,
+                None => Severity::High,
+            };
+            let run = cli::resolve_run(&args.run, &config)?;
+            let analysis = analyse(&run)?;
+            if args.json {
+                let document = render::document::FindingsDocument::new(&run, &analysis.reconciliation);
+                print!("{}", document.to_json());
+            } else {
+                terminal::print_check(&run, &analysis, fail_on);
+            }
+            Ok(exit_for(&analysis.reconciliation.findings, Some(fail_on)))
+        }
+        Command::Report(args) => {
+            let config = cli::load_config(args.run.config.as_deref())?;
+            let fail_on = args
+                .fail_on
+                .as_deref()
+                .map(|text| cli::parse_severity(text, "--fail-on"))
+                .transpose()?;
+            let run = cli::resolve_run(&args.run, &config)?;
+            let out_root = args.out.or(config.out).unwrap_or_else(|| PathBuf::from("output"));
+            let out_dir = out_root.join(&run.period.label);
+            prepare_output_dir(&out_dir)?;
+            let analysis = analyse(&run)?;
+            let outputs = render::render_all(&run, &analysis.inputs, &analysis.reconciliation)?;
+            let written = render::write_all(&out_dir, &outputs)?;
+            terminal::print_report(&run, &analysis, &written);
+            Ok(exit_for(&analysis.reconciliation.findings, fail_on))
+        }
+        Command::Model(args) => {
+            let config = cli::load_config(args.config.as_deref())?;
+            let model = cli::resolve_model(args.model.as_deref(), &config)?;
+            match args.export {
+                Some(path) => {
+                    render::write_atomically(&path, model.to_toml().as_bytes())?;
+                    eprintln!("wrote {}", path.display());
+                }
+                None => print!("{}", model.to_table()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Makes sure the output directory exists and is writable before any work is done.
+fn prepare_output_dir(dir: &std::path::Path) -> Result<(), Error> {
+    let fail = |e: std::io::Error| Error::Output {
+        path: dir.to_path_buf(),
+        message: format!("cannot write reports here: {e}"),
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    tempfile::Builder::new()
+        .prefix(".demarc-probe-")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    Ok(())
+}

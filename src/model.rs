@@ -1,0 +1,550 @@
+//! The responsibility model: which party owns each responsibility domain for each service
+//! model, with per-provider and per-service overrides.
+//!
+//! The built-in default is the matrix from the seeds (see PRODUCT.md). A model file (TOML)
+//! either extends it (`extends = "default"`, the default) or replaces it
+//! (`extends = "none"`). This module owns the model and its file format; it does not know
+//! about spreadsheets or findings.
+
+use crate::names::{key, loose_key};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// How a service is delivered; decides which column of the model applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ServiceModel {
+    #[serde(rename = "On-prem")]
+    OnPrem,
+    #[serde(rename = "IaaS")]
+    Iaas,
+    #[serde(rename = "PaaS")]
+    Paas,
+    #[serde(rename = "SaaS")]
+    Saas,
+}
+
+impl ServiceModel {
+    pub const ALL: [ServiceModel; 4] = [
+        ServiceModel::OnPrem,
+        ServiceModel::Iaas,
+        ServiceModel::Paas,
+        ServiceModel::Saas,
+    ];
+
+    /// The short name reports print.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceModel::OnPrem => "On-prem",
+            ServiceModel::Iaas => "IaaS",
+            ServiceModel::Paas => "PaaS",
+            ServiceModel::Saas => "SaaS",
+        }
+    }
+
+    /// Accepts the short names and the long ones (`Infrastructure as a Service`,
+    /// `on-premises`), ignoring case and punctuation.
+    pub fn parse(text: &str) -> Option<ServiceModel> {
+        match loose_key(text).as_str() {
+            "onprem" | "onpremise" | "onpremises" => Some(ServiceModel::OnPrem),
+            "iaas" | "infrastructureasaservice" => Some(ServiceModel::Iaas),
+            "paas" | "platformasaservice" => Some(ServiceModel::Paas),
+            "saas" | "softwareasaservice" => Some(ServiceModel::Saas),
+            _ => None,
+        }
+    }
+
+    fn column(self) -> usize {
+        self as usize
+    }
+}
+
+/// Who carries a responsibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Owner {
+    Customer,
+    Shared,
+    Provider,
+}
+
+impl Owner {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Owner::Customer => "customer",
+            Owner::Shared => "shared",
+            Owner::Provider => "provider",
+        }
+    }
+
+    /// Customer and shared cells need the customer's own evidence.
+    pub fn needs_customer_evidence(self) -> bool {
+        matches!(self, Owner::Customer | Owner::Shared)
+    }
+
+    /// Provider and shared cells need a vendor attestation.
+    pub fn needs_attestation(self) -> bool {
+        matches!(self, Owner::Provider | Owner::Shared)
+    }
+}
+
+/// One row of the matrix: a responsibility domain and its owner per service model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domain {
+    pub name: String,
+    /// Owners in [`ServiceModel::ALL`] order.
+    pub owners: [Owner; 4],
+}
+
+/// A deviation from the matrix for some provider's or some service's cells — e.g. AWS's
+/// abstracted services (S3, DynamoDB), where AWS also runs the OS and platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    /// Applies only to services of this provider (matched by name key), when set.
+    pub provider: Option<String>,
+    /// Applies only to these services, when non-empty.
+    pub services: Vec<String>,
+    /// Applies only to services of this model, when set.
+    pub service_model: Option<ServiceModel>,
+    /// Indexes into [`Model::domains`]; empty means every domain.
+    pub domains: Vec<usize>,
+    pub owner: Owner,
+    pub note: Option<String>,
+}
+
+impl Override {
+    /// Whether this override applies, and how specific it is (a service-level override
+    /// beats a provider-level one; a later one beats an earlier one of equal weight).
+    fn specificity(&self, domain: usize, service: &str, provider: &str, model: ServiceModel) -> Option<u8> {
+        if !self.domains.is_empty() && !self.domains.contains(&domain) {
+            return None;
+        }
+        let mut weight = 0;
+        if let Some(p) = &self.provider {
+            if key(p) != key(provider) {
+                return None;
+            }
+            weight += 1;
+        }
+        if let Some(m) = self.service_model {
+            if m != model {
+                return None;
+            }
+            weight += 1;
+        }
+        if !self.services.is_empty() {
+            if !self.services.iter().any(|s| key(s) == key(service)) {
+                return None;
+            }
+            weight += 4;
+        }
+        Some(weight)
+    }
+}
+
+/// The model in use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    pub name: String,
+    pub domains: Vec<Domain>,
+    pub overrides: Vec<Override>,
+    /// The model file it came from, or `None` for the built-in default alone.
+    pub file: Option<PathBuf>,
+}
+
+/// A cell's owner and, when an override decided it, which one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ownership<'m> {
+    pub owner: Owner,
+    pub overridden_by: Option<&'m Override>,
+}
+
+/// Why a model file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("{path}: cannot read the model file: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+use Owner::{Customer as C, Provider as P, Shared as S};
+
+/// The default matrix from the seeds, columns On-prem, IaaS, PaaS, SaaS.
+const DEFAULT_MATRIX: [(&str, [Owner; 4]); 7] = [
+    ("Data classification and accountability", [C, C, C, C]),
+    ("Client and endpoint protection", [C, C, C, S]),
+    ("Identity and access management", [C, C, S, S]),
+    ("Application-level controls", [C, C, S, S]),
+    ("Network controls", [C, S, P, P]),
+    ("Host infrastructure", [C, S, P, P]),
+    ("Physical security", [C, P, P, P]),
+];
+
+impl Default for Model {
+    fn default() -> Self {
+        Model {
+            name: "demarc default (seeds matrix)".to_string(),
+            domains: DEFAULT_MATRIX
+                .iter()
+                .map(|(name, owners)| Domain {
+                    name: name.to_string(),
+                    owners: *owners,
+                })
+                .collect(),
+            overrides: Vec::new(),
+            file: None,
+        }
+    }
+}
+
+impl Model {
+    /// The index of a domain by name, ignoring case, spaces and punctuation.
+    pub fn domain_index(&self, name: &str) -> Option<usize> {
+        let wanted = loose_key(name);
+        self.domains.iter().position(|d| loose_key(&d.name) == wanted)
+    }
+
+    /// Who owns `domain` for a service, after overrides.
+    pub fn owner(&self, domain: usize, service: &str, provider: &str, model: ServiceModel) -> Ownership<'_> {
+        let base = self.domains[domain].owners[model.column()];
+        let winner = self
+            .overrides
+            .iter()
+            .filter_map(|o| Some((o.specificity(domain, service, provider, model)?, o)))
+            // max_by_key keeps the last of equal maxima: a later override wins a tie.
+            .max_by_key(|(weight, _)| *weight);
+        match winner {
+            Some((_, o)) => Ownership {
+                owner: o.owner,
+                overridden_by: Some(o),
+            },
+            None => Ownership {
+                owner: base,
+                overridden_by: None,
+            },
+        }
+    }
+
+    /// Loads a model file, extending the default unless it says `extends = "none"`.
+    pub fn load(path: &Path) -> Result<Model, ModelError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Model::from_toml(&text, path)
+    }
+
+    /// Parses model TOML; `path` is only used to name the file in errors.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Model, ModelError> {
+        let file: ModelFile = toml::from_str(text).map_err(|e| ModelError::Syntax {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        let invalid = |message: String| ModelError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut model = match file.extends.as_deref().map(loose_key).as_deref() {
+            None | Some("default") => Model::default(),
+            Some("none") => Model {
+                name: String::new(),
+                domains: Vec::new(),
+                overrides: Vec::new(),
+                file: None,
+            },
+            Some(_) => {
+                return Err(invalid(format!(
+                    "extends = {:?} is not understood: expected \"default\" or \"none\"",
+                    file.extends.unwrap_or_default()
+                )))
+            }
+        };
+        model.name = file
+            .name
+            .unwrap_or_else(|| format!("{} (from {})", model_name_or_default(&model), path.display()));
+        model.file = Some(path.to_path_buf());
+        for domain in file.domains {
+            let owners = [domain.on_prem, domain.iaas, domain.paas, domain.saas];
+            match model.domain_index(&domain.name) {
+                Some(i) => model.domains[i].owners = owners,
+                None => model.domains.push(Domain {
+                    name: domain.name.trim().to_string(),
+                    owners,
+                }),
+            }
+        }
+        if model.domains.is_empty() {
+            return Err(invalid("the model has no domains: add [[domains]] tables or use extends = \"default\"".into()));
+        }
+        for (n, o) in file.overrides.into_iter().enumerate() {
+            let mut domains = Vec::new();
+            for name in &o.domains {
+                if name.trim() == "*" {
+                    domains.clear();
+                    break;
+                }
+                let index = model.domain_index(name).ok_or_else(|| {
+                    invalid(format!(
+                        "override #{} names domain {:?}, which is not in the model (domains: {})",
+                        n + 1,
+                        name,
+                        model.domains.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ))
+                })?;
+                domains.push(index);
+            }
+            let service_model = match &o.service_model {
+                None => None,
+                Some(text) => Some(ServiceModel::parse(text).ok_or_else(|| {
+                    invalid(format!(
+                        "override #{} has service_model {:?}: expected On-prem, IaaS, PaaS or SaaS",
+                        n + 1,
+                        text
+                    ))
+                })?),
+            };
+            if o.provider.is_none() && o.services.is_empty() && service_model.is_none() {
+                return Err(invalid(format!(
+                    "override #{} names no provider, service or service_model: change the [[domains]] rows instead",
+                    n + 1
+                )));
+            }
+            model.overrides.push(Override {
+                provider: o.provider,
+                services: o.services,
+                service_model,
+                domains,
+                owner: o.owner,
+                note: o.note,
+            });
+        }
+        Ok(model)
+    }
+
+    /// The model as a TOML file that stands alone (`extends = "none"`), to start from.
+    pub fn to_toml(&self) -> String {
+        let file = ModelFile {
+            name: Some(self.name.clone()),
+            extends: Some("none".to_string()),
+            domains: self
+                .domains
+                .iter()
+                .map(|d| DomainRow {
+                    name: d.name.clone(),
+                    on_prem: d.owners[0],
+                    iaas: d.owners[1],
+                    paas: d.owners[2],
+                    saas: d.owners[3],
+                })
+                .collect(),
+            overrides: self
+                .overrides
+                .iter()
+                .map(|o| OverrideRow {
+                    provider: o.provider.clone(),
+                    services: o.services.clone(),
+                    service_model: o.service_model.map(|m| m.as_str().to_string()),
+                    domains: o.domains.iter().map(|&i| self.domains[i].name.clone()).collect(),
+                    owner: o.owner,
+                    note: o.note.clone(),
+                })
+                .collect(),
+        };
+        let body = toml::to_string_pretty(&file).expect("a model always serialises");
+        format!(
+            "# demarc responsibility model.\n\
+             # Owners: customer, shared, provider. Columns: on_prem, iaas, paas, saas.\n\
+             # extends = \"default\" starts from the built-in matrix and changes only the domains\n\
+             # listed here; \"none\" uses exactly what this file says.\n\
+             # [[overrides]] change cells for a provider, a service_model and/or named services;\n\
+             # `domains` empty means every domain. The most specific override wins.\n\
+             #\n\
+             # Example:\n\
+             # [[overrides]]\n\
+             # provider = \"AWS\"\n\
+             # services = [\"S3\", \"DynamoDB\"]\n\
+             # domains = [\"Host infrastructure\", \"Network controls\"]\n\
+             # owner = \"provider\"\n\
+             # note = \"AWS abstracted services: AWS runs the OS and platform\"\n\n{body}"
+        )
+    }
+
+    /// The model as a plain-text table for the terminal.
+    pub fn to_table(&self) -> String {
+        let width = self.domains.iter().map(|d| d.name.len()).max().unwrap_or(6).max(6);
+        let mut out = String::new();
+        let _ = writeln!(out, "Model: {}", self.name);
+        let _ = writeln!(
+            out,
+            "{:width$}  {:9} {:9} {:9} {:9}",
+            "domain", "On-prem", "IaaS", "PaaS", "SaaS"
+        );
+        let _ = writeln!(out, "{}", "-".repeat(width + 40));
+        for d in &self.domains {
+            let _ = writeln!(
+                out,
+                "{:width$}  {:9} {:9} {:9} {:9}",
+                d.name,
+                d.owners[0].as_str(),
+                d.owners[1].as_str(),
+                d.owners[2].as_str(),
+                d.owners[3].as_str()
+            );
+        }
+        if !self.overrides.is_empty() {
+            let _ = writeln!(out, "\nOverrides (most specific wins):");
+            for o in &self.overrides {
+                let _ = writeln!(out, "  {}", self.describe_override(o));
+            }
+        }
+        out
+    }
+
+    /// One line saying what an override does, for tables and reports.
+    pub fn describe_override(&self, o: &Override) -> String {
+        let mut scope = Vec::new();
+        if let Some(p) = &o.provider {
+            scope.push(format!("provider {p}"));
+        }
+        if let Some(m) = o.service_model {
+            scope.push(format!("{} services", m.as_str()));
+        }
+        if !o.services.is_empty() {
+            scope.push(format!("services {}", o.services.join(", ")));
+        }
+        let domains = if o.domains.is_empty() {
+            "every domain".to_string()
+        } else {
+            o.domains.iter().map(|&i| self.domains[i].name.as_str()).collect::<Vec<_>>().join(", ")
+        };
+        let mut line = format!("{} — {} → {}", scope.join(", "), domains, o.owner.as_str());
+        if let Some(note) = &o.note {
+            line.push_str(&format!(" ({note})"));
+        }
+        line
+    }
+}
+
+fn model_name_or_default(model: &Model) -> &str {
+    if model.name.is_empty() {
+        "custom model"
+    } else {
+        &model.name
+    }
+}
+
+/// The model file as written on disk.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extends: Option<String>,
+    #[serde(default)]
+    domains: Vec<DomainRow>,
+    #[serde(default)]
+    overrides: Vec<OverrideRow>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DomainRow {
+    name: String,
+    on_prem: Owner,
+    iaas: Owner,
+    paas: Owner,
+    saas: Owner,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverrideRow {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    services: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    service_model: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    domains: Vec<String>,
+    owner: Owner,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_matrix_matches_the_seeds() {
+        let m = Model::default();
+        let iam = m.domain_index("identity & access management").unwrap();
+        assert_eq!(m.owner(iam, "x", "AWS", ServiceModel::Paas).owner, Owner::Shared);
+        let physical = m.domain_index("Physical security").unwrap();
+        assert_eq!(m.owner(physical, "x", "AWS", ServiceModel::Iaas).owner, Owner::Provider);
+        assert_eq!(m.owner(physical, "x", "Us", ServiceModel::OnPrem).owner, Owner::Customer);
+    }
+
+    #[test]
+    fn service_override_beats_provider_override() {
+        let text = r#"
+            [[overrides]]
+            provider = "AWS"
+            domains = ["Host infrastructure"]
+            owner = "shared"
+            [[overrides]]
+            provider = "aws"
+            services = ["S3"]
+            domains = ["Host infrastructure"]
+            owner = "provider"
+        "#;
+        let m = Model::from_toml(text, Path::new("m.toml")).unwrap();
+        let host = m.domain_index("Host infrastructure").unwrap();
+        let s3 = m.owner(host, "s3", "AWS", ServiceModel::Iaas);
+        assert_eq!(s3.owner, Owner::Provider);
+        assert!(s3.overridden_by.is_some());
+        assert_eq!(m.owner(host, "EC2", "AWS", ServiceModel::Saas).owner, Owner::Shared);
+        assert_eq!(m.owner(host, "VM", "Azure", ServiceModel::Iaas).owner, Owner::Shared);
+        assert!(m.owner(host, "VM", "Azure", ServiceModel::Iaas).overridden_by.is_none());
+    }
+
+    #[test]
+    fn export_round_trips() {
+        let text = r#"
+            name = "ours"
+            [[domains]]
+            name = "Governance"
+            on_prem = "customer"
+            iaas = "customer"
+            paas = "customer"
+            saas = "shared"
+            [[overrides]]
+            provider = "AWS"
+            owner = "provider"
+            domains = ["Physical security"]
+        "#;
+        let m = Model::from_toml(text, Path::new("m.toml")).unwrap();
+        assert_eq!(m.domains.len(), 8);
+        let again = Model::from_toml(&m.to_toml(), Path::new("export.toml")).unwrap();
+        assert_eq!(again.domains, m.domains);
+        assert_eq!(again.overrides, m.overrides);
+    }
+
+    #[test]
+    fn unknown_domain_and_keys_are_errors() {
+        let bad = "[[overrides]]\nprovider = \"AWS\"\ndomains = [\"Moon\"]\nowner = \"provider\"\n";
+        let err = Model::from_toml(bad, Path::new("m.toml")).unwrap_err().to_string();
+        assert!(err.contains("Moon"), "{err}");
+        let typo = "nmae = \"x\"\n";
+        let err = Model::from_toml(typo, Path::new("m.toml")).unwrap_err().to_string();
+        assert!(err.contains("nmae") && err.contains("line 1"), "{err}");
+    }
+}

@@ -1,0 +1,92 @@
+//! How names are compared. Spreadsheets are typed by people: `Okta `, `okta` and `OKTA`
+//! are one vendor, and `Collected On`, `collected_on` and `Collected-on #` are one header.
+
+/// The key a service, vendor or control id is matched by: trimmed, lowercase, inner runs of
+/// whitespace collapsed to one space.
+pub fn key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// The looser key headers, enumerations and domain names are matched by: lowercase letters
+/// and digits only, with `&` read as `and` (so `Identity & Access Management` matches
+/// `identity_and_access_management`).
+pub fn loose_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '&' {
+            out.push_str("and");
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Splits a list cell (`a; b, c` or one item per line) into trimmed, non-empty items.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split([';', ',', '\n', '\r'])
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The candidate closest to `seen` by edit distance, when it is close enough to be a typo
+/// (used for "did you mean" hints).
+pub fn closest<'a>(seen: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let seen = loose_key(seen);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&seen, &loose_key(c)), c))
+        .filter(|(distance, c)| *distance <= 2.max(c.len() / 4))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_case_and_stray_spaces() {
+        assert_eq!(key("  Google   Workspace "), "google workspace");
+        assert_eq!(loose_key("Collected-On #"), "collectedon");
+        assert_eq!(
+            loose_key("Identity & Access Management"),
+            loose_key("identity_and_access_management")
+        );
+    }
+
+    #[test]
+    fn lists_split_on_semicolons_commas_and_lines() {
+        assert_eq!(split_list("PII; PHI,PCI\nIP ;;"), ["PII", "PHI", "PCI", "IP"]);
+    }
+
+    #[test]
+    fn near_misses_get_a_hint() {
+        let accepted = ["Effective", "Ineffective", "Exception"];
+        assert_eq!(closest("Efective", accepted), Some("Effective"));
+        assert_eq!(closest("banana", accepted), None);
+    }
+}

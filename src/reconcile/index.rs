@@ -1,0 +1,200 @@
+//! Lookups built once per run: services, controls and vendors by name key, the newest
+//! evidence per (control, service), and the attestations that count per vendor. Every rule
+//! asks these instead of scanning rows, so a run grows linearly with its inputs.
+
+use super::Judgement;
+use crate::inputs::{Evidence, TestResult};
+use crate::names::key;
+use crate::period::months_before;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// The indexes over one run's inputs.
+pub struct Index<'a> {
+    pub judgement: Judgement<'a>,
+    /// Service name key → first row with that name (later conflicting rows are duplicates).
+    services: HashMap<String, usize>,
+    /// Control id key → first row with that id.
+    controls: HashMap<String, usize>,
+    /// Domain index → the catalogue's controls for that domain (first rows only).
+    controls_by_domain: Vec<Vec<usize>>,
+    /// (control, service key) → newest evidence row naming that service, on or before the
+    /// period end.
+    newest_for_service: HashMap<(usize, String), usize>,
+    /// control → newest evidence row with a blank or `*` service, on or before the period end.
+    newest_for_all: HashMap<usize, usize>,
+    /// Vendor key → attestation rows that count (issued on or before the as-of date).
+    attestations: HashMap<String, Vec<usize>>,
+    /// Provider key → its services (first rows only, in or out of scope).
+    services_of_vendor: HashMap<String, Vec<usize>>,
+}
+
+/// What the evidence says about a control for one service, as at the period end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvidenceState {
+    /// No row on or before the period end.
+    Missing,
+    /// The newest row on or before the period end, and whether it is within the window.
+    Found { row: usize, fresh: bool },
+}
+
+impl EvidenceState {
+    /// Fresh and Effective: what a CUEC or a customer cell needs.
+    pub fn is_good(self, evidence: &[Evidence]) -> bool {
+        matches!(self, EvidenceState::Found { row, fresh: true } if evidence[row].result == TestResult::Effective)
+    }
+}
+
+impl<'a> Index<'a> {
+    pub fn build(judgement: Judgement<'a>) -> Index<'a> {
+        let inputs = judgement.inputs;
+        let end = judgement.period.end;
+
+        let mut services = HashMap::new();
+        let mut services_of_vendor: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, s) in inputs.services.iter().enumerate() {
+            let k = key(&s.name);
+            if !services.contains_key(&k) {
+                services.insert(k, i);
+                services_of_vendor.entry(key(&s.provider)).or_default().push(i);
+            }
+        }
+
+        let mut controls = HashMap::new();
+        let mut controls_by_domain = vec![Vec::new(); judgement.model.domains.len()];
+        for (i, c) in inputs.controls.iter().enumerate() {
+            let k = key(&c.id);
+            if !controls.contains_key(&k) {
+                controls.insert(k, i);
+                controls_by_domain[c.domain].push(i);
+            }
+        }
+
+        let mut newest_for_service: HashMap<(usize, String), usize> = HashMap::new();
+        let mut newest_for_all: HashMap<usize, usize> = HashMap::new();
+        for (i, e) in inputs.evidence.iter().enumerate() {
+            if e.collected_on > end {
+                continue;
+            }
+            let Some(&control) = controls.get(&key(&e.control_id)) else {
+                continue;
+            };
+            // Rows are visited in sheet order, so `>=` lets the lower row win a tie of dates.
+            let newer = |current: Option<&usize>| current.is_none_or(|&c| e.collected_on >= inputs.evidence[c].collected_on);
+            match &e.service {
+                Some(service) => {
+                    let slot = (control, key(service));
+                    if newer(newest_for_service.get(&slot)) {
+                        newest_for_service.insert(slot, i);
+                    }
+                }
+                None => {
+                    if newer(newest_for_all.get(&control)) {
+                        newest_for_all.insert(control, i);
+                    }
+                }
+            }
+        }
+
+        let mut attestations: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, a) in inputs.attestations.iter().enumerate() {
+            if a.issued().is_none_or(|issued| issued <= judgement.as_of) {
+                attestations.entry(key(&a.vendor)).or_default().push(i);
+            }
+        }
+
+        Index {
+            judgement,
+            services,
+            controls,
+            controls_by_domain,
+            newest_for_service,
+            newest_for_all,
+            attestations,
+            services_of_vendor,
+        }
+    }
+
+    /// The row index of a service by name.
+    pub fn service(&self, name: &str) -> Option<usize> {
+        self.services.get(&key(name)).copied()
+    }
+
+    /// Whether row `s` is the service's first (authoritative) row.
+    pub fn is_primary_service(&self, s: usize) -> bool {
+        self.service(&self.judgement.inputs.services[s].name) == Some(s)
+    }
+
+    /// The row index of a control by id.
+    pub fn control(&self, id: &str) -> Option<usize> {
+        self.controls.get(&key(id)).copied()
+    }
+
+    /// Whether row `c` is the control's first (authoritative) row.
+    pub fn is_primary_control(&self, c: usize) -> bool {
+        self.control(&self.judgement.inputs.controls[c].id) == Some(c)
+    }
+
+    /// Whether a control applies to a service.
+    pub fn applies(&self, control: usize, service: usize) -> bool {
+        let inputs = self.judgement.inputs;
+        inputs.controls[control].applies_to.includes(&key(&inputs.services[service].name))
+    }
+
+    /// The controls serving a cell: the domain's controls that apply to the service.
+    pub fn serving(&self, service: usize, domain: usize) -> impl Iterator<Item = usize> + '_ {
+        self.controls_by_domain[domain]
+            .iter()
+            .copied()
+            .filter(move |&c| self.applies(c, service))
+    }
+
+    /// The first day evidence of a control must be after to be fresh at the period end.
+    pub fn cutoff(&self, control: usize) -> NaiveDate {
+        let window = self.judgement.inputs.controls[control].frequency.window_months();
+        months_before(self.judgement.period.end, window)
+    }
+
+    /// The newest evidence for a control and a service, and whether it is fresh.
+    pub fn evidence_state(&self, control: usize, service: usize) -> EvidenceState {
+        let evidence = &self.judgement.inputs.evidence;
+        let service_key = key(&self.judgement.inputs.services[service].name);
+        let own = self.newest_for_service.get(&(control, service_key)).copied();
+        let all = self.newest_for_all.get(&control).copied();
+        let newest = match (own, all) {
+            (Some(a), Some(b)) => {
+                // Newest date wins; on a tie, the row lower in the sheet.
+                if (evidence[a].collected_on, a) >= (evidence[b].collected_on, b) {
+                    Some(a)
+                } else {
+                    Some(b)
+                }
+            }
+            (a, b) => a.or(b),
+        };
+        match newest {
+            None => EvidenceState::Missing,
+            Some(row) => EvidenceState::Found {
+                row,
+                fresh: evidence[row].collected_on > self.cutoff(control),
+            },
+        }
+    }
+
+    /// The attestation rows from a vendor that count for this run.
+    pub fn attestations_of(&self, vendor: &str) -> &[usize] {
+        self.attestations.get(&key(vendor)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The services a vendor provides (first rows, in or out of scope).
+    pub fn services_of(&self, vendor: &str) -> &[usize] {
+        self.services_of_vendor.get(&key(vendor)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every vendor key with counted attestations, sorted.
+    pub fn attesting_vendors(&self) -> Vec<&String> {
+        let mut vendors: Vec<&String> = self.attestations.keys().collect();
+        vendors.sort();
+        vendors
+    }
+}

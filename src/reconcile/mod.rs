@@ -1,0 +1,295 @@
+//! Reconciliation: (inputs, model, period) → findings and coverage. Pure: no I/O, no
+//! spreadsheets, no PDFs — so every rule can be tested on records built in memory.
+//!
+//! The rules are PRODUCT.md's, applied per cell of the model: for each in-scope service and
+//! each domain the model names an owner; customer and shared cells need fresh, effective
+//! evidence ([`customer`]), provider and shared cells a vendor attestation that covers the
+//! service, the domain and the period end ([`vendor`]). CUECs, unknown references and
+//! conflicting duplicates are checked row by row ([`cuecs`], [`hygiene`]).
+//!
+//! Everything is looked up through indexes built once ([`Index`]): no rule scans the
+//! evidence rows.
+
+mod customer;
+mod cuecs;
+mod hygiene;
+mod index;
+mod vendor;
+
+pub use index::{EvidenceState, Index};
+
+use crate::findings::{Code, Finding, Severity, Source};
+use crate::inputs::Inputs;
+use crate::model::{Model, Owner};
+use crate::period::Period;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What the reconciler was asked to judge.
+#[derive(Debug, Clone, Copy)]
+pub struct Judgement<'a> {
+    pub inputs: &'a Inputs,
+    pub model: &'a Model,
+    pub period: &'a Period,
+    /// Attestations issued after this date do not count (default: the period end).
+    pub as_of: NaiveDate,
+}
+
+/// The outcome of a run: findings in a deterministic order, and the state of every cell.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reconciliation {
+    pub findings: Vec<Finding>,
+    pub cells: Vec<CellStatus>,
+    pub coverage: Coverage,
+    /// For each control and each in-scope service it applies to: its newest evidence.
+    pub control_status: Vec<ControlStatus>,
+}
+
+/// One in-scope service × domain cell of the model.
+#[derive(Debug, Clone, Serialize)]
+pub struct CellStatus {
+    pub service: String,
+    pub provider: String,
+    pub domain: String,
+    pub owner: Owner,
+    /// The cell's owner came from an override of the model.
+    pub overridden: bool,
+    /// Customer part: `Some(true)` when every serving control has fresh Effective evidence;
+    /// `None` when the owner is the provider alone.
+    pub customer_evidenced: Option<bool>,
+    /// Provider part: `Some(true)` when a counted attestation covers the service, domain and
+    /// period end; `None` when the owner is the customer alone.
+    pub provider_attested: Option<bool>,
+    /// Owned and evidenced: every part the owner needs is in place.
+    pub evidenced: bool,
+    /// The worst finding about this service and domain, if any.
+    pub worst: Option<Severity>,
+    pub findings: usize,
+}
+
+/// Share of cells owned and evidenced, overall and by domain, service and vendor.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    pub cells: usize,
+    pub evidenced: usize,
+    pub percent: f64,
+    pub by_domain: Vec<CoverageLine>,
+    pub by_service: Vec<CoverageLine>,
+    pub by_vendor: Vec<CoverageLine>,
+}
+
+/// One line of a coverage table.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageLine {
+    pub name: String,
+    pub cells: usize,
+    pub evidenced: usize,
+    pub percent: f64,
+}
+
+/// A control's newest evidence for one service it applies to.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlStatus {
+    /// Index into `inputs.controls`.
+    pub control: usize,
+    /// Index into `inputs.services`.
+    pub service: usize,
+    /// Index into `inputs.evidence` of the newest row on or before the period end.
+    pub newest: Option<usize>,
+    /// `missing`, `stale`, or the newest result when fresh (`Effective`, …).
+    pub status: String,
+}
+
+/// Runs every rule.
+pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
+    let index = Index::build(judgement);
+    let mut findings = Vec::new();
+    let mut cells = Vec::new();
+    for (s, service) in judgement.inputs.services.iter().enumerate() {
+        if !service.in_scope || !index.is_primary_service(s) {
+            continue;
+        }
+        for (d, domain) in judgement.model.domains.iter().enumerate() {
+            let ownership = judgement.model.owner(d, &service.name, &service.provider, service.service_model);
+            let owner = ownership.owner;
+            let customer_evidenced = owner
+                .needs_customer_evidence()
+                .then(|| customer::judge_cell(&index, s, d, &mut findings));
+            let provider_attested = owner
+                .needs_attestation()
+                .then(|| vendor::judge_cell(&index, s, d, &mut findings));
+            cells.push(CellStatus {
+                service: service.name.clone(),
+                provider: service.provider.clone(),
+                domain: domain.name.clone(),
+                owner,
+                overridden: ownership.overridden_by.is_some(),
+                customer_evidenced,
+                provider_attested,
+                evidenced: customer_evidenced.unwrap_or(true) && provider_attested.unwrap_or(true),
+                worst: None,
+                findings: 0,
+            });
+        }
+    }
+    vendor::judge_attestation_rows(&index, &mut findings);
+    cuecs::judge(&index, &mut findings);
+    hygiene::unknown_references(&index, &mut findings);
+    hygiene::duplicates(&index, &mut findings);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+
+    mark_worst(&mut cells, &findings);
+    let coverage = coverage(&cells);
+    let control_status = customer::control_status(&index);
+    Reconciliation {
+        findings,
+        cells,
+        coverage,
+        control_status,
+    }
+}
+
+fn mark_worst(cells: &mut [CellStatus], findings: &[Finding]) {
+    let mut worst: BTreeMap<(String, String), (Severity, usize)> = BTreeMap::new();
+    for f in findings {
+        if let (Some(service), Some(domain)) = (&f.service, &f.domain) {
+            let entry = worst
+                .entry((crate::names::key(service), domain.clone()))
+                .or_insert((f.severity, 0));
+            entry.0 = entry.0.max(f.severity);
+            entry.1 += 1;
+        }
+    }
+    for cell in cells {
+        if let Some((severity, count)) = worst.get(&(crate::names::key(&cell.service), cell.domain.clone())) {
+            cell.worst = Some(*severity);
+            cell.findings = *count;
+        }
+    }
+}
+
+fn coverage(cells: &[CellStatus]) -> Coverage {
+    fn lines(cells: &[CellStatus], group: impl Fn(&CellStatus) -> &str) -> Vec<CoverageLine> {
+        // Keep first-seen order (the order of the sheet or the model), not alphabetical.
+        let mut order: Vec<String> = Vec::new();
+        let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for cell in cells {
+            let name = group(cell).to_string();
+            let entry = counts.entry(name.clone()).or_insert_with(|| {
+                order.push(name.clone());
+                (0, 0)
+            });
+            entry.0 += 1;
+            entry.1 += usize::from(cell.evidenced);
+        }
+        order
+            .into_iter()
+            .map(|name| {
+                let (cells, evidenced) = counts[&name];
+                CoverageLine {
+                    name,
+                    cells,
+                    evidenced,
+                    percent: percent(evidenced, cells),
+                }
+            })
+            .collect()
+    }
+    let evidenced = cells.iter().filter(|c| c.evidenced).count();
+    Coverage {
+        cells: cells.len(),
+        evidenced,
+        percent: percent(evidenced, cells.len()),
+        by_domain: lines(cells, |c| &c.domain),
+        by_service: lines(cells, |c| &c.service),
+        by_vendor: lines(cells, |c| &c.provider),
+    }
+}
+
+/// A percentage rounded to one decimal, so JSON output is stable and readable.
+fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 * 1000.0 / whole as f64).round() / 10.0
+    }
+}
+
+/// A finding being put together.
+pub(crate) struct Draft {
+    finding: Finding,
+}
+
+impl Draft {
+    pub(crate) fn new(code: Code, message: String, remedy: String) -> Draft {
+        Draft {
+            finding: Finding {
+                code,
+                severity: code.base_severity(),
+                message,
+                remedy,
+                service: None,
+                domain: None,
+                control_id: None,
+                vendor: None,
+                cuec_id: None,
+                sources: Vec::new(),
+            },
+        }
+    }
+
+    pub(crate) fn severity(mut self, severity: Severity) -> Draft {
+        self.finding.severity = severity;
+        self
+    }
+
+    /// Steps the severity up one level when regulated data (PII/PHI/PCI) is involved.
+    pub(crate) fn regulated(mut self, regulated: bool) -> Draft {
+        if regulated {
+            self.finding.severity = self.finding.severity.step_up();
+        }
+        self
+    }
+
+    pub(crate) fn service(mut self, name: &str) -> Draft {
+        self.finding.service = Some(name.to_string());
+        self
+    }
+
+    pub(crate) fn domain(mut self, name: &str) -> Draft {
+        self.finding.domain = Some(name.to_string());
+        self
+    }
+
+    pub(crate) fn control(mut self, id: &str) -> Draft {
+        self.finding.control_id = Some(id.to_string());
+        self
+    }
+
+    pub(crate) fn vendor(mut self, name: &str) -> Draft {
+        self.finding.vendor = Some(name.to_string());
+        self
+    }
+
+    pub(crate) fn cuec(mut self, id: &str) -> Draft {
+        self.finding.cuec_id = Some(id.to_string());
+        self
+    }
+
+    pub(crate) fn source(mut self, source: &Source) -> Draft {
+        if !self.finding.sources.contains(source) {
+            self.finding.sources.push(source.clone());
+        }
+        self
+    }
+
+    pub(crate) fn done(self) -> Finding {
+        self.finding
+    }
+}
+
+/// Dates in messages: ISO, as auditors write them.
+pub(crate) fn day(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}

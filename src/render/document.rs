@@ -1,0 +1,151 @@
+//! The findings document (`findings.json`, `check --json`) and `findings.csv`. Field names
+//! are a contract other tools read: add fields, never rename them.
+
+use crate::findings::{Code, Finding, Severity};
+use crate::reconcile::{CellStatus, Coverage, Reconciliation};
+use crate::Run;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The top-level object of `findings.json`.
+#[derive(Debug, Serialize)]
+pub struct FindingsDocument<'a> {
+    pub tool: Tool,
+    pub organisation: Option<&'a str>,
+    pub period: PeriodOut<'a>,
+    pub as_of: String,
+    pub model: ModelOut<'a>,
+    pub summary: Summary<'a>,
+    pub findings: &'a [Finding],
+    pub cells: &'a [CellStatus],
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PeriodOut<'a> {
+    pub label: &'a str,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ModelOut<'a> {
+    pub name: &'a str,
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary<'a> {
+    pub total: usize,
+    /// Every severity, most severe first, zeros included.
+    pub by_severity: BTreeMap<&'static str, usize>,
+    /// Every code of the catalogue, zeros included.
+    pub by_code: BTreeMap<&'static str, usize>,
+    pub coverage: &'a Coverage,
+}
+
+impl<'a> FindingsDocument<'a> {
+    pub fn new(run: &'a Run, reconciliation: &'a Reconciliation) -> Self {
+        FindingsDocument {
+            tool: Tool {
+                name: "demarc",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            organisation: run.organisation.as_deref(),
+            period: PeriodOut {
+                label: &run.period.label,
+                start: run.period.start.to_string(),
+                end: run.period.end.to_string(),
+            },
+            as_of: run.as_of.to_string(),
+            model: ModelOut {
+                name: &run.model.name,
+                file: run.model.file.as_ref().map(|p| p.display().to_string()),
+            },
+            summary: summarise(&reconciliation.findings, &reconciliation.coverage),
+            findings: &reconciliation.findings,
+            cells: &reconciliation.cells,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("the findings document always serialises");
+        text.push('\n');
+        text
+    }
+}
+
+/// Counts by severity and by code.
+pub fn summarise<'a>(findings: &[Finding], coverage: &'a Coverage) -> Summary<'a> {
+    let mut by_severity: BTreeMap<&'static str, usize> = Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+    let mut by_code: BTreeMap<&'static str, usize> = Code::ALL.iter().map(|c| (c.as_str(), 0)).collect();
+    for f in findings {
+        *by_severity.entry(f.severity.as_str()).or_default() += 1;
+        *by_code.entry(f.code.as_str()).or_default() += 1;
+    }
+    Summary {
+        total: findings.len(),
+        by_severity,
+        by_code,
+        coverage,
+    }
+}
+
+/// `findings.csv`: one row per finding; sources joined as `file:sheet!row`, `; `-separated.
+pub fn findings_csv(findings: &[Finding]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "severity", "code", "service", "domain", "control_id", "vendor", "cuec_id", "message", "remedy", "sources",
+    ];
+    writer.write_record(header).expect("writing to memory");
+    for f in findings {
+        let sources = f
+            .sources
+            .iter()
+            .map(|s| format!("{}:{}!{}", s.file, s.sheet, s.row))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let row = [
+            f.severity.as_str(),
+            f.code.as_str(),
+            f.service.as_deref().unwrap_or(""),
+            f.domain.as_deref().unwrap_or(""),
+            f.control_id.as_deref().unwrap_or(""),
+            f.vendor.as_deref().unwrap_or(""),
+            f.cuec_id.as_deref().unwrap_or(""),
+            &f.message,
+            &f.remedy,
+            &sources,
+        ];
+        writer
+            .write_record(row.iter().map(|cell| neutralise_formula(cell)))
+            .expect("writing to memory");
+    }
+    writer.into_inner().expect("writing to memory")
+}
+
+/// A cell starting with `=`, `+`, `-`, `@` (or a tab/CR) would run as a formula when the
+/// CSV is opened in a spreadsheet: prefix it with an apostrophe so it stays text.
+fn neutralise_formula(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_cannot_become_formulas() {
+        assert_eq!(neutralise_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise_formula("Okta"), "Okta");
+    }
+}

@@ -1,0 +1,141 @@
+//! Typst, compiled in-process: a [`World`] that serves exactly two files from memory — the
+//! generated Typst source and the report's data as JSON — and the bundled fonts. The
+//! document can read nothing else: no disk, no network, no packages.
+//!
+//! Spreadsheet text reaches Typst only inside `/data.json`, read by the template with
+//! `json(..)`: it is data, never markup, so a cell holding `#import` or `]` prints as
+//! typed.
+
+use chrono::{Datelike, NaiveDate};
+use std::sync::OnceLock;
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
+
+/// Why a PDF could not be produced. Points into the generated Typst source, since the
+/// data itself cannot cause Typst syntax errors.
+#[derive(Debug, thiserror::Error)]
+#[error("rendering {document} failed: {message}")]
+pub struct PdfError {
+    pub document: String,
+    pub message: String,
+}
+
+fn fonts() -> &'static FontStore {
+    static FONTS: OnceLock<FontStore> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let mut store = FontStore::new();
+        store.extend(typst_kit::fonts::embedded());
+        store
+    })
+}
+
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
+}
+
+/// Fixed virtual paths: Typst interns file ids forever, so every report reuses these two.
+fn file_id(path: &str) -> FileId {
+    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("a valid virtual path")).intern()
+}
+
+struct ReportWorld {
+    main: Source,
+    data: Bytes,
+    data_id: FileId,
+    today: Datetime,
+}
+
+impl World for ReportWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        library()
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        fonts().book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            Ok(self.data.clone())
+        } else if id == self.main.id() {
+            Ok(Bytes::from_string(self.main.text().to_string()))
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+/// Compiles Typst source with its data into PDF bytes. `today` fixes the document's notion
+/// of the current date (the as-of date), so the same inputs give the same bytes.
+pub fn compile(document: &str, source: String, data_json: Vec<u8>, today: NaiveDate) -> Result<Vec<u8>, PdfError> {
+    let world = ReportWorld {
+        main: Source::new(file_id("/main.typ"), source),
+        data: Bytes::new(data_json),
+        data_id: file_id("/data.json"),
+        today: Datetime::from_ymd(today.year(), today.month() as u8, today.day() as u8)
+            .expect("a calendar date is a Typst date"),
+    };
+    let fail = |message: String| PdfError {
+        document: document.to_string(),
+        message,
+    };
+    let warned = typst::compile::<PagedDocument>(&world);
+    let result = warned.output.map_err(|errors| fail(describe(&world, &errors)));
+    let pdf = result.and_then(|doc| {
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom(format!("demarc-{document}")),
+            timestamp: None,
+            // Untagged PDFs are an order of magnitude smaller for table-heavy reports.
+            tagged: false,
+            ..Default::default()
+        };
+        typst_pdf::pdf(&doc, &options).map_err(|errors| fail(describe(&world, &errors)))
+    });
+    // Typst memoises across compiles; without eviction a batch of reports keeps growing.
+    typst::comemo::evict(0);
+    pdf
+}
+
+/// Typst diagnostics as `line:column: message` in the generated source.
+fn describe(world: &ReportWorld, diagnostics: &[SourceDiagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let position = world
+                .range(d.span)
+                .and_then(|range| world.main.lines().byte_to_line_column(range.start))
+                .map(|(line, column)| format!("main.typ:{}:{}: ", line + 1, column + 1))
+                .unwrap_or_default();
+            let hints: String = d.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
+            format!("{position}{}{hints}", d.message)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -1,0 +1,322 @@
+//! What the PDF templates read: the run's results flattened into plain strings and lists
+//! (`/data.json` inside Typst). Dates and numbers are formatted here, in Rust, so the
+//! templates only lay out text they are given.
+
+use crate::findings::{Finding, Severity};
+use crate::inputs::{Attestation, Inputs};
+use crate::reconcile::Reconciliation;
+use crate::Run;
+use serde_json::{json, Value};
+
+fn opt_date(date: Option<chrono::NaiveDate>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn subject(f: &Finding) -> String {
+    let parts: Vec<String> = [
+        f.service.as_deref().map(|s| s.to_string()),
+        f.domain.clone(),
+        f.control_id.as_deref().map(|c| format!("control {c}")),
+        f.vendor.as_deref().filter(|_| f.service.is_none()).map(|v| v.to_string()),
+        f.cuec_id.as_deref().map(|c| format!("CUEC {c}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    parts.join(" · ")
+}
+
+fn sources(f: &Finding) -> String {
+    f.sources
+        .iter()
+        .map(|s| format!("{}: {}!{}", s.file, s.sheet, s.row))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn finding_view(f: &Finding) -> Value {
+    json!({
+        "severity": f.severity.as_str(),
+        "code": f.code.as_str(),
+        "title": f.code.title(),
+        "subject": subject(f),
+        "message": f.message,
+        "remedy": f.remedy,
+        "sources": sources(f),
+    })
+}
+
+fn meta(run: &Run) -> Value {
+    json!({
+        "organisation": run.organisation.clone().unwrap_or_else(|| "(organisation not set)".into()),
+        "classification": run.classification,
+        "period": run.period.label,
+        "start": run.period.start.to_string(),
+        "end": run.period.end.to_string(),
+        "as_of": run.as_of.to_string(),
+        "version": env!("CARGO_PKG_VERSION"),
+        "model": run.model.name,
+    })
+}
+
+fn severity_counts(findings: &[Finding]) -> Value {
+    Severity::ALL
+        .iter()
+        .map(|s| json!({"severity": s.as_str(), "count": findings.iter().filter(|f| f.severity == *s).count()}))
+        .collect()
+}
+
+fn cell_status(cell: &crate::reconcile::CellStatus) -> String {
+    match (cell.customer_evidenced, cell.provider_attested) {
+        _ if cell.evidenced => "evidenced".into(),
+        (Some(false), Some(false)) => "customer evidence and vendor attestation lacking".into(),
+        (Some(false), _) => "customer evidence lacking".into(),
+        (_, Some(false)) => "vendor attestation lacking".into(),
+        _ => "not evidenced".into(),
+    }
+}
+
+fn attestation_view(a: &Attestation, end: chrono::NaiveDate) -> Value {
+    let through = a.covered_through();
+    let status = match through {
+        Some(t) if a.covers_date(end) => format!("covers period end (through {t})"),
+        Some(t) => format!("does not reach period end (through {t})"),
+        None => "no coverage dates".into(),
+    };
+    json!({
+        "vendor": a.vendor,
+        "type": a.kind.as_str(),
+        "services": a.services.describe(),
+        "period": match (a.period_start, a.period_end) {
+            (Some(s), Some(e)) => format!("{s} to {e}"),
+            (None, Some(e)) => format!("to {e}"),
+            _ => String::new(),
+        },
+        "issued": opt_date(a.issued_on),
+        "expires": opt_date(a.expires_on),
+        "bridge": opt_date(a.bridge_letter_through),
+        "opinion": a.opinion.map(|o| o.as_str()).unwrap_or(""),
+        "exceptions": a.exceptions.to_string(),
+        "exception_notes": a.exception_notes,
+        "auditor": a.auditor,
+        "status": status,
+        "source": format!("{}!{}", a.source.sheet, a.source.row),
+    })
+}
+
+/// Data for `auditor-pack.typ`.
+pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
+    let model = &run.model;
+    let domain_names: Vec<&str> = model.domains.iter().map(|d| d.name.as_str()).collect();
+    let services: Vec<Value> = inputs
+        .services
+        .iter()
+        .map(|s| {
+            let cells: Vec<Value> = rec
+                .cells
+                .iter()
+                .filter(|c| c.service == s.name)
+                .map(|c| {
+                    json!({
+                        "domain": c.domain,
+                        "owner": format!("{}{}", c.owner.as_str(), if c.overridden { " (override)" } else { "" }),
+                        "status": cell_status(c),
+                        "worst": c.worst.map(|w| w.as_str()).unwrap_or(""),
+                    })
+                })
+                .collect();
+            json!({
+                "name": s.name,
+                "provider": s.provider,
+                "model": s.service_model.as_str(),
+                "data_classes": s.data_classes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+                "in_scope": if s.in_scope { "yes" } else { "no" },
+                "owner": s.owner,
+                "regions": s.regions.join(", "),
+                "cells": cells,
+            })
+        })
+        .collect();
+    let controls: Vec<Value> = inputs
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(c, control)| {
+            let rows: Vec<Value> = rec
+                .control_status
+                .iter()
+                .filter(|st| st.control == c)
+                .map(|st| {
+                    let service = &inputs.services[st.service].name;
+                    match st.newest.map(|e| &inputs.evidence[e]) {
+                        Some(e) => json!({
+                            "service": service,
+                            "date": e.collected_on.to_string(),
+                            "result": e.result.as_str(),
+                            "description": e.description,
+                            "tester": e.tester,
+                            "status": st.status,
+                            "source": format!("{}!{}", e.source.sheet, e.source.row),
+                        }),
+                        None => json!({
+                            "service": service, "date": "", "result": "", "description": "",
+                            "tester": "", "status": st.status, "source": "",
+                        }),
+                    }
+                })
+                .collect();
+            json!({
+                "id": control.id,
+                "title": control.title,
+                "domain": domain_names[control.domain],
+                "frequency": control.frequency.as_str(),
+                "frameworks": control.frameworks.join("; "),
+                "applies_to": control.applies_to.describe(),
+                "owner": control.owner,
+                "rows": rows,
+            })
+        })
+        .collect();
+    let cuecs: Vec<Value> = inputs
+        .cuecs
+        .iter()
+        .map(|cuec| {
+            let finding = rec.findings.iter().find(|f| {
+                f.cuec_id.as_deref() == Some(cuec.cuec_id.as_str())
+                    && f.vendor.as_deref() == Some(cuec.vendor.as_str())
+                    && f.sources.first() == Some(&cuec.source)
+            });
+            json!({
+                "vendor": cuec.vendor,
+                "attestation": cuec.attestation,
+                "id": cuec.cuec_id,
+                "description": cuec.description,
+                "control": cuec.mapped_control.clone().unwrap_or_default(),
+                "status": finding.map(|f| f.code.as_str()).unwrap_or("evidenced"),
+            })
+        })
+        .collect();
+    let mut findings_by_severity = Vec::new();
+    for s in Severity::ALL {
+        let list: Vec<Value> = rec.findings.iter().filter(|f| f.severity == s).map(finding_view).collect();
+        if !list.is_empty() {
+            findings_by_severity.push(json!({"severity": s.as_str(), "findings": list}));
+        }
+    }
+    json!({
+        "meta": meta(run),
+        "summary": {
+            "total": rec.findings.len(),
+            "by_severity": severity_counts(&rec.findings),
+            "cells": rec.coverage.cells,
+            "evidenced": rec.coverage.evidenced,
+            "percent": format!("{:.1}", rec.coverage.percent),
+        },
+        "files": inputs.files.iter().map(|f| json!({
+            "path": f.path,
+            "sha256": f.sha256,
+            "bytes": f.bytes.to_string(),
+            "sheets": f.sheets.iter().map(|s| format!("{} → {} ({} rows)", s.name, s.kind, s.rows)).collect::<Vec<_>>().join("; "),
+        })).collect::<Vec<_>>(),
+        "warnings": inputs.warnings,
+        "model": {
+            "name": model.name,
+            "file": model.file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "built in".into()),
+            "domains": model.domains.iter().map(|d| json!({
+                "name": d.name,
+                "owners": d.owners.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "overrides": model.overrides.iter().map(|o| model.describe_override(o)).collect::<Vec<_>>(),
+        },
+        "codes": crate::findings::Code::ALL.iter().map(|c| json!({
+            "code": c.as_str(),
+            "severity": c.base_severity().as_str(),
+            "title": c.title(),
+            "rule": c.rule(),
+        })).collect::<Vec<_>>(),
+        "services": services,
+        "controls": controls,
+        "attestations": inputs.attestations.iter().map(|a| attestation_view(a, run.period.end)).collect::<Vec<_>>(),
+        "attestations_absent": inputs.attestations_absent,
+        "cuecs": cuecs,
+        "findings": findings_by_severity,
+    })
+}
+
+/// Data for `board-report.typ`.
+pub fn board_report(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
+    let count = |s: Severity| rec.findings.iter().filter(|f| f.severity == s).count();
+    let (critical, high) = (count(Severity::Critical), count(Severity::High));
+    let sentence = format!(
+        "{} of {} in-scope responsibility cells ({}%) are owned and evidenced at {}; {} critical and {} high findings need action.",
+        rec.coverage.evidenced,
+        rec.coverage.cells,
+        format_args!("{:.1}", rec.coverage.percent),
+        run.period.end,
+        critical,
+        high
+    );
+    let domains: Vec<&str> = run.model.domains.iter().map(|d| d.name.as_str()).collect();
+    let heat_rows: Vec<Value> = inputs
+        .services
+        .iter()
+        .filter(|s| s.in_scope)
+        .map(|s| {
+            let cells: Vec<Value> = domains
+                .iter()
+                .map(|d| {
+                    let cell = rec.cells.iter().find(|c| c.service == s.name && c.domain == *d);
+                    match cell {
+                        Some(c) => json!({
+                            "owner": match c.owner { crate::model::Owner::Customer => "C", crate::model::Owner::Shared => "S", crate::model::Owner::Provider => "P" },
+                            "worst": c.worst.map(|w| w.as_str()).unwrap_or(if c.evidenced { "ok" } else { "gap" }),
+                        }),
+                        None => json!({"owner": "", "worst": "none"}),
+                    }
+                })
+                .collect();
+            json!({"service": s.name, "model": s.service_model.as_str(), "cells": cells})
+        })
+        .filter(|row| !row["cells"].as_array().is_some_and(|c| c.iter().all(|x| x["owner"] == "")))
+        .collect();
+    let top: Vec<Value> = rec.findings.iter().take(7).map(finding_view).collect();
+    let end = run.period.end;
+    let mut lapsing = Vec::new();
+    let mut lapsed = Vec::new();
+    for a in &inputs.attestations {
+        let Some(through) = a.covered_through() else { continue };
+        let covers_in_scope = inputs
+            .services
+            .iter()
+            .any(|s| s.in_scope && crate::names::key(&s.provider) == crate::names::key(&a.vendor));
+        if !covers_in_scope {
+            continue;
+        }
+        let row = json!({"vendor": a.vendor, "type": a.kind.as_str(), "through": through.to_string()});
+        if through < end {
+            lapsed.push(row);
+        } else if (through - end).num_days() <= 90 {
+            lapsing.push(row);
+        }
+    }
+    json!({
+        "meta": meta(run),
+        "headline": {
+            "percent": format!("{:.1}", rec.coverage.percent),
+            "cells": rec.coverage.cells,
+            "evidenced": rec.coverage.evidenced,
+            "critical": critical,
+            "high": high,
+            "total": rec.findings.len(),
+            "sentence": sentence,
+        },
+        "by_severity": severity_counts(&rec.findings),
+        "by_domain": rec.coverage.by_domain.iter().map(|l| json!({
+            "name": l.name, "cells": l.cells, "evidenced": l.evidenced, "percent": format!("{:.1}", l.percent),
+        })).collect::<Vec<_>>(),
+        "heat": {"domains": domains, "rows": heat_rows},
+        "top_risks": top,
+        "lapsing": lapsing,
+        "lapsed": lapsed,
+    })
+}
