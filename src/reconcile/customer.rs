@@ -32,7 +32,6 @@ pub(super) fn judge_cell(index: &Index<'_>, s: usize, d: usize, findings: &mut V
             .regulated(regulated)
             .service(&service.name)
             .domain(domain)
-            .vendor(&service.provider)
             .source(&service.source)
             .done(),
         );

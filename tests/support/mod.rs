@@ -1,0 +1,206 @@
+//! Shared by the integration tests: build small workbooks in code (so each test shows its
+//! input beside its assertion), run the library or the binary on them, read PDFs' text.
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use std::path::{Path, PathBuf};
+
+/// One cell of a test workbook.
+#[derive(Debug, Clone)]
+pub enum Cell {
+    Text(String),
+    /// A real spreadsheet date cell.
+    Date(NaiveDate),
+    Number(f64),
+    Blank,
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Cell {
+        if text.is_empty() {
+            Cell::Blank
+        } else {
+            Cell::Text(text.to_string())
+        }
+    }
+}
+
+impl From<NaiveDate> for Cell {
+    fn from(date: NaiveDate) -> Cell {
+        Cell::Date(date)
+    }
+}
+
+impl From<f64> for Cell {
+    fn from(n: f64) -> Cell {
+        Cell::Number(n)
+    }
+}
+
+/// A row of text cells.
+pub fn row(cells: &[&str]) -> Vec<Cell> {
+    cells.iter().map(|c| Cell::from(*c)).collect()
+}
+
+/// A date.
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// A sheet: name, optional banner rows above the header, header, rows.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: String,
+    pub banner: Vec<String>,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A workbook under construction.
+#[derive(Debug, Clone, Default)]
+pub struct Book {
+    pub sheets: Vec<Sheet>,
+}
+
+impl Book {
+    pub fn new() -> Book {
+        Book::default()
+    }
+
+    /// Adds (or replaces) a sheet.
+    pub fn sheet(mut self, name: &str, header: &[&str], rows: Vec<Vec<Cell>>) -> Book {
+        self.sheets.retain(|s| s.name != name);
+        self.sheets.push(Sheet {
+            name: name.to_string(),
+            banner: Vec::new(),
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows,
+        });
+        self
+    }
+
+    /// Removes a sheet.
+    pub fn without(mut self, name: &str) -> Book {
+        self.sheets.retain(|s| s.name != name);
+        self
+    }
+
+    /// Appends a row to an existing sheet.
+    pub fn push(mut self, sheet: &str, cells: Vec<Cell>) -> Book {
+        self.sheets
+            .iter_mut()
+            .find(|s| s.name == sheet)
+            .unwrap_or_else(|| panic!("no sheet {sheet}"))
+            .rows
+            .push(cells);
+        self
+    }
+
+    /// Puts banner lines above a sheet's header row (a title, then a blank row, say).
+    pub fn banner(mut self, sheet: &str, lines: &[&str]) -> Book {
+        let s = self.sheets.iter_mut().find(|s| s.name == sheet).unwrap();
+        s.banner = lines.iter().map(|l| l.to_string()).collect();
+        self
+    }
+
+    /// Writes the workbook as .xlsx and returns its path.
+    pub fn write(&self, dir: &Path, file: &str) -> PathBuf {
+        let mut workbook = Workbook::new();
+        let date_format = Format::new().set_num_format("yyyy-mm-dd");
+        for sheet in &self.sheets {
+            let ws = workbook.add_worksheet();
+            ws.set_name(&sheet.name).unwrap();
+            let mut r = 0u32;
+            for line in &sheet.banner {
+                if !line.is_empty() {
+                    ws.write_string(r, 0, line).unwrap();
+                }
+                r += 1;
+            }
+            for (c, h) in sheet.header.iter().enumerate() {
+                ws.write_string(r, c as u16, h).unwrap();
+            }
+            r += 1;
+            for cells in &sheet.rows {
+                for (c, cell) in cells.iter().enumerate() {
+                    let c = c as u16;
+                    match cell {
+                        Cell::Text(t) => {
+                            ws.write_string(r, c, t).unwrap();
+                        }
+                        Cell::Number(n) => {
+                            ws.write_number(r, c, *n).unwrap();
+                        }
+                        Cell::Date(date) => {
+                            use chrono::Datelike;
+                            let dt = ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8).unwrap();
+                            ws.write_datetime_with_format(r, c, &dt, &date_format).unwrap();
+                        }
+                        Cell::Blank => {}
+                    }
+                }
+                r += 1;
+            }
+        }
+        let path = dir.join(file);
+        workbook.save(&path).unwrap();
+        path
+    }
+
+    /// Writes each sheet as `<sheet>.csv` in `dir` (dates as ISO text).
+    pub fn write_csv(&self, dir: &Path) -> Vec<PathBuf> {
+        let mut paths = Vec::new();
+        for sheet in &self.sheets {
+            let path = dir.join(format!("{}.csv", sheet.name.to_lowercase()));
+            let mut w = csv::Writer::from_path(&path).unwrap();
+            for line in &sheet.banner {
+                w.write_record([line.as_str()]).unwrap();
+            }
+            w.write_record(&sheet.header).unwrap();
+            for cells in &sheet.rows {
+                let texts: Vec<String> = cells
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Text(t) => t.clone(),
+                        Cell::Date(d) => d.to_string(),
+                        Cell::Number(n) => n.to_string(),
+                        Cell::Blank => String::new(),
+                    })
+                    .collect();
+                w.write_record(&texts).unwrap();
+            }
+            w.flush().unwrap();
+            paths.push(path);
+        }
+        paths
+    }
+}
+
+/// Runs ingest + reconcile through the library for a period such as "2026-Q3".
+pub fn analyse(paths: &[PathBuf], period: &str) -> Result<demarc::Analysis, demarc::Error> {
+    analyse_as_of(paths, period, None)
+}
+
+/// Same, with an explicit as-of date.
+pub fn analyse_as_of(paths: &[PathBuf], period: &str, as_of: Option<NaiveDate>) -> Result<demarc::Analysis, demarc::Error> {
+    let period = demarc::period::Period::parse(period, 1).unwrap();
+    let run = demarc::Run {
+        inputs: paths.to_vec(),
+        as_of: as_of.unwrap_or(period.end),
+        period,
+        model: demarc::model::Model::default(),
+        organisation: Some("Test Org".into()),
+        classification: "INTERNAL".into(),
+        templates: None,
+        ingest: Default::default(),
+    };
+    demarc::analyse(&run)
+}
+
+/// The text of a PDF, with runs of whitespace collapsed to one space.
+pub fn pdf_text(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
