@@ -5,7 +5,7 @@
 //! per cell, so a million-row sheet costs what calamine already spent on it.
 
 use calamine::{Data, Range};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// How to read a numeric date such as `03/04/2026` whose day and month could be swapped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -171,7 +171,16 @@ pub enum DateProblem {
 /// `September 30 2026`; and numeric day/month forms when they are unambiguous or a
 /// [`DateOrder`] is given.
 pub fn parse_text_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
-    let text = text.trim();
+    let date = parse_any_date(text.trim(), order)?;
+    // chrono's %Y takes any digits: `03/04/26` would be the year 26. Two-digit years are a
+    // guess we refuse to make.
+    if date.year() < 1000 {
+        return Err(DateProblem::NotADate);
+    }
+    Ok(date)
+}
+
+fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
     if let Some(date) = parse_iso_prefix(text) {
         return Ok(date);
     }
