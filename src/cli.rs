@@ -129,8 +129,11 @@ fn option_error(message: String) -> Error {
 }
 
 fn parse_date(text: &str, what: &str) -> Result<NaiveDate, Error> {
-    crate::ingest::table::parse_text_date(text, None)
-        .map_err(|_| option_error(format!("{what}: {text:?} is not a date: write it as 2026-09-30")))
+    crate::ingest::table::parse_text_date(text, None).map_err(|_| {
+        option_error(format!(
+            "{what}: {text:?} is not a date: write it as 2026-09-30"
+        ))
+    })
 }
 
 /// Parses a severity given as an option.
@@ -199,7 +202,10 @@ pub fn resolve_run(args: &RunArgs, config: &ConfigFile) -> Result<Run, Error> {
         as_of,
         model: resolve_model(args.model.as_deref(), config)?,
         organisation: config.organisation.clone(),
-        classification: config.classification.clone().unwrap_or_else(|| "CONFIDENTIAL".into()),
+        classification: config
+            .classification
+            .clone()
+            .unwrap_or_else(|| "CONFIDENTIAL".into()),
         templates: config.templates.clone(),
         ingest: IngestOptions { date_order },
     })
@@ -209,7 +215,8 @@ fn named_period(text: &str, fiscal_start: u32) -> Result<Period, Error> {
     if crate::names::loose_key(text) == "previousquarter" {
         let today = chrono::Local::now().date_naive();
         let a_quarter_ago = crate::period::months_before(today, 3);
-        return Period::parse(&calendar_quarter_of(a_quarter_ago), 1).map_err(|e| option_error(e.to_string()));
+        return Period::parse(&calendar_quarter_of(a_quarter_ago), 1)
+            .map_err(|e| option_error(e.to_string()));
     }
     Period::parse(text, fiscal_start).map_err(|e| option_error(e.to_string()))
 }

@@ -84,7 +84,10 @@ mod tests {
         let path = dir.path().join("demarc.toml");
         std::fs::write(&path, "period = \"2026-Q3\"\norganization = \"x\"\n").unwrap();
         let err = ConfigFile::load(&path).unwrap_err().to_string();
-        assert!(err.contains("organization") && err.contains("line 2"), "{err}");
+        assert!(
+            err.contains("organization") && err.contains("line 2"),
+            "{err}"
+        );
     }
 
     #[test]

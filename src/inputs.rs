@@ -356,7 +356,9 @@ impl Attestation {
     /// Whether it gives assurance on `date` (the period end).
     pub fn covers_date(&self, date: NaiveDate) -> bool {
         let started = self.covered_from().is_none_or(|from| from <= date);
-        let lasts = self.covered_through().is_some_and(|through| through >= date);
+        let lasts = self
+            .covered_through()
+            .is_some_and(|through| through >= date);
         started && lasts
     }
 

@@ -74,7 +74,10 @@ pub fn analyse(run: &Run) -> Result<Analysis, Error> {
         period: &run.period,
         as_of: run.as_of,
     });
-    Ok(Analysis { inputs, reconciliation })
+    Ok(Analysis {
+        inputs,
+        reconciliation,
+    })
 }
 
 /// Exit status for a set of findings against a threshold: 1 when any is at or above it.
@@ -97,7 +100,8 @@ pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
             let run = cli::resolve_run(&args.run, &config)?;
             let analysis = analyse(&run)?;
             if args.json {
-                let document = render::document::FindingsDocument::new(&run, &analysis.reconciliation);
+                let document =
+                    render::document::FindingsDocument::new(&run, &analysis.reconciliation);
                 print!("{}", document.to_json());
             } else {
                 terminal::print_check(&run, &analysis, fail_on);
@@ -112,7 +116,10 @@ pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
                 .map(|text| cli::parse_severity(text, "--fail-on"))
                 .transpose()?;
             let run = cli::resolve_run(&args.run, &config)?;
-            let out_root = args.out.or(config.out).unwrap_or_else(|| PathBuf::from("output"));
+            let out_root = args
+                .out
+                .or(config.out)
+                .unwrap_or_else(|| PathBuf::from("output"));
             let out_dir = out_root.join(&run.period.label);
             prepare_output_dir(&out_dir)?;
             let analysis = analyse(&run)?;

@@ -115,7 +115,13 @@ pub struct Override {
 impl Override {
     /// Whether this override applies, and how specific it is (a service-level override
     /// beats a provider-level one; a later one beats an earlier one of equal weight).
-    fn specificity(&self, domain: usize, service: &str, provider: &str, model: ServiceModel) -> Option<u8> {
+    fn specificity(
+        &self,
+        domain: usize,
+        service: &str,
+        provider: &str,
+        model: ServiceModel,
+    ) -> Option<u8> {
         if !self.domains.is_empty() && !self.domains.contains(&domain) {
             return None;
         }
@@ -207,11 +213,19 @@ impl Model {
     /// The index of a domain by name, ignoring case, spaces and punctuation.
     pub fn domain_index(&self, name: &str) -> Option<usize> {
         let wanted = loose_key(name);
-        self.domains.iter().position(|d| loose_key(&d.name) == wanted)
+        self.domains
+            .iter()
+            .position(|d| loose_key(&d.name) == wanted)
     }
 
     /// Who owns `domain` for a service, after overrides.
-    pub fn owner(&self, domain: usize, service: &str, provider: &str, model: ServiceModel) -> Ownership<'_> {
+    pub fn owner(
+        &self,
+        domain: usize,
+        service: &str,
+        provider: &str,
+        model: ServiceModel,
+    ) -> Ownership<'_> {
         let base = self.domains[domain].owners[model.column()];
         let winner = self
             .overrides
@@ -265,9 +279,13 @@ impl Model {
                 )))
             }
         };
-        model.name = file
-            .name
-            .unwrap_or_else(|| format!("{} (from {})", model_name_or_default(&model), path.display()));
+        model.name = file.name.unwrap_or_else(|| {
+            format!(
+                "{} (from {})",
+                model_name_or_default(&model),
+                path.display()
+            )
+        });
         model.file = Some(path.to_path_buf());
         for domain in file.domains {
             let owners = [domain.on_prem, domain.iaas, domain.paas, domain.saas];
@@ -280,7 +298,10 @@ impl Model {
             }
         }
         if model.domains.is_empty() {
-            return Err(invalid("the model has no domains: add [[domains]] tables or use extends = \"default\"".into()));
+            return Err(invalid(
+                "the model has no domains: add [[domains]] tables or use extends = \"default\""
+                    .into(),
+            ));
         }
         for (n, o) in file.overrides.into_iter().enumerate() {
             let mut domains = Vec::new();
@@ -289,14 +310,15 @@ impl Model {
                     domains.clear();
                     break;
                 }
-                let index = model.domain_index(name).ok_or_else(|| {
-                    invalid(format!(
+                let index =
+                    model.domain_index(name).ok_or_else(|| {
+                        invalid(format!(
                         "override #{} names domain {:?}, which is not in the model (domains: {})",
                         n + 1,
                         name,
                         model.domains.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
                     ))
-                })?;
+                    })?;
                 domains.push(index);
             }
             let service_model = match &o.service_model {
@@ -350,7 +372,11 @@ impl Model {
                     provider: o.provider.clone(),
                     services: o.services.clone(),
                     service_model: o.service_model.map(|m| m.as_str().to_string()),
-                    domains: o.domains.iter().map(|&i| self.domains[i].name.clone()).collect(),
+                    domains: o
+                        .domains
+                        .iter()
+                        .map(|&i| self.domains[i].name.clone())
+                        .collect(),
                     owner: o.owner,
                     note: o.note.clone(),
                 })
@@ -377,7 +403,13 @@ impl Model {
 
     /// The model as a plain-text table for the terminal.
     pub fn to_table(&self) -> String {
-        let width = self.domains.iter().map(|d| d.name.len()).max().unwrap_or(6).max(6);
+        let width = self
+            .domains
+            .iter()
+            .map(|d| d.name.len())
+            .max()
+            .unwrap_or(6)
+            .max(6);
         let mut out = String::new();
         let _ = writeln!(out, "Model: {}", self.name);
         let _ = writeln!(
@@ -421,7 +453,11 @@ impl Model {
         let domains = if o.domains.is_empty() {
             "every domain".to_string()
         } else {
-            o.domains.iter().map(|&i| self.domains[i].name.as_str()).collect::<Vec<_>>().join(", ")
+            o.domains
+                .iter()
+                .map(|&i| self.domains[i].name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let mut line = format!("{} — {} → {}", scope.join(", "), domains, o.owner.as_str());
         if let Some(note) = &o.note {
@@ -487,10 +523,19 @@ mod tests {
     fn default_matrix_matches_the_seeds() {
         let m = Model::default();
         let iam = m.domain_index("identity & access management").unwrap();
-        assert_eq!(m.owner(iam, "x", "AWS", ServiceModel::Paas).owner, Owner::Shared);
+        assert_eq!(
+            m.owner(iam, "x", "AWS", ServiceModel::Paas).owner,
+            Owner::Shared
+        );
         let physical = m.domain_index("Physical security").unwrap();
-        assert_eq!(m.owner(physical, "x", "AWS", ServiceModel::Iaas).owner, Owner::Provider);
-        assert_eq!(m.owner(physical, "x", "Us", ServiceModel::OnPrem).owner, Owner::Customer);
+        assert_eq!(
+            m.owner(physical, "x", "AWS", ServiceModel::Iaas).owner,
+            Owner::Provider
+        );
+        assert_eq!(
+            m.owner(physical, "x", "Us", ServiceModel::OnPrem).owner,
+            Owner::Customer
+        );
     }
 
     #[test]
@@ -511,9 +556,18 @@ mod tests {
         let s3 = m.owner(host, "s3", "AWS", ServiceModel::Iaas);
         assert_eq!(s3.owner, Owner::Provider);
         assert!(s3.overridden_by.is_some());
-        assert_eq!(m.owner(host, "EC2", "AWS", ServiceModel::Saas).owner, Owner::Shared);
-        assert_eq!(m.owner(host, "VM", "Azure", ServiceModel::Iaas).owner, Owner::Shared);
-        assert!(m.owner(host, "VM", "Azure", ServiceModel::Iaas).overridden_by.is_none());
+        assert_eq!(
+            m.owner(host, "EC2", "AWS", ServiceModel::Saas).owner,
+            Owner::Shared
+        );
+        assert_eq!(
+            m.owner(host, "VM", "Azure", ServiceModel::Iaas).owner,
+            Owner::Shared
+        );
+        assert!(m
+            .owner(host, "VM", "Azure", ServiceModel::Iaas)
+            .overridden_by
+            .is_none());
     }
 
     #[test]
@@ -541,10 +595,14 @@ mod tests {
     #[test]
     fn unknown_domain_and_keys_are_errors() {
         let bad = "[[overrides]]\nprovider = \"AWS\"\ndomains = [\"Moon\"]\nowner = \"provider\"\n";
-        let err = Model::from_toml(bad, Path::new("m.toml")).unwrap_err().to_string();
+        let err = Model::from_toml(bad, Path::new("m.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("Moon"), "{err}");
         let typo = "nmae = \"x\"\n";
-        let err = Model::from_toml(typo, Path::new("m.toml")).unwrap_err().to_string();
+        let err = Model::from_toml(typo, Path::new("m.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("nmae") && err.contains("line 1"), "{err}");
     }
 }

@@ -80,7 +80,10 @@ mod tests {
 
     #[test]
     fn lists_split_on_semicolons_commas_and_lines() {
-        assert_eq!(split_list("PII; PHI,PCI\nIP ;;"), ["PII", "PHI", "PCI", "IP"]);
+        assert_eq!(
+            split_list("PII; PHI,PCI\nIP ;;"),
+            ["PII", "PHI", "PCI", "IP"]
+        );
     }
 
     #[test]

@@ -33,27 +33,42 @@ pub fn print_check(run: &Run, analysis: &Analysis, fail_on: Severity) {
     let on = colour_enabled(std::io::stdout().is_terminal());
     let rec = &analysis.reconciliation;
     print_warnings(&analysis.inputs.warnings);
-    println!(
-        "demarc check · {} · model: {}",
-        run.period, run.model.name
-    );
+    println!("demarc check · {} · model: {}", run.period, run.model.name);
     for severity in Severity::ALL {
-        let group: Vec<_> = rec.findings.iter().filter(|f| f.severity == severity).collect();
+        let group: Vec<_> = rec
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
         if group.is_empty() {
             continue;
         }
         println!();
-        println!("{}", paint(&format!("{} ({})", severity.as_str().to_uppercase(), group.len()), severity_style(severity), on));
+        println!(
+            "{}",
+            paint(
+                &format!("{} ({})", severity.as_str().to_uppercase(), group.len()),
+                severity_style(severity),
+                on
+            )
+        );
         for f in group {
             println!("  {}  {}", paint(f.code.as_str(), "1", on), f.message);
             println!("      → {}", f.remedy);
             let sources: Vec<String> = f.sources.iter().map(|s| s.to_string()).collect();
-            println!("      {}", paint(&format!("at {}", sources.join("; ")), "2", on));
+            println!(
+                "      {}",
+                paint(&format!("at {}", sources.join("; ")), "2", on)
+            );
         }
     }
     println!();
     println!("{}", summary_line(analysis));
-    let failing = rec.findings.iter().filter(|f| f.severity >= fail_on).count();
+    let failing = rec
+        .findings
+        .iter()
+        .filter(|f| f.severity >= fail_on)
+        .count();
     if failing > 0 {
         println!("{failing} finding(s) at or above {fail_on}: exit status 1");
     }
@@ -72,7 +87,13 @@ fn summary_line(analysis: &Analysis) -> String {
     let rec = &analysis.reconciliation;
     let counts: Vec<String> = Severity::ALL
         .iter()
-        .map(|s| format!("{} {}", rec.findings.iter().filter(|f| f.severity == *s).count(), s.as_str()))
+        .map(|s| {
+            format!(
+                "{} {}",
+                rec.findings.iter().filter(|f| f.severity == *s).count(),
+                s.as_str()
+            )
+        })
         .collect();
     format!(
         "{} findings ({}); {} of {} responsibility cells owned and evidenced ({:.1}%)",

@@ -44,19 +44,56 @@ fn small_company() -> Book {
     Book::new()
         .sheet(
             "Services",
-            &["service", "provider", "service_model", "data_classes", "in_scope"],
+            &[
+                "service",
+                "provider",
+                "service_model",
+                "data_classes",
+                "in_scope",
+            ],
             vec![row(&["Okta", "Okta", "SaaS", "Confidential", "yes"])],
         )
-        .sheet("Controls", &["control_id", "title", "domain", "frequency", "applies_to"], controls)
+        .sheet(
+            "Controls",
+            &["control_id", "title", "domain", "frequency", "applies_to"],
+            controls,
+        )
         .sheet(
             "Evidence",
-            &["control_id", "service", "evidence", "collected_on", "result", "tester"],
+            &[
+                "control_id",
+                "service",
+                "evidence",
+                "collected_on",
+                "result",
+                "tester",
+            ],
             evidence,
         )
         .sheet(
             "Attestations",
-            &["vendor", "services", "type", "period_start", "period_end", "opinion", "exceptions", "bridge_letter_through", "domains"],
-            vec![row(&["Okta", "*", "SOC 2 Type II", "2025-07-01", "2026-06-30", "Unqualified", "0", "2026-12-31", "*"])],
+            &[
+                "vendor",
+                "services",
+                "type",
+                "period_start",
+                "period_end",
+                "opinion",
+                "exceptions",
+                "bridge_letter_through",
+                "domains",
+            ],
+            vec![row(&[
+                "Okta",
+                "*",
+                "SOC 2 Type II",
+                "2025-07-01",
+                "2026-06-30",
+                "Unqualified",
+                "0",
+                "2026-12-31",
+                "*",
+            ])],
         )
 }
 
@@ -66,7 +103,9 @@ fn read_json(path: &Path) -> Value {
 
 /// The rows of a markdown table whose header starts with `| code |`, after `heading`.
 fn documented_findings(readme: &str, heading: &str) -> Vec<Vec<String>> {
-    let section = &readme[readme.find(heading).unwrap_or_else(|| panic!("no {heading:?} in samples/README.md"))..];
+    let section = &readme[readme
+        .find(heading)
+        .unwrap_or_else(|| panic!("no {heading:?} in samples/README.md"))..];
     let table: Vec<&str> = section
         .lines()
         .skip_while(|l| !l.starts_with("| code |"))
@@ -75,7 +114,12 @@ fn documented_findings(readme: &str, heading: &str) -> Vec<Vec<String>> {
         .collect();
     table
         .iter()
-        .map(|l| l.trim_matches('|').split('|').map(|c| c.trim().to_string()).collect())
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
         .collect()
 }
 
@@ -99,7 +143,10 @@ mod samples {
         let readme = std::fs::read_to_string(repo("samples/README.md")).unwrap();
         let mut expected = documented_findings(&readme, "## Deliberate gaps");
         expected.extend(documented_findings(&readme, "side effect"));
-        assert!(expected.len() >= 16, "the README documents one gap per code");
+        assert!(
+            expected.len() >= 16,
+            "the README documents one gap per code"
+        );
 
         let field = |f: &Value, k: &str| f[k].as_str().unwrap_or("").to_string();
         let actual: BTreeSet<Vec<String>> = doc["findings"]
@@ -107,14 +154,25 @@ mod samples {
             .unwrap()
             .iter()
             .map(|f| {
-                ["code", "service", "domain", "control_id", "vendor", "cuec_id", "severity"]
-                    .iter()
-                    .map(|k| field(f, k))
-                    .collect()
+                [
+                    "code",
+                    "service",
+                    "domain",
+                    "control_id",
+                    "vendor",
+                    "cuec_id",
+                    "severity",
+                ]
+                .iter()
+                .map(|k| field(f, k))
+                .collect()
             })
             .collect();
         let wanted: BTreeSet<Vec<String>> = expected.iter().map(|r| r[..7].to_vec()).collect();
-        assert_eq!(actual, wanted, "findings.json differs from samples/README.md");
+        assert_eq!(
+            actual, wanted,
+            "findings.json differs from samples/README.md"
+        );
 
         // Every row the README names is among the finding's sources.
         for r in &expected {
@@ -122,7 +180,19 @@ mod samples {
                 .as_array()
                 .unwrap()
                 .iter()
-                .find(|f| r[..7] == ["code", "service", "domain", "control_id", "vendor", "cuec_id", "severity"].map(|k| field(f, k)))
+                .find(|f| {
+                    r[..7]
+                        == [
+                            "code",
+                            "service",
+                            "domain",
+                            "control_id",
+                            "vendor",
+                            "cuec_id",
+                            "severity",
+                        ]
+                        .map(|k| field(f, k))
+                })
                 .unwrap();
             let sources: Vec<String> = f["sources"]
                 .as_array()
@@ -131,16 +201,27 @@ mod samples {
                 .map(|s| format!("{}!{}", s["sheet"].as_str().unwrap(), s["row"]))
                 .collect();
             for wanted in r[7].split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                assert!(sources.contains(&wanted.to_string()), "{}: {wanted} not in {sources:?}", r[0]);
+                assert!(
+                    sources.contains(&wanted.to_string()),
+                    "{}: {wanted} not in {sources:?}",
+                    r[0]
+                );
             }
-            assert!(f["sources"].as_array().unwrap().iter().all(|s| s["file"].as_str().unwrap().ends_with("northwind.xlsx")));
+            assert!(f["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["file"].as_str().unwrap().ends_with("northwind.xlsx")));
         }
         // Every code of the catalogue appears once among the deliberate gaps.
         let codes: BTreeSet<&str> = expected.iter().map(|r| r[0].as_str()).collect();
         assert_eq!(codes.len(), 16, "{codes:?}");
         assert_eq!(doc["period"]["start"], "2026-07-01");
         assert_eq!(doc["period"]["end"], "2026-09-30");
-        assert_eq!(doc["summary"]["total"].as_u64().unwrap() as usize, doc["findings"].as_array().unwrap().len());
+        assert_eq!(
+            doc["summary"]["total"].as_u64().unwrap() as usize,
+            doc["findings"].as_array().unwrap().len()
+        );
     }
 
     #[test]
@@ -149,15 +230,40 @@ mod samples {
         report(dir.path());
         let out = dir.path().join("2026-Q3");
         let board = support::pdf_text(&out.join("board-report.pdf"));
-        for wanted in ["Cloud responsibility posture", "Northwind Health", "Headline", "Responsibility heatmap", "Top risks", "Vendor attestations", "Coverage by domain", "Scribewell Ambient Notes", "GitHub"] {
+        for wanted in [
+            "Cloud responsibility posture",
+            "Northwind Health",
+            "Headline",
+            "Responsibility heatmap",
+            "Top risks",
+            "Vendor attestations",
+            "Coverage by domain",
+            "Scribewell Ambient Notes",
+            "GitHub",
+        ] {
             assert!(board.contains(wanted), "board report lacks {wanted:?}");
         }
         let pack = support::pdf_text(&out.join("auditor-pack.pdf"));
         let sha = {
             use sha2::Digest;
-            format!("{:x}", sha2::Sha256::digest(std::fs::read(repo("samples/northwind.xlsx")).unwrap()))
+            format!(
+                "{:x}",
+                sha2::Sha256::digest(std::fs::read(repo("samples/northwind.xlsx")).unwrap())
+            )
         };
-        for wanted in ["Auditor evidence pack", "CONFIDENTIAL", "Scope and inputs", sha.as_str(), "The model applied", "Methodology", "Services and responsibility cells", "Controls and evidence", "Attestation register", "Findings", "Page 3 of"] {
+        for wanted in [
+            "Auditor evidence pack",
+            "CONFIDENTIAL",
+            "Scope and inputs",
+            sha.as_str(),
+            "The model applied",
+            "Methodology",
+            "Services and responsibility cells",
+            "Controls and evidence",
+            "Attestation register",
+            "Findings",
+            "Page 3 of",
+        ] {
             assert!(pack.contains(wanted), "auditor pack lacks {wanted:?}");
         }
         let doc = read_json(&out.join("findings.json"));
@@ -165,7 +271,11 @@ mod samples {
             assert!(pack.contains(f["code"].as_str().unwrap()));
             let first = &f["sources"][0];
             let source = format!("{}!{}", first["sheet"].as_str().unwrap(), first["row"]);
-            assert!(pack.contains(&source), "auditor pack lacks the source {source} of {}", f["code"]);
+            assert!(
+                pack.contains(&source),
+                "auditor pack lacks the source {source} of {}",
+                f["code"]
+            );
         }
         // Every control of the catalogue is listed with its evidence.
         for id in ["IAM-06", "APP-06", "HOST-02", "DATA-05"] {
@@ -178,7 +288,12 @@ mod samples {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         report(a.path());
         report(b.path());
-        for name in ["findings.json", "findings.csv", "board-report.pdf", "auditor-pack.pdf"] {
+        for name in [
+            "findings.json",
+            "findings.csv",
+            "board-report.pdf",
+            "auditor-pack.pdf",
+        ] {
             let x = std::fs::read(a.path().join("2026-Q3").join(name)).unwrap();
             let y = std::fs::read(b.path().join("2026-Q3").join(name)).unwrap();
             assert!(x == y, "{name} differs between two runs");
@@ -198,7 +313,18 @@ mod samples {
         let doc: Value = serde_json::from_slice(&output).unwrap();
         assert_eq!(doc["period"]["label"], "2026-Q3");
         for f in doc["findings"].as_array().unwrap() {
-            for key in ["code", "severity", "message", "remedy", "service", "domain", "control_id", "vendor", "cuec_id", "sources"] {
+            for key in [
+                "code",
+                "severity",
+                "message",
+                "remedy",
+                "service",
+                "domain",
+                "control_id",
+                "vendor",
+                "cuec_id",
+                "sources",
+            ] {
                 assert!(f.get(key).is_some(), "finding lacks {key}");
             }
         }
@@ -211,8 +337,14 @@ mod samples {
             .stdout
             .clone();
         let text = String::from_utf8(text).unwrap();
-        assert!(text.contains("CRITICAL (") && text.contains("DOMAIN_UNOWNED"), "{text}");
-        assert!(text.contains("samples/northwind.xlsx: Services!17"), "{text}");
+        assert!(
+            text.contains("CRITICAL (") && text.contains("DOMAIN_UNOWNED"),
+            "{text}"
+        );
+        assert!(
+            text.contains("samples/northwind.xlsx: Services!17"),
+            "{text}"
+        );
     }
 }
 
@@ -223,17 +355,48 @@ mod exit_codes {
     fn healthy_inputs_exit_0_and_thresholds_are_respected() {
         let dir = tempfile::tempdir().unwrap();
         let book = small_company().write(dir.path(), "q3.xlsx");
-        demarc().arg("check").arg(&book).args(["--period", "2026-Q3"]).assert().code(0);
+        demarc()
+            .arg("check")
+            .arg(&book)
+            .args(["--period", "2026-Q3"])
+            .assert()
+            .code(0);
         // Drop the evidence of one control: EVIDENCE_MISSING (high).
         let gap = small_company()
-            .sheet("Evidence", &["control_id", "collected_on", "result"], vec![])
+            .sheet(
+                "Evidence",
+                &["control_id", "collected_on", "result"],
+                vec![],
+            )
             .write(dir.path(), "gap.xlsx");
-        demarc().arg("check").arg(&gap).args(["--period", "2026-Q3"]).assert().code(1);
-        demarc().arg("check").arg(&gap).args(["--period", "2026-Q3", "--fail-on", "critical"]).assert().code(0);
+        demarc()
+            .arg("check")
+            .arg(&gap)
+            .args(["--period", "2026-Q3"])
+            .assert()
+            .code(1);
+        demarc()
+            .arg("check")
+            .arg(&gap)
+            .args(["--period", "2026-Q3", "--fail-on", "critical"])
+            .assert()
+            .code(0);
         // report: findings are content, not failure, unless --fail-on is explicit.
         let out = dir.path().join("out");
-        demarc().arg("report").arg(&gap).args(["--period", "2026-Q3", "--out"]).arg(&out).assert().code(0);
-        demarc().arg("report").arg(&gap).args(["--period", "2026-Q3", "--fail-on", "high", "--out"]).arg(&out).assert().code(1);
+        demarc()
+            .arg("report")
+            .arg(&gap)
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(&out)
+            .assert()
+            .code(0);
+        demarc()
+            .arg("report")
+            .arg(&gap)
+            .args(["--period", "2026-Q3", "--fail-on", "high", "--out"])
+            .arg(&out)
+            .assert()
+            .code(1);
         assert!(out.join("2026-Q3/auditor-pack.pdf").is_file());
     }
 
@@ -242,15 +405,38 @@ mod exit_codes {
         let dir = tempfile::tempdir().unwrap();
         let book = small_company().write(dir.path(), "q3.xlsx");
         let json = |args: &[&str]| -> Value {
-            let out = demarc().arg("check").arg(&book).args(args).arg("--json").output().unwrap();
+            let out = demarc()
+                .arg("check")
+                .arg(&book)
+                .args(args)
+                .arg("--json")
+                .output()
+                .unwrap();
             serde_json::from_slice(&out.stdout).unwrap()
         };
         let year = json(&["--period", "2026"]);
-        assert_eq!((year["period"]["start"].as_str(), year["period"]["end"].as_str()), (Some("2026-01-01"), Some("2026-12-31")));
+        assert_eq!(
+            (
+                year["period"]["start"].as_str(),
+                year["period"]["end"].as_str()
+            ),
+            (Some("2026-01-01"), Some("2026-12-31"))
+        );
         let range = json(&["--from", "2026-08-01", "--to", "2026-09-15"]);
         assert_eq!(range["period"]["end"], "2026-09-15");
-        demarc().arg("check").arg(&book).args(["--period", "2026-Q5"]).assert().code(2).stderr(predicates::str::contains("2026-Q5"));
-        demarc().arg("check").arg(&book).assert().code(2).stderr(predicates::str::contains("no reporting period"));
+        demarc()
+            .arg("check")
+            .arg(&book)
+            .args(["--period", "2026-Q5"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("2026-Q5"));
+        demarc()
+            .arg("check")
+            .arg(&book)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("no reporting period"));
     }
 }
 
@@ -292,9 +478,19 @@ mod bad_input {
     fn missing_required_column() {
         let dir = tempfile::tempdir().unwrap();
         let book = small_company()
-            .sheet("Evidence", &["control_id", "service", "result"], vec![row(&["IAM-1", "", "Effective"])])
+            .sheet(
+                "Evidence",
+                &["control_id", "service", "result"],
+                vec![row(&["IAM-1", "", "Effective"])],
+            )
             .write(dir.path(), "q3.xlsx");
-        refused(&[book], &["q3.xlsx: Evidence!row 1", "missing required column `collected_on`"]);
+        refused(
+            &[book],
+            &[
+                "q3.xlsx: Evidence!row 1",
+                "missing required column `collected_on`",
+            ],
+        );
     }
 
     #[test]
@@ -302,10 +498,19 @@ mod bad_input {
         let dir = tempfile::tempdir().unwrap();
         let book = small_company()
             .banner("Evidence", &["Evidence log", ""])
-            .push("Evidence", row(&["IAM-1", "", "Review", "n/a", "Effective"]))
+            .push(
+                "Evidence",
+                row(&["IAM-1", "", "Review", "n/a", "Effective"]),
+            )
             .write(dir.path(), "q3.xlsx");
         // Banner (2 rows) + header + 4 rows: the new row is row 8; collected_on is column D.
-        refused(&[book], &["q3.xlsx: Evidence!D8: collected_on: expected a date", "found \"n/a\""]);
+        refused(
+            &[book],
+            &[
+                "q3.xlsx: Evidence!D8: collected_on: expected a date",
+                "found \"n/a\"",
+            ],
+        );
     }
 
     #[test]
@@ -314,16 +519,30 @@ mod bad_input {
         let mut r = row(&["IAM-1", "", "Review"]);
         r.push(d(2026, 9, 2).into());
         r.push("Efective".into());
-        let book = small_company().push("Evidence", r).write(dir.path(), "q3.xlsx");
-        refused(&[book], &["Evidence!E6: result: \"Efective\" is not one of Effective, Partially effective", "did you mean \"Effective\""]);
+        let book = small_company()
+            .push("Evidence", r)
+            .write(dir.path(), "q3.xlsx");
+        refused(
+            &[book],
+            &[
+                "Evidence!E6: result: \"Efective\" is not one of Effective, Partially effective",
+                "did you mean \"Effective\"",
+            ],
+        );
     }
 
     #[test]
     fn all_problems_are_listed_together() {
         let dir = tempfile::tempdir().unwrap();
         let book = small_company()
-            .push("Evidence", row(&["IAM-1", "", "Review", "soon", "Effective"]))
-            .push("Evidence", row(&["IAM-1", "", "Review", "2026-09-01", "Great"]))
+            .push(
+                "Evidence",
+                row(&["IAM-1", "", "Review", "soon", "Effective"]),
+            )
+            .push(
+                "Evidence",
+                row(&["IAM-1", "", "Review", "2026-09-01", "Great"]),
+            )
             .write(dir.path(), "q3.xlsx");
         refused(&[book], &["2 problems", "Evidence!D6", "Evidence!E7"]);
     }
@@ -332,8 +551,15 @@ mod bad_input {
     fn a_file_that_is_not_a_spreadsheet() {
         let dir = tempfile::tempdir().unwrap();
         let fake = dir.path().join("q3.xlsx");
-        std::fs::write(&fake, "<html><body><table><tr><td>x</td></tr></table></body></html>").unwrap();
-        refused(&[fake], &["q3.xlsx: not a .xlsx workbook: the file is an HTML page"]);
+        std::fs::write(
+            &fake,
+            "<html><body><table><tr><td>x</td></tr></table></body></html>",
+        )
+        .unwrap();
+        refused(
+            &[fake],
+            &["q3.xlsx: not a .xlsx workbook: the file is an HTML page"],
+        );
         let notes = dir.path().join("notes.txt");
         std::fs::write(&notes, "hello").unwrap();
         refused(&[notes], &["notes.txt: not a spreadsheet"]);
@@ -342,7 +568,9 @@ mod bad_input {
     #[test]
     fn a_required_sheet_found_in_no_input() {
         let dir = tempfile::tempdir().unwrap();
-        let book = small_company().without("Controls").write(dir.path(), "q3.xlsx");
+        let book = small_company()
+            .without("Controls")
+            .write(dir.path(), "q3.xlsx");
         refused(&[book], &["no Controls sheet in any input"]);
     }
 
@@ -350,9 +578,18 @@ mod bad_input {
     fn an_unknown_domain_gets_a_hint() {
         let dir = tempfile::tempdir().unwrap();
         let book = small_company()
-            .push("Controls", row(&["NET-1", "Firewall", "Network control", "quarterly", "*"]))
+            .push(
+                "Controls",
+                row(&["NET-1", "Firewall", "Network control", "quarterly", "*"]),
+            )
             .write(dir.path(), "q3.xlsx");
-        refused(&[book], &["Controls!C6: domain: \"Network control\" is not one of", "did you mean \"Network controls\""]);
+        refused(
+            &[book],
+            &[
+                "Controls!C6: domain: \"Network control\" is not one of",
+                "did you mean \"Network controls\"",
+            ],
+        );
     }
 
     #[test]
@@ -360,15 +597,39 @@ mod bad_input {
         let dir = tempfile::tempdir().unwrap();
         let good = small_company().write(dir.path(), "good.xlsx");
         let out = dir.path().join("out");
-        demarc().arg("report").arg(&good).args(["--period", "2026-Q3", "--out"]).arg(&out).assert().success();
+        demarc()
+            .arg("report")
+            .arg(&good)
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
         let before = std::fs::read(out.join("2026-Q3/findings.json")).unwrap();
         let bad = small_company()
-            .push("Evidence", row(&["IAM-1", "", "Review", "n/a", "Effective"]))
+            .push(
+                "Evidence",
+                row(&["IAM-1", "", "Review", "n/a", "Effective"]),
+            )
             .write(dir.path(), "bad.xlsx");
-        demarc().arg("report").arg(&bad).args(["--period", "2026-Q3", "--out"]).arg(&out).assert().code(2);
-        assert_eq!(std::fs::read(out.join("2026-Q3/findings.json")).unwrap(), before);
-        let names: Vec<String> = std::fs::read_dir(out.join("2026-Q3")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        assert!(names.iter().all(|n| !n.starts_with(".demarc-")), "temporary files left behind: {names:?}");
+        demarc()
+            .arg("report")
+            .arg(&bad)
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2);
+        assert_eq!(
+            std::fs::read(out.join("2026-Q3/findings.json")).unwrap(),
+            before
+        );
+        let names: Vec<String> = std::fs::read_dir(out.join("2026-Q3"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.starts_with(".demarc-")),
+            "temporary files left behind: {names:?}"
+        );
     }
 }
 
@@ -389,15 +650,31 @@ mod untrusted_text {
             "{{title}} {{{raw}}}",
         ];
         let dir = tempfile::tempdir().unwrap();
-        let mut book = small_company()
-            .sheet(
-                "Services",
-                &["service", "provider", "service_model", "data_classes", "in_scope", "owner"],
-                vec![row(&["Okta", "Okta", "SaaS", "Confidential", "yes", hostile[6]])],
-            );
+        let mut book = small_company().sheet(
+            "Services",
+            &[
+                "service",
+                "provider",
+                "service_model",
+                "data_classes",
+                "in_scope",
+                "owner",
+            ],
+            vec![row(&[
+                "Okta",
+                "Okta",
+                "SaaS",
+                "Confidential",
+                "yes",
+                hostile[6],
+            ])],
+        );
         for (i, text) in hostile.iter().enumerate() {
             let id = format!("X-{i}");
-            book = book.push("Controls", row(&[&id, text, "Application-level controls", "quarterly", "*"]));
+            book = book.push(
+                "Controls",
+                row(&[&id, text, "Application-level controls", "quarterly", "*"]),
+            );
             let mut ev = row(&[&id, "", text]);
             ev.push(d(2026, 9, 10).into());
             ev.extend(row(&["Ineffective", text]));
@@ -405,14 +682,26 @@ mod untrusted_text {
         }
         let path = book.write(dir.path(), "hostile.xlsx");
         let out = dir.path().join("out");
-        demarc().arg("report").arg(&path).args(["--period", "2026-Q3", "--out"]).arg(&out).assert().success();
+        demarc()
+            .arg("report")
+            .arg(&path)
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
         let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
         let squash = |s: &str| s.split_whitespace().collect::<String>();
         let pack_squashed = squash(&pack);
         for text in hostile {
-            assert!(pack_squashed.contains(&squash(text)), "{text:?} not printed literally in the auditor pack");
+            assert!(
+                pack_squashed.contains(&squash(text)),
+                "{text:?} not printed literally in the auditor pack"
+            );
         }
-        assert!(!pack.contains("INJECTED INJECTED"), "a cell shifted the table");
+        assert!(
+            !pack.contains("INJECTED INJECTED"),
+            "a cell shifted the table"
+        );
         // The `#show "0": "9"` cell must not have changed any number.
         assert!(pack.contains("2026-09-10"), "dates were altered");
     }
@@ -423,13 +712,25 @@ mod model_command {
 
     #[test]
     fn prints_the_default_matrix_and_exports_a_file_that_loads_back() {
-        let out = demarc().arg("model").assert().success().get_output().stdout.clone();
+        let out = demarc()
+            .arg("model")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         let table = String::from_utf8(out).unwrap();
         assert!(table.contains("Identity and access management"));
-        assert!(table.lines().any(|l| l.starts_with("Physical security") && l.split_whitespace().filter(|w| *w == "provider").count() == 3));
+        assert!(table.lines().any(|l| l.starts_with("Physical security")
+            && l.split_whitespace().filter(|w| *w == "provider").count() == 3));
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("model.toml");
-        demarc().arg("model").arg("--export").arg(&file).assert().success();
+        demarc()
+            .arg("model")
+            .arg("--export")
+            .arg(&file)
+            .assert()
+            .success();
         let exported = std::fs::read_to_string(&file).unwrap();
         assert!(exported.contains("extends = \"none\""));
         let again = demarc::model::Model::load(&file).unwrap();
@@ -443,15 +744,37 @@ mod model_command {
         // Okta (SaaS) takes client and endpoint protection entirely: no customer evidence needed.
         std::fs::write(&model, "[[overrides]]\nservices = [\"Okta\"]\ndomains = [\"Client and endpoint protection\"]\nowner = \"provider\"\n").unwrap();
         let book = small_company()
-            .sheet("Evidence", &["control_id", "collected_on", "result"], vec![
-                row(&["DATA-1", "2026-09-01", "Effective"]),
-                row(&["IAM-1", "2026-09-01", "Effective"]),
-                row(&["APP-1", "2026-09-01", "Effective"]),
-            ])
+            .sheet(
+                "Evidence",
+                &["control_id", "collected_on", "result"],
+                vec![
+                    row(&["DATA-1", "2026-09-01", "Effective"]),
+                    row(&["IAM-1", "2026-09-01", "Effective"]),
+                    row(&["APP-1", "2026-09-01", "Effective"]),
+                ],
+            )
             .write(dir.path(), "q3.xlsx");
-        demarc().arg("check").arg(&book).args(["--period", "2026-Q3"]).assert().code(1);
-        demarc().arg("check").arg(&book).args(["--period", "2026-Q3", "--model"]).arg(&model).assert().code(0);
-        let shown = demarc().args(["model", "--model"]).arg(&model).assert().success().get_output().stdout.clone();
+        demarc()
+            .arg("check")
+            .arg(&book)
+            .args(["--period", "2026-Q3"])
+            .assert()
+            .code(1);
+        demarc()
+            .arg("check")
+            .arg(&book)
+            .args(["--period", "2026-Q3", "--model"])
+            .arg(&model)
+            .assert()
+            .code(0);
+        let shown = demarc()
+            .args(["model", "--model"])
+            .arg(&model)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         assert!(String::from_utf8(shown).unwrap().contains("services Okta"));
     }
 }

@@ -83,62 +83,204 @@ const fn col(name: &'static str, required: bool, aliases: &'static [&'static str
 
 const SERVICES: &[Column] = &[
     col("service", true, &["service", "servicename", "name"]),
-    col("provider", true, &["provider", "vendor", "csp", "cloudprovider"]),
-    col("service_model", true, &["servicemodel", "model", "deliverymodel", "cloudmodel"]),
-    col("data_classes", false, &["dataclasses", "dataclass", "data", "dataclassification"]),
+    col(
+        "provider",
+        true,
+        &["provider", "vendor", "csp", "cloudprovider"],
+    ),
+    col(
+        "service_model",
+        true,
+        &["servicemodel", "model", "deliverymodel", "cloudmodel"],
+    ),
+    col(
+        "data_classes",
+        false,
+        &["dataclasses", "dataclass", "data", "dataclassification"],
+    ),
     col("owner", false, &["owner", "serviceowner"]),
     col("in_scope", false, &["inscope", "scope"]),
-    col("regions", false, &["regions", "region", "locations", "location"]),
+    col(
+        "regions",
+        false,
+        &["regions", "region", "locations", "location"],
+    ),
 ];
 
 const CONTROLS: &[Column] = &[
-    col("control_id", true, &["controlid", "id", "control", "ref", "controlref"]),
-    col("title", false, &["title", "controltitle", "controlname", "name"]),
+    col(
+        "control_id",
+        true,
+        &["controlid", "id", "control", "ref", "controlref"],
+    ),
+    col(
+        "title",
+        false,
+        &["title", "controltitle", "controlname", "name"],
+    ),
     col("domain", true, &["domain", "responsibilitydomain"]),
-    col("frameworks", false, &["frameworks", "framework", "mappings", "references"]),
+    col(
+        "frameworks",
+        false,
+        &["frameworks", "framework", "mappings", "references"],
+    ),
     col("owner", false, &["owner", "controlowner"]),
-    col("frequency", false, &["frequency", "testfrequency", "testingfrequency"]),
-    col("applies_to", false, &["appliesto", "services", "appliestoservices"]),
+    col(
+        "frequency",
+        false,
+        &["frequency", "testfrequency", "testingfrequency"],
+    ),
+    col(
+        "applies_to",
+        false,
+        &["appliesto", "services", "appliestoservices"],
+    ),
 ];
 
 const EVIDENCE: &[Column] = &[
-    col("control_id", true, &["controlid", "id", "control", "ref", "controlref"]),
+    col(
+        "control_id",
+        true,
+        &["controlid", "id", "control", "ref", "controlref"],
+    ),
     col("service", false, &["service", "servicename"]),
-    col("evidence", false, &["evidence", "description", "evidencedescription"]),
-    col("evidence_file", false, &["evidencefile", "file", "link", "url", "path", "evidencelink"]),
+    col(
+        "evidence",
+        false,
+        &["evidence", "description", "evidencedescription"],
+    ),
+    col(
+        "evidence_file",
+        false,
+        &[
+            "evidencefile",
+            "file",
+            "link",
+            "url",
+            "path",
+            "evidencelink",
+        ],
+    ),
     col(
         "collected_on",
         true,
-        &["collectedon", "collected", "date", "collectiondate", "datecollected", "testedon", "testdate"],
+        &[
+            "collectedon",
+            "collected",
+            "date",
+            "collectiondate",
+            "datecollected",
+            "testedon",
+            "testdate",
+        ],
     ),
-    col("result", false, &["result", "outcome", "testresult", "conclusion"]),
+    col(
+        "result",
+        false,
+        &["result", "outcome", "testresult", "conclusion"],
+    ),
     col("tester", false, &["tester", "testedby", "collectedby"]),
     col("notes", false, &["notes", "note", "comments", "comment"]),
 ];
 
 const ATTESTATIONS: &[Column] = &[
     col("vendor", true, &["vendor", "provider"]),
-    col("services", false, &["services", "service", "servicesinscope"]),
-    col("type", false, &["type", "attestationtype", "reporttype", "attestation"]),
-    col("period_start", false, &["periodstart", "start", "periodfrom", "from"]),
-    col("period_end", false, &["periodend", "end", "periodto", "through", "to"]),
-    col("issued_on", false, &["issuedon", "issued", "issuedate", "reportdate", "dateissued"]),
-    col("expires_on", false, &["expireson", "expires", "expiry", "expirydate", "expiration", "expirationdate", "validuntil"]),
-    col("auditor", false, &["auditor", "auditfirm", "assessor", "certificationbody"]),
+    col(
+        "services",
+        false,
+        &["services", "service", "servicesinscope"],
+    ),
+    col(
+        "type",
+        false,
+        &["type", "attestationtype", "reporttype", "attestation"],
+    ),
+    col(
+        "period_start",
+        false,
+        &["periodstart", "start", "periodfrom", "from"],
+    ),
+    col(
+        "period_end",
+        false,
+        &["periodend", "end", "periodto", "through", "to"],
+    ),
+    col(
+        "issued_on",
+        false,
+        &[
+            "issuedon",
+            "issued",
+            "issuedate",
+            "reportdate",
+            "dateissued",
+        ],
+    ),
+    col(
+        "expires_on",
+        false,
+        &[
+            "expireson",
+            "expires",
+            "expiry",
+            "expirydate",
+            "expiration",
+            "expirationdate",
+            "validuntil",
+        ],
+    ),
+    col(
+        "auditor",
+        false,
+        &["auditor", "auditfirm", "assessor", "certificationbody"],
+    ),
     col("opinion", false, &["opinion", "auditopinion"]),
-    col("exceptions", false, &["exceptions", "exceptioncount", "numberofexceptions"]),
-    col("exception_notes", false, &["exceptionnotes", "exceptiondetails"]),
-    col("bridge_letter_through", false, &["bridgeletterthrough", "bridgeletter", "bridgethrough", "bridgeletterto"]),
+    col(
+        "exceptions",
+        false,
+        &["exceptions", "exceptioncount", "numberofexceptions"],
+    ),
+    col(
+        "exception_notes",
+        false,
+        &["exceptionnotes", "exceptiondetails"],
+    ),
+    col(
+        "bridge_letter_through",
+        false,
+        &[
+            "bridgeletterthrough",
+            "bridgeletter",
+            "bridgethrough",
+            "bridgeletterto",
+        ],
+    ),
     col("domains", false, &["domains", "domain", "domainscovered"]),
-    col("report_file", false, &["reportfile", "file", "report", "link"]),
+    col(
+        "report_file",
+        false,
+        &["reportfile", "file", "report", "link"],
+    ),
 ];
 
 const CUECS: &[Column] = &[
     col("vendor", true, &["vendor", "provider"]),
-    col("attestation", false, &["attestation", "attestationtype", "report", "type"]),
+    col(
+        "attestation",
+        false,
+        &["attestation", "attestationtype", "report", "type"],
+    ),
     col("cuec_id", true, &["cuecid", "cuec", "id", "ref"]),
-    col("description", false, &["description", "cuecdescription", "text"]),
-    col("mapped_control", false, &["mappedcontrol", "control", "controlid", "customercontrol"]),
+    col(
+        "description",
+        false,
+        &["description", "cuecdescription", "text"],
+    ),
+    col(
+        "mapped_control",
+        false,
+        &["mappedcontrol", "control", "controlid", "customercontrol"],
+    ),
 ];
 
 /// How many rows from the top are searched for the header row.
@@ -212,7 +354,11 @@ fn map_row(table: &Table, row: usize, kind: SheetKind) -> ColumnMap {
         let found = columns
             .iter()
             .position(|c| loose_key(c.name) == wanted)
-            .or_else(|| columns.iter().position(|c| c.aliases.contains(&wanted.as_str())));
+            .or_else(|| {
+                columns
+                    .iter()
+                    .position(|c| c.aliases.contains(&wanted.as_str()))
+            });
         match found {
             Some(i) => match positions[i] {
                 None => positions[i] = Some(col),
@@ -235,9 +381,18 @@ mod tests {
 
     #[test]
     fn sheet_names_are_recognised_loosely() {
-        assert_eq!(SheetKind::from_sheet_name(" CUECs "), Some(SheetKind::Cuecs));
-        assert_eq!(SheetKind::from_sheet_name("Vendor attestations"), Some(SheetKind::Attestations));
-        assert_eq!(SheetKind::from_sheet_name("evidence"), Some(SheetKind::Evidence));
+        assert_eq!(
+            SheetKind::from_sheet_name(" CUECs "),
+            Some(SheetKind::Cuecs)
+        );
+        assert_eq!(
+            SheetKind::from_sheet_name("Vendor attestations"),
+            Some(SheetKind::Attestations)
+        );
+        assert_eq!(
+            SheetKind::from_sheet_name("evidence"),
+            Some(SheetKind::Evidence)
+        );
         assert_eq!(SheetKind::from_sheet_name("Notes"), None);
     }
 

@@ -72,13 +72,20 @@ impl fmt::Display for IngestError {
         if n == 1 {
             writeln!(f, "the inputs have a problem:")?;
         } else {
-            writeln!(f, "the inputs have {n}{} problems:", if self.truncated { "+" } else { "" })?;
+            writeln!(
+                f,
+                "the inputs have {n}{} problems:",
+                if self.truncated { "+" } else { "" }
+            )?;
         }
         for e in &self.errors {
             writeln!(f, "  {e}")?;
         }
         if self.truncated {
-            writeln!(f, "  … stopped after {MAX_ERRORS} problems; fix these and run again")?;
+            writeln!(
+                f,
+                "  … stopped after {MAX_ERRORS} problems; fix these and run again"
+            )?;
         }
         write!(f, "nothing was written")
     }
@@ -112,7 +119,11 @@ const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
 /// Reads every input (files, or directories searched for spreadsheets) into validated
 /// records. The model is needed to recognise domain names.
-pub fn read_inputs(paths: &[PathBuf], model: &Model, options: &IngestOptions) -> Result<Inputs, IngestError> {
+pub fn read_inputs(
+    paths: &[PathBuf],
+    model: &Model,
+    options: &IngestOptions,
+) -> Result<Inputs, IngestError> {
     let mut problems = Problems::default();
     let files = discover(paths, &mut problems);
     let mut inputs = Inputs::default();
@@ -146,7 +157,15 @@ pub fn read_inputs(paths: &[PathBuf], model: &Model, options: &IngestOptions) ->
                 continue;
             };
             found.insert(kind);
-            let rows = read_sheet(&shown, &sheet, kind, &table, &mut collector, &mut inputs, &mut problems);
+            let rows = read_sheet(
+                &shown,
+                &sheet,
+                kind,
+                &table,
+                &mut collector,
+                &mut inputs,
+                &mut problems,
+            );
             file.sheets.push(SheetRead {
                 name: sheet,
                 kind: kind.as_str().into(),
@@ -155,10 +174,18 @@ pub fn read_inputs(paths: &[PathBuf], model: &Model, options: &IngestOptions) ->
         }
         inputs.files.push(file);
     }
-    for kind in [SheetKind::Services, SheetKind::Controls, SheetKind::Evidence] {
+    for kind in [
+        SheetKind::Services,
+        SheetKind::Controls,
+        SheetKind::Evidence,
+    ] {
         if !found.contains(&kind) && !files.is_empty() && problems.errors.is_empty() {
             problems.push(InputError {
-                file: files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+                file: files
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 sheet: None,
                 location: None,
                 problem: format!(
@@ -179,10 +206,16 @@ pub fn read_inputs(paths: &[PathBuf], model: &Model, options: &IngestOptions) ->
     inputs.attestations_absent = !found.contains(&SheetKind::Attestations);
     inputs.cuecs_absent = !found.contains(&SheetKind::Cuecs);
     if inputs.attestations_absent {
-        inputs.warnings.push("no Attestations sheet in the inputs: every provider and shared cell is unattested".into());
+        inputs.warnings.push(
+            "no Attestations sheet in the inputs: every provider and shared cell is unattested"
+                .into(),
+        );
     }
     if inputs.cuecs_absent {
-        inputs.warnings.push("no CUECs sheet in the inputs: no complementary user entity controls were checked".into());
+        inputs.warnings.push(
+            "no CUECs sheet in the inputs: no complementary user entity controls were checked"
+                .into(),
+        );
     }
     Ok(inputs)
 }
@@ -209,7 +242,9 @@ fn discover(paths: &[PathBuf], problems: &mut Problems) -> Vec<PathBuf> {
                     file: shown,
                     sheet: None,
                     location: None,
-                    problem: "the directory holds no spreadsheet (.xlsx, .xlsm, .xls, .xlsb, .ods, .csv)".into(),
+                    problem:
+                        "the directory holds no spreadsheet (.xlsx, .xlsm, .xls, .xlsb, .ods, .csv)"
+                            .into(),
                 });
             }
         } else if !path.exists() {
@@ -226,7 +261,9 @@ fn discover(paths: &[PathBuf], problems: &mut Problems) -> Vec<PathBuf> {
                 file: shown,
                 sheet: None,
                 location: None,
-                problem: "not a spreadsheet: expected a .xlsx, .xlsm, .xls, .xlsb, .ods or .csv file".into(),
+                problem:
+                    "not a spreadsheet: expected a .xlsx, .xlsm, .xls, .xlsb, .ods or .csv file"
+                        .into(),
             });
         }
     }
@@ -309,7 +346,12 @@ fn read_file(path: &Path, shown: &str, problems: &mut Problems) -> Option<Vec<u8
 
 /// Opens a file's sheets: every worksheet of a workbook, or the one sheet a CSV file is
 /// (named after the file's stem).
-fn open_tables(path: &Path, shown: &str, bytes: Vec<u8>, problems: &mut Problems) -> Vec<(String, Table)> {
+fn open_tables(
+    path: &Path,
+    shown: &str,
+    bytes: Vec<u8>,
+    problems: &mut Problems,
+) -> Vec<(String, Table)> {
     let error = |problem: String| InputError {
         file: shown.to_string(),
         sheet: None,
@@ -318,7 +360,11 @@ fn open_tables(path: &Path, shown: &str, bytes: Vec<u8>, problems: &mut Problems
     };
     let ext = extension(path);
     if ext == "csv" {
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("csv").to_string();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("csv")
+            .to_string();
         return match read_csv(&bytes) {
             Ok(records) => vec![(stem, Table::Csv(records))],
             Err(problem) => {
@@ -334,15 +380,25 @@ fn open_tables(path: &Path, shown: &str, bytes: Vec<u8>, problems: &mut Problems
     use calamine::Reader;
     let cursor = Cursor::new(bytes);
     let opened: Result<calamine::Sheets<_>, String> = match ext.as_str() {
-        "xls" => calamine::open_workbook_from_rs(cursor).map(calamine::Sheets::Xls).map_err(|e| e.to_string()),
-        "xlsb" => calamine::open_workbook_from_rs(cursor).map(calamine::Sheets::Xlsb).map_err(|e| e.to_string()),
-        "ods" => calamine::open_workbook_from_rs(cursor).map(calamine::Sheets::Ods).map_err(|e| e.to_string()),
-        _ => calamine::open_workbook_from_rs(cursor).map(calamine::Sheets::Xlsx).map_err(|e| e.to_string()),
+        "xls" => calamine::open_workbook_from_rs(cursor)
+            .map(calamine::Sheets::Xls)
+            .map_err(|e| e.to_string()),
+        "xlsb" => calamine::open_workbook_from_rs(cursor)
+            .map(calamine::Sheets::Xlsb)
+            .map_err(|e| e.to_string()),
+        "ods" => calamine::open_workbook_from_rs(cursor)
+            .map(calamine::Sheets::Ods)
+            .map_err(|e| e.to_string()),
+        _ => calamine::open_workbook_from_rs(cursor)
+            .map(calamine::Sheets::Xlsx)
+            .map_err(|e| e.to_string()),
     };
     let mut workbook = match opened {
         Ok(workbook) => workbook,
         Err(e) => {
-            problems.push(error(format!("cannot open the workbook (is it damaged or password-protected?): {e}")));
+            problems.push(error(format!(
+                "cannot open the workbook (is it damaged or password-protected?): {e}"
+            )));
             return Vec::new();
         }
     };
@@ -407,9 +463,9 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<csv::StringRecord>, String> {
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
                 return Err(match e.kind() {
-                    csv::ErrorKind::Utf8 { .. } => format!(
-                        "line {line}: the text is not UTF-8: save the CSV as \"CSV UTF-8\""
-                    ),
+                    csv::ErrorKind::Utf8 { .. } => {
+                        format!("line {line}: the text is not UTF-8: save the CSV as \"CSV UTF-8\"")
+                    }
                     _ => format!("line {line}: cannot read the CSV: {e}"),
                 });
             }
@@ -436,9 +492,17 @@ fn read_sheet(
         problem,
     };
     let Some(map) = locate_header(table, kind) else {
-        let wanted: Vec<&str> = kind.columns().iter().filter(|c| c.required).map(|c| c.name).collect();
+        let wanted: Vec<&str> = kind
+            .columns()
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect();
         let problem = if table.height() == 0 {
-            format!("the sheet is empty: expected a header row with {}", wanted.join(", "))
+            format!(
+                "the sheet is empty: expected a header row with {}",
+                wanted.join(", ")
+            )
         } else {
             format!(
                 "no header row found in the first {HEADER_SEARCH_ROWS} rows: expected columns {}",
@@ -481,7 +545,9 @@ fn read_sheet(
         return 0;
     }
     for extra in &map.extra {
-        inputs.warnings.push(format!("{file}: {sheet}: column {extra:?} is not one demarc reads; ignored"));
+        inputs.warnings.push(format!(
+            "{file}: {sheet}: column {extra:?} is not one demarc reads; ignored"
+        ));
     }
     let mut rows = 0;
     for row in map.header_row + 1..table.height() {

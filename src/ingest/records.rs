@@ -6,8 +6,8 @@ use super::table::{column_letters, parse_text_date, Cell, DateProblem, Table};
 use super::{IngestOptions, InputError, Problems};
 use crate::findings::Source;
 use crate::inputs::{
-    Attestation, AttestationType, Control, Cuec, DataClass, Evidence, Frequency, Inputs, Opinion, Reach,
-    Service, TestResult,
+    Attestation, AttestationType, Control, Cuec, DataClass, Evidence, Frequency, Inputs, Opinion,
+    Reach, Service, TestResult,
 };
 use crate::model::{Model, ServiceModel};
 use crate::names::{closest, loose_key, split_list};
@@ -36,7 +36,11 @@ impl RowReader<'_> {
 
     fn error(&self, column: &str, problem: String) -> InputError {
         let location = match self.map.position(self.kind, column) {
-            Some(col) => format!("{}{}", column_letters(self.origin_col + col as u32), self.source.row),
+            Some(col) => format!(
+                "{}{}",
+                column_letters(self.origin_col + col as u32),
+                self.source.row
+            ),
             None => format!("row {}", self.source.row),
         };
         InputError {
@@ -59,13 +63,21 @@ impl RowReader<'_> {
             return Err(Rejected);
         }
         if let (Cell::Error(e), _) = self.cell(column) {
-            problems.push(self.error(column, format!("expected a value, found the formula error {e}")));
+            problems.push(self.error(
+                column,
+                format!("expected a value, found the formula error {e}"),
+            ));
             return Err(Rejected);
         }
         Ok(text)
     }
 
-    fn date(&self, column: &str, options: &IngestOptions, problems: &mut Problems) -> Result<Option<NaiveDate>, Rejected> {
+    fn date(
+        &self,
+        column: &str,
+        options: &IngestOptions,
+        problems: &mut Problems,
+    ) -> Result<Option<NaiveDate>, Rejected> {
         let (cell, _) = self.cell(column);
         let expected = "expected a date (a date cell, 2026-09-30, or 30 Sep 2026)";
         let problem = match cell {
@@ -89,11 +101,19 @@ impl RowReader<'_> {
         Err(Rejected)
     }
 
-    fn required_date(&self, column: &str, options: &IngestOptions, problems: &mut Problems) -> Result<NaiveDate, Rejected> {
+    fn required_date(
+        &self,
+        column: &str,
+        options: &IngestOptions,
+        problems: &mut Problems,
+    ) -> Result<NaiveDate, Rejected> {
         match self.date(column, options, problems)? {
             Some(date) => Ok(date),
             None => {
-                problems.push(self.error(column, "required: expected a date, but the cell is empty".into()));
+                problems.push(self.error(
+                    column,
+                    "required: expected a date, but the cell is empty".into(),
+                ));
                 Err(Rejected)
             }
         }
@@ -113,7 +133,14 @@ impl RowReader<'_> {
             Cell::Empty => return Ok(None),
             Cell::Text(_) | Cell::Number(_) | Cell::Bool(_) => cell.to_text(),
             _ => {
-                problems.push(self.error(column, format!("expected one of {}, found {}", accepted.join(", "), cell.describe())));
+                problems.push(self.error(
+                    column,
+                    format!(
+                        "expected one of {}, found {}",
+                        accepted.join(", "),
+                        cell.describe()
+                    ),
+                ));
                 return Err(Rejected);
             }
         };
@@ -153,24 +180,36 @@ fn parse_frequency(text: &str) -> Option<Frequency> {
         "continuous" | "continuously" => Some(Frequency::Continuous),
         "monthly" => Some(Frequency::Monthly),
         "quarterly" => Some(Frequency::Quarterly),
-        "semiannual" | "semiannually" | "biannual" | "biannually" | "halfyearly" => Some(Frequency::Semiannual),
+        "semiannual" | "semiannually" | "biannual" | "biannually" | "halfyearly" => {
+            Some(Frequency::Semiannual)
+        }
         "annual" | "annually" | "yearly" => Some(Frequency::Annual),
         _ => None,
     }
 }
 
 fn parse_attestation_type(text: &str) -> Option<AttestationType> {
-    let key = loose_key(text).replace("type2", "typeii").replace("type1", "typei");
-    let key = key.replace("soc2type", "soc2type").replace("socii", "soc2").replace("soci", "soc1");
-    AttestationType::ALL.iter().copied().find(|t| loose_key(t.as_str()) == key).or(match key.as_str() {
-        "iso27001certificate" | "iso270012022" | "iso270012013" | "isoiec27001" => Some(AttestationType::Iso27001),
-        "pcidss" | "pciaoc" | "pcidssattestationofcompliance" => Some(AttestationType::PciDssAoc),
-        "fedrampato" | "fedrampauthorization" => Some(AttestationType::FedRAMP),
-        "csastarlevel2" | "csastarcertification" => Some(AttestationType::CsaStar),
-        "pentest" | "penetrationtesting" => Some(AttestationType::PenetrationTest),
-        "hitrustr2" | "hitrustcsf" => Some(AttestationType::Hitrust),
-        _ => None,
-    })
+    let key = loose_key(text)
+        .replace("type2", "typeii")
+        .replace("type1", "typei");
+    let key = key.replace("socii", "soc2").replace("soci", "soc1");
+    AttestationType::ALL
+        .iter()
+        .copied()
+        .find(|t| loose_key(t.as_str()) == key)
+        .or(match key.as_str() {
+            "iso27001certificate" | "iso270012022" | "iso270012013" | "isoiec27001" => {
+                Some(AttestationType::Iso27001)
+            }
+            "pcidss" | "pciaoc" | "pcidssattestationofcompliance" => {
+                Some(AttestationType::PciDssAoc)
+            }
+            "fedrampato" | "fedrampauthorization" => Some(AttestationType::FedRAMP),
+            "csastarlevel2" | "csastarcertification" => Some(AttestationType::CsaStar),
+            "pentest" | "penetrationtesting" => Some(AttestationType::PenetrationTest),
+            "hitrustr2" | "hitrustcsf" => Some(AttestationType::Hitrust),
+            _ => None,
+        })
 }
 
 fn parse_opinion(text: &str) -> Option<Opinion> {
@@ -232,7 +271,9 @@ impl<'m> Collector<'m> {
             SheetKind::Services => self.service(row, problems).map(|r| self.services.push(r)),
             SheetKind::Controls => self.control(row, problems).map(|r| self.controls.push(r)),
             SheetKind::Evidence => self.evidence(row, problems).map(|r| self.evidence.push(r)),
-            SheetKind::Attestations => self.attestation(row, problems).map(|r| self.attestations.push(r)),
+            SheetKind::Attestations => self
+                .attestation(row, problems)
+                .map(|r| self.attestations.push(r)),
             SheetKind::Cuecs => self.cuec(row, problems).map(|r| self.cuecs.push(r)),
         };
     }
@@ -264,9 +305,16 @@ impl<'m> Collector<'m> {
             }
         }
         let in_scope = row.choice("in_scope", parse_yes_no, &["yes", "no"], problems);
-        let (name, provider, service_model, in_scope) = (name?, provider?, service_model?, in_scope?);
+        let (name, provider, service_model, in_scope) =
+            (name?, provider?, service_model?, in_scope?);
         let Some(service_model) = service_model else {
-            problems.push(row.error("service_model", format!("required, but the cell is empty: expected one of {}", models.join(", "))));
+            problems.push(row.error(
+                "service_model",
+                format!(
+                    "required, but the cell is empty: expected one of {}",
+                    models.join(", ")
+                ),
+            ));
             return Err(Rejected);
         };
         if bad_class {
@@ -287,12 +335,23 @@ impl<'m> Collector<'m> {
     fn control(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Control, Rejected> {
         let id = row.required_text("control_id", problems);
         let domain_names: Vec<&str> = self.model.domains.iter().map(|d| d.name.as_str()).collect();
-        let domain = row.choice("domain", |t| self.model.domain_index(t), &domain_names, problems);
+        let domain = row.choice(
+            "domain",
+            |t| self.model.domain_index(t),
+            &domain_names,
+            problems,
+        );
         let frequencies: Vec<&str> = Frequency::ALL.iter().map(|f| f.as_str()).collect();
         let frequency = row.choice("frequency", parse_frequency, &frequencies, problems);
         let (id, domain, frequency) = (id?, domain?, frequency?);
         let Some(domain) = domain else {
-            problems.push(row.error("domain", format!("required, but the cell is empty: expected one of {}", domain_names.join(", "))));
+            problems.push(row.error(
+                "domain",
+                format!(
+                    "required, but the cell is empty: expected one of {}",
+                    domain_names.join(", ")
+                ),
+            ));
             return Err(Rejected);
         };
         Ok(Control {
@@ -316,7 +375,11 @@ impl<'m> Collector<'m> {
         let service = row.text("service");
         Ok(Evidence {
             control_id,
-            service: if service.is_empty() || service == "*" { None } else { Some(service) },
+            service: if service.is_empty() || service == "*" {
+                None
+            } else {
+                Some(service)
+            },
             description: row.text("evidence"),
             file: row.text("evidence_file"),
             collected_on,
@@ -328,7 +391,11 @@ impl<'m> Collector<'m> {
         })
     }
 
-    fn attestation(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Attestation, Rejected> {
+    fn attestation(
+        &self,
+        row: &RowReader<'_>,
+        problems: &mut Problems,
+    ) -> Result<Attestation, Rejected> {
         let options = &self.options;
         let vendor = row.required_text("vendor", problems);
         let types: Vec<&str> = AttestationType::ALL.iter().map(|t| t.as_str()).collect();
@@ -342,24 +409,65 @@ impl<'m> Collector<'m> {
         let opinion = row.choice("opinion", parse_opinion, &opinions, problems);
         let exceptions = self.count(row, "exceptions", problems);
         let domains = self.domain_list(row, problems);
-        let (vendor, kind, period_start, period_end, issued_on, expires_on, bridge, opinion, exceptions, domains) = (
-            vendor?, kind?, period_start?, period_end?, issued_on?, expires_on?, bridge?, opinion?, exceptions?, domains?,
+        let (
+            vendor,
+            kind,
+            period_start,
+            period_end,
+            issued_on,
+            expires_on,
+            bridge,
+            opinion,
+            exceptions,
+            domains,
+        ) = (
+            vendor?,
+            kind?,
+            period_start?,
+            period_end?,
+            issued_on?,
+            expires_on?,
+            bridge?,
+            opinion?,
+            exceptions?,
+            domains?,
         );
         let Some(kind) = kind else {
-            problems.push(row.error("type", format!("required, but the cell is empty: expected one of {}", types.join(", "))));
+            problems.push(row.error(
+                "type",
+                format!(
+                    "required, but the cell is empty: expected one of {}",
+                    types.join(", ")
+                ),
+            ));
             return Err(Rejected);
         };
         if kind.is_certificate() && expires_on.is_none() {
-            problems.push(row.error("expires_on", format!("a {} certificate needs an expiry date to be judged", kind.as_str())));
+            problems.push(row.error(
+                "expires_on",
+                format!(
+                    "a {} certificate needs an expiry date to be judged",
+                    kind.as_str()
+                ),
+            ));
             return Err(Rejected);
         }
         if !kind.is_certificate() && period_end.is_none() {
-            problems.push(row.error("period_end", format!("a {} report needs the end of the period it covers", kind.as_str())));
+            problems.push(row.error(
+                "period_end",
+                format!(
+                    "a {} report needs the end of the period it covers",
+                    kind.as_str()
+                ),
+            ));
             return Err(Rejected);
         }
         if let (Some(start), Some(end)) = (period_start, period_end) {
             if start > end {
-                problems.push(row.error("period_end", format!("{end} is before period_start {start}")));
+                problems.push(row.error(
+                    "period_end",
+                    format!("{end} is before period_start {start}"),
+                ));
                 return Err(Rejected);
             }
         }
@@ -392,12 +500,21 @@ impl<'m> Collector<'m> {
             attestation: row.text("attestation"),
             cuec_id,
             description: row.text("description"),
-            mapped_control: if mapped.is_empty() { None } else { Some(mapped) },
+            mapped_control: if mapped.is_empty() {
+                None
+            } else {
+                Some(mapped)
+            },
             source: row.source.clone(),
         })
     }
 
-    fn count(&self, row: &RowReader<'_>, column: &str, problems: &mut Problems) -> Result<u32, Rejected> {
+    fn count(
+        &self,
+        row: &RowReader<'_>,
+        column: &str,
+        problems: &mut Problems,
+    ) -> Result<u32, Rejected> {
         let (cell, _) = row.cell(column);
         match cell {
             Cell::Empty => Ok(0),
@@ -409,18 +526,28 @@ impl<'m> Collector<'m> {
                 } else if matches!(loose_key(t).as_str(), "none" | "no" | "nil") {
                     Ok(0)
                 } else {
-                    problems.push(row.error(column, format!("expected a whole number, found {}", cell.describe())));
+                    problems.push(row.error(
+                        column,
+                        format!("expected a whole number, found {}", cell.describe()),
+                    ));
                     Err(Rejected)
                 }
             }
             _ => {
-                problems.push(row.error(column, format!("expected a whole number, found {}", cell.describe())));
+                problems.push(row.error(
+                    column,
+                    format!("expected a whole number, found {}", cell.describe()),
+                ));
                 Err(Rejected)
             }
         }
     }
 
-    fn domain_list(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Option<Vec<usize>>, Rejected> {
+    fn domain_list(
+        &self,
+        row: &RowReader<'_>,
+        problems: &mut Problems,
+    ) -> Result<Option<Vec<usize>>, Rejected> {
         let items = row.list("domains");
         if items.is_empty() || items.iter().any(|i| i == "*") {
             return Ok(None);
@@ -451,15 +578,33 @@ mod tests {
 
     #[test]
     fn enumerations_accept_spelling_variants() {
-        assert_eq!(parse_result("partially EFFECTIVE"), Some(TestResult::PartiallyEffective));
+        assert_eq!(
+            parse_result("partially EFFECTIVE"),
+            Some(TestResult::PartiallyEffective)
+        );
         assert_eq!(parse_result("Not-tested"), Some(TestResult::NotTested));
         assert_eq!(parse_result("Efective"), None);
-        assert_eq!(parse_attestation_type("SOC 2 Type 2"), Some(AttestationType::Soc2Type2));
-        assert_eq!(parse_attestation_type("soc2 type ii"), Some(AttestationType::Soc2Type2));
-        assert_eq!(parse_attestation_type("SOC 2 Type I"), Some(AttestationType::Soc2Type1));
-        assert_eq!(parse_attestation_type("ISO/IEC 27001"), Some(AttestationType::Iso27001));
+        assert_eq!(
+            parse_attestation_type("SOC 2 Type 2"),
+            Some(AttestationType::Soc2Type2)
+        );
+        assert_eq!(
+            parse_attestation_type("soc2 type ii"),
+            Some(AttestationType::Soc2Type2)
+        );
+        assert_eq!(
+            parse_attestation_type("SOC 2 Type I"),
+            Some(AttestationType::Soc2Type1)
+        );
+        assert_eq!(
+            parse_attestation_type("ISO/IEC 27001"),
+            Some(AttestationType::Iso27001)
+        );
         assert_eq!(parse_frequency("Semi-annual"), Some(Frequency::Semiannual));
-        assert_eq!(parse_opinion("Disclaimer of opinion"), Some(Opinion::Disclaimer));
+        assert_eq!(
+            parse_opinion("Disclaimer of opinion"),
+            Some(Opinion::Disclaimer)
+        );
     }
 
     #[test]

@@ -192,7 +192,13 @@ fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
         .replace(['.', ','], " ")
         .replace('-', " ")
         .split_whitespace()
-        .map(|w| if w.eq_ignore_ascii_case("sept") { "Sep" } else { w })
+        .map(|w| {
+            if w.eq_ignore_ascii_case("sept") {
+                "Sep"
+            } else {
+                w
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ");
     for format in ["%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y"] {
@@ -267,12 +273,27 @@ mod tests {
 
     #[test]
     fn ambiguous_dates_need_an_order() {
-        assert_eq!(parse_text_date("03/04/2026", None), Err(DateProblem::Ambiguous));
-        assert_eq!(parse_text_date("03/04/2026", Some(DateOrder::Dmy)), Ok(d(2026, 4, 3)));
-        assert_eq!(parse_text_date("03/04/2026", Some(DateOrder::Mdy)), Ok(d(2026, 3, 4)));
+        assert_eq!(
+            parse_text_date("03/04/2026", None),
+            Err(DateProblem::Ambiguous)
+        );
+        assert_eq!(
+            parse_text_date("03/04/2026", Some(DateOrder::Dmy)),
+            Ok(d(2026, 4, 3))
+        );
+        assert_eq!(
+            parse_text_date("03/04/2026", Some(DateOrder::Mdy)),
+            Ok(d(2026, 3, 4))
+        );
         assert_eq!(parse_text_date("n/a", None), Err(DateProblem::NotADate));
-        assert_eq!(parse_text_date("31/02/2026", None), Err(DateProblem::NotADate));
-        assert_eq!(parse_text_date("03/04/26", None), Err(DateProblem::NotADate));
+        assert_eq!(
+            parse_text_date("31/02/2026", None),
+            Err(DateProblem::NotADate)
+        );
+        assert_eq!(
+            parse_text_date("03/04/26", None),
+            Err(DateProblem::NotADate)
+        );
     }
 
     #[test]

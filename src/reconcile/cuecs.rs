@@ -20,8 +20,15 @@ pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
         if vendor_services.is_empty() {
             continue;
         }
-        let description = if cuec.description.is_empty() { String::new() } else { format!(" ({})", cuec.description) };
-        let control = cuec.mapped_control.as_deref().and_then(|id| index.control(id));
+        let description = if cuec.description.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", cuec.description)
+        };
+        let control = cuec
+            .mapped_control
+            .as_deref()
+            .and_then(|id| index.control(id));
         let Some(c) = control else {
             let message = match &cuec.mapped_control {
                 None => format!("CUEC {} of {}{description} maps to no customer control.", cuec.cuec_id, cuec.vendor),
@@ -46,7 +53,10 @@ pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
             continue;
         };
         let control_row = &inputs.controls[c];
-        let judged: Vec<usize> = vendor_services.into_iter().filter(|&s| index.applies(c, s)).collect();
+        let judged: Vec<usize> = vendor_services
+            .into_iter()
+            .filter(|&s| index.applies(c, s))
+            .collect();
         let mut failing = Vec::new();
         let mut rows = Vec::new();
         for &s in &judged {
@@ -58,7 +68,9 @@ pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
                 let why = match state {
                     EvidenceState::Missing => "no evidence".to_string(),
                     EvidenceState::Found { fresh: false, .. } => "stale evidence".to_string(),
-                    EvidenceState::Found { row, .. } => inputs.evidence[row].result.as_str().to_string(),
+                    EvidenceState::Found { row, .. } => {
+                        inputs.evidence[row].result.as_str().to_string()
+                    }
                 };
                 failing.push(format!("{}: {why}", inputs.services[s].name));
             }
@@ -75,7 +87,10 @@ pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
                 control_row.id,
                 failing.join("; ")
             ),
-            format!("Collect fresh, effective evidence that {} operates for the vendor's services.", control_row.id),
+            format!(
+                "Collect fresh, effective evidence that {} operates for the vendor's services.",
+                control_row.id
+            ),
         )
         .regulated(judged.iter().any(|&s| inputs.services[s].is_regulated()))
         .vendor(&cuec.vendor)

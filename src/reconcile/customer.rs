@@ -7,13 +7,20 @@ use crate::findings::{Code, Finding};
 use crate::inputs::TestResult;
 
 /// Judges a customer or shared cell; returns whether the customer's part is evidenced.
-pub(super) fn judge_cell(index: &Index<'_>, s: usize, d: usize, findings: &mut Vec<Finding>) -> bool {
+pub(super) fn judge_cell(
+    index: &Index<'_>,
+    s: usize,
+    d: usize,
+    findings: &mut Vec<Finding>,
+) -> bool {
     let inputs = index.judgement.inputs;
     let model = index.judgement.model;
     let period = index.judgement.period;
     let service = &inputs.services[s];
     let domain = &model.domains[d].name;
-    let owner = model.owner(d, &service.name, &service.provider, service.service_model).owner;
+    let owner = model
+        .owner(d, &service.name, &service.provider, service.service_model)
+        .owner;
     let regulated = service.is_regulated();
 
     let serving: Vec<usize> = index.serving(s, d).collect();
@@ -62,7 +69,10 @@ pub(super) fn judge_cell(index: &Index<'_>, s: usize, d: usize, findings: &mut V
                             service.name,
                             day(period.end)
                         ),
-                        format!("Test {} on {} and record the result in the Evidence sheet.", control.id, service.name),
+                        format!(
+                            "Test {} on {} and record the result in the Evidence sheet.",
+                            control.id, service.name
+                        ),
                     ))
                     .source(&control.source)
                     .source(&service.source)
@@ -144,14 +154,17 @@ pub(super) fn control_status(index: &Index<'_>) -> Vec<ControlStatus> {
             continue;
         }
         for s in 0..inputs.services.len() {
-            if !inputs.services[s].in_scope || !index.is_primary_service(s) || !index.applies(c, s) {
+            if !inputs.services[s].in_scope || !index.is_primary_service(s) || !index.applies(c, s)
+            {
                 continue;
             }
             let state = index.evidence_state(c, s);
             let (newest, label) = match state {
                 EvidenceState::Missing => (None, "missing".to_string()),
                 EvidenceState::Found { row, fresh: false } => (Some(row), "stale".to_string()),
-                EvidenceState::Found { row, fresh: true } => (Some(row), inputs.evidence[row].result.as_str().to_string()),
+                EvidenceState::Found { row, fresh: true } => {
+                    (Some(row), inputs.evidence[row].result.as_str().to_string())
+                }
             };
             status.push(ControlStatus {
                 control: c,

@@ -10,13 +10,18 @@ use std::collections::HashMap;
 
 pub(super) fn unknown_references(index: &Index<'_>, findings: &mut Vec<Finding>) {
     let inputs = index.judgement.inputs;
-    let unknown = |message: String, remedy: String, source: &Source| Draft::new(Code::UnknownReference, message, remedy).source(source);
+    let unknown = |message: String, remedy: String, source: &Source| {
+        Draft::new(Code::UnknownReference, message, remedy).source(source)
+    };
 
     for e in &inputs.evidence {
         if index.control(&e.control_id).is_none() {
             findings.push(
                 unknown(
-                    format!("Evidence names control {}, which is not in the catalogue.", e.control_id),
+                    format!(
+                        "Evidence names control {}, which is not in the catalogue.",
+                        e.control_id
+                    ),
                     "Correct the control_id, or add the control to the Controls sheet.".into(),
                     &e.source,
                 )
@@ -44,12 +49,21 @@ pub(super) fn unknown_references(index: &Index<'_>, findings: &mut Vec<Finding>)
             continue;
         }
         if let crate::inputs::Reach::Named(names) = &control.applies_to {
-            let missing: Vec<&str> = names.iter().filter(|n| index.service(n).is_none()).map(String::as_str).collect();
+            let missing: Vec<&str> = names
+                .iter()
+                .filter(|n| index.service(n).is_none())
+                .map(String::as_str)
+                .collect();
             if !missing.is_empty() {
                 findings.push(
                     unknown(
-                        format!("Control {} applies to {}, not in the Services sheet.", control.id, missing.join(", ")),
-                        "Correct the applies_to names, or add the services to the Services sheet.".into(),
+                        format!(
+                            "Control {} applies to {}, not in the Services sheet.",
+                            control.id,
+                            missing.join(", ")
+                        ),
+                        "Correct the applies_to names, or add the services to the Services sheet."
+                            .into(),
                         &control.source,
                     )
                     .control(&control.id)
@@ -74,14 +88,24 @@ pub(super) fn unknown_references(index: &Index<'_>, findings: &mut Vec<Finding>)
         } else if let crate::inputs::Reach::Named(names) = &a.services {
             let missing: Vec<&str> = names
                 .iter()
-                .filter(|n| !services.iter().any(|&s| key(&inputs.services[s].name) == key(n)))
+                .filter(|n| {
+                    !services
+                        .iter()
+                        .any(|&s| key(&inputs.services[s].name) == key(n))
+                })
                 .map(String::as_str)
                 .collect();
             if !missing.is_empty() {
                 findings.push(
                     unknown(
-                        format!("{}'s {} names {}, not among its services in the Services sheet.", a.vendor, a.kind.as_str(), missing.join(", ")),
-                        "Correct the services names, or add the services under this provider.".into(),
+                        format!(
+                            "{}'s {} names {}, not among its services in the Services sheet.",
+                            a.vendor,
+                            a.kind.as_str(),
+                            missing.join(", ")
+                        ),
+                        "Correct the services names, or add the services under this provider."
+                            .into(),
                         &a.source,
                     )
                     .vendor(&a.vendor)
@@ -95,7 +119,10 @@ pub(super) fn unknown_references(index: &Index<'_>, findings: &mut Vec<Finding>)
         if index.services_of(&cuec.vendor).is_empty() {
             findings.push(
                 unknown(
-                    format!("CUEC {} names vendor {}, which provides no service in the Services sheet.", cuec.cuec_id, cuec.vendor),
+                    format!(
+                        "CUEC {} names vendor {}, which provides no service in the Services sheet.",
+                        cuec.cuec_id, cuec.vendor
+                    ),
                     "Correct the vendor name to match the Services sheet's provider.".into(),
                     &cuec.source,
                 )
@@ -115,7 +142,11 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
             .map(|s| &inputs.services[s])
             .is_some_and(|s| s.in_scope && s.is_regulated())
     };
-    let out_of_scope = |name: &str| index.service(name).is_some_and(|s| !inputs.services[s].in_scope);
+    let out_of_scope = |name: &str| {
+        index
+            .service(name)
+            .is_some_and(|s| !inputs.services[s].in_scope)
+    };
 
     // Services: same name, different facts.
     let mut first: HashMap<String, usize> = HashMap::new();
@@ -142,10 +173,16 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
             continue;
         }
         findings.push(
-            duplicate(&format!("service {}", a.name), &differs, &a.source, &s.source, "the first row is used")
-                .service(&a.name)
-                .regulated(regulated_in_scope(&a.name))
-                .done(),
+            duplicate(
+                &format!("service {}", a.name),
+                &differs,
+                &a.source,
+                &s.source,
+                "the first row is used",
+            )
+            .service(&a.name)
+            .regulated(regulated_in_scope(&a.name))
+            .done(),
         );
     }
 
@@ -172,9 +209,15 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
         }
         if !differs.is_empty() {
             findings.push(
-                duplicate(&format!("control {}", a.id), &differs, &a.source, &c.source, "the first row is used")
-                    .control(&a.id)
-                    .done(),
+                duplicate(
+                    &format!("control {}", a.id),
+                    &differs,
+                    &a.source,
+                    &c.source,
+                    "the first row is used",
+                )
+                .control(&a.id)
+                .done(),
             );
         }
     }
@@ -200,9 +243,15 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
             a.result.as_str(),
             e.result.as_str()
         );
-        let mut draft = duplicate(&subject, &["result"], &a.source, &e.source, "the lower row decides the result")
-            .control(&a.control_id)
-            .regulated(e.service.as_deref().is_some_and(regulated_in_scope));
+        let mut draft = duplicate(
+            &subject,
+            &["result"],
+            &a.source,
+            &e.source,
+            "the lower row decides the result",
+        )
+        .control(&a.control_id)
+        .regulated(e.service.as_deref().is_some_and(regulated_in_scope));
         if let Some(service) = &a.service {
             draft = draft.service(service);
         }
@@ -210,7 +259,14 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
     }
 
     // Attestations: same vendor, type and issue date, different terms.
-    let mut first: HashMap<(String, crate::inputs::AttestationType, Option<chrono::NaiveDate>), usize> = HashMap::new();
+    let mut first: HashMap<
+        (
+            String,
+            crate::inputs::AttestationType,
+            Option<chrono::NaiveDate>,
+        ),
+        usize,
+    > = HashMap::new();
     for (i, t) in inputs.attestations.iter().enumerate() {
         let slot = (key(&t.vendor), t.kind, t.issued());
         let Some(&f) = first.get(&slot) else {
@@ -242,9 +298,15 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
         }
         if !differs.is_empty() {
             findings.push(
-                duplicate(&format!("{}'s {}", a.vendor, a.kind.as_str()), &differs, &a.source, &t.source, "both rows are used")
-                    .vendor(&a.vendor)
-                    .done(),
+                duplicate(
+                    &format!("{}'s {}", a.vendor, a.kind.as_str()),
+                    &differs,
+                    &a.source,
+                    &t.source,
+                    "both rows are used",
+                )
+                .vendor(&a.vendor)
+                .done(),
             );
         }
     }
@@ -260,16 +322,28 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
         let a = &inputs.cuecs[f];
         if a.mapped_control.as_deref().map(key) != c.mapped_control.as_deref().map(key) {
             findings.push(
-                duplicate(&format!("CUEC {} of {}", a.cuec_id, a.vendor), &["mapped_control"], &a.source, &c.source, "both rows are judged")
-                    .vendor(&a.vendor)
-                    .cuec(&a.cuec_id)
-                    .done(),
+                duplicate(
+                    &format!("CUEC {} of {}", a.cuec_id, a.vendor),
+                    &["mapped_control"],
+                    &a.source,
+                    &c.source,
+                    "both rows are judged",
+                )
+                .vendor(&a.vendor)
+                .cuec(&a.cuec_id)
+                .done(),
             );
         }
     }
 }
 
-fn duplicate(subject: &str, differs: &[&str], first: &Source, second: &Source, consequence: &str) -> Draft {
+fn duplicate(
+    subject: &str,
+    differs: &[&str],
+    first: &Source,
+    second: &Source,
+    consequence: &str,
+) -> Draft {
     Draft::new(
         Code::DuplicateRow,
         format!(

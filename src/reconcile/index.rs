@@ -53,19 +53,20 @@ impl<'a> Index<'a> {
         let mut services = HashMap::new();
         let mut services_of_vendor: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, s) in inputs.services.iter().enumerate() {
-            let k = key(&s.name);
-            if !services.contains_key(&k) {
-                services.insert(k, i);
-                services_of_vendor.entry(key(&s.provider)).or_default().push(i);
+            if let std::collections::hash_map::Entry::Vacant(slot) = services.entry(key(&s.name)) {
+                slot.insert(i);
+                services_of_vendor
+                    .entry(key(&s.provider))
+                    .or_default()
+                    .push(i);
             }
         }
 
         let mut controls = HashMap::new();
         let mut controls_by_domain = vec![Vec::new(); judgement.model.domains.len()];
         for (i, c) in inputs.controls.iter().enumerate() {
-            let k = key(&c.id);
-            if !controls.contains_key(&k) {
-                controls.insert(k, i);
+            if let std::collections::hash_map::Entry::Vacant(slot) = controls.entry(key(&c.id)) {
+                slot.insert(i);
                 controls_by_domain[c.domain].push(i);
             }
         }
@@ -80,7 +81,9 @@ impl<'a> Index<'a> {
                 continue;
             };
             // Rows are visited in sheet order, so `>=` lets the lower row win a tie of dates.
-            let newer = |current: Option<&usize>| current.is_none_or(|&c| e.collected_on >= inputs.evidence[c].collected_on);
+            let newer = |current: Option<&usize>| {
+                current.is_none_or(|&c| e.collected_on >= inputs.evidence[c].collected_on)
+            };
             match &e.service {
                 Some(service) => {
                     let slot = (control, key(service));
@@ -138,7 +141,9 @@ impl<'a> Index<'a> {
     /// Whether a control applies to a service.
     pub fn applies(&self, control: usize, service: usize) -> bool {
         let inputs = self.judgement.inputs;
-        inputs.controls[control].applies_to.includes(&key(&inputs.services[service].name))
+        inputs.controls[control]
+            .applies_to
+            .includes(&key(&inputs.services[service].name))
     }
 
     /// The controls serving a cell: the domain's controls that apply to the service.
@@ -151,7 +156,9 @@ impl<'a> Index<'a> {
 
     /// The first day evidence of a control must be after to be fresh at the period end.
     pub fn cutoff(&self, control: usize) -> NaiveDate {
-        let window = self.judgement.inputs.controls[control].frequency.window_months();
+        let window = self.judgement.inputs.controls[control]
+            .frequency
+            .window_months();
         months_before(self.judgement.period.end, window)
     }
 
@@ -159,7 +166,10 @@ impl<'a> Index<'a> {
     pub fn evidence_state(&self, control: usize, service: usize) -> EvidenceState {
         let evidence = &self.judgement.inputs.evidence;
         let service_key = key(&self.judgement.inputs.services[service].name);
-        let own = self.newest_for_service.get(&(control, service_key)).copied();
+        let own = self
+            .newest_for_service
+            .get(&(control, service_key))
+            .copied();
         let all = self.newest_for_all.get(&control).copied();
         let newest = match (own, all) {
             (Some(a), Some(b)) => {
@@ -183,12 +193,16 @@ impl<'a> Index<'a> {
 
     /// The attestation rows from a vendor that count for this run.
     pub fn attestations_of(&self, vendor: &str) -> &[usize] {
-        self.attestations.get(&key(vendor)).map_or(&[], Vec::as_slice)
+        self.attestations
+            .get(&key(vendor))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The services a vendor provides (first rows, in or out of scope).
     pub fn services_of(&self, vendor: &str) -> &[usize] {
-        self.services_of_vendor.get(&key(vendor)).map_or(&[], Vec::as_slice)
+        self.services_of_vendor
+            .get(&key(vendor))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Every vendor key with counted attestations, sorted.

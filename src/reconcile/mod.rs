@@ -10,8 +10,8 @@
 //! Everything is looked up through indexes built once ([`Index`]): no rule scans the
 //! evidence rows.
 
-mod customer;
 mod cuecs;
+mod customer;
 mod hygiene;
 mod index;
 mod vendor;
@@ -111,7 +111,10 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
             continue;
         }
         for (d, domain) in judgement.model.domains.iter().enumerate() {
-            let ownership = judgement.model.owner(d, &service.name, &service.provider, service.service_model);
+            let ownership =
+                judgement
+                    .model
+                    .owner(d, &service.name, &service.provider, service.service_model);
             let owner = ownership.owner;
             let customer_evidenced = owner
                 .needs_customer_evidence()
@@ -162,7 +165,9 @@ fn mark_worst(cells: &mut [CellStatus], findings: &[Finding]) {
         }
     }
     for cell in cells {
-        if let Some((severity, count)) = worst.get(&(crate::names::key(&cell.service), cell.domain.clone())) {
+        if let Some((severity, count)) =
+            worst.get(&(crate::names::key(&cell.service), cell.domain.clone()))
+        {
             cell.worst = Some(*severity);
             cell.findings = *count;
         }

@@ -10,7 +10,12 @@ use crate::names::key;
 use std::collections::BTreeMap;
 
 /// Judges a provider or shared cell; returns whether the provider's part is attested.
-pub(super) fn judge_cell(index: &Index<'_>, s: usize, d: usize, findings: &mut Vec<Finding>) -> bool {
+pub(super) fn judge_cell(
+    index: &Index<'_>,
+    s: usize,
+    d: usize,
+    findings: &mut Vec<Finding>,
+) -> bool {
     let inputs = index.judgement.inputs;
     let period = index.judgement.period;
     let service = &inputs.services[s];
@@ -76,7 +81,10 @@ pub(super) fn judge_cell(index: &Index<'_>, s: usize, d: usize, findings: &mut V
                 None => String::new(),
             }
         ),
-        format!("Obtain {vendor}'s current report, or a bridge letter through {}.", day(period.end)),
+        format!(
+            "Obtain {vendor}'s current report, or a bridge letter through {}.",
+            day(period.end)
+        ),
     );
     for a in in_scope {
         finding = finding.source(&a.source);
@@ -106,7 +114,10 @@ pub(super) fn judge_attestation_rows(index: &Index<'_>, findings: &mut Vec<Findi
                 .services_of(&row.vendor)
                 .iter()
                 .copied()
-                .filter(|&s| inputs.services[s].in_scope && row.services.includes(&key(&inputs.services[s].name)))
+                .filter(|&s| {
+                    inputs.services[s].in_scope
+                        && row.services.includes(&key(&inputs.services[s].name))
+                })
                 .collect();
             if covered.is_empty() {
                 continue;
@@ -115,7 +126,9 @@ pub(super) fn judge_attestation_rows(index: &Index<'_>, findings: &mut Vec<Findi
             let kind = row.kind.as_str();
             let vendor = &row.vendor;
             let draft = |code, message: String, remedy: String| {
-                Draft::new(code, message, remedy).vendor(vendor).source(&row.source)
+                Draft::new(code, message, remedy)
+                    .vendor(vendor)
+                    .source(&row.source)
             };
             if row.kind.is_certificate() {
                 if let Some(expires) = row.expires_on {
@@ -146,8 +159,14 @@ pub(super) fn judge_attestation_rows(index: &Index<'_>, findings: &mut Vec<Findi
                     }
                 }
             }
-            if let Some(opinion @ (Opinion::Qualified | Opinion::Adverse | Opinion::Disclaimer)) = row.opinion {
-                let base = if opinion == Opinion::Qualified { Severity::High } else { Severity::Critical };
+            if let Some(opinion @ (Opinion::Qualified | Opinion::Adverse | Opinion::Disclaimer)) =
+                row.opinion
+            {
+                let base = if opinion == Opinion::Qualified {
+                    Severity::High
+                } else {
+                    Severity::Critical
+                };
                 findings.push(
                     draft(
                         Code::OpinionModified,
@@ -160,7 +179,11 @@ pub(super) fn judge_attestation_rows(index: &Index<'_>, findings: &mut Vec<Findi
                 );
             }
             if row.exceptions > 0 {
-                let notes = if row.exception_notes.is_empty() { String::new() } else { format!(": {}", row.exception_notes) };
+                let notes = if row.exception_notes.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", row.exception_notes)
+                };
                 findings.push(
                     draft(
                         Code::AttestationExceptions,

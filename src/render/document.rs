@@ -74,7 +74,8 @@ impl<'a> FindingsDocument<'a> {
     }
 
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).expect("the findings document always serialises");
+        let mut text =
+            serde_json::to_string_pretty(self).expect("the findings document always serialises");
         text.push('\n');
         text
     }
@@ -82,8 +83,10 @@ impl<'a> FindingsDocument<'a> {
 
 /// Counts by severity and by code.
 pub fn summarise<'a>(findings: &[Finding], coverage: &'a Coverage) -> Summary<'a> {
-    let mut by_severity: BTreeMap<&'static str, usize> = Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
-    let mut by_code: BTreeMap<&'static str, usize> = Code::ALL.iter().map(|c| (c.as_str(), 0)).collect();
+    let mut by_severity: BTreeMap<&'static str, usize> =
+        Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+    let mut by_code: BTreeMap<&'static str, usize> =
+        Code::ALL.iter().map(|c| (c.as_str(), 0)).collect();
     for f in findings {
         *by_severity.entry(f.severity.as_str()).or_default() += 1;
         *by_code.entry(f.code.as_str()).or_default() += 1;
@@ -100,7 +103,16 @@ pub fn summarise<'a>(findings: &[Finding], coverage: &'a Coverage) -> Summary<'a
 pub fn findings_csv(findings: &[Finding]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
-        "severity", "code", "service", "domain", "control_id", "vendor", "cuec_id", "message", "remedy", "sources",
+        "severity",
+        "code",
+        "service",
+        "domain",
+        "control_id",
+        "vendor",
+        "cuec_id",
+        "message",
+        "remedy",
+        "sources",
     ];
     writer.write_record(header).expect("writing to memory");
     for f in findings {
@@ -145,7 +157,10 @@ mod tests {
 
     #[test]
     fn csv_cells_cannot_become_formulas() {
-        assert_eq!(neutralise_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(
+            neutralise_formula("=HYPERLINK(\"x\")"),
+            "'=HYPERLINK(\"x\")"
+        );
         assert_eq!(neutralise_formula("Okta"), "Okta");
     }
 }

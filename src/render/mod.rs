@@ -47,10 +47,17 @@ struct TemplateContext<'a> {
 }
 
 /// Renders every output of `demarc report` in memory.
-pub fn render_all(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Result<Vec<Output>, RenderError> {
+pub fn render_all(
+    run: &Run,
+    inputs: &Inputs,
+    rec: &Reconciliation,
+) -> Result<Vec<Output>, RenderError> {
     let templates = Templates::load(run.templates.as_deref())?;
     let context = TemplateContext {
-        organisation: run.organisation.as_deref().unwrap_or("(organisation not set)"),
+        organisation: run
+            .organisation
+            .as_deref()
+            .unwrap_or("(organisation not set)"),
         classification: &run.classification,
         period: &run.period.label,
         version: env!("CARGO_PKG_VERSION"),
@@ -61,9 +68,15 @@ pub fn render_all(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Result<Ve
     let pack_data = serde_json::to_vec(&view::auditor_pack(run, inputs, rec)).expect("JSON");
     // The two documents are independent: compile them on both cores.
     let (board, pack) = std::thread::scope(|scope| {
-        let board = scope.spawn(|| pdf::compile("board-report", board_source, board_data, run.as_of));
+        let board =
+            scope.spawn(|| pdf::compile("board-report", board_source, board_data, run.as_of));
         let pack = pdf::compile("auditor-pack", pack_source, pack_data, run.as_of);
-        (board.join().expect("the board report thread does not panic"), pack)
+        (
+            board
+                .join()
+                .expect("the board report thread does not panic"),
+            pack,
+        )
     });
     let document = FindingsDocument::new(run, rec);
     Ok(vec![

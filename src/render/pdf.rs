@@ -42,7 +42,11 @@ fn library() -> &'static LazyHash<Library> {
 
 /// Fixed virtual paths: Typst interns file ids forever, so every report reuses these two.
 fn file_id(path: &str) -> FileId {
-    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("a valid virtual path")).intern()
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("a valid virtual path"),
+    )
+    .intern()
 }
 
 struct ReportWorld {
@@ -94,7 +98,12 @@ impl World for ReportWorld {
 
 /// Compiles Typst source with its data into PDF bytes. `today` fixes the document's notion
 /// of the current date (the as-of date), so the same inputs give the same bytes.
-pub fn compile(document: &str, source: String, data_json: Vec<u8>, today: NaiveDate) -> Result<Vec<u8>, PdfError> {
+pub fn compile(
+    document: &str,
+    source: String,
+    data_json: Vec<u8>,
+    today: NaiveDate,
+) -> Result<Vec<u8>, PdfError> {
     let world = ReportWorld {
         main: Source::new(file_id("/main.typ"), source),
         data: Bytes::new(data_json),
@@ -107,7 +116,9 @@ pub fn compile(document: &str, source: String, data_json: Vec<u8>, today: NaiveD
         message,
     };
     let warned = typst::compile::<PagedDocument>(&world);
-    let result = warned.output.map_err(|errors| fail(describe(&world, &errors)));
+    let result = warned
+        .output
+        .map_err(|errors| fail(describe(&world, &errors)));
     let pdf = result.and_then(|doc| {
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(format!("demarc-{document}")),
@@ -133,7 +144,11 @@ fn describe(world: &ReportWorld, diagnostics: &[SourceDiagnostic]) -> String {
                 .and_then(|range| world.main.lines().byte_to_line_column(range.start))
                 .map(|(line, column)| format!("main.typ:{}:{}: ", line + 1, column + 1))
                 .unwrap_or_default();
-            let hints: String = d.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
+            let hints: String = d
+                .hints
+                .iter()
+                .map(|h| format!(" (hint: {})", h.v))
+                .collect();
             format!("{position}{}{hints}", d.message)
         })
         .collect::<Vec<_>>()

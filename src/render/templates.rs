@@ -10,8 +10,16 @@ use std::path::Path;
 
 /// The built-in templates: (name, file name, text).
 const DEFAULTS: &[(&str, &str, &str)] = &[
-    ("board-report", "board-report.typ.hbs", include_str!("../../templates/board-report.typ.hbs")),
-    ("auditor-pack", "auditor-pack.typ.hbs", include_str!("../../templates/auditor-pack.typ.hbs")),
+    (
+        "board-report",
+        "board-report.typ.hbs",
+        include_str!("../../templates/board-report.typ.hbs"),
+    ),
+    (
+        "auditor-pack",
+        "auditor-pack.typ.hbs",
+        include_str!("../../templates/auditor-pack.typ.hbs"),
+    ),
 ];
 
 const PARTIALS: &[(&str, &str, &str)] = &[(
@@ -63,10 +71,12 @@ impl Templates {
         registry.register_escape_fn(escape_typst);
         for (name, file, text) in PARTIALS.iter().chain(DEFAULTS) {
             let text = match dir.map(|d| d.join(file)).filter(|p| p.is_file()) {
-                Some(path) => std::fs::read_to_string(&path).map_err(|source| TemplateError::Read {
-                    path: path.display().to_string(),
-                    source,
-                })?,
+                Some(path) => {
+                    std::fs::read_to_string(&path).map_err(|source| TemplateError::Read {
+                        path: path.display().to_string(),
+                        source,
+                    })?
+                }
                 None => text.to_string(),
             };
             let invalid = |e: handlebars::TemplateError| TemplateError::Invalid {
@@ -76,7 +86,9 @@ impl Templates {
             if PARTIALS.iter().any(|(n, ..)| n == name) {
                 registry.register_partial(name, text).map_err(invalid)?;
             } else {
-                registry.register_template_string(name, text).map_err(invalid)?;
+                registry
+                    .register_template_string(name, text)
+                    .map_err(invalid)?;
             }
         }
         Ok(Templates { registry })
@@ -84,10 +96,12 @@ impl Templates {
 
     /// Fills in a template, giving Typst source.
     pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String, TemplateError> {
-        self.registry.render(name, context).map_err(|e| TemplateError::Invalid {
-            name: name.to_string(),
-            message: e.to_string(),
-        })
+        self.registry
+            .render(name, context)
+            .map_err(|e| TemplateError::Invalid {
+                name: name.to_string(),
+                message: e.to_string(),
+            })
     }
 }
 

@@ -17,7 +17,10 @@ fn subject(f: &Finding) -> String {
         f.service.as_deref().map(|s| s.to_string()),
         f.domain.clone(),
         f.control_id.as_deref().map(|c| format!("control {c}")),
-        f.vendor.as_deref().filter(|_| f.service.is_none()).map(|v| v.to_string()),
+        f.vendor
+            .as_deref()
+            .filter(|_| f.service.is_none())
+            .map(|v| v.to_string()),
         f.cuec_id.as_deref().map(|c| format!("CUEC {c}")),
     ]
     .into_iter()
@@ -198,7 +201,12 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
         .collect();
     let mut findings_by_severity = Vec::new();
     for s in Severity::ALL {
-        let list: Vec<Value> = rec.findings.iter().filter(|f| f.severity == s).map(finding_view).collect();
+        let list: Vec<Value> = rec
+            .findings
+            .iter()
+            .filter(|f| f.severity == s)
+            .map(finding_view)
+            .collect();
         if !list.is_empty() {
             findings_by_severity.push(json!({"severity": s.as_str(), "findings": list}));
         }
@@ -284,7 +292,9 @@ pub fn board_report(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
     let mut lapsing = Vec::new();
     let mut lapsed = Vec::new();
     for a in &inputs.attestations {
-        let Some(through) = a.covered_through() else { continue };
+        let Some(through) = a.covered_through() else {
+            continue;
+        };
         let covers_in_scope = inputs
             .services
             .iter()
@@ -292,7 +302,8 @@ pub fn board_report(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
         if !covers_in_scope {
             continue;
         }
-        let row = json!({"vendor": a.vendor, "type": a.kind.as_str(), "through": through.to_string()});
+        let row =
+            json!({"vendor": a.vendor, "type": a.kind.as_str(), "through": through.to_string()});
         if through < end {
             lapsed.push(row);
         } else if (through - end).num_days() <= 90 {

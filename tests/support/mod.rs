@@ -134,8 +134,14 @@ impl Book {
                         }
                         Cell::Date(date) => {
                             use chrono::Datelike;
-                            let dt = ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8).unwrap();
-                            ws.write_datetime_with_format(r, c, &dt, &date_format).unwrap();
+                            let dt = ExcelDateTime::from_ymd(
+                                date.year() as u16,
+                                date.month() as u8,
+                                date.day() as u8,
+                            )
+                            .unwrap();
+                            ws.write_datetime_with_format(r, c, &dt, &date_format)
+                                .unwrap();
                         }
                         Cell::Blank => {}
                     }
@@ -183,7 +189,11 @@ pub fn analyse(paths: &[PathBuf], period: &str) -> Result<demarc::Analysis, dema
 }
 
 /// Same, with an explicit as-of date.
-pub fn analyse_as_of(paths: &[PathBuf], period: &str, as_of: Option<NaiveDate>) -> Result<demarc::Analysis, demarc::Error> {
+pub fn analyse_as_of(
+    paths: &[PathBuf],
+    period: &str,
+    as_of: Option<NaiveDate>,
+) -> Result<demarc::Analysis, demarc::Error> {
     let period = demarc::period::Period::parse(period, 1).unwrap();
     let run = demarc::Run {
         inputs: paths.to_vec(),
