@@ -205,10 +205,25 @@ impl<'a> Index<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Every vendor key with counted attestations, sorted.
-    pub fn attesting_vendors(&self) -> Vec<&String> {
+    /// The current row of each (vendor, type) among the counted attestations — the latest
+    /// issued, the lower row on a tie — in vendor, then type order. Per-attestation findings
+    /// look only at these: a superseded report raises nothing.
+    pub fn current_attestations(&self) -> Vec<usize> {
+        let rows = &self.judgement.inputs.attestations;
         let mut vendors: Vec<&String> = self.attestations.keys().collect();
         vendors.sort();
-        vendors
+        let mut current = Vec::new();
+        for vendor in vendors {
+            let mut by_type: std::collections::BTreeMap<_, usize> =
+                std::collections::BTreeMap::new();
+            for &a in &self.attestations[vendor] {
+                let slot = by_type.entry(rows[a].kind).or_insert(a);
+                if (rows[a].issued(), a) >= (rows[*slot].issued(), *slot) {
+                    *slot = a;
+                }
+            }
+            current.extend(by_type.into_values());
+        }
+        current
     }
 }

@@ -44,6 +44,8 @@ pub struct Reconciliation {
     pub coverage: Coverage,
     /// For each control and each in-scope service it applies to: its newest evidence.
     pub control_status: Vec<ControlStatus>,
+    /// Indexes into `inputs.attestations` of the current row of each (vendor, type).
+    pub current_attestations: Vec<usize>,
 }
 
 /// One in-scope service × domain cell of the model.
@@ -150,6 +152,7 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
         cells,
         coverage,
         control_status,
+        current_attestations: index.current_attestations(),
     }
 }
 

@@ -7,7 +7,6 @@ use super::{day, Draft};
 use crate::findings::{Code, Finding, Severity};
 use crate::inputs::{Attestation, Opinion};
 use crate::names::key;
-use std::collections::BTreeMap;
 
 /// Judges a provider or shared cell; returns whether the provider's part is attested.
 pub(super) fn judge_cell(
@@ -98,102 +97,90 @@ pub(super) fn judge_cell(
 pub(super) fn judge_attestation_rows(index: &Index<'_>, findings: &mut Vec<Finding>) {
     let inputs = index.judgement.inputs;
     let period = index.judgement.period;
-    for vendor_key in index.attesting_vendors() {
-        let mut current: BTreeMap<_, usize> = BTreeMap::new();
-        for &a in index.attestations_of(vendor_key) {
-            let row = &inputs.attestations[a];
-            let slot = current.entry(row.kind).or_insert(a);
-            // Later issue wins; on a tie the row lower in the sheet.
-            if (row.issued(), a) >= (inputs.attestations[*slot].issued(), *slot) {
-                *slot = a;
-            }
+    for a in index.current_attestations() {
+        let row = &inputs.attestations[a];
+        let covered: Vec<usize> = index
+            .services_of(&row.vendor)
+            .iter()
+            .copied()
+            .filter(|&s| {
+                inputs.services[s].in_scope && row.services.includes(&key(&inputs.services[s].name))
+            })
+            .collect();
+        if covered.is_empty() {
+            continue;
         }
-        for (_, a) in current {
-            let row = &inputs.attestations[a];
-            let covered: Vec<usize> = index
-                .services_of(&row.vendor)
-                .iter()
-                .copied()
-                .filter(|&s| {
-                    inputs.services[s].in_scope
-                        && row.services.includes(&key(&inputs.services[s].name))
-                })
-                .collect();
-            if covered.is_empty() {
-                continue;
-            }
-            let regulated = covered.iter().any(|&s| inputs.services[s].is_regulated());
-            let kind = row.kind.as_str();
-            let vendor = &row.vendor;
-            let draft = |code, message: String, remedy: String| {
-                Draft::new(code, message, remedy)
-                    .vendor(vendor)
-                    .source(&row.source)
-            };
-            if row.kind.is_certificate() {
-                if let Some(expires) = row.expires_on {
-                    if expires < period.end {
-                        findings.push(
-                            draft(
-                                Code::AttestationExpired,
-                                format!("{vendor}'s {kind} certificate expired on {}, before the period end {}.", day(expires), day(period.end)),
-                                format!("Obtain {vendor}'s renewed {kind} certificate and add it to the Attestations sheet."),
-                            )
-                            .regulated(regulated)
-                            .done(),
-                        );
-                    } else if (expires - period.end).num_days() <= 90 {
-                        findings.push(
-                            draft(
-                                Code::AttestationExpiring,
-                                format!(
-                                    "{vendor}'s {kind} certificate expires on {}, {} days after the period end.",
-                                    day(expires),
-                                    (expires - period.end).num_days()
-                                ),
-                                format!("Ask {vendor} for the renewed {kind} certificate before {}.", day(expires)),
-                            )
-                            .regulated(regulated)
-                            .done(),
-                        );
-                    }
+        let regulated = covered.iter().any(|&s| inputs.services[s].is_regulated());
+        let kind = row.kind.as_str();
+        let vendor = &row.vendor;
+        let draft = |code, message: String, remedy: String| {
+            Draft::new(code, message, remedy)
+                .vendor(vendor)
+                .source(&row.source)
+        };
+        if row.kind.is_certificate() {
+            if let Some(expires) = row.expires_on {
+                if expires < period.end {
+                    findings.push(
+                        draft(
+                            Code::AttestationExpired,
+                            format!("{vendor}'s {kind} certificate expired on {}, before the period end {}.", day(expires), day(period.end)),
+                            format!("Obtain {vendor}'s renewed {kind} certificate and add it to the Attestations sheet."),
+                        )
+                        .regulated(regulated)
+                        .done(),
+                    );
+                } else if (expires - period.end).num_days() <= 90 {
+                    findings.push(
+                        draft(
+                            Code::AttestationExpiring,
+                            format!(
+                                "{vendor}'s {kind} certificate expires on {}, {} days after the period end.",
+                                day(expires),
+                                (expires - period.end).num_days()
+                            ),
+                            format!("Ask {vendor} for the renewed {kind} certificate before {}.", day(expires)),
+                        )
+                        .regulated(regulated)
+                        .done(),
+                    );
                 }
             }
-            if let Some(opinion @ (Opinion::Qualified | Opinion::Adverse | Opinion::Disclaimer)) =
-                row.opinion
-            {
-                let base = if opinion == Opinion::Qualified {
-                    Severity::High
-                } else {
-                    Severity::Critical
-                };
-                findings.push(
-                    draft(
-                        Code::OpinionModified,
-                        format!("{vendor}'s {kind} report{} carries a {} opinion.", report_period(row), opinion.as_str()),
-                        format!("Read the basis for the {} opinion, assess its effect on the services you use, and record compensating controls.", opinion.as_str().to_lowercase()),
-                    )
-                    .severity(base)
-                    .regulated(regulated)
-                    .done(),
-                );
-            }
-            if row.exceptions > 0 {
-                let notes = if row.exception_notes.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", row.exception_notes)
-                };
-                findings.push(
-                    draft(
-                        Code::AttestationExceptions,
-                        format!("{vendor}'s {kind} report notes {} exception{}{notes}.", row.exceptions, if row.exceptions == 1 { "" } else { "s" }),
-                        format!("Review each exception in {vendor}'s report and record how it affects your use of the service."),
-                    )
-                    .regulated(regulated)
-                    .done(),
-                );
-            }
+        }
+        if let Some(opinion @ (Opinion::Qualified | Opinion::Adverse | Opinion::Disclaimer)) =
+            row.opinion
+        {
+            let base = if opinion == Opinion::Qualified {
+                Severity::High
+            } else {
+                Severity::Critical
+            };
+            findings.push(
+                draft(
+                    Code::OpinionModified,
+                    format!("{vendor}'s {kind} report{} carries a {} opinion.", report_period(row), opinion.as_str()),
+                    format!("Read the basis for the {} opinion, assess its effect on the services you use, and record compensating controls.", opinion.as_str().to_lowercase()),
+                )
+                .severity(base)
+                .regulated(regulated)
+                .done(),
+            );
+        }
+        if row.exceptions > 0 {
+            let notes = if row.exception_notes.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", row.exception_notes)
+            };
+            findings.push(
+                draft(
+                    Code::AttestationExceptions,
+                    format!("{vendor}'s {kind} report notes {} exception{}{notes}.", row.exceptions, if row.exceptions == 1 { "" } else { "s" }),
+                    format!("Review each exception in {vendor}'s report and record how it affects your use of the service."),
+                )
+                .regulated(regulated)
+                .done(),
+            );
         }
     }
 }

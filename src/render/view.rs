@@ -79,7 +79,7 @@ fn cell_status(cell: &crate::reconcile::CellStatus) -> String {
     }
 }
 
-fn attestation_view(a: &Attestation, end: chrono::NaiveDate) -> Value {
+fn attestation_view(a: &Attestation, end: chrono::NaiveDate, current: bool) -> Value {
     let through = a.covered_through();
     let status = match through {
         Some(t) if a.covers_date(end) => format!("covers period end (through {t})"),
@@ -104,6 +104,7 @@ fn attestation_view(a: &Attestation, end: chrono::NaiveDate) -> Value {
         "auditor": a.auditor,
         "status": status,
         "source": format!("{}!{}", a.source.sheet, a.source.row),
+        "current": current,
     })
 }
 
@@ -244,7 +245,9 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
         })).collect::<Vec<_>>(),
         "services": services,
         "controls": controls,
-        "attestations": inputs.attestations.iter().map(|a| attestation_view(a, run.period.end)).collect::<Vec<_>>(),
+        "attestations": inputs.attestations.iter().enumerate().map(|(i, a)| {
+            attestation_view(a, run.period.end, rec.current_attestations.contains(&i))
+        }).collect::<Vec<_>>(),
         "attestations_absent": inputs.attestations_absent,
         "cuecs": cuecs,
         "findings": findings_by_severity,
@@ -291,7 +294,11 @@ pub fn board_report(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
     let end = run.period.end;
     let mut lapsing = Vec::new();
     let mut lapsed = Vec::new();
-    for a in &inputs.attestations {
+    for a in rec
+        .current_attestations
+        .iter()
+        .map(|&i| &inputs.attestations[i])
+    {
         let Some(through) = a.covered_through() else {
             continue;
         };
