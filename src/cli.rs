@@ -94,6 +94,16 @@ pub struct ReportArgs {
     /// Exit 1 when a finding at or above this severity exists (off unless given).
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
+    /// A directory of templates; any file named like a built-in one replaces it.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// The previous period's findings.json: adds the trend (new, resolved, persisting
+    /// findings and the posture change) to the board report.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// Write archival PDFs conforming to this PDF/A standard.
+    #[arg(long, value_enum, value_name = "STANDARD")]
+    pub pdf_standard: Option<crate::render::pdf::Archival>,
 }
 
 #[derive(Debug, Args)]

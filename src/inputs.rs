@@ -362,6 +362,16 @@ impl Attestation {
         started && lasts
     }
 
+    /// How many days of `[start, end]` this attestation gives assurance for.
+    pub fn days_covered(&self, start: NaiveDate, end: NaiveDate) -> i64 {
+        let Some(through) = self.covered_through() else {
+            return 0;
+        };
+        let from = self.covered_from().map_or(start, |f| f.max(start));
+        let to = through.min(end);
+        ((to - from).num_days() + 1).max(0)
+    }
+
     /// Whether it covers a domain (by index).
     pub fn covers_domain(&self, domain: usize) -> bool {
         self.domains.as_ref().is_none_or(|d| d.contains(&domain))

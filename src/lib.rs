@@ -115,7 +115,17 @@ pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
                 .as_deref()
                 .map(|text| cli::parse_severity(text, "--fail-on"))
                 .transpose()?;
-            let run = cli::resolve_run(&args.run, &config)?;
+            let mut run = cli::resolve_run(&args.run, &config)?;
+            if let Some(dir) = args.templates {
+                run.templates = Some(dir);
+            }
+            let options = render::ReportOptions {
+                pdf_standard: args.pdf_standard,
+                previous: match &args.previous {
+                    Some(path) => Some(render::trend::Previous::load(path)?),
+                    None => None,
+                },
+            };
             let out_root = args
                 .out
                 .or(config.out)
@@ -123,7 +133,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
             let out_dir = out_root.join(&run.period.label);
             prepare_output_dir(&out_dir)?;
             let analysis = analyse(&run)?;
-            let outputs = render::render_all(&run, &analysis.inputs, &analysis.reconciliation)?;
+            let outputs = render::render_all(&run, &options, &analysis.inputs, &analysis.reconciliation)?;
             let written = render::write_all(&out_dir, &outputs)?;
             terminal::print_report(&run, &analysis, &written);
             Ok(exit_for(&analysis.reconciliation.findings, fail_on))

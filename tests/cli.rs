@@ -778,3 +778,108 @@ mod model_command {
         assert!(String::from_utf8(shown).unwrap().contains("services Okta"));
     }
 }
+
+mod reports {
+    use super::*;
+
+    fn report(out: &Path, extra: &[&str]) -> std::process::Output {
+        demarc()
+            .current_dir(repo(""))
+            .args(["report", "--config", "samples/demarc.toml", "--out"])
+            .arg(out)
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_vendor_pack_per_vendor_with_its_verdict_and_findings() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(report(dir.path(), &[]).status.success());
+        let vendors = dir.path().join("2026-Q3/vendors");
+        let mut names: Vec<String> = std::fs::read_dir(&vendors).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        // Ten vendors with in-scope cloud services; the organisation's own On-prem archive gets none.
+        assert_eq!(names, ["AWS.pdf", "Atlassian.pdf", "Datadog.pdf", "GitHub.pdf", "Google-Cloud.pdf", "Microsoft-Azure.pdf", "Microsoft.pdf", "Okta.pdf", "Salesforce.pdf", "Scribewell.pdf"]);
+        let okta = support::pdf_text(&vendors.join("Okta.pdf"));
+        for wanted in ["Vendor pack: Okta", "Okta Workforce Identity", "Verdict: Assurance current; 1 CUEC unevidenced", "OKTA-CUEC-02", "CUEC_UNEVIDENCED", "ATTESTATION_EXPIRING", "days covered"] {
+            assert!(okta.contains(wanted), "Okta pack lacks {wanted:?}");
+        }
+        let scribewell = support::pdf_text(&vendors.join("Scribewell.pdf"));
+        assert!(scribewell.contains("Verdict: No attestation on file"), "{scribewell}");
+        assert!(scribewell.contains("No attestation from this vendor is on file"));
+        let aws = support::pdf_text(&vendors.join("AWS.pdf"));
+        assert!(aws.contains("ATTESTATION_EXCEPTIONS") && !aws.contains("CUEC_UNEVIDENCED"));
+    }
+
+    #[test]
+    fn the_board_report_shows_the_trend_against_a_previous_findings_json() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(report(dir.path(), &[]).status.success());
+        // Make a "previous quarter" from this one: one finding fewer, one extra, 80% posture.
+        let mut doc = read_json(&dir.path().join("2026-Q3/findings.json"));
+        doc["period"]["label"] = "2026-Q2".into();
+        doc["summary"]["coverage"]["percent"] = 80.0.into();
+        let findings = doc["findings"].as_array_mut().unwrap();
+        findings.remove(0);
+        let mut extra = findings[0].clone();
+        extra["code"] = "EVIDENCE_STALE".into();
+        extra["service"] = "Retired Service".into();
+        findings.push(extra);
+        let previous = dir.path().join("previous.json");
+        std::fs::write(&previous, serde_json::to_string(&doc).unwrap()).unwrap();
+        let out = dir.path().join("with-trend");
+        let result = report(&out, &["--previous", previous.to_str().unwrap()]);
+        assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+        let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
+        assert!(board.contains("Since 2026-Q2: posture 80.0% → 87.6% (+7.6 points); 1 new, 1 resolved and 20 persisting findings."), "{board}");
+
+        std::fs::write(&previous, "{\"not\": \"ours\"}").unwrap();
+        let result = report(&out, &["--previous", previous.to_str().unwrap()]);
+        assert_eq!(result.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&result.stderr).contains("previous.json: not a demarc findings.json"));
+    }
+
+    #[test]
+    fn templates_dir_replaces_a_template_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        let board = std::fs::read_to_string(repo("templates/board-report.typ.hbs")).unwrap();
+        std::fs::write(templates.join("board-report.typ.hbs"), board.replace("Cloud responsibility posture", "Posture for Contoso Board")).unwrap();
+        let out = dir.path().join("out");
+        assert!(report(&out, &["--templates", templates.to_str().unwrap()]).status.success());
+        let text = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
+        assert!(text.contains("Posture for Contoso Board") && !text.contains("Cloud responsibility posture"));
+        // Untouched templates keep their defaults.
+        assert!(support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf")).contains("Auditor evidence pack"));
+
+        // A broken template is an error naming the file and line; nothing is written.
+        std::fs::write(templates.join("board-report.typ.hbs"), "{{> style}}\n= Oops\n{{#if}}\n").unwrap();
+        let fresh = dir.path().join("fresh");
+        let result = report(&fresh, &["--templates", templates.to_str().unwrap()]);
+        assert_eq!(result.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        // The parser stops at the end of the file (line 4) looking for the block's close.
+        assert!(stderr.contains("template board-report.typ.hbs") && stderr.contains(":4:1"), "{stderr}");
+        assert!(!fresh.join("2026-Q3/auditor-pack.pdf").exists());
+    }
+
+    #[test]
+    fn pdf_metadata_and_archival_standard() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(report(dir.path(), &["--pdf-standard", "a-2b"]).status.success());
+        let bytes = std::fs::read(dir.path().join("2026-Q3/auditor-pack.pdf")).unwrap();
+        let pdf = lopdf::Document::load_mem(&bytes).unwrap();
+        let info = pdf.trailer.get(b"Info").and_then(|o| o.as_reference()).and_then(|r| pdf.get_dictionary(r)).unwrap();
+        let field = |k: &[u8]| {
+            let o = info.get(k).unwrap();
+            lopdf::decode_text_string(o).unwrap()
+        };
+        assert_eq!(field(b"Title"), "Northwind Health — auditor evidence pack 2026-Q3");
+        assert_eq!(field(b"Author"), "Northwind Health");
+        assert!(field(b"Keywords").contains("2026-Q3"));
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("pdfaid:part") && text.contains(">2<") || text.contains("pdfaid:part=\"2\""), "no PDF/A identification in the XMP metadata");
+    }
+}

@@ -14,7 +14,9 @@ pub(super) fn unknown_references(index: &Index<'_>, findings: &mut Vec<Finding>)
         Draft::new(Code::UnknownReference, message, remedy).source(source)
     };
 
-    for e in &inputs.evidence {
+    let end = index.judgement.period.end;
+    // Rows dated after the period end do not count for the period, in any rule.
+    for e in inputs.evidence.iter().filter(|e| e.collected_on <= end) {
         if index.control(&e.control_id).is_none() {
             findings.push(
                 unknown(
@@ -225,6 +227,9 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
     // Evidence: same control, service and date, different result.
     let mut first: HashMap<(String, String, chrono::NaiveDate), usize> = HashMap::new();
     for (i, e) in inputs.evidence.iter().enumerate() {
+        if e.collected_on > index.judgement.period.end {
+            continue;
+        }
         let service = e.service.as_deref().map(key).unwrap_or_default();
         let slot = (key(&e.control_id), service, e.collected_on);
         let Some(&f) = first.get(&slot) else {

@@ -5,6 +5,7 @@
 pub mod document;
 pub mod pdf;
 pub mod templates;
+pub mod trend;
 pub mod view;
 
 use crate::inputs::Inputs;
@@ -23,6 +24,8 @@ pub enum RenderError {
     Template(#[from] templates::TemplateError),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+    #[error("{path}: {message}")]
+    Previous { path: PathBuf, message: String },
     #[error("{path}: cannot write: {source}")]
     Write {
         path: PathBuf,
@@ -37,6 +40,13 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
+/// Options of `demarc report` that change the PDFs only.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    pub pdf_standard: Option<pdf::Archival>,
+    pub previous: Option<trend::Previous>,
+}
+
 /// Run-level values the Handlebars templates may use (escaped for Typst markup).
 #[derive(Serialize)]
 struct TemplateContext<'a> {
@@ -44,42 +54,55 @@ struct TemplateContext<'a> {
     classification: &'a str,
     period: &'a str,
     version: &'a str,
+    /// The vendor of a vendor pack (empty for the other documents).
+    vendor: &'a str,
+}
+
+/// A document to compile: its output name, Typst source and data.
+struct Job {
+    name: String,
+    source: String,
+    data: Vec<u8>,
 }
 
 /// Renders every output of `demarc report` in memory.
-pub fn render_all(
-    run: &Run,
-    inputs: &Inputs,
-    rec: &Reconciliation,
-) -> Result<Vec<Output>, RenderError> {
+pub fn render_all(run: &Run, options: &ReportOptions, inputs: &Inputs, rec: &Reconciliation) -> Result<Vec<Output>, RenderError> {
     let templates = Templates::load(run.templates.as_deref())?;
-    let context = TemplateContext {
-        organisation: run
-            .organisation
-            .as_deref()
-            .unwrap_or("(organisation not set)"),
+    let context = |vendor: &'static str| TemplateContext {
+        organisation: run.organisation.as_deref().unwrap_or("(organisation not set)"),
         classification: &run.classification,
         period: &run.period.label,
         version: env!("CARGO_PKG_VERSION"),
+        vendor,
     };
-    let board_source = templates.render("board-report", &context)?;
-    let pack_source = templates.render("auditor-pack", &context)?;
-    let board_data = serde_json::to_vec(&view::board_report(run, inputs, rec)).expect("JSON");
-    let pack_data = serde_json::to_vec(&view::auditor_pack(run, inputs, rec)).expect("JSON");
-    // The two documents are independent: compile them on both cores.
-    let (board, pack) = std::thread::scope(|scope| {
-        let board =
-            scope.spawn(|| pdf::compile("board-report", board_source, board_data, run.as_of));
-        let pack = pdf::compile("auditor-pack", pack_source, pack_data, run.as_of);
-        (
-            board
-                .join()
-                .expect("the board report thread does not panic"),
-            pack,
-        )
-    });
+    let json = |value: serde_json::Value| serde_json::to_vec(&value).expect("report data is JSON");
+    let mut jobs = vec![
+        Job {
+            name: "board-report.pdf".into(),
+            source: templates.render("board-report", &context(""))?,
+            data: json(view::board_report(run, inputs, rec, options.previous.as_ref())),
+        },
+        Job {
+            name: "auditor-pack.pdf".into(),
+            source: templates.render("auditor-pack", &context(""))?,
+            data: json(view::auditor_pack(run, inputs, rec)),
+        },
+    ];
+    let mut used_names = std::collections::BTreeSet::new();
+    for vendor in view::pack_vendors(inputs) {
+        let vendor_context = TemplateContext {
+            vendor: &vendor,
+            ..context("")
+        };
+        jobs.push(Job {
+            name: format!("vendors/{}.pdf", unique_file_stem(&vendor, &mut used_names)),
+            source: templates.render("vendor-pack", &vendor_context)?,
+            data: json(view::vendor_pack(run, inputs, rec, &vendor)),
+        });
+    }
+    let pdfs = compile_all(jobs, run.as_of, options.pdf_standard)?;
     let document = FindingsDocument::new(run, rec);
-    Ok(vec![
+    let mut outputs = vec![
         Output {
             name: "findings.json".into(),
             bytes: document.to_json().into_bytes(),
@@ -88,15 +111,57 @@ pub fn render_all(
             name: "findings.csv".into(),
             bytes: document::findings_csv(&rec.findings),
         },
-        Output {
-            name: "board-report.pdf".into(),
-            bytes: board?,
-        },
-        Output {
-            name: "auditor-pack.pdf".into(),
-            bytes: pack?,
-        },
-    ])
+    ];
+    outputs.extend(pdfs);
+    Ok(outputs)
+}
+
+/// Compiles the documents on every core, keeping their order.
+fn compile_all(jobs: Vec<Job>, today: chrono::NaiveDate, archival: Option<pdf::Archival>) -> Result<Vec<Output>, RenderError> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: std::sync::Mutex<Vec<Option<Result<Vec<u8>, pdf::PdfError>>>> =
+        std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let document = job.name.trim_end_matches(".pdf");
+                let result = pdf::compile(document, job.source.clone(), job.data.clone(), today, archival);
+                slots.lock().expect("no worker panics holding the lock")[i] = Some(result);
+            });
+        }
+    });
+    let results = slots.into_inner().expect("no worker panics holding the lock");
+    jobs.into_iter()
+        .zip(results)
+        .map(|(job, result)| {
+            let bytes = result.expect("every job ran")?;
+            Ok(Output { name: job.name, bytes })
+        })
+        .collect()
+}
+
+/// A file name for a vendor: letters, digits, `-` and `_` kept, the rest `-`; a suffix
+/// when two vendors would share a name.
+fn unique_file_stem(vendor: &str, used: &mut std::collections::BTreeSet<String>) -> String {
+    let mut stem: String = vendor
+        .trim()
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
+    stem = stem.trim_matches('-').to_string();
+    if stem.is_empty() {
+        stem = "vendor".into();
+    }
+    let mut candidate = stem.clone();
+    let mut n = 2;
+    while !used.insert(candidate.to_lowercase()) {
+        candidate = format!("{stem}-{n}");
+        n += 1;
+    }
+    candidate
 }
 
 /// Writes outputs into `dir`, each through a temporary file renamed into place.

@@ -26,6 +26,30 @@ pub struct PdfError {
     pub message: String,
 }
 
+/// Archival PDF standards demarc can produce (what typst-pdf supports and our fonts meet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Archival {
+    /// PDF/A-2b: visual appearance preserved (the usual archival choice).
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/A-2u: as a-2b, and all text extractable as Unicode.
+    #[value(name = "a-2u")]
+    A2u,
+    /// PDF/A-3b: as a-2b, allowing embedded files.
+    #[value(name = "a-3b")]
+    A3b,
+}
+
+impl Archival {
+    fn standard(self) -> typst_pdf::PdfStandard {
+        match self {
+            Archival::A2b => typst_pdf::PdfStandard::A_2b,
+            Archival::A2u => typst_pdf::PdfStandard::A_2u,
+            Archival::A3b => typst_pdf::PdfStandard::A_3b,
+        }
+    }
+}
+
 fn fonts() -> &'static FontStore {
     static FONTS: OnceLock<FontStore> = OnceLock::new();
     FONTS.get_or_init(|| {
@@ -103,6 +127,7 @@ pub fn compile(
     source: String,
     data_json: Vec<u8>,
     today: NaiveDate,
+    archival: Option<Archival>,
 ) -> Result<Vec<u8>, PdfError> {
     let world = ReportWorld {
         main: Source::new(file_id("/main.typ"), source),
@@ -120,9 +145,14 @@ pub fn compile(
         .output
         .map_err(|errors| fail(describe(&world, &errors)));
     let pdf = result.and_then(|doc| {
+        let standards = match archival {
+            Some(a) => typst_pdf::PdfStandards::new(&[a.standard()]).map_err(|e| fail(e.message().to_string()))?,
+            None => typst_pdf::PdfStandards::default(),
+        };
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(format!("demarc-{document}")),
             timestamp: None,
+            standards,
             // Untagged PDFs are an order of magnitude smaller for table-heavy reports.
             tagged: false,
             ..Default::default()

@@ -20,6 +20,11 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
         "auditor-pack.typ.hbs",
         include_str!("../../templates/auditor-pack.typ.hbs"),
     ),
+    (
+        "vendor-pack",
+        "vendor-pack.typ.hbs",
+        include_str!("../../templates/vendor-pack.typ.hbs"),
+    ),
 ];
 
 const PARTIALS: &[(&str, &str, &str)] = &[(
@@ -99,7 +104,11 @@ impl Templates {
         self.registry
             .render(name, context)
             .map_err(|e| TemplateError::Invalid {
-                name: name.to_string(),
+                name: DEFAULTS
+                    .iter()
+                    .find(|(n, ..)| *n == name)
+                    .map_or(name, |(_, file, _)| file)
+                    .to_string(),
                 message: e.to_string(),
             })
     }

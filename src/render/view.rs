@@ -5,6 +5,7 @@
 use crate::findings::{Finding, Severity};
 use crate::inputs::{Attestation, Inputs};
 use crate::reconcile::Reconciliation;
+use crate::render::trend::{self, Previous};
 use crate::Run;
 use serde_json::{json, Value};
 
@@ -79,7 +80,9 @@ fn cell_status(cell: &crate::reconcile::CellStatus) -> String {
     }
 }
 
-fn attestation_view(a: &Attestation, end: chrono::NaiveDate, current: bool) -> Value {
+fn attestation_view(a: &Attestation, period: &crate::period::Period, current: bool) -> Value {
+    let end = period.end;
+    let covered = a.days_covered(period.start, period.end);
     let through = a.covered_through();
     let status = match through {
         Some(t) if a.covers_date(end) => format!("covers period end (through {t})"),
@@ -105,6 +108,8 @@ fn attestation_view(a: &Attestation, end: chrono::NaiveDate, current: bool) -> V
         "status": status,
         "source": format!("{}!{}", a.source.sheet, a.source.row),
         "current": current,
+        "days_covered": covered.to_string(),
+        "days_gap": (period.days() - covered).to_string(),
     })
 }
 
@@ -246,7 +251,7 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
         "services": services,
         "controls": controls,
         "attestations": inputs.attestations.iter().enumerate().map(|(i, a)| {
-            attestation_view(a, run.period.end, rec.current_attestations.contains(&i))
+            attestation_view(a, &run.period, rec.current_attestations.contains(&i))
         }).collect::<Vec<_>>(),
         "attestations_absent": inputs.attestations_absent,
         "cuecs": cuecs,
@@ -255,7 +260,7 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
 }
 
 /// Data for `board-report.typ`.
-pub fn board_report(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
+pub fn board_report(run: &Run, inputs: &Inputs, rec: &Reconciliation, previous: Option<&Previous>) -> Value {
     let count = |s: Severity| rec.findings.iter().filter(|f| f.severity == s).count();
     let (critical, high) = (count(Severity::Critical), count(Severity::High));
     let sentence = format!(
@@ -267,6 +272,26 @@ pub fn board_report(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
         critical,
         high
     );
+    let trend_view = previous.map(|p| {
+        let t = trend::compare(&p.findings, &rec.findings);
+        let change = rec.coverage.percent - p.percent;
+        json!({
+            "previous": p.label,
+            "previous_percent": format!("{:.1}", p.percent),
+            "previous_value": p.percent,
+            "current_value": rec.coverage.percent,
+            "change": format!("{change:+.1}"),
+            "new": t.new.len(),
+            "resolved": t.resolved.len(),
+            "persisting": t.persisting.len(),
+            "sentence": format!(
+                "Since {}: posture {:.1}% → {:.1}% ({change:+.1} points); {} new, {} resolved and {} persisting findings.",
+                p.label, p.percent, rec.coverage.percent, t.new.len(), t.resolved.len(), t.persisting.len()
+            ),
+            "new_list": t.new.iter().take(7).map(|f| finding_view(f)).collect::<Vec<_>>(),
+            "resolved_list": t.resolved.iter().take(7).map(|f| finding_view(f)).collect::<Vec<_>>(),
+        })
+    });
     let domains: Vec<&str> = run.model.domains.iter().map(|d| d.name.as_str()).collect();
     let heat_rows: Vec<Value> = inputs
         .services
@@ -336,5 +361,140 @@ pub fn board_report(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
         "top_risks": top,
         "lapsing": lapsing,
         "lapsed": lapsed,
+        "trend": trend_view,
+    })
+}
+
+/// The vendors that get a pack: providers of in-scope services other than On-prem ones
+/// (an organisation does not assess itself as a vendor), in sheet order.
+pub fn pack_vendors(inputs: &Inputs) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    inputs
+        .services
+        .iter()
+        .filter(|s| s.in_scope && s.service_model != crate::model::ServiceModel::OnPrem)
+        .filter(|s| seen.insert(crate::names::key(&s.provider)))
+        .map(|s| s.provider.clone())
+        .collect()
+}
+
+/// Data for `vendor-pack.typ`: one vendor's services, responsibility split, attestations,
+/// CUECs with the customer's evidence, findings, and a one-line verdict.
+pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &str) -> Value {
+    use crate::findings::Code;
+    use crate::names::key;
+    let vendor_key = key(vendor);
+    let services: Vec<&crate::inputs::Service> = inputs
+        .services
+        .iter()
+        .filter(|s| s.in_scope && key(&s.provider) == vendor_key)
+        .collect();
+    let service_keys: Vec<String> = services.iter().map(|s| key(&s.name)).collect();
+    let findings: Vec<&Finding> = rec
+        .findings
+        .iter()
+        .filter(|f| {
+            f.vendor.as_deref().is_some_and(|v| key(v) == vendor_key)
+                || f.service.as_deref().is_some_and(|s| service_keys.contains(&key(s)))
+        })
+        .collect();
+    let count = |code: Code| findings.iter().filter(|f| f.code == code).count();
+    let assurance = if count(Code::AttestationMissing) > 0 {
+        "No attestation on file".to_string()
+    } else if count(Code::AttestationGap) + count(Code::AttestationExpired) > 0 {
+        "Assurance lapsed for part of the services".to_string()
+    } else if count(Code::AttestationScope) > 0 {
+        "Assurance does not cover every service and domain".to_string()
+    } else if count(Code::OpinionModified) > 0 {
+        "Assurance current, with a modified opinion".to_string()
+    } else {
+        "Assurance current".to_string()
+    };
+    let mut verdict = vec![assurance];
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if count(Code::CuecUnevidenced) > 0 {
+        verdict.push(plural(count(Code::CuecUnevidenced), "CUEC unevidenced", "CUECs unevidenced"));
+    }
+    if count(Code::CuecUnmapped) > 0 {
+        verdict.push(plural(count(Code::CuecUnmapped), "CUEC unmapped", "CUECs unmapped"));
+    }
+    if count(Code::AttestationExpiring) > 0 {
+        verdict.push("a certificate expires within 90 days".into());
+    }
+    let customer_side = findings
+        .iter()
+        .filter(|f| matches!(f.code, Code::EvidenceMissing | Code::EvidenceStale | Code::ControlIneffective | Code::ControlNotTested | Code::DomainUnowned))
+        .count();
+    if customer_side > 0 {
+        verdict.push(plural(customer_side, "gap on our side", "gaps on our side"));
+    }
+    let service_rows: Vec<Value> = services
+        .iter()
+        .map(|s| {
+            let cells: Vec<Value> = rec
+                .cells
+                .iter()
+                .filter(|c| key(&c.service) == key(&s.name))
+                .map(|c| json!({"domain": c.domain, "owner": c.owner.as_str(), "status": cell_status(c), "worst": c.worst.map(|w| w.as_str()).unwrap_or("")}))
+                .collect();
+            json!({
+                "name": s.name,
+                "model": s.service_model.as_str(),
+                "data_classes": s.data_classes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+                "regions": s.regions.join(", "),
+                "cells": cells,
+            })
+        })
+        .collect();
+    let attestations: Vec<Value> = inputs
+        .attestations
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| key(&a.vendor) == vendor_key)
+        .map(|(i, a)| attestation_view(a, &run.period, rec.current_attestations.contains(&i)))
+        .collect();
+    let cuecs: Vec<Value> = inputs
+        .cuecs
+        .iter()
+        .filter(|c| key(&c.vendor) == vendor_key)
+        .map(|cuec| {
+            let finding = findings.iter().find(|f| {
+                f.cuec_id.as_deref() == Some(cuec.cuec_id.as_str()) && f.sources.first() == Some(&cuec.source)
+            });
+            let evidence: Vec<String> = cuec
+                .mapped_control
+                .as_deref()
+                .and_then(|id| inputs.controls.iter().position(|c| key(&c.id) == key(id)))
+                .map(|c| {
+                    rec.control_status
+                        .iter()
+                        .filter(|st| st.control == c && service_keys.contains(&key(&inputs.services[st.service].name)))
+                        .map(|st| {
+                            let service = &inputs.services[st.service].name;
+                            match st.newest.map(|e| &inputs.evidence[e]) {
+                                Some(e) => format!("{service}: {} {} ({})", e.collected_on, e.result.as_str(), st.status),
+                                None => format!("{service}: no evidence"),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            json!({
+                "id": cuec.cuec_id,
+                "description": cuec.description,
+                "control": cuec.mapped_control.clone().unwrap_or_default(),
+                "evidence": evidence.join("; "),
+                "status": finding.map(|f| f.code.as_str()).unwrap_or("evidenced"),
+            })
+        })
+        .collect();
+    json!({
+        "meta": meta(run),
+        "vendor": vendor,
+        "verdict": verdict.join("; "),
+        "services": service_rows,
+        "attestations": attestations,
+        "cuecs": cuecs,
+        "findings": findings.iter().map(|f| finding_view(f)).collect::<Vec<_>>(),
     })
 }

@@ -1,0 +1,1819 @@
+//! The reconciliation rules of PRODUCT.md ("Reconciliation: the findings" and its "Precise
+//! rules"), code by code. Every test starts from `baseline()`, a tiny healthy company with
+//! no findings for 2026-Q3 (2026-07-01 … 2026-09-30), changes one thing, and states the exact
+//! findings that follow — severity, subject and source rows — and that they vanish on the
+//! other side of each boundary.
+//!
+//! Findings are compared as one line each, e.g.
+//! `EVIDENCE_STALE medium service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!4`:
+//! code, severity, the subject fields that are set (domains by the short names of
+//! [`DOMAINS`]), then the source rows (sheet!row as the spreadsheet shows it, sorted).
+
+mod support;
+
+use chrono::NaiveDate;
+use demarc::findings::{Code, Finding, Severity};
+use demarc::reconcile::CellStatus;
+use demarc::Analysis;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use support::{analyse, analyse_as_of, d, row, Book, Cell};
+
+// ---------------------------------------------------------------------------------------
+// The healthy company
+// ---------------------------------------------------------------------------------------
+
+const PERIOD: &str = "2026-Q3";
+
+const SERVICES: &[&str] = &[
+    "service",
+    "provider",
+    "service_model",
+    "data_classes",
+    "in_scope",
+];
+const CONTROLS: &[&str] = &["control_id", "title", "domain", "frequency", "applies_to"];
+const EVIDENCE: &[&str] = &[
+    "control_id",
+    "service",
+    "evidence",
+    "collected_on",
+    "result",
+    "tester",
+];
+const ATTESTATIONS: &[&str] = &[
+    "vendor",
+    "services",
+    "type",
+    "period_start",
+    "period_end",
+    "issued_on",
+    "expires_on",
+    "opinion",
+    "exceptions",
+    "bridge_letter_through",
+    "domains",
+];
+const CUECS: &[&str] = &[
+    "vendor",
+    "attestation",
+    "cuec_id",
+    "description",
+    "mapped_control",
+];
+
+/// The default model's domains, with the short names the findings are shown with here.
+const DOMAINS: [(&str, &str); 7] = [
+    ("DC", "Data classification and accountability"),
+    ("EP", "Client and endpoint protection"),
+    ("IAM", "Identity and access management"),
+    ("APP", "Application-level controls"),
+    ("NET", "Network controls"),
+    ("HOST", "Host infrastructure"),
+    ("PHYS", "Physical security"),
+];
+
+/// The cells of a SaaS service that need a vendor attestation: shared (EP, IAM, APP) and
+/// provider (NET, HOST, PHYS). DC is the customer's alone.
+const ATTESTED: [&str; 6] = ["EP", "IAM", "APP", "NET", "HOST", "PHYS"];
+
+const NONE: &[&str] = &[];
+
+fn domain(short: &str) -> &'static str {
+    DOMAINS
+        .iter()
+        .find(|(s, _)| *s == short)
+        .map(|(_, long)| *long)
+        .unwrap_or_else(|| panic!("no domain {short}"))
+}
+
+fn short(long: &str) -> &'static str {
+    DOMAINS
+        .iter()
+        .find(|(_, l)| *l == long)
+        .map(|(s, _)| *s)
+        .unwrap_or_else(|| {
+            panic!("a finding names domain {long:?}, which is not in the default model")
+        })
+}
+
+/// A SaaS service.
+fn service(name: &str, provider: &str, data_classes: &str, in_scope: &str) -> Vec<Cell> {
+    row(&[name, provider, "SaaS", data_classes, in_scope])
+}
+
+fn control(id: &str, short_domain: &str, frequency: &str, applies_to: &str) -> Vec<Cell> {
+    row(&[
+        id,
+        &format!("{id} control"),
+        domain(short_domain),
+        frequency,
+        applies_to,
+    ])
+}
+
+fn evidence(control: &str, service: &str, collected_on: NaiveDate, result: &str) -> Vec<Cell> {
+    vec![
+        control.into(),
+        service.into(),
+        "Quarterly review".into(),
+        collected_on.into(),
+        result.into(),
+        "A. Tester".into(),
+    ]
+}
+
+fn cuec(vendor: &str, cuec_id: &str, mapped_control: &str) -> Vec<Cell> {
+    row(&[
+        vendor,
+        "SOC 2 Type II",
+        cuec_id,
+        "Customer reviews application roles",
+        mapped_control,
+    ])
+}
+
+/// An Attestations row.
+#[derive(Clone, Copy)]
+struct Att {
+    vendor: &'static str,
+    services: &'static str,
+    kind: &'static str,
+    period_start: Option<NaiveDate>,
+    period_end: Option<NaiveDate>,
+    issued_on: Option<NaiveDate>,
+    expires_on: Option<NaiveDate>,
+    opinion: &'static str,
+    exceptions: f64,
+    bridge: Option<NaiveDate>,
+    domains: &'static str,
+}
+
+impl Att {
+    /// The baseline's SOC 2 Type II from Okta: period 2025-07-01 … 2026-06-30, issued
+    /// 2026-08-01, unqualified, no exceptions, bridge letter through 2026-12-31.
+    fn soc2() -> Att {
+        Att {
+            vendor: "Okta",
+            services: "*",
+            kind: "SOC 2 Type II",
+            period_start: Some(d(2025, 7, 1)),
+            period_end: Some(d(2026, 6, 30)),
+            issued_on: Some(d(2026, 8, 1)),
+            expires_on: None,
+            opinion: "Unqualified",
+            exceptions: 0.0,
+            bridge: Some(d(2026, 12, 31)),
+            domains: "*",
+        }
+    }
+
+    /// An ISO 27001 certificate from Okta, issued 2025-10-01.
+    fn iso(expires_on: NaiveDate) -> Att {
+        Att {
+            kind: "ISO 27001",
+            period_start: None,
+            period_end: None,
+            issued_on: Some(d(2025, 10, 1)),
+            expires_on: Some(expires_on),
+            opinion: "",
+            bridge: None,
+            ..Att::soc2()
+        }
+    }
+
+    fn cells(self) -> Vec<Cell> {
+        let date = |date: Option<NaiveDate>| date.map_or(Cell::Blank, Cell::Date);
+        vec![
+            self.vendor.into(),
+            self.services.into(),
+            self.kind.into(),
+            date(self.period_start),
+            date(self.period_end),
+            date(self.issued_on),
+            date(self.expires_on),
+            self.opinion.into(),
+            Cell::Number(self.exceptions),
+            date(self.bridge),
+            self.domains.into(),
+        ]
+    }
+}
+
+/// A healthy company: one SaaS service (Okta, from Okta), one quarterly control per
+/// customer/shared domain with fresh Effective evidence for every service (`*`), Okta's
+/// SOC 2 bridged past the period end, and one CUEC mapped to APP-1.
+///
+/// Rows: Services!2 Okta · Controls!2 DC-1, !3 EP-1, !4 IAM-1, !5 APP-1 · Evidence!2..5 the
+/// same controls, 2026-09-15 · Attestations!2 the SOC 2 · CUECs!2 CUEC-1 → APP-1.
+/// Tests perturb IAM-1 (no CUEC depends on it) unless they are about CUECs.
+fn baseline() -> Book {
+    let fresh = d(2026, 9, 15);
+    Book::new()
+        .sheet(
+            "Services",
+            SERVICES,
+            vec![service("Okta", "Okta", "Confidential", "yes")],
+        )
+        .sheet(
+            "Controls",
+            CONTROLS,
+            vec![
+                control("DC-1", "DC", "quarterly", "*"),
+                control("EP-1", "EP", "quarterly", "*"),
+                control("IAM-1", "IAM", "quarterly", "*"),
+                control("APP-1", "APP", "quarterly", "*"),
+            ],
+        )
+        .sheet(
+            "Evidence",
+            EVIDENCE,
+            vec![
+                evidence("DC-1", "*", fresh, "Effective"),
+                evidence("EP-1", "*", fresh, "Effective"),
+                evidence("IAM-1", "*", fresh, "Effective"),
+                evidence("APP-1", "*", fresh, "Effective"),
+            ],
+        )
+        .sheet("Attestations", ATTESTATIONS, vec![Att::soc2().cells()])
+        .sheet("CUECs", CUECS, vec![cuec("Okta", "CUEC-1", "APP-1")])
+}
+
+/// A second Okta service (Services!3), served by the same `*` controls, evidence and SOC 2.
+fn okta_verify(book: Book, data_classes: &str, in_scope: &str) -> Book {
+    book.push(
+        "Services",
+        service("Okta Verify", "Okta", data_classes, in_scope),
+    )
+}
+
+/// A second vendor: Slack (Services!3) with its own SOC 2 (Attestations!3) and a CUEC
+/// mapped to APP-1 (CUECs!3).
+fn with_slack(book: Book) -> Book {
+    book.push("Services", service("Slack", "Slack", "Confidential", "yes"))
+        .push(
+            "Attestations",
+            Att {
+                vendor: "Slack",
+                ..Att::soc2()
+            }
+            .cells(),
+        )
+        .push("CUECs", cuec("Slack", "CUEC-2", "APP-1"))
+}
+
+// ---------------------------------------------------------------------------------------
+// Editing and running books
+// ---------------------------------------------------------------------------------------
+
+/// The index into a sheet's rows of spreadsheet row `row_number` (header on the row after
+/// the banner).
+fn data_index(book: &Book, sheet: &str, row_number: u32) -> (usize, usize) {
+    let s = book
+        .sheets
+        .iter()
+        .position(|s| s.name == sheet)
+        .unwrap_or_else(|| panic!("no sheet {sheet}"));
+    let first_data_row = book.sheets[s].banner.len() + 2;
+    let index = (row_number as usize)
+        .checked_sub(first_data_row)
+        .unwrap_or_else(|| panic!("{sheet}!{row_number} is not a data row"));
+    (s, index)
+}
+
+/// Edits a book in place of its rows, addressed as the spreadsheet shows them.
+trait Edit {
+    /// Sets one cell: sheet, row number, column header.
+    fn set(self, sheet: &str, row_number: u32, column: &str, value: impl Into<Cell>) -> Book;
+    /// Deletes a row (the rows below move up).
+    fn delete(self, sheet: &str, row_number: u32) -> Book;
+}
+
+impl Edit for Book {
+    fn set(mut self, sheet: &str, row_number: u32, column: &str, value: impl Into<Cell>) -> Book {
+        let (s, index) = data_index(&self, sheet, row_number);
+        let sheet = &mut self.sheets[s];
+        let col = sheet
+            .header
+            .iter()
+            .position(|h| h == column)
+            .unwrap_or_else(|| panic!("no column {column} in {}", sheet.name));
+        let cells = &mut sheet.rows[index];
+        if cells.len() <= col {
+            cells.resize(col + 1, Cell::Blank);
+        }
+        cells[col] = value.into();
+        self
+    }
+
+    fn delete(mut self, sheet: &str, row_number: u32) -> Book {
+        let (s, index) = data_index(&self, sheet, row_number);
+        self.sheets[s].rows.remove(index);
+        self
+    }
+}
+
+fn run(book: &Book) -> Analysis {
+    let dir = tempfile::tempdir().unwrap();
+    let path = book.write(dir.path(), "company.xlsx");
+    analyse(&[path], PERIOD).unwrap_or_else(|e| panic!("the run failed: {e}"))
+}
+
+fn run_for(book: &Book, period: &str, as_of: Option<NaiveDate>) -> Analysis {
+    let dir = tempfile::tempdir().unwrap();
+    let path = book.write(dir.path(), "company.xlsx");
+    analyse_as_of(&[path], period, as_of).unwrap_or_else(|e| panic!("the run failed: {e}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// Looking at findings
+// ---------------------------------------------------------------------------------------
+
+/// Code, severity and the subject fields that are set.
+fn subject(f: &Finding) -> String {
+    let mut line = format!("{} {}", f.code, f.severity);
+    let fields = [
+        ("service", f.service.as_deref()),
+        ("domain", f.domain.as_deref().map(short)),
+        ("control", f.control_id.as_deref()),
+        ("vendor", f.vendor.as_deref()),
+        ("cuec", f.cuec_id.as_deref()),
+    ];
+    for (label, value) in fields {
+        if let Some(value) = value {
+            let _ = write!(line, " {label}={value}");
+        }
+    }
+    line
+}
+
+/// The subject, then the source rows (sorted).
+fn show(f: &Finding) -> String {
+    let mut line = subject(f);
+    let mut rows: Vec<(&str, u32)> = f
+        .sources
+        .iter()
+        .map(|s| (s.sheet.as_str(), s.row))
+        .collect();
+    rows.sort();
+    line.push_str(" @");
+    for (sheet, row) in rows {
+        let _ = write!(line, " {sheet}!{row}");
+    }
+    line
+}
+
+/// Every finding, shown, sorted.
+fn findings(a: &Analysis) -> Vec<String> {
+    let mut lines: Vec<String> = a.reconciliation.findings.iter().map(show).collect();
+    lines.sort();
+    lines
+}
+
+/// Every finding's subject (no rows), sorted.
+fn subjects(a: &Analysis) -> Vec<String> {
+    let mut lines: Vec<String> = a.reconciliation.findings.iter().map(subject).collect();
+    lines.sort();
+    lines
+}
+
+/// The findings with one code.
+fn of(a: &Analysis, code: Code) -> Vec<&Finding> {
+    a.reconciliation
+        .findings
+        .iter()
+        .filter(|f| f.code == code)
+        .collect()
+}
+
+/// The same finding on several cells of a service, e.g.
+/// `each("ATTESTATION_GAP high", "Okta", &ATTESTED, "vendor=Okta @ Attestations!2 Services!2")`.
+fn each(code_severity: &str, service: &str, domains: &[&str], rest: &str) -> Vec<String> {
+    domains
+        .iter()
+        .map(|d| format!("{code_severity} service={service} domain={d} {rest}"))
+        .collect()
+}
+
+fn strings(lines: &[&str]) -> Vec<String> {
+    lines.iter().map(|l| l.to_string()).collect()
+}
+
+/// Asserts the exact set of findings.
+#[track_caller]
+fn expect<S: AsRef<str>>(a: &Analysis, expected: &[S]) {
+    expect_in("", a, expected);
+}
+
+/// Same, naming the case of a table.
+#[track_caller]
+fn expect_in<S: AsRef<str>>(case: &str, a: &Analysis, expected: &[S]) {
+    let mut want: Vec<String> = expected.iter().map(|s| s.as_ref().to_string()).collect();
+    want.sort();
+    let got = findings(a);
+    assert!(
+        got == want,
+        "{case}\nfindings:\n{got:#?}\nexpected:\n{want:#?}"
+    );
+}
+
+/// One cell of the reconciliation.
+fn cell<'a>(a: &'a Analysis, service: &str, short_domain: &str) -> &'a CellStatus {
+    a.reconciliation
+        .cells
+        .iter()
+        .find(|c| c.service == service && c.domain == domain(short_domain))
+        .unwrap_or_else(|| panic!("no cell {service} / {short_domain}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// The baseline
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn baseline_has_no_findings_and_every_cell_is_owned_and_evidenced() {
+    let a = run(&baseline());
+    expect(&a, NONE);
+
+    // The SaaS column of the model: DC is the customer's, EP/IAM/APP shared, the rest the
+    // provider's; each part the owner needs is in place.
+    let shape = [
+        ("DC", Some(true), None),
+        ("EP", Some(true), Some(true)),
+        ("IAM", Some(true), Some(true)),
+        ("APP", Some(true), Some(true)),
+        ("NET", None, Some(true)),
+        ("HOST", None, Some(true)),
+        ("PHYS", None, Some(true)),
+    ];
+    assert_eq!(a.reconciliation.cells.len(), shape.len());
+    for (short_domain, customer, provider) in shape {
+        let c = cell(&a, "Okta", short_domain);
+        assert_eq!(
+            (c.customer_evidenced, c.provider_attested, c.evidenced),
+            (customer, provider, true),
+            "{short_domain}"
+        );
+    }
+    let coverage = &a.reconciliation.coverage;
+    assert_eq!((coverage.cells, coverage.evidenced), (7, 7));
+}
+
+#[test]
+fn sources_name_the_file_and_count_banner_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = baseline()
+        .set("Evidence", 4, "collected_on", d(2026, 6, 30))
+        .banner("Evidence", &["Evidence register, Q3 2026", ""]);
+    let path = book.write(dir.path(), "company.xlsx");
+    let a = analyse(std::slice::from_ref(&path), PERIOD).unwrap();
+    // Two banner rows push IAM-1's evidence from row 4 to row 6.
+    expect(
+        &a,
+        &["EVIDENCE_STALE medium service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!6"],
+    );
+    for source in &a.reconciliation.findings[0].sources {
+        assert_eq!(source.file, path.display().to_string());
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Customer evidence: EVIDENCE_MISSING, EVIDENCE_STALE, CONTROL_INEFFECTIVE, CONTROL_NOT_TESTED
+// ---------------------------------------------------------------------------------------
+
+const IAM_MISSING: &str =
+    "EVIDENCE_MISSING high service=Okta domain=IAM control=IAM-1 @ Controls!4 Services!2";
+const IAM_STALE: &str =
+    "EVIDENCE_STALE medium service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!4";
+
+#[test]
+fn evidence_missing_when_a_serving_control_has_no_evidence_for_the_service() {
+    let a = run(&baseline().delete("Evidence", 4));
+    expect(&a, &[IAM_MISSING]);
+    let iam = cell(&a, "Okta", "IAM");
+    assert_eq!(
+        (iam.customer_evidenced, iam.provider_attested, iam.evidenced),
+        (Some(false), Some(true), false)
+    );
+
+    // Evidence naming another service does not count for this one.
+    let book = okta_verify(
+        baseline().set("Evidence", 4, "service", "Okta Verify"),
+        "Confidential",
+        "yes",
+    );
+    expect(&run(&book), &[IAM_MISSING]);
+}
+
+#[test]
+fn evidence_dated_after_the_period_end_does_not_count() {
+    // The only row is dated the day after the period end: missing, not stale.
+    let late = baseline().set("Evidence", 4, "collected_on", d(2026, 10, 1));
+    expect(&run(&late), &[IAM_MISSING]);
+
+    // With an older row too, that older row is the newest that counts: stale, not missing.
+    let book = late.push(
+        "Evidence",
+        evidence("IAM-1", "Okta", d(2026, 6, 1), "Effective"),
+    );
+    expect(
+        &run(&book),
+        &["EVIDENCE_STALE medium service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!6"],
+    );
+
+    // A later row does not decide the result either.
+    let book = baseline().push(
+        "Evidence",
+        evidence("IAM-1", "*", d(2026, 10, 1), "Ineffective"),
+    );
+    expect(&run(&book), NONE);
+
+    // A row dated on the period end itself counts, and decides.
+    let on_the_end = baseline().set("Evidence", 4, "collected_on", d(2026, 9, 30));
+    expect(&run(&on_the_end), NONE);
+    let book = baseline().push(
+        "Evidence",
+        evidence("IAM-1", "*", d(2026, 9, 30), "Ineffective"),
+    );
+    expect(&run(&book), &["CONTROL_INEFFECTIVE high service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!6"]);
+}
+
+#[test]
+fn evidence_on_the_cutoff_is_stale_and_the_day_after_is_fresh() {
+    // (frequency, cut-off = 2026-09-30 minus the window in calendar months)
+    let cases = [
+        ("quarterly", d(2026, 6, 30)),
+        ("", d(2026, 6, 30)), // no frequency: quarterly
+        ("monthly", d(2026, 8, 30)),
+        ("continuous", d(2026, 8, 30)),
+        ("semiannual", d(2026, 3, 30)),
+        ("annual", d(2025, 9, 30)),
+    ];
+    for (frequency, cutoff) in cases {
+        let book = |on: NaiveDate| {
+            baseline().set("Controls", 4, "frequency", frequency).set(
+                "Evidence",
+                4,
+                "collected_on",
+                on,
+            )
+        };
+        let stale = run(&book(cutoff));
+        expect_in(&format!("{frequency:?} on {cutoff}"), &stale, &[IAM_STALE]);
+        assert_eq!(cell(&stale, "Okta", "IAM").customer_evidenced, Some(false));
+        let day_after = cutoff.succ_opt().unwrap();
+        expect_in(
+            &format!("{frequency:?} on {day_after}"),
+            &run(&book(day_after)),
+            NONE,
+        );
+    }
+}
+
+#[test]
+fn month_arithmetic_clamps_to_the_end_of_the_month() {
+    // (period, frequency, cut-off): 2026-03-31 − 1 month = 2026-02-28; 2026-12-31 − 3 months
+    // = 2026-09-30.
+    let cases = [
+        ("2026-Q1", "monthly", d(2026, 2, 28)),
+        ("2026-Q4", "quarterly", d(2026, 9, 30)),
+    ];
+    for (period, frequency, cutoff) in cases {
+        for (on, stale) in [(cutoff, true), (cutoff.succ_opt().unwrap(), false)] {
+            let book = baseline().set("Controls", 4, "frequency", frequency).set(
+                "Evidence",
+                4,
+                "collected_on",
+                on,
+            );
+            let a = run_for(&book, period, None);
+            // Other controls' evidence (2026-09-15) does not suit these periods; look at IAM-1.
+            let iam: Vec<String> = a
+                .reconciliation
+                .findings
+                .iter()
+                .filter(|f| f.control_id.as_deref() == Some("IAM-1"))
+                .map(show)
+                .collect();
+            let want = if stale {
+                strings(&[IAM_STALE])
+            } else {
+                Vec::new()
+            };
+            assert_eq!(iam, want, "{period} {frequency} evidence on {on}");
+        }
+    }
+}
+
+#[test]
+fn the_newest_result_decides_ineffective_and_not_tested() {
+    let cases = [
+        ("Effective", None),
+        ("Ineffective", Some("CONTROL_INEFFECTIVE high")),
+        ("Exception", Some("CONTROL_INEFFECTIVE high")),
+        ("Not tested", Some("CONTROL_NOT_TESTED medium")),
+        ("Partially effective", Some("CONTROL_NOT_TESTED medium")),
+    ];
+    for (result, code) in cases {
+        let a = run(&baseline().set("Evidence", 4, "result", result));
+        let want: Vec<String> = code
+            .map(|c| format!("{c} service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!4"))
+            .into_iter()
+            .collect();
+        expect_in(result, &a, &want);
+        assert_eq!(
+            cell(&a, "Okta", "IAM").customer_evidenced,
+            Some(code.is_none()),
+            "{result}"
+        );
+    }
+}
+
+#[test]
+fn staleness_and_a_bad_result_are_judged_independently() {
+    let book = baseline()
+        .set("Evidence", 4, "collected_on", d(2026, 6, 30))
+        .set("Evidence", 4, "result", "Ineffective");
+    expect(
+        &run(&book),
+        &[IAM_STALE, "CONTROL_INEFFECTIVE high service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!4"],
+    );
+}
+
+#[test]
+fn the_newest_row_decides_and_a_tie_goes_to_the_lower_row() {
+    // Each case rewrites Evidence!4 (IAM-1) and adds Evidence!6 (IAM-1): (service, date, result).
+    // A blank or `*` service row competes with the service's own rows by date.
+    let ineffective_row_6 = Some(
+        "CONTROL_INEFFECTIVE high service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!6",
+    );
+    let sep = |day: u32| d(2026, 9, day);
+    let cases = [
+        (
+            "older Ineffective above a newer Effective",
+            ("*", sep(1), "Ineffective"),
+            ("*", sep(15), "Effective"),
+            None,
+        ),
+        (
+            "newer Effective above an older Ineffective",
+            ("*", sep(15), "Effective"),
+            ("*", sep(1), "Ineffective"),
+            None,
+        ),
+        (
+            "newer Ineffective below",
+            ("*", sep(15), "Effective"),
+            ("*", sep(20), "Ineffective"),
+            ineffective_row_6,
+        ),
+        (
+            "own row newer than the * row",
+            ("*", sep(15), "Effective"),
+            ("Okta", sep(20), "Ineffective"),
+            ineffective_row_6,
+        ),
+        (
+            "own row older than the * row",
+            ("*", sep(15), "Effective"),
+            ("Okta", sep(1), "Ineffective"),
+            None,
+        ),
+        (
+            "blank-service row newer than own row",
+            ("Okta", sep(1), "Effective"),
+            ("", sep(15), "Ineffective"),
+            ineffective_row_6,
+        ),
+        (
+            "blank-service row older than own row",
+            ("Okta", sep(20), "Effective"),
+            ("", sep(15), "Ineffective"),
+            None,
+        ),
+        (
+            "tie: own row below the * row",
+            ("*", sep(15), "Effective"),
+            ("Okta", sep(15), "Ineffective"),
+            ineffective_row_6,
+        ),
+        (
+            "tie: * row below own row",
+            ("Okta", sep(15), "Effective"),
+            ("*", sep(15), "Ineffective"),
+            ineffective_row_6,
+        ),
+        (
+            "tie: Effective own row below",
+            ("*", sep(15), "Ineffective"),
+            ("Okta", sep(15), "Effective"),
+            None,
+        ),
+        (
+            "tie: Effective * row below",
+            ("Okta", sep(15), "Ineffective"),
+            ("*", sep(15), "Effective"),
+            None,
+        ),
+    ];
+    for (case, (service4, date4, result4), (service6, date6, result6), want) in cases {
+        let book = baseline()
+            .set("Evidence", 4, "service", service4)
+            .set("Evidence", 4, "collected_on", date4)
+            .set("Evidence", 4, "result", result4)
+            .push("Evidence", evidence("IAM-1", service6, date6, result6));
+        let want: Vec<&str> = want.into_iter().collect();
+        expect_in(case, &run(&book), &want);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// DOMAIN_UNOWNED
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn domain_unowned_when_no_control_serves_a_customer_or_shared_cell() {
+    // IAM-1 moved to Network controls (the provider's alone for SaaS): IAM is unowned, and
+    // IAM-1 serves no customer cell any more, so even an Ineffective result raises nothing.
+    let book = baseline().set("Controls", 4, "domain", domain("NET")).set(
+        "Evidence",
+        4,
+        "result",
+        "Ineffective",
+    );
+    let a = run(&book);
+    expect(
+        &a,
+        &["DOMAIN_UNOWNED critical service=Okta domain=IAM @ Services!2"],
+    );
+    assert_eq!(cell(&a, "Okta", "IAM").customer_evidenced, Some(false));
+    assert!(cell(&a, "Okta", "NET").evidenced);
+}
+
+#[test]
+fn a_control_serves_the_services_its_applies_to_names() {
+    // Two Okta services; IAM-1's applies_to decides whether it owns Okta Verify's IAM cell.
+    let unowned = &["DOMAIN_UNOWNED critical service=Okta Verify domain=IAM @ Services!3"];
+    let cases = [
+        ("Okta", &unowned[..]),
+        ("Okta; Okta Verify", NONE),
+        ("okta verify, OKTA", NONE),
+        ("Okta\nOkta Verify", NONE),
+        ("*", NONE),
+        ("", NONE),
+    ];
+    for (applies_to, want) in cases {
+        let book = okta_verify(
+            baseline().set("Controls", 4, "applies_to", applies_to),
+            "Confidential",
+            "yes",
+        );
+        expect_in(&format!("applies_to {applies_to:?}"), &run(&book), want);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Vendor attestations: ATTESTATION_MISSING, _GAP, _EXPIRED, _EXPIRING, _SCOPE
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn attestation_missing_on_every_shared_and_provider_cell_without_one_from_the_vendor() {
+    // Okta's report filed under another vendor's name: nothing from Okta.
+    let a = run(&baseline().set("Attestations", 2, "vendor", "Auth0"));
+    let mut want = each(
+        "ATTESTATION_MISSING high",
+        "Okta",
+        &ATTESTED,
+        "vendor=Okta @ Services!2",
+    );
+    want.push("UNKNOWN_REFERENCE low vendor=Auth0 @ Attestations!2".into());
+    expect(&a, &want);
+    assert_eq!(cell(&a, "Okta", "NET").provider_attested, Some(false));
+    assert_eq!(cell(&a, "Okta", "IAM").provider_attested, Some(false));
+    assert_eq!(cell(&a, "Okta", "DC").provider_attested, None);
+    assert!(cell(&a, "Okta", "DC").evidenced);
+
+    // Vendor names match ignoring case and surrounding spaces.
+    expect(
+        &run(&baseline().set("Attestations", 2, "vendor", " OKTA ")),
+        NONE,
+    );
+
+    // An Attestations sheet with no rows.
+    let empty = baseline().sheet("Attestations", ATTESTATIONS, Vec::new());
+    expect(
+        &run(&empty),
+        &each(
+            "ATTESTATION_MISSING high",
+            "Okta",
+            &ATTESTED,
+            "vendor=Okta @ Services!2",
+        ),
+    );
+}
+
+#[test]
+fn without_attestations_and_cuecs_sheets_the_run_succeeds_and_every_vendor_cell_is_unattested() {
+    let a = run(&baseline().without("Attestations").without("CUECs"));
+    expect(
+        &a,
+        &each(
+            "ATTESTATION_MISSING high",
+            "Okta",
+            &ATTESTED,
+            "vendor=Okta @ Services!2",
+        ),
+    );
+    assert!(a.inputs.attestations_absent && a.inputs.cuecs_absent);
+}
+
+#[test]
+fn attestation_gap_unless_the_period_or_a_bridge_letter_reaches_the_period_end() {
+    let gap = each(
+        "ATTESTATION_GAP high",
+        "Okta",
+        &ATTESTED,
+        "vendor=Okta @ Attestations!2 Services!2",
+    );
+    // (period_end, bridge_letter_through, gap?)
+    let cases = [
+        (d(2026, 6, 30), Some(d(2026, 9, 30)), false),
+        (d(2026, 6, 30), Some(d(2026, 9, 29)), true),
+        (d(2026, 6, 30), None, true),
+        (d(2026, 9, 30), None, false),
+        (d(2026, 9, 29), None, true),
+    ];
+    for (period_end, bridge, is_gap) in cases {
+        let book = baseline().sheet(
+            "Attestations",
+            ATTESTATIONS,
+            vec![Att {
+                period_end: Some(period_end),
+                bridge,
+                ..Att::soc2()
+            }
+            .cells()],
+        );
+        let a = run(&book);
+        let want = if is_gap { gap.clone() } else { Vec::new() };
+        expect_in(
+            &format!("period_end {period_end}, bridge {bridge:?}"),
+            &a,
+            &want,
+        );
+        assert_eq!(cell(&a, "Okta", "HOST").provider_attested, Some(!is_gap));
+    }
+}
+
+#[test]
+fn certificates_expire_before_the_period_end_and_expire_soon_within_90_days_after() {
+    // Okta's only attestation is an ISO 27001 certificate.
+    let expired = {
+        let mut lines = strings(&["ATTESTATION_EXPIRED high vendor=Okta @ Attestations!2"]);
+        lines.extend(each(
+            "ATTESTATION_GAP high",
+            "Okta",
+            &ATTESTED,
+            "vendor=Okta @ Attestations!2 Services!2",
+        ));
+        lines
+    };
+    let expiring = strings(&["ATTESTATION_EXPIRING low vendor=Okta @ Attestations!2"]);
+    let cases = [
+        (d(2026, 9, 29), expired),
+        (d(2026, 9, 30), expiring.clone()), // on the period end: still valid, and lapses soon
+        (d(2026, 12, 29), expiring),        // 90 days after
+        (d(2026, 12, 30), Vec::new()),      // 91 days after
+    ];
+    for (expires_on, want) in cases {
+        let book = baseline().sheet(
+            "Attestations",
+            ATTESTATIONS,
+            vec![Att::iso(expires_on).cells()],
+        );
+        let a = run(&book);
+        expect_in(&format!("expires_on {expires_on}"), &a, &want);
+        assert_eq!(
+            cell(&a, "Okta", "NET").provider_attested,
+            Some(expires_on >= d(2026, 9, 30))
+        );
+    }
+}
+
+#[test]
+fn expiry_is_judged_on_the_current_certificate_only() {
+    // An old certificate that lapsed, superseded by its renewal (listed above it): nothing.
+    let book = baseline().sheet(
+        "Attestations",
+        ATTESTATIONS,
+        vec![
+            Att {
+                issued_on: Some(d(2026, 9, 1)),
+                ..Att::iso(d(2029, 8, 31))
+            }
+            .cells(),
+            Att {
+                issued_on: Some(d(2023, 10, 1)),
+                ..Att::iso(d(2026, 9, 29))
+            }
+            .cells(),
+        ],
+    );
+    expect(&run(&book), NONE);
+
+    // An expired certificate beside a valid report: the row is expired, the cells are covered.
+    let book = baseline().push("Attestations", Att::iso(d(2026, 9, 29)).cells());
+    expect(
+        &run(&book),
+        &["ATTESTATION_EXPIRED high vendor=Okta @ Attestations!3"],
+    );
+
+    // A SOC 2 report's expires_on is not a certificate expiry: the bridge letter still covers.
+    expect(
+        &run(&baseline().set("Attestations", 2, "expires_on", d(2026, 9, 1))),
+        NONE,
+    );
+}
+
+#[test]
+fn attestations_issued_after_the_as_of_date_do_not_count() {
+    // Okta's only report (through the period end) was issued after the quarter closed.
+    let late = Att {
+        period_start: Some(d(2025, 10, 1)),
+        period_end: Some(d(2026, 9, 30)),
+        issued_on: Some(d(2026, 10, 15)),
+        bridge: None,
+        ..Att::soc2()
+    };
+    let book = baseline().sheet("Attestations", ATTESTATIONS, vec![late.cells()]);
+    let missing = each(
+        "ATTESTATION_MISSING high",
+        "Okta",
+        &ATTESTED,
+        "vendor=Okta @ Services!2",
+    );
+    expect_in("default as-of (the period end)", &run(&book), &missing);
+    expect_in(
+        "as of 2026-10-14",
+        &run_for(&book, PERIOD, Some(d(2026, 10, 14))),
+        &missing,
+    );
+    expect_in(
+        "as of 2026-10-15",
+        &run_for(&book, PERIOD, Some(d(2026, 10, 15))),
+        NONE,
+    );
+    let on_time = baseline().sheet(
+        "Attestations",
+        ATTESTATIONS,
+        vec![Att {
+            issued_on: Some(d(2026, 9, 30)),
+            ..late
+        }
+        .cells()],
+    );
+    expect_in("issued on the period end", &run(&on_time), NONE);
+
+    // Coverage is still judged at the period end.
+    let ends_early = baseline().sheet(
+        "Attestations",
+        ATTESTATIONS,
+        vec![Att {
+            period_end: Some(d(2026, 9, 29)),
+            ..late
+        }
+        .cells()],
+    );
+    expect(
+        &run_for(&ends_early, PERIOD, Some(d(2026, 10, 15))),
+        &each(
+            "ATTESTATION_GAP high",
+            "Okta",
+            &ATTESTED,
+            "vendor=Okta @ Attestations!2 Services!2",
+        ),
+    );
+
+    // A certificate issued after the period end counts, but does not cover the period end.
+    let renewed = baseline().sheet(
+        "Attestations",
+        ATTESTATIONS,
+        vec![Att {
+            issued_on: Some(d(2026, 10, 5)),
+            ..Att::iso(d(2029, 10, 4))
+        }
+        .cells()],
+    );
+    expect(
+        &run_for(&renewed, PERIOD, Some(d(2026, 10, 15))),
+        &each(
+            "ATTESTATION_GAP high",
+            "Okta",
+            &ATTESTED,
+            "vendor=Okta @ Attestations!2 Services!2",
+        ),
+    );
+
+    // A late report's opinion counts only once the report does.
+    let qualified = baseline().sheet(
+        "Attestations",
+        ATTESTATIONS,
+        vec![Att {
+            opinion: "Qualified",
+            ..late
+        }
+        .cells()],
+    );
+    assert!(of(&run(&qualified), Code::OpinionModified).is_empty());
+    expect(
+        &run_for(&qualified, PERIOD, Some(d(2026, 10, 15))),
+        &["OPINION_MODIFIED high vendor=Okta @ Attestations!2"],
+    );
+}
+
+#[test]
+fn attestation_scope_when_no_attestation_covers_the_service_or_the_domain() {
+    let verify = |book: Book| okta_verify(book, "Confidential", "yes");
+
+    // Okta's only report names its other service.
+    let a = run(&verify(baseline().set(
+        "Attestations",
+        2,
+        "services",
+        "Okta Verify",
+    )));
+    expect(
+        &a,
+        &each(
+            "ATTESTATION_SCOPE high",
+            "Okta",
+            &ATTESTED,
+            "vendor=Okta @ Attestations!2 Services!2",
+        ),
+    );
+    assert_eq!(cell(&a, "Okta", "APP").provider_attested, Some(false));
+    assert!(cell(&a, "Okta Verify", "APP").evidenced);
+    expect(
+        &run(&verify(baseline().set(
+            "Attestations",
+            2,
+            "services",
+            "okta verify; Okta",
+        ))),
+        NONE,
+    );
+
+    // The report excludes the shared domains.
+    let provider_only = "Network controls; Host infrastructure; Physical security";
+    let book = baseline().set("Attestations", 2, "domains", provider_only);
+    expect(
+        &run(&book),
+        &each(
+            "ATTESTATION_SCOPE high",
+            "Okta",
+            &["EP", "IAM", "APP"],
+            "vendor=Okta @ Attestations!2 Services!2",
+        ),
+    );
+
+    // A second attestation covering the rest closes the scope.
+    let iso = Att { domains: "Client and endpoint protection, Identity and access management\nApplication-level controls", ..Att::iso(d(2028, 9, 30)) };
+    expect(&run(&book.push("Attestations", iso.cells())), NONE);
+}
+
+// ---------------------------------------------------------------------------------------
+// The vendor's current report: OPINION_MODIFIED, ATTESTATION_EXCEPTIONS
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn opinion_modified_qualified_is_high_adverse_and_disclaimer_are_critical() {
+    let cases = [
+        ("Unqualified", None),
+        ("", None),
+        ("Qualified", Some("high")),
+        ("Adverse", Some("critical")),
+        ("Disclaimer", Some("critical")),
+    ];
+    for (opinion, severity) in cases {
+        let a = run(&baseline().set("Attestations", 2, "opinion", opinion));
+        let want: Vec<String> = severity
+            .map(|s| format!("OPINION_MODIFIED {s} vendor=Okta @ Attestations!2"))
+            .into_iter()
+            .collect();
+        expect_in(opinion, &a, &want);
+        // A modified opinion is reported, but the report still covers the cells.
+        assert!(cell(&a, "Okta", "PHYS").evidenced, "{opinion}");
+    }
+}
+
+#[test]
+fn attestation_exceptions_when_the_report_notes_any() {
+    let cases: [(Cell, bool); 5] = [
+        (Cell::Number(0.0), false),
+        (Cell::Blank, false),
+        (Cell::Text("none".into()), false),
+        (Cell::Number(1.0), true),
+        (Cell::Text("3".into()), true),
+    ];
+    for (exceptions, raised) in cases {
+        let case = format!("exceptions {exceptions:?}");
+        let a = run(&baseline().set("Attestations", 2, "exceptions", exceptions));
+        let want = if raised {
+            strings(&["ATTESTATION_EXCEPTIONS medium vendor=Okta @ Attestations!2"])
+        } else {
+            Vec::new()
+        };
+        expect_in(&case, &a, &want);
+    }
+}
+
+#[test]
+fn only_the_latest_issued_report_of_each_type_is_judged() {
+    // A superseded qualified report with exceptions, listed below the current clean one.
+    let old = Att {
+        period_start: Some(d(2024, 7, 1)),
+        period_end: Some(d(2025, 6, 30)),
+        issued_on: Some(d(2025, 8, 1)),
+        bridge: None,
+        opinion: "Qualified",
+        exceptions: 4.0,
+        ..Att::soc2()
+    };
+    expect(&run(&baseline().push("Attestations", old.cells())), NONE);
+
+    // The other way round: the current report (Attestations!2) is the qualified one.
+    let old_clean = Att {
+        opinion: "Unqualified",
+        exceptions: 0.0,
+        ..old
+    };
+    let book = baseline()
+        .set("Attestations", 2, "opinion", "Qualified")
+        .push("Attestations", old_clean.cells());
+    expect(
+        &run(&book),
+        &["OPINION_MODIFIED high vendor=Okta @ Attestations!2"],
+    );
+}
+
+#[test]
+fn per_attestation_findings_step_up_for_the_in_scope_services_the_attestation_covers() {
+    // Okta Verify holds PII; Okta's report is qualified.
+    let qualified = |services: &str, in_scope: &str| {
+        let book = baseline()
+            .set("Attestations", 2, "opinion", "Qualified")
+            .set("Attestations", 2, "services", services);
+        let a = run(&okta_verify(book, "PII", in_scope));
+        of(&a, Code::OpinionModified)
+            .into_iter()
+            .map(show)
+            .collect::<Vec<_>>()
+    };
+    let high = ["OPINION_MODIFIED high vendor=Okta @ Attestations!2"];
+    let critical = ["OPINION_MODIFIED critical vendor=Okta @ Attestations!2"];
+    assert_eq!(qualified("*", "yes"), critical, "covers the PII service");
+    assert_eq!(
+        qualified("Okta; Okta Verify", "yes"),
+        critical,
+        "names the PII service"
+    );
+    assert_eq!(
+        qualified("Okta", "yes"),
+        high,
+        "does not cover the PII service"
+    );
+    assert_eq!(
+        qualified("*", "no"),
+        high,
+        "the PII service is out of scope"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Severity step-up and scope
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn regulated_data_steps_severity_up_one_level_except_unknown_references() {
+    // One perturbation per code, with its base severity.
+    type Perturbation = fn(Book) -> Book;
+    let cases: [(Code, Severity, Perturbation); 16] = [
+        (Code::EvidenceMissing, Severity::High, |b| {
+            b.delete("Evidence", 4)
+        }),
+        (Code::EvidenceStale, Severity::Medium, |b| {
+            b.set("Evidence", 4, "collected_on", d(2026, 6, 30))
+        }),
+        (Code::ControlIneffective, Severity::High, |b| {
+            b.set("Evidence", 4, "result", "Ineffective")
+        }),
+        (Code::ControlNotTested, Severity::Medium, |b| {
+            b.set("Evidence", 4, "result", "Partially effective")
+        }),
+        (Code::DomainUnowned, Severity::Critical, |b| {
+            b.set("Controls", 4, "domain", domain("NET"))
+        }),
+        (Code::AttestationMissing, Severity::High, |b| {
+            b.set("Attestations", 2, "vendor", "Auth0")
+        }),
+        (Code::AttestationGap, Severity::High, |b| {
+            b.set("Attestations", 2, "bridge_letter_through", "")
+        }),
+        (Code::AttestationScope, Severity::High, |b| {
+            b.set("Attestations", 2, "domains", domain("NET"))
+        }),
+        (Code::AttestationExpired, Severity::High, |b| {
+            b.sheet(
+                "Attestations",
+                ATTESTATIONS,
+                vec![Att::iso(d(2026, 9, 29)).cells()],
+            )
+        }),
+        (Code::AttestationExpiring, Severity::Low, |b| {
+            b.sheet(
+                "Attestations",
+                ATTESTATIONS,
+                vec![Att::iso(d(2026, 10, 31)).cells()],
+            )
+        }),
+        (Code::OpinionModified, Severity::High, |b| {
+            b.set("Attestations", 2, "opinion", "Qualified")
+        }),
+        (Code::AttestationExceptions, Severity::Medium, |b| {
+            b.set("Attestations", 2, "exceptions", 2.0)
+        }),
+        (Code::CuecUnmapped, Severity::High, |b| {
+            b.set("CUECs", 2, "mapped_control", "")
+        }),
+        (Code::CuecUnevidenced, Severity::High, |b| {
+            b.set("Evidence", 5, "result", "Ineffective")
+        }),
+        (Code::DuplicateRow, Severity::Medium, |b| {
+            b.set("Evidence", 4, "service", "Okta").push(
+                "Evidence",
+                evidence("IAM-1", "Okta", d(2026, 9, 15), "Ineffective"),
+            )
+        }),
+        (Code::UnknownReference, Severity::Low, |b| {
+            b.push(
+                "Evidence",
+                evidence("IAM-9", "Okta", d(2026, 9, 15), "Effective"),
+            )
+        }),
+    ];
+    let classes = [
+        ("Confidential", false),
+        ("", false),
+        ("IP; Public", false),
+        ("PII", true),
+        ("PHI", true),
+        ("PCI", true),
+        ("Public, PII", true),
+    ];
+    for (data_classes, regulated) in classes {
+        for (code, base, perturb) in &cases {
+            let a = run(&perturb(baseline().set(
+                "Services",
+                2,
+                "data_classes",
+                data_classes,
+            )));
+            let hits = of(&a, *code);
+            assert!(
+                !hits.is_empty(),
+                "{code} with data_classes {data_classes:?}: not raised; findings {:#?}",
+                findings(&a)
+            );
+            // One step up, capped at critical (worked out here, not by the library).
+            let up = match base {
+                Severity::Info => Severity::Low,
+                Severity::Low => Severity::Medium,
+                Severity::Medium => Severity::High,
+                Severity::High | Severity::Critical => Severity::Critical,
+            };
+            let want = if regulated && *code != Code::UnknownReference {
+                up
+            } else {
+                *base
+            };
+            for f in hits {
+                assert_eq!(
+                    f.severity,
+                    want,
+                    "{code} with data_classes {data_classes:?}: {}",
+                    show(f)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn out_of_scope_services_raise_nothing() {
+    // Legacy CRM (PII, from Acme) has an ineffective control, a qualified report with
+    // exceptions that does not reach the period end, and an unmapped CUEC.
+    let book = |in_scope: &str| {
+        baseline()
+            .push("Services", service("Legacy CRM", "Acme", "PII", in_scope))
+            .push(
+                "Evidence",
+                evidence("IAM-1", "Legacy CRM", d(2026, 9, 20), "Ineffective"),
+            )
+            .push(
+                "Attestations",
+                Att {
+                    vendor: "Acme",
+                    bridge: None,
+                    opinion: "Qualified",
+                    exceptions: 2.0,
+                    ..Att::soc2()
+                }
+                .cells(),
+            )
+            .push("CUECs", cuec("Acme", "CUEC-9", ""))
+    };
+    let a = run(&book("no"));
+    expect(&a, NONE);
+    assert!(a.reconciliation.cells.iter().all(|c| c.service == "Okta"));
+
+    // In scope, each of those is a finding, stepped up for PII.
+    let mut want = strings(&[
+        "CONTROL_INEFFECTIVE critical service=Legacy CRM domain=IAM control=IAM-1 @ Controls!4 Evidence!6",
+        "OPINION_MODIFIED critical vendor=Acme @ Attestations!3",
+        "ATTESTATION_EXCEPTIONS high vendor=Acme @ Attestations!3",
+        "CUEC_UNMAPPED critical vendor=Acme cuec=CUEC-9 @ CUECs!3",
+    ]);
+    want.extend(each(
+        "ATTESTATION_GAP critical",
+        "Legacy CRM",
+        &ATTESTED,
+        "vendor=Acme @ Attestations!3 Services!3",
+    ));
+    expect(&run(&book("yes")), &want);
+}
+
+// ---------------------------------------------------------------------------------------
+// CUECs
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn cuec_unmapped_when_the_mapped_control_is_blank_or_not_in_the_catalogue() {
+    let cases = [
+        ("APP-1", None),
+        (" app-1 ", None),
+        (
+            "",
+            Some("CUEC_UNMAPPED high vendor=Okta cuec=CUEC-1 @ CUECs!2"),
+        ),
+        (
+            "APP-9",
+            Some("CUEC_UNMAPPED high control=APP-9 vendor=Okta cuec=CUEC-1 @ CUECs!2"),
+        ),
+    ];
+    for (mapped, want) in cases {
+        let want: Vec<&str> = want.into_iter().collect();
+        expect_in(
+            &format!("mapped_control {mapped:?}"),
+            &run(&baseline().set("CUECs", 2, "mapped_control", mapped)),
+            &want,
+        );
+    }
+}
+
+#[test]
+fn cuec_unevidenced_when_the_mapped_controls_evidence_is_missing_stale_or_not_effective() {
+    // CUEC-1 maps to APP-1 (Controls!5, evidence Evidence!5). The cell finding and the CUEC
+    // finding both fire.
+    let cuec_finding = "CUEC_UNEVIDENCED high control=APP-1 vendor=Okta cuec=CUEC-1 @ CUECs!2 Controls!5 Evidence!5";
+    let app = |code_severity: &str| {
+        format!("{code_severity} service=Okta domain=APP control=APP-1 @ Controls!5 Evidence!5")
+    };
+    let cases: [(&str, Book, Vec<String>); 7] = [
+        ("fresh and Effective", baseline().set("Evidence", 5, "collected_on", d(2026, 7, 1)), Vec::new()),
+        (
+            "stale",
+            baseline().set("Evidence", 5, "collected_on", d(2026, 6, 30)),
+            vec![app("EVIDENCE_STALE medium"), cuec_finding.into()],
+        ),
+        (
+            "Partially effective",
+            baseline().set("Evidence", 5, "result", "Partially effective"),
+            vec![app("CONTROL_NOT_TESTED medium"), cuec_finding.into()],
+        ),
+        (
+            "Not tested",
+            baseline().set("Evidence", 5, "result", "Not tested"),
+            vec![app("CONTROL_NOT_TESTED medium"), cuec_finding.into()],
+        ),
+        (
+            "Exception",
+            baseline().set("Evidence", 5, "result", "Exception"),
+            vec![app("CONTROL_INEFFECTIVE high"), cuec_finding.into()],
+        ),
+        (
+            "Ineffective",
+            baseline().set("Evidence", 5, "result", "Ineffective"),
+            vec![app("CONTROL_INEFFECTIVE high"), cuec_finding.into()],
+        ),
+        (
+            "missing",
+            baseline().delete("Evidence", 5),
+            strings(&[
+                "EVIDENCE_MISSING high service=Okta domain=APP control=APP-1 @ Controls!5 Services!2",
+                "CUEC_UNEVIDENCED high control=APP-1 vendor=Okta cuec=CUEC-1 @ CUECs!2 Controls!5",
+            ]),
+        ),
+    ];
+    for (case, book, want) in cases {
+        expect_in(case, &run(&book), &want);
+    }
+}
+
+#[test]
+fn cuecs_are_judged_on_their_own_vendors_services() {
+    // Okta's CUEC-1 and Slack's CUEC-2 both map to APP-1.
+    expect(&run(&with_slack(baseline())), NONE);
+
+    // APP-1 fails for Okta only: Okta's CUEC is unevidenced, Slack's is not.
+    let book = with_slack(baseline()).push(
+        "Evidence",
+        evidence("APP-1", "Okta", d(2026, 9, 20), "Ineffective"),
+    );
+    expect(
+        &run(&book),
+        &[
+            "CONTROL_INEFFECTIVE high service=Okta domain=APP control=APP-1 @ Controls!5 Evidence!6",
+            "CUEC_UNEVIDENCED high control=APP-1 vendor=Okta cuec=CUEC-1 @ CUECs!2 Controls!5 Evidence!6",
+        ],
+    );
+
+    // And the other way round.
+    let book = with_slack(baseline()).push(
+        "Evidence",
+        evidence("APP-1", "Slack", d(2026, 9, 20), "Ineffective"),
+    );
+    expect(
+        &run(&book),
+        &[
+            "CONTROL_INEFFECTIVE high service=Slack domain=APP control=APP-1 @ Controls!5 Evidence!6",
+            "CUEC_UNEVIDENCED high control=APP-1 vendor=Slack cuec=CUEC-2 @ CUECs!3 Controls!5 Evidence!6",
+        ],
+    );
+}
+
+#[test]
+fn cuecs_are_judged_on_the_vendors_in_scope_services_the_control_applies_to() {
+    // APP-1 is Ineffective for Okta's second service, Okta Verify.
+    let failing_for_verify = |book: Book| {
+        book.push(
+            "Evidence",
+            evidence("APP-1", "Okta Verify", d(2026, 9, 20), "Ineffective"),
+        )
+    };
+    let both = [
+        "CONTROL_INEFFECTIVE high service=Okta Verify domain=APP control=APP-1",
+        "CUEC_UNEVIDENCED high control=APP-1 vendor=Okta cuec=CUEC-1",
+    ];
+
+    // Out of scope: not judged.
+    expect(
+        &run(&failing_for_verify(okta_verify(
+            baseline(),
+            "Confidential",
+            "no",
+        ))),
+        NONE,
+    );
+    // In scope: judged.
+    assert_eq!(
+        subjects(&run(&failing_for_verify(okta_verify(
+            baseline(),
+            "Confidential",
+            "yes"
+        )))),
+        both
+    );
+
+    // APP-1 applies to Okta only (APP-2 owns Okta Verify's APP cell): not judged on Okta Verify.
+    let applying = |applies_to: &str| {
+        let book = okta_verify(baseline(), "Confidential", "yes")
+            .set("Controls", 5, "applies_to", applies_to)
+            .push(
+                "Controls",
+                control("APP-2", "APP", "quarterly", "Okta Verify"),
+            )
+            .push(
+                "Evidence",
+                evidence("APP-2", "*", d(2026, 9, 15), "Effective"),
+            );
+        run(&failing_for_verify(book))
+    };
+    expect(&applying("Okta"), NONE);
+    assert_eq!(subjects(&applying("Okta; Okta Verify")), both);
+}
+
+#[test]
+fn cuec_findings_step_up_for_the_services_they_judge() {
+    // Okta Verify holds PII; APP-1 is Ineffective for Okta (not regulated).
+    let book = |applies_to: &str| {
+        okta_verify(baseline(), "PII", "yes")
+            .set("Controls", 5, "applies_to", applies_to)
+            .push(
+                "Controls",
+                control("APP-2", "APP", "quarterly", "Okta Verify"),
+            )
+            .push(
+                "Evidence",
+                evidence("APP-2", "*", d(2026, 9, 15), "Effective"),
+            )
+            .push(
+                "Evidence",
+                evidence("APP-1", "Okta", d(2026, 9, 20), "Ineffective"),
+            )
+    };
+    let cuec_severity = |applies_to: &str| {
+        let a = run(&book(applies_to));
+        of(&a, Code::CuecUnevidenced)
+            .iter()
+            .map(|f| f.severity)
+            .collect::<Vec<_>>()
+    };
+    // Judged on Okta alone: not stepped up, although the vendor's other service holds PII.
+    assert_eq!(cuec_severity("Okta"), [Severity::High]);
+    // Judged on both: stepped up.
+    assert_eq!(cuec_severity("*"), [Severity::Critical]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Row hygiene: UNKNOWN_REFERENCE, DUPLICATE_ROW
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn unknown_reference_once_per_row_naming_a_control_service_or_vendor_that_exists_nowhere_else() {
+    let sep15 = d(2026, 9, 15);
+    let cases: [(&str, Book, &[&str]); 8] = [
+        (
+            "evidence for an unknown control",
+            baseline().push("Evidence", evidence("IAM-9", "Okta", sep15, "Effective")),
+            &["UNKNOWN_REFERENCE low control=IAM-9 @ Evidence!6"],
+        ),
+        (
+            "evidence naming an unknown service",
+            baseline().push(
+                "Evidence",
+                evidence("IAM-1", "Okta Classic", sep15, "Effective"),
+            ),
+            &["UNKNOWN_REFERENCE low service=Okta Classic control=IAM-1 @ Evidence!6"],
+        ),
+        (
+            "one finding per offending row",
+            baseline()
+                .push("Evidence", evidence("IAM-9", "*", sep15, "Effective"))
+                .push(
+                    "Evidence",
+                    evidence("IAM-9", "*", d(2026, 9, 16), "Effective"),
+                ),
+            &[
+                "UNKNOWN_REFERENCE low control=IAM-9 @ Evidence!6",
+                "UNKNOWN_REFERENCE low control=IAM-9 @ Evidence!7",
+            ],
+        ),
+        (
+            "names match ignoring case and spaces",
+            baseline().push(
+                "Evidence",
+                evidence(" iam-1 ", "OKTA ", d(2026, 9, 1), "Effective"),
+            ),
+            NONE,
+        ),
+        (
+            "an attestation from a vendor with no service",
+            baseline().push(
+                "Attestations",
+                Att {
+                    vendor: "Auth0",
+                    ..Att::soc2()
+                }
+                .cells(),
+            ),
+            &["UNKNOWN_REFERENCE low vendor=Auth0 @ Attestations!3"],
+        ),
+        (
+            "an attestation naming a service its vendor does not provide",
+            baseline().set("Attestations", 2, "services", "Okta; Okta Workflows"),
+            &["UNKNOWN_REFERENCE low vendor=Okta @ Attestations!2"],
+        ),
+        (
+            "a control applying to an unknown service",
+            baseline().set("Controls", 4, "applies_to", "Okta; Okta Classic"),
+            &["UNKNOWN_REFERENCE low control=IAM-1 @ Controls!4"],
+        ),
+        (
+            "a CUEC from a vendor with no service",
+            baseline().push("CUECs", cuec("Auth0", "A-1", "APP-1")),
+            &["UNKNOWN_REFERENCE low vendor=Auth0 cuec=A-1 @ CUECs!3"],
+        ),
+    ];
+    for (case, book, want) in cases {
+        expect_in(case, &run(&book), want);
+    }
+
+    // A row naming both an unknown control and an unknown service is still one finding.
+    let a = run(&baseline().push(
+        "Evidence",
+        evidence("IAM-9", "Okta Classic", sep15, "Effective"),
+    ));
+    let rows: Vec<String> = findings(&a);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert!(
+        rows[0].starts_with("UNKNOWN_REFERENCE low") && rows[0].ends_with("@ Evidence!6"),
+        "{rows:#?}"
+    );
+}
+
+#[test]
+fn duplicate_row_when_two_evidence_rows_for_the_same_control_service_and_date_disagree() {
+    // Evidence!4 is IAM-1, `*`, 2026-09-15, Effective; each case adds Evidence!6.
+    let sep = |day: u32| d(2026, 9, day);
+    let duplicate = "DUPLICATE_ROW medium control=IAM-1 @ Evidence!4 Evidence!6";
+    let ineffective_row_6 =
+        "CONTROL_INEFFECTIVE high service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!6";
+    let cases: [(&str, Book, &[&str]); 5] = [
+        (
+            "conflicting results: the lower row decides",
+            baseline().push("Evidence", evidence("IAM-1", "*", sep(15), "Ineffective")),
+            &[duplicate, ineffective_row_6],
+        ),
+        (
+            "conflicting results, Effective below",
+            baseline()
+                .set("Evidence", 4, "result", "Ineffective")
+                .push("Evidence", evidence("IAM-1", "*", sep(15), "Effective")),
+            &[duplicate],
+        ),
+        (
+            "identical rows",
+            baseline().push("Evidence", evidence("IAM-1", "*", sep(15), "Effective")),
+            NONE,
+        ),
+        (
+            "blank and * are the same service",
+            baseline().push("Evidence", evidence("iam-1", "", sep(15), "Effective")),
+            NONE,
+        ),
+        (
+            "different dates are not duplicates",
+            baseline().push("Evidence", evidence("IAM-1", "*", sep(14), "Ineffective")),
+            NONE,
+        ),
+    ];
+    for (case, book, want) in cases {
+        expect_in(case, &run(&book), want);
+    }
+
+    // For a named service, names match ignoring case; the finding names the service.
+    let book = baseline()
+        .set("Evidence", 4, "service", "Okta")
+        .push("Evidence", evidence("iam-1", "OKTA", sep(15), "Not tested"));
+    expect(
+        &run(&book),
+        &[
+            "DUPLICATE_ROW medium service=Okta control=IAM-1 @ Evidence!4 Evidence!6",
+            "CONTROL_NOT_TESTED medium service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!6",
+        ],
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// CSV input
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn csv_inputs_give_the_same_findings_as_the_workbook() {
+    let book = baseline()
+        .set("Evidence", 4, "collected_on", d(2026, 6, 30))
+        .set("Services", 2, "data_classes", "PII")
+        .set("Attestations", 2, "opinion", "Qualified")
+        .set("Attestations", 2, "exceptions", 2.0)
+        .set("CUECs", 2, "mapped_control", "")
+        .push(
+            "Evidence",
+            evidence("IAM-9", "Okta", d(2026, 9, 1), "Effective"),
+        );
+
+    // The findings with sheet names lowercased (a CSV's sheet is its file's stem).
+    let normalised = |a: &Analysis| {
+        let mut lines: Vec<String> = a
+            .reconciliation
+            .findings
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                for source in &mut f.sources {
+                    source.sheet = source.sheet.to_lowercase();
+                }
+                show(&f)
+            })
+            .collect();
+        lines.sort();
+        lines
+    };
+
+    let xlsx = run(&book);
+    assert!(
+        xlsx.reconciliation.findings.len() >= 5,
+        "{:#?}",
+        findings(&xlsx)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = book.write_csv(dir.path());
+    let from_dir = analyse(&[dir.path().to_path_buf()], PERIOD).unwrap();
+    let from_files = analyse(&files, PERIOD).unwrap();
+    assert_eq!(normalised(&from_dir), normalised(&xlsx));
+    assert_eq!(normalised(&from_files), normalised(&xlsx));
+    for f in &from_dir.reconciliation.findings {
+        for source in &f.sources {
+            assert!(
+                source.file.ends_with(&format!("{}.csv", source.sheet)),
+                "{source}"
+            );
+        }
+    }
+}
+
+#[test]
+fn duplicate_row_when_two_rows_describe_the_same_service_control_attestation_or_cuec_differently() {
+    let cases: [(&str, Book, &[&str]); 8] = [
+        (
+            "a service with another service model: the first row is used",
+            baseline().push(
+                "Services",
+                row(&["okta", "Okta", "PaaS", "Confidential", "yes"]),
+            ),
+            &["DUPLICATE_ROW medium service=Okta @ Services!2 Services!3"],
+        ),
+        (
+            "a service listed twice alike",
+            baseline().push("Services", service("Okta", "Okta", "Confidential", "yes")),
+            NONE,
+        ),
+        (
+            "a control in another domain: the first row is used",
+            baseline().push("Controls", control("IAM-1", "NET", "quarterly", "*")),
+            &["DUPLICATE_ROW medium control=IAM-1 @ Controls!4 Controls!6"],
+        ),
+        (
+            "a control listed twice alike",
+            baseline().push("Controls", control("IAM-1", "IAM", "quarterly", "*")),
+            NONE,
+        ),
+        (
+            "an attestation with the same issue date and another opinion: the lower row is current",
+            baseline().push(
+                "Attestations",
+                Att {
+                    opinion: "Qualified",
+                    ..Att::soc2()
+                }
+                .cells(),
+            ),
+            &[
+                "DUPLICATE_ROW medium vendor=Okta @ Attestations!2 Attestations!3",
+                "OPINION_MODIFIED high vendor=Okta @ Attestations!3",
+            ],
+        ),
+        (
+            "an attestation listed twice alike",
+            baseline().push("Attestations", Att::soc2().cells()),
+            NONE,
+        ),
+        (
+            "a CUEC mapped to two controls",
+            baseline().push("CUECs", cuec("Okta", "CUEC-1", "IAM-1")),
+            &["DUPLICATE_ROW medium vendor=Okta cuec=CUEC-1 @ CUECs!2 CUECs!3"],
+        ),
+        (
+            "a CUEC listed twice alike",
+            baseline().push("CUECs", cuec("OKTA", "cuec-1", "app-1")),
+            NONE,
+        ),
+    ];
+    for (case, book, want) in cases {
+        expect_in(case, &run(&book), want);
+    }
+}
+
+#[test]
+fn conflicting_evidence_dated_after_the_period_end_is_not_a_finding_for_the_period() {
+    let book = baseline()
+        .push(
+            "Evidence",
+            evidence("IAM-1", "*", d(2026, 10, 1), "Effective"),
+        )
+        .push(
+            "Evidence",
+            evidence("IAM-1", "*", d(2026, 10, 1), "Ineffective"),
+        );
+    expect(&run(&book), NONE);
+}
