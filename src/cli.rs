@@ -101,6 +101,10 @@ pub struct ReportArgs {
     /// findings and the posture change) to the board report.
     #[arg(long, value_name = "FILE")]
     pub previous: Option<PathBuf>,
+    /// Where the files named in Evidence's `evidence_file` column live: each one found is
+    /// hashed into the auditor pack and evidence-index.csv; paths leaving it are refused.
+    #[arg(long, value_name = "DIR")]
+    pub evidence_root: Option<PathBuf>,
     /// Write archival PDFs conforming to this PDF/A standard.
     #[arg(long, value_enum, value_name = "STANDARD")]
     pub pdf_standard: Option<crate::render::pdf::Archival>,

@@ -31,6 +31,8 @@ pub struct ConfigFile {
     pub out: Option<PathBuf>,
     /// A directory whose templates replace the built-in ones by file name.
     pub templates: Option<PathBuf>,
+    /// Where the files named in Evidence's `evidence_file` column live.
+    pub evidence_root: Option<PathBuf>,
     /// How to read ambiguous dates like 03/04/2026: "dmy" or "mdy".
     pub date_order: Option<DateOrder>,
 }
@@ -70,6 +72,7 @@ impl ConfigFile {
         file.model.as_mut().map(rebase);
         file.out.as_mut().map(rebase);
         file.templates.as_mut().map(rebase);
+        file.evidence_root.as_mut().map(rebase);
         Ok(file)
     }
 }

@@ -14,6 +14,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod evidence_files;
 pub mod findings;
 pub mod ingest;
 pub mod inputs;
@@ -121,6 +122,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
             }
             let options = render::ReportOptions {
                 pdf_standard: args.pdf_standard,
+                evidence_root: args.evidence_root.or(config.evidence_root.clone()),
                 previous: match &args.previous {
                     Some(path) => Some(render::trend::Previous::load(path)?),
                     None => None,
@@ -132,8 +134,10 @@ pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
                 .unwrap_or_else(|| PathBuf::from("output"));
             let out_dir = out_root.join(&run.period.label);
             prepare_output_dir(&out_dir)?;
-            let analysis = analyse(&run)?;
-            let outputs = render::render_all(&run, &options, &analysis.inputs, &analysis.reconciliation)?;
+            let mut analysis = analyse(&run)?;
+            let (files, refused) = evidence_files::check_all(&analysis.inputs.evidence, options.evidence_root.as_deref());
+            analysis.inputs.warnings.extend(refused);
+            let outputs = render::render_all(&run, &options, &analysis.inputs, &analysis.reconciliation, &files)?;
             let written = render::write_all(&out_dir, &outputs)?;
             terminal::print_report(&run, &analysis, &written);
             Ok(exit_for(&analysis.reconciliation.findings, fail_on))

@@ -883,3 +883,63 @@ mod reports {
         assert!(text.contains("pdfaid:part") && text.contains(">2<") || text.contains("pdfaid:part=\"2\""), "no PDF/A identification in the XMP metadata");
     }
 }
+
+mod evidence_root {
+    use super::*;
+
+    /// Evidence files under the root are hashed into the pack and the index; paths that
+    /// leave the root are refused with a warning naming the cell, and the run goes on.
+    #[test]
+    fn files_are_hashed_and_escaping_paths_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("evidence");
+        std::fs::create_dir_all(root.join("q3")).unwrap();
+        std::fs::write(root.join("q3/iam.pdf"), b"access review, signed").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), b"not evidence").unwrap();
+        let files = ["q3/iam.pdf", "../secret.txt", "q3/absent.pdf", "https://drive.example/app.pdf"];
+        let evidence: Vec<_> = ["IAM-1", "DATA-1", "END-1", "APP-1"]
+            .iter()
+            .zip(files)
+            .map(|(id, file)| {
+                let mut r = row(&[id, "", "Quarterly review", file]);
+                r.push(d(2026, 9, 1).into());
+                r.push("Effective".into());
+                r
+            })
+            .collect();
+        let book = small_company()
+            .sheet("Evidence", &["control_id", "service", "evidence", "evidence_file", "collected_on", "result"], evidence)
+            .write(dir.path(), "q3.xlsx");
+        let out = dir.path().join("out");
+        let result = demarc()
+            .arg("report")
+            .arg(&book)
+            .args(["--period", "2026-Q3", "--evidence-root"])
+            .arg(&root)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(stderr.contains("q3.xlsx: Evidence!3: evidence_file \"../secret.txt\" refused"), "{stderr}");
+
+        let index = std::fs::read_to_string(out.join("2026-Q3/evidence-index.csv")).unwrap();
+        let sha = {
+            use sha2::Digest;
+            format!("{:x}", sha2::Sha256::digest(b"access review, signed"))
+        };
+        let status_of = |file: &str| -> Vec<String> {
+            let line = index.lines().find(|l| l.contains(file)).unwrap_or_else(|| panic!("{file} not in the index"));
+            line.split(',').map(str::to_string).collect()
+        };
+        assert_eq!(status_of("q3/iam.pdf")[7..9], ["hashed".to_string(), sha.clone()]);
+        assert_eq!(status_of("../secret.txt")[7], "refused");
+        assert_eq!(status_of("q3/absent.pdf")[7], "missing");
+        assert_eq!(status_of("https://drive.example/app.pdf")[7], "url");
+
+        let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
+        assert!(pack.contains(&sha), "the auditor pack lacks the evidence file's SHA-256");
+        assert!(pack.contains("refused"), "the auditor pack does not say the path was refused");
+    }
+}

@@ -141,6 +141,44 @@ pub fn findings_csv(findings: &[Finding]) -> Vec<u8> {
     writer.into_inner().expect("writing to memory")
 }
 
+/// `evidence-index.csv`: every evidence row, with whether it counts for the period and
+/// what became of its file (hashed, missing, refused, url, not checked).
+pub fn evidence_index_csv(inputs: &crate::inputs::Inputs, files: &[crate::evidence_files::FileStatus], period_end: chrono::NaiveDate) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "control_id", "service", "collected_on", "result", "tester", "evidence", "evidence_file", "file_status",
+            "sha256", "bytes", "counts_for_period", "file", "sheet", "row",
+        ])
+        .expect("writing to memory");
+    for (e, status) in inputs.evidence.iter().zip(files) {
+        let bytes = match status {
+            crate::evidence_files::FileStatus::Hashed { bytes, .. } => bytes.to_string(),
+            _ => String::new(),
+        };
+        let row = [
+            e.control_id.as_str(),
+            e.service.as_deref().unwrap_or("*"),
+            &e.collected_on.to_string(),
+            e.result.as_str(),
+            &e.tester,
+            &e.description,
+            &e.file,
+            status.label(),
+            status.sha256(),
+            &bytes,
+            if e.collected_on <= period_end { "yes" } else { "no" },
+            &e.source.file,
+            &e.source.sheet,
+            &e.source.row.to_string(),
+        ];
+        writer
+            .write_record(row.iter().map(|cell| neutralise_formula(cell)))
+            .expect("writing to memory");
+    }
+    writer.into_inner().expect("writing to memory")
+}
+
 /// A cell starting with `=`, `+`, `-`, `@` (or a tab/CR) would run as a formula when the
 /// CSV is opened in a spreadsheet: prefix it with an apostrophe so it stays text.
 fn neutralise_formula(cell: &str) -> String {

@@ -44,6 +44,8 @@ pub struct Output {
 #[derive(Debug, Clone, Default)]
 pub struct ReportOptions {
     pub pdf_standard: Option<pdf::Archival>,
+    /// Where evidence files live; `None` records them as not checked.
+    pub evidence_root: Option<PathBuf>,
     pub previous: Option<trend::Previous>,
 }
 
@@ -66,7 +68,13 @@ struct Job {
 }
 
 /// Renders every output of `demarc report` in memory.
-pub fn render_all(run: &Run, options: &ReportOptions, inputs: &Inputs, rec: &Reconciliation) -> Result<Vec<Output>, RenderError> {
+pub fn render_all(
+    run: &Run,
+    options: &ReportOptions,
+    inputs: &Inputs,
+    rec: &Reconciliation,
+    files: &[crate::evidence_files::FileStatus],
+) -> Result<Vec<Output>, RenderError> {
     let templates = Templates::load(run.templates.as_deref())?;
     let context = |vendor: &'static str| TemplateContext {
         organisation: run.organisation.as_deref().unwrap_or("(organisation not set)"),
@@ -85,7 +93,7 @@ pub fn render_all(run: &Run, options: &ReportOptions, inputs: &Inputs, rec: &Rec
         Job {
             name: "auditor-pack.pdf".into(),
             source: templates.render("auditor-pack", &context(""))?,
-            data: json(view::auditor_pack(run, inputs, rec)),
+            data: json(view::auditor_pack(run, inputs, rec, files)),
         },
     ];
     let mut used_names = std::collections::BTreeSet::new();
@@ -110,6 +118,10 @@ pub fn render_all(run: &Run, options: &ReportOptions, inputs: &Inputs, rec: &Rec
         Output {
             name: "findings.csv".into(),
             bytes: document::findings_csv(&rec.findings),
+        },
+        Output {
+            name: "evidence-index.csv".into(),
+            bytes: document::evidence_index_csv(inputs, files, run.period.end),
         },
     ];
     outputs.extend(pdfs);

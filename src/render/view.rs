@@ -114,7 +114,7 @@ fn attestation_view(a: &Attestation, period: &crate::period::Period, current: bo
 }
 
 /// Data for `auditor-pack.typ`.
-pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
+pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, files: &[crate::evidence_files::FileStatus]) -> Value {
     let model = &run.model;
     let domain_names: Vec<&str> = model.domains.iter().map(|d| d.name.as_str()).collect();
     let services: Vec<Value> = inputs
@@ -146,34 +146,58 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
             })
         })
         .collect();
+    // Built once: statuses by control, rows on file by control, findings by control.
+    let mut status_of: std::collections::HashMap<usize, Vec<&crate::reconcile::ControlStatus>> = std::collections::HashMap::new();
+    for st in &rec.control_status {
+        status_of.entry(st.control).or_default().push(st);
+    }
+    let mut rows_on_file: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for e in inputs.evidence.iter().filter(|e| e.collected_on <= run.period.end) {
+        *rows_on_file.entry(crate::names::key(&e.control_id)).or_default() += 1;
+    }
+    let mut findings_of: std::collections::HashMap<String, std::collections::BTreeSet<&str>> = std::collections::HashMap::new();
+    for f in &rec.findings {
+        if let Some(id) = &f.control_id {
+            findings_of.entry(crate::names::key(id)).or_default().insert(f.code.as_str());
+        }
+    }
     let controls: Vec<Value> = inputs
         .controls
         .iter()
         .enumerate()
         .map(|(c, control)| {
-            let rows: Vec<Value> = rec
-                .control_status
+            let rows: Vec<Value> = status_of
+                .get(&c)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
                 .iter()
-                .filter(|st| st.control == c)
                 .map(|st| {
                     let service = &inputs.services[st.service].name;
-                    match st.newest.map(|e| &inputs.evidence[e]) {
-                        Some(e) => json!({
-                            "service": service,
-                            "date": e.collected_on.to_string(),
-                            "result": e.result.as_str(),
-                            "description": e.description,
-                            "tester": e.tester,
-                            "status": st.status,
-                            "source": format!("{}!{}", e.source.sheet, e.source.row),
-                        }),
+                    match st.newest {
+                        Some(i) => {
+                            let e = &inputs.evidence[i];
+                            let file = &files[i];
+                            json!({
+                                "service": service,
+                                "date": e.collected_on.to_string(),
+                                "result": e.result.as_str(),
+                                "description": e.description,
+                                "tester": e.tester,
+                                "status": st.status,
+                                "file": e.file,
+                                "file_status": file.label(),
+                                "sha256": file.sha256(),
+                                "source": format!("{}!{}", e.source.sheet, e.source.row),
+                            })
+                        }
                         None => json!({
                             "service": service, "date": "", "result": "", "description": "",
-                            "tester": "", "status": st.status, "source": "",
+                            "tester": "", "status": st.status, "file": "", "file_status": "", "sha256": "", "source": "",
                         }),
                     }
                 })
                 .collect();
+            let key = crate::names::key(&control.id);
             json!({
                 "id": control.id,
                 "title": control.title,
@@ -182,6 +206,8 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
                 "frameworks": control.frameworks.join("; "),
                 "applies_to": control.applies_to.describe(),
                 "owner": control.owner,
+                "rows_on_file": rows_on_file.get(&key).copied().unwrap_or(0).to_string(),
+                "findings": findings_of.get(&key).map(|codes| codes.iter().copied().collect::<Vec<_>>().join(", ")).unwrap_or_default(),
                 "rows": rows,
             })
         })
@@ -233,6 +259,7 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
             "sheets": f.sheets.iter().map(|s| format!("{} → {} ({} rows)", s.name, s.kind, s.rows)).collect::<Vec<_>>().join("; "),
         })).collect::<Vec<_>>(),
         "warnings": inputs.warnings,
+        "evidence_root": if files.iter().any(|f| *f == crate::evidence_files::FileStatus::NotChecked) { "not given: evidence files were not looked for" } else { "" },
         "model": {
             "name": model.name,
             "file": model.file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "built in".into()),
