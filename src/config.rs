@@ -35,6 +35,10 @@ pub struct ConfigFile {
     pub evidence_root: Option<PathBuf>,
     /// How to read ambiguous dates like 03/04/2026: "dmy" or "mdy".
     pub date_order: Option<DateOrder>,
+    /// `[limits]`: what one input may cost before it is refused (keys left out keep
+    /// their defaults).
+    #[serde(default)]
+    pub limits: crate::ingest::RawLimits,
 }
 
 /// Why the settings file could not be used.

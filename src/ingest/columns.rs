@@ -330,6 +330,15 @@ pub fn locate_header(table: &Table, kind: SheetKind) -> Option<ColumnMap> {
             continue;
         }
         if map.missing_required(kind).is_empty() {
+            // Headers merged down over several rows (a two-row header: "Control ID" over
+            // both rows, "Test" over "Result" and "Tester") end on the merge's last row.
+            let bottom = table.merged_header_bottom(row);
+            if bottom > row {
+                let lower = map_row(table, bottom, kind);
+                if lower.missing_required(kind).is_empty() {
+                    return Some(lower);
+                }
+            }
             return Some(map);
         }
         if best.as_ref().is_none_or(|(n, _)| matched > *n) {
@@ -339,13 +348,30 @@ pub fn locate_header(table: &Table, kind: SheetKind) -> Option<ColumnMap> {
     best.map(|(_, map)| map)
 }
 
+/// Whether a sheet's header may rely on merged cells, so that they are worth loading: no
+/// complete header row was found, or the row under the header leaves a required column
+/// blank while holding something else (as under a header cell merged down two rows).
+pub fn header_may_be_merged(table: &Table, kind: SheetKind) -> bool {
+    let Some(map) = locate_header(table, kind) else {
+        return table.height() > 0;
+    };
+    if !map.missing_required(kind).is_empty() {
+        return true;
+    }
+    let next = map.header_row + 1;
+    !table.row_is_blank(next)
+        && kind.columns().iter().zip(&map.positions).any(|(c, p)| {
+            c.required && p.is_some_and(|col| matches!(table.cell(next, col), Cell::Empty))
+        })
+}
+
 fn map_row(table: &Table, row: usize, kind: SheetKind) -> ColumnMap {
     let columns = kind.columns();
     let mut positions = vec![None; columns.len()];
     let mut extra = Vec::new();
     let mut duplicates = Vec::new();
-    for col in 0..table.width(row) {
-        let header = match table.cell(row, col) {
+    for col in table.header_columns(row) {
+        let header = match table.header_cell(row, col) {
             Cell::Text(s) => s,
             _ => continue,
         };
@@ -403,7 +429,7 @@ mod tests {
             csv::StringRecord::from(vec!["", "", ""]),
             csv::StringRecord::from(vec!["Control ID", "Collected On", "Result", "Reviewer"]),
         ];
-        let table = Table::Csv(rows);
+        let table = Table::from_records(&rows);
         let map = locate_header(&table, SheetKind::Evidence).unwrap();
         assert_eq!(map.header_row, 2);
         assert_eq!(map.position(SheetKind::Evidence, "collected_on"), Some(1));

@@ -5,35 +5,36 @@
 //! date formats. Every problem it finds names the file, the sheet and the cell; problems
 //! are collected (up to [`MAX_ERRORS`]) so a user can fix a sheet in one pass.
 
-mod columns;
+pub mod columns;
+mod limits;
 mod records;
 pub mod table;
 
 pub use columns::SheetKind;
+pub use limits::{Limits, RawLimits};
 pub use table::DateOrder;
 
 use crate::findings::Source;
 use crate::inputs::{InputFile, Inputs, SheetRead};
 use crate::model::Model;
+use calamine::Data;
 use columns::{locate_header, HEADER_SEARCH_ROWS};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use table::{column_letters, Table};
+use table::{column_letters, Table, TableBuilder};
 
 /// At most this many input errors are collected before a run gives up.
 pub const MAX_ERRORS: usize = 50;
-
-/// Files larger than this are refused before they are parsed (a guard against runaway
-/// inputs; real compliance workbooks are far smaller).
-pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Settings that change how cells are read.
 #[derive(Debug, Clone, Default)]
 pub struct IngestOptions {
     /// How to read ambiguous numeric dates such as `03/04/2026`; `None` refuses them.
     pub date_order: Option<DateOrder>,
+    /// What one input may cost before it is refused (`[limits]` in demarc.toml).
+    pub limits: Limits,
 }
 
 /// One problem with the inputs, located as precisely as it can be.
@@ -134,7 +135,7 @@ pub fn read_inputs(
             break;
         }
         let shown = path.display().to_string();
-        let Some(bytes) = read_file(path, &shown, &mut problems) else {
+        let Some(bytes) = read_file(path, &shown, &options.limits, &mut problems) else {
             continue;
         };
         let sha256 = format!("{:x}", Sha256::digest(&bytes));
@@ -144,7 +145,8 @@ pub fn read_inputs(
             bytes: bytes.len() as u64,
             sheets: Vec::new(),
         };
-        for (sheet, table) in open_tables(path, &shown, bytes, &mut problems) {
+        let tables = open_tables(path, &shown, bytes, options, &mut inputs, &mut problems);
+        for (sheet, table) in tables {
             let Some(kind) = SheetKind::from_sheet_name(&sheet) else {
                 inputs.warnings.push(format!(
                     "{shown}: sheet {sheet:?} ignored: its name is none of Services, Controls, Evidence, Attestations, CUECs"
@@ -157,6 +159,10 @@ pub fn read_inputs(
                 continue;
             };
             found.insert(kind);
+            // A sheet that broke a limit has said so already.
+            let Some(table) = table else {
+                continue;
+            };
             let rows = read_sheet(
                 &shown,
                 &sheet,
@@ -174,12 +180,15 @@ pub fn read_inputs(
         }
         inputs.files.push(file);
     }
+    // A missing sheet is only worth saying when every file could be read: a sheet in a
+    // damaged file is not missing.
+    let all_read = problems.errors.is_empty();
     for kind in [
         SheetKind::Services,
         SheetKind::Controls,
         SheetKind::Evidence,
     ] {
-        if !found.contains(&kind) && !files.is_empty() && problems.errors.is_empty() {
+        if !found.contains(&kind) && !files.is_empty() && all_read {
             problems.push(InputError {
                 file: files
                     .iter()
@@ -313,30 +322,41 @@ fn is_spreadsheet(path: &Path) -> bool {
     ext == "csv" || WORKBOOK_EXTENSIONS.contains(&ext.as_str())
 }
 
-fn read_file(path: &Path, shown: &str, problems: &mut Problems) -> Option<Vec<u8>> {
+fn read_file(
+    path: &Path,
+    shown: &str,
+    limits: &Limits,
+    problems: &mut Problems,
+) -> Option<Vec<u8>> {
     let error = |problem: String| InputError {
         file: shown.to_string(),
         sheet: None,
         location: None,
         problem,
     };
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            problems.push(error(format!(
-                "the file is {} MB; demarc reads inputs up to {} MB",
-                meta.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            )));
-            return None;
-        }
-        Err(e) => {
-            problems.push(error(format!("cannot read the file: {e}")));
-            return None;
-        }
-        Ok(_) => {}
+    let refused = match std::fs::metadata(path) {
+        Ok(meta) => limits::check_file_size(meta.len(), limits).err(),
+        Err(e) => Some(format!("cannot read the file: {e}")),
+    };
+    if let Some(problem) = refused {
+        problems.push(error(problem));
+        return None;
     }
-    match std::fs::read(path) {
-        Ok(bytes) => Some(bytes),
+    // Read no more than the limit allows, even if the file grew since it was measured.
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|file| {
+        use std::io::Read;
+        file.take(limits.file_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+    });
+    match read {
+        Ok(_) => match limits::check_file_size(bytes.len() as u64, limits) {
+            Ok(()) => Some(bytes),
+            Err(problem) => {
+                problems.push(error(problem));
+                None
+            }
+        },
         Err(e) => {
             problems.push(error(format!("cannot read the file: {e}")));
             None
@@ -344,14 +364,22 @@ fn read_file(path: &Path, shown: &str, problems: &mut Problems) -> Option<Vec<u8
     }
 }
 
+/// A sheet's name and, for a sheet demarc reads, its cells (`None` when it is not one of
+/// demarc's sheets, or when it broke a limit and the problem has been recorded).
+type NamedTable = (String, Option<Table>);
+
 /// Opens a file's sheets: every worksheet of a workbook, or the one sheet a CSV file is
-/// (named after the file's stem).
+/// (named after the file's stem). Only sheets demarc reads are parsed: a huge unrelated
+/// sheet costs nothing.
 fn open_tables(
     path: &Path,
     shown: &str,
     bytes: Vec<u8>,
+    options: &IngestOptions,
+    inputs: &mut Inputs,
     problems: &mut Problems,
-) -> Vec<(String, Table)> {
+) -> Vec<NamedTable> {
+    let limits = &options.limits;
     let error = |problem: String| InputError {
         file: shown.to_string(),
         sheet: None,
@@ -365,113 +393,348 @@ fn open_tables(
             .and_then(|s| s.to_str())
             .unwrap_or("csv")
             .to_string();
-        return match read_csv(&bytes) {
-            Ok(records) => vec![(stem, Table::Csv(records))],
-            Err(problem) => {
-                problems.push(error(problem));
-                Vec::new()
-            }
-        };
+        let (text, encoding) = decode_text(&bytes);
+        drop(bytes);
+        if let Some(encoding) = encoding {
+            inputs.warnings.push(format!(
+                "{shown}: the text is not UTF-8; read it as {encoding} (check accented letters, or save the file as \"CSV UTF-8\")"
+            ));
+        }
+        let mut builder = TableBuilder::new(limits);
+        if let Err(problem) = read_csv(&text, &mut builder) {
+            problems.push(error(problem));
+            return Vec::new();
+        }
+        let table = finish_table(shown, &stem, builder, problems);
+        return vec![(stem, table)];
     }
-    if let Some(problem) = sniff_mismatch(&ext, &bytes) {
-        problems.push(error(problem));
-        return Vec::new();
-    }
-    use calamine::Reader;
-    let cursor = Cursor::new(bytes);
-    let opened: Result<calamine::Sheets<_>, String> = match ext.as_str() {
-        "xls" => calamine::open_workbook_from_rs(cursor)
-            .map(calamine::Sheets::Xls)
-            .map_err(|e| e.to_string()),
-        "xlsb" => calamine::open_workbook_from_rs(cursor)
-            .map(calamine::Sheets::Xlsb)
-            .map_err(|e| e.to_string()),
-        "ods" => calamine::open_workbook_from_rs(cursor)
-            .map(calamine::Sheets::Ods)
-            .map_err(|e| e.to_string()),
-        _ => calamine::open_workbook_from_rs(cursor)
-            .map(calamine::Sheets::Xlsx)
-            .map_err(|e| e.to_string()),
+    let format = match sniff(&ext, &bytes) {
+        Ok(format) => format,
+        Err(problem) => {
+            problems.push(error(problem));
+            return Vec::new();
+        }
     };
-    let mut workbook = match opened {
+    if format.is_zip() {
+        if let Err(problem) = limits::check_zip(&bytes, limits) {
+            problems.push(error(problem));
+            return Vec::new();
+        }
+    }
+    let mut workbook = match guarded(|| Workbook::open(format, bytes)) {
         Ok(workbook) => workbook,
-        Err(e) => {
-            problems.push(error(format!(
-                "cannot open the workbook (is it damaged or password-protected?): {e}"
-            )));
+        Err(problem) => {
+            problems.push(error(problem));
             return Vec::new();
         }
     };
     let mut tables = Vec::new();
     for name in workbook.sheet_names() {
-        // Only sheets demarc reads are parsed: a huge unrelated sheet costs nothing.
-        if SheetKind::from_sheet_name(&name).is_none() {
-            tables.push((name, Table::Csv(Vec::new())));
+        let Some(kind) = SheetKind::from_sheet_name(&name) else {
+            tables.push((name, None));
             continue;
-        }
-        match workbook.worksheet_range(&name) {
-            Ok(range) => tables.push((name, Table::Workbook(range))),
-            Err(e) => problems.push(InputError {
+        };
+        let mut builder = TableBuilder::new(limits);
+        if let Err(e) = guarded(|| workbook.read_cells(&name, &mut builder)) {
+            problems.push(InputError {
                 file: shown.to_string(),
                 sheet: Some(name.clone()),
                 location: None,
-                problem: format!("cannot read the sheet: {e}"),
-            }),
+                problem: format!("cannot read the sheet: the workbook is damaged ({e})"),
+            });
+            tables.push((name, None));
+            continue;
         }
+        let mut table = finish_table(shown, &name, builder, problems);
+        if let Some(table) = &mut table {
+            // Merged header cells are only looked up when the header seems to need them:
+            // reading them costs a second pass over the sheet.
+            if columns::header_may_be_merged(table, kind) {
+                table.set_merged(workbook.merged_cells(&name));
+            }
+        }
+        tables.push((name, table));
     }
     tables
 }
 
-/// Says what a file really is when its content does not match its extension (a `.xlsx`
-/// that is a CSV or an HTML page saved under the wrong name).
-fn sniff_mismatch(ext: &str, bytes: &[u8]) -> Option<String> {
-    let is_zip = bytes.starts_with(b"PK\x03\x04");
-    let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
-    let expected_ok = match ext {
-        "xlsx" | "xlsm" | "xlsb" | "ods" => is_zip || is_ole,
-        "xls" => is_ole || is_zip,
-        _ => true,
-    };
-    if expected_ok {
-        return None;
+/// Runs a step of reading a workbook, turning a panic inside the parser into an error: a
+/// malformed file must be reported, not crash the run.
+fn guarded<T>(step: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the parser gave up".into());
+        Err(format!(
+            "cannot read the workbook: it is malformed ({what}); open it in Excel and save it again, or export the sheets as CSV"
+        ))
+    })
+}
+
+/// Turns a built table into the sheet's table, or records why the sheet broke a limit.
+fn finish_table(
+    file: &str,
+    sheet: &str,
+    builder: TableBuilder,
+    problems: &mut Problems,
+) -> Option<Table> {
+    if builder.problems().is_empty() {
+        return Some(builder.finish());
+    }
+    for p in builder.problems() {
+        problems.push(InputError {
+            file: file.to_string(),
+            sheet: Some(sheet.to_string()),
+            location: Some(p.location.clone()),
+            problem: p.problem.clone(),
+        });
+    }
+    None
+}
+
+/// What a workbook file really is, from its first bytes (its name can lie).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+}
+
+impl Format {
+    fn is_zip(self) -> bool {
+        self != Format::Xls
+    }
+}
+
+/// Decides how to open a workbook from its content, or says what the file really is: a
+/// password-protected workbook (an encrypted OOXML file is an OLE compound file holding an
+/// `EncryptedPackage` stream, not a zip), a CSV or an HTML page saved under a workbook's
+/// name, or nothing at all.
+fn sniff(ext: &str, bytes: &[u8]) -> Result<Format, String> {
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return Ok(match ext {
+            "ods" => Format::Ods,
+            "xlsb" => Format::Xlsb,
+            _ if zip_holds_ods(bytes) => Format::Ods,
+            _ => Format::Xlsx,
+        });
+    }
+    if bytes.starts_with(OLE) {
+        if is_encrypted_ooxml(bytes) {
+            return Err(PASSWORD_PROTECTED.into());
+        }
+        // A legacy .xls, whatever its name says.
+        return Ok(Format::Xls);
     }
     if bytes.is_empty() {
-        return Some("the file is empty: expected a spreadsheet".into());
+        return Err("the file is empty: expected a spreadsheet".into());
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
     let what = if head.contains("<html") || head.contains("<!doctype") || head.contains("<table") {
         "an HTML page"
     } else if head.contains(',') || head.contains(';') || head.contains('\t') {
         "plain text (CSV?)"
+    } else if bytes.starts_with(b"PK") {
+        "a damaged or truncated zip (a workbook cut short?)"
     } else {
         "something else"
     };
-    Some(format!(
+    Err(format!(
         "not a .{ext} workbook: the file is {what}; save it as a real spreadsheet, or rename a CSV to .csv"
     ))
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<csv::StringRecord>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut records = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(record) => records.push(record),
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return Err(match e.kind() {
-                    csv::ErrorKind::Utf8 { .. } => {
-                        format!("line {line}: the text is not UTF-8: save the CSV as \"CSV UTF-8\"")
+const PASSWORD_PROTECTED: &str = "the workbook is password-protected: demarc cannot read it; remove the password (Excel: File > Info > Protect Workbook > Encrypt with Password, clear it) and save it again";
+
+/// Whether an OLE compound file is an encrypted OOXML package: its directory names the
+/// `EncryptedPackage` stream (names are stored as UTF-16LE).
+fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    bytes.windows(name.len()).any(|w| w == name.as_slice())
+}
+
+/// Whether a zip is an OpenDocument spreadsheet (its first entry is a `mimetype` file).
+fn zip_holds_ods(bytes: &[u8]) -> bool {
+    const MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+    let head = &bytes[..bytes.len().min(128)];
+    head.windows(MIME.len()).any(|w| w == MIME)
+}
+
+/// An open workbook of any format demarc reads.
+enum Workbook {
+    Xlsx(calamine::Xlsx<Cursor<Vec<u8>>>),
+    Xlsb(calamine::Xlsb<Cursor<Vec<u8>>>),
+    Ods(calamine::Ods<Cursor<Vec<u8>>>),
+    Xls(calamine::Xls<Cursor<Vec<u8>>>),
+}
+
+impl Workbook {
+    fn open(format: Format, bytes: Vec<u8>) -> Result<Workbook, String> {
+        use calamine::{open_workbook_from_rs, OdsError, XlsError, XlsbError, XlsxError};
+        let cursor = Cursor::new(bytes);
+        let damaged = |e: &dyn fmt::Display| {
+            format!(
+                "cannot open the workbook: it is damaged or not really a workbook ({e}); open it in Excel and save it again, or export the sheets as CSV"
+            )
+        };
+        match format {
+            Format::Xlsx => {
+                open_workbook_from_rs(cursor)
+                    .map(Workbook::Xlsx)
+                    .map_err(|e| match e {
+                        XlsxError::Password => PASSWORD_PROTECTED.to_string(),
+                        e => damaged(&e),
+                    })
+            }
+            Format::Xlsb => {
+                open_workbook_from_rs(cursor)
+                    .map(Workbook::Xlsb)
+                    .map_err(|e| match e {
+                        XlsbError::Password => PASSWORD_PROTECTED.to_string(),
+                        e => damaged(&e),
+                    })
+            }
+            Format::Ods => open_workbook_from_rs(cursor)
+                .map(Workbook::Ods)
+                .map_err(|e| match e {
+                    OdsError::Password => PASSWORD_PROTECTED.to_string(),
+                    e => damaged(&e),
+                }),
+            Format::Xls => open_workbook_from_rs(cursor)
+                .map(Workbook::Xls)
+                .map_err(|e| match e {
+                    XlsError::Password => PASSWORD_PROTECTED.to_string(),
+                    e => damaged(&e),
+                }),
+        }
+    }
+
+    fn sheet_names(&self) -> Vec<String> {
+        use calamine::Reader;
+        match self {
+            Workbook::Xlsx(wb) => wb.sheet_names(),
+            Workbook::Xlsb(wb) => wb.sheet_names(),
+            Workbook::Ods(wb) => wb.sheet_names(),
+            Workbook::Xls(wb) => wb.sheet_names(),
+        }
+    }
+
+    /// Streams a sheet's cells into the builder. `.xlsx` and `.xlsb` are read cell by cell
+    /// (calamine's dense range would allocate rows × columns, so one stray far-away cell
+    /// could cost gigabytes); `.ods` and `.xls` come as calamine's range, which bounds
+    /// itself.
+    fn read_cells(&mut self, name: &str, builder: &mut TableBuilder) -> Result<(), String> {
+        use calamine::Reader;
+        match self {
+            Workbook::Xlsx(wb) => {
+                let mut reader = match wb.worksheet_cells_reader(name) {
+                    Ok(reader) => reader,
+                    // A chart sheet or dialog sheet holds no cells.
+                    Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(()),
+                    Err(e) => return Err(e.to_string()),
+                };
+                while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+                    let (row, col) = cell.get_position();
+                    if !builder.push(row, col, Data::from(cell.get_value().clone())) {
+                        break;
                     }
-                    _ => format!("line {line}: cannot read the CSV: {e}"),
-                });
+                }
+                Ok(())
+            }
+            Workbook::Xlsb(wb) => {
+                let mut reader = wb.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+                while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+                    let (row, col) = cell.get_position();
+                    if !builder.push(row, col, Data::from(cell.get_value().clone())) {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+            Workbook::Ods(wb) => {
+                let range = wb.worksheet_range(name).map_err(|e| e.to_string())?;
+                push_range(&range, builder);
+                Ok(())
+            }
+            Workbook::Xls(wb) => {
+                let range = wb.worksheet_range(name).map_err(|e| e.to_string())?;
+                push_range(&range, builder);
+                Ok(())
             }
         }
     }
-    Ok(records)
+
+    /// The merged regions of a sheet, where the format records them.
+    fn merged_cells(&mut self, name: &str) -> Vec<calamine::Dimensions> {
+        match self {
+            Workbook::Xlsx(wb) => wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+            Workbook::Xls(wb) => wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+            Workbook::Xlsb(_) | Workbook::Ods(_) => Vec::new(),
+        }
+    }
+}
+
+fn push_range(range: &calamine::Range<Data>, builder: &mut TableBuilder) {
+    let (top, left) = range.start().unwrap_or((0, 0));
+    for (r, c, data) in range.used_cells() {
+        if !builder.push(top + r as u32, left + c as u32, data.clone()) {
+            break;
+        }
+    }
+}
+
+/// A CSV file's text. A UTF-8 byte-order mark is dropped; UTF-16 with a byte-order mark
+/// (Excel's "Unicode Text") is decoded; anything else that is not UTF-8 is read as
+/// Windows-1252, the encoding Excel on Windows saves "CSV" in, and the encoding is
+/// returned so the caller can warn.
+fn decode_text(bytes: &[u8]) -> (String, Option<&'static str>) {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return (text.into_owned(), None);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), None),
+        Err(_) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            (text.into_owned(), Some("Windows-1252"))
+        }
+    }
+}
+
+/// Reads CSV text into the builder (row 1 is the first record; quoted fields may hold
+/// line breaks).
+fn read_csv(text: &str, builder: &mut TableBuilder) -> Result<(), String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut row: u32 = 0;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {
+                for (col, field) in record.iter().enumerate() {
+                    let col = u32::try_from(col).unwrap_or(u32::MAX);
+                    if !builder.push(row, col, Data::String(field.to_string())) {
+                        return Ok(());
+                    }
+                }
+                row = row.saturating_add(1);
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(format!("line {line}: cannot read the CSV: {e}"));
+            }
+        }
+    }
 }
 
 /// Reads one recognised sheet into the collector; returns the number of data rows read.
@@ -574,4 +837,35 @@ fn read_sheet(
         collector.read_row(&reader, problems);
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_text_is_utf8_without_its_bom_or_windows_1252() {
+        assert_eq!(decode_text(b"\xEF\xBB\xBFid\n"), ("id\n".to_string(), None));
+        assert_eq!(decode_text(b"\xFF\xFEi\x00d\x00"), ("id".to_string(), None));
+        assert_eq!(
+            decode_text(b"M\xFCller \x80"),
+            ("Müller €".to_string(), Some("Windows-1252"))
+        );
+    }
+
+    #[test]
+    fn workbooks_are_opened_by_what_they_are_not_what_they_are_called() {
+        assert_eq!(sniff("xls", b"PK\x03\x04rest"), Ok(Format::Xlsx));
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        assert_eq!(sniff("xlsx", &ole), Ok(Format::Xls));
+        ole.extend(
+            "EncryptedPackage"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        );
+        assert_eq!(sniff("xlsx", &ole), Err(PASSWORD_PROTECTED.to_string()));
+        assert!(sniff("xlsx", b"PK\x01\x02")
+            .unwrap_err()
+            .contains("truncated zip"));
+    }
 }

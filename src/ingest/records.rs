@@ -159,7 +159,11 @@ impl RowReader<'_> {
 }
 
 fn unknown_value(seen: &str, accepted: &[&str]) -> String {
-    let mut problem = format!("{seen:?} is not one of {}", accepted.join(", "));
+    let mut problem = format!(
+        "{} is not one of {}",
+        Cell::Text(seen).describe(),
+        accepted.join(", ")
+    );
     if let Some(hint) = closest(seen, accepted.iter().copied()) {
         problem.push_str(&format!(" (did you mean {hint:?}?)"));
     }
@@ -168,7 +172,9 @@ fn unknown_value(seen: &str, accepted: &[&str]) -> String {
 
 fn by_loose_name<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, text: &str) -> Option<T> {
     let wanted = loose_key(text);
-    all.iter().copied().find(|v| loose_key(name(*v)) == wanted)
+    all.iter()
+        .copied()
+        .find(|v| crate::names::loose_matches(name(*v), &wanted))
 }
 
 fn parse_result(text: &str) -> Option<TestResult> {
@@ -241,6 +247,40 @@ fn reach(items: Vec<String>) -> Reach {
     }
 }
 
+/// Optional columns read as something other than plain text or a list: their readers say
+/// what they expected when they meet a formula error.
+const TYPED_OPTIONAL: &[&str] = &[
+    "in_scope",
+    "frequency",
+    "result",
+    "type",
+    "opinion",
+    "exceptions",
+    "period_start",
+    "period_end",
+    "issued_on",
+    "expires_on",
+    "bridge_letter_through",
+];
+
+/// A formula error (`#REF!`, `#N/A`) in a text or list column would otherwise be read as
+/// the text "#REF!" — a service, a control, a note nobody wrote. Reports each such cell.
+fn formula_errors_in_text(row: &RowReader<'_>, problems: &mut Problems) {
+    for column in row.kind.columns() {
+        if column.required || TYPED_OPTIONAL.contains(&column.name) {
+            continue;
+        }
+        if let (Cell::Error(e), _) = row.cell(column.name) {
+            problems.push(row.error(
+                column.name,
+                format!(
+                    "expected text, found the formula error {e}: fix the formula or clear the cell"
+                ),
+            ));
+        }
+    }
+}
+
 /// Accumulates the records of every sheet read.
 pub(crate) struct Collector<'m> {
     model: &'m Model,
@@ -266,6 +306,9 @@ impl<'m> Collector<'m> {
     }
 
     pub(crate) fn read_row(&mut self, row: &RowReader<'_>, problems: &mut Problems) {
+        // Any problem fails the run, so a row with a formula error in a text column is
+        // still read on, to report its other problems in the same pass.
+        formula_errors_in_text(row, problems);
         // A rejected row has already said why in `problems`.
         let _ = match row.kind {
             SheetKind::Services => self.service(row, problems).map(|r| self.services.push(r)),

@@ -1,10 +1,12 @@
 //! One sheet's cells, from a workbook (calamine) or a CSV file, behind one interface, and
 //! the conversions from a cell to the values demarc needs (text, dates, numbers).
 //!
-//! Cells are read in place from calamine's range or the CSV records: nothing is copied
-//! per cell, so a million-row sheet costs what calamine already spent on it.
+//! A table is sparse: only cells holding something are kept, row by row. A sheet with a
+//! million formatted but empty rows, or one stray cell at XFD1048576, costs nothing, and
+//! the per-sheet limits (rows, characters per cell) are applied while it is built.
 
-use calamine::{Data, Range};
+use super::limits::{raise, Limits};
+use calamine::{Data, Dimensions};
 use chrono::{Datelike, NaiveDate};
 
 /// How to read a numeric date such as `03/04/2026` whose day and month could be swapped.
@@ -17,10 +19,16 @@ pub enum DateOrder {
     Mdy,
 }
 
-/// A sheet's cells.
-pub enum Table {
-    Workbook(Range<Data>),
-    Csv(Vec<csv::StringRecord>),
+/// A sheet's non-empty cells.
+#[derive(Debug, Default)]
+pub struct Table {
+    /// The 0-based sheet row and column of the first row and column holding anything.
+    origin: (u32, u32),
+    /// Rows from the origin; each holds its non-empty cells as (column from the origin,
+    /// value), in column order.
+    rows: Vec<Vec<(u32, Data)>>,
+    /// Merged regions, in sheet coordinates (only loaded when the header needs them).
+    merged: Vec<Dimensions>,
 }
 
 /// A borrowed view of one cell.
@@ -36,59 +44,138 @@ pub enum Cell<'a> {
     Error(&'a calamine::CellErrorType),
 }
 
+/// The largest Excel date serial (9999-12-31 in the 1900 system).
+const MAX_DATE_SERIAL: f64 = 2_958_465.0;
+
 impl Table {
-    /// Number of rows, counting from [`Table::first_row`].
+    /// A table of CSV records (row 1 is the first record).
+    pub fn from_records(records: &[csv::StringRecord]) -> Table {
+        let mut builder = TableBuilder::unlimited();
+        for (r, record) in records.iter().enumerate() {
+            for (c, field) in record.iter().enumerate() {
+                builder.push(r as u32, c as u32, Data::String(field.to_string()));
+            }
+        }
+        builder.finish()
+    }
+
+    /// Number of rows, counting from [`Table::origin`].
     pub fn height(&self) -> usize {
-        match self {
-            Table::Workbook(range) => range.height(),
-            Table::Csv(records) => records.len(),
-        }
+        self.rows.len()
     }
 
-    /// The 0-based sheet row and column of the table's top-left cell: a workbook's used
-    /// range need not start at A1.
+    /// The 0-based sheet row and column of the table's top-left cell: a sheet's used range
+    /// need not start at A1.
     pub fn origin(&self) -> (u32, u32) {
-        match self {
-            Table::Workbook(range) => range.start().unwrap_or((0, 0)),
-            Table::Csv(_) => (0, 0),
-        }
-    }
-
-    /// Number of columns in a row.
-    pub fn width(&self, row: usize) -> usize {
-        match self {
-            Table::Workbook(range) => range.width(),
-            Table::Csv(records) => records.get(row).map_or(0, |r| r.len()),
-        }
+        self.origin
     }
 
     /// The cell at a row and column relative to the origin.
     pub fn cell(&self, row: usize, col: usize) -> Cell<'_> {
-        match self {
-            Table::Workbook(range) => match range.get((row, col)) {
-                None | Some(Data::Empty) => Cell::Empty,
-                Some(Data::String(s)) | Some(Data::DurationIso(s)) => text_cell(s),
-                Some(Data::DateTimeIso(s)) => match parse_iso_prefix(s) {
-                    Some(date) => Cell::Date(Some(date)),
-                    None => text_cell(s),
-                },
-                Some(Data::Float(f)) => Cell::Number(*f),
-                Some(Data::Int(i)) => Cell::Number(*i as f64),
-                Some(Data::Bool(b)) => Cell::Bool(*b),
-                Some(Data::DateTime(dt)) => Cell::Date(dt.as_datetime().map(|d| d.date())),
-                Some(Data::Error(e)) => Cell::Error(e),
-            },
-            Table::Csv(records) => match records.get(row).and_then(|r| r.get(col)) {
-                None => Cell::Empty,
-                Some(s) => text_cell(s),
-            },
+        let Some(cells) = self.rows.get(row) else {
+            return Cell::Empty;
+        };
+        match cells.binary_search_by_key(&(col as u64), |(c, _)| u64::from(*c)) {
+            Ok(i) => view(&cells[i].1),
+            Err(_) => Cell::Empty,
         }
+    }
+
+    /// The non-empty cells of a row: (column relative to the origin, cell).
+    pub fn row_cells(&self, row: usize) -> impl Iterator<Item = (usize, Cell<'_>)> {
+        self.rows
+            .get(row)
+            .into_iter()
+            .flatten()
+            .map(|(c, data)| (*c as usize, view(data)))
     }
 
     /// Whether every cell of a row is empty.
     pub fn row_is_blank(&self, row: usize) -> bool {
-        (0..self.width(row)).all(|col| matches!(self.cell(row, col), Cell::Empty))
+        self.rows.get(row).is_none_or(|cells| cells.is_empty())
     }
+
+    /// Gives the table its merged regions (sheet coordinates).
+    pub fn set_merged(&mut self, merged: Vec<Dimensions>) {
+        self.merged = merged;
+    }
+
+    /// A cell as a header: an empty cell under the top of a vertically merged region reads
+    /// as that region's top cell (a header merged over two header rows names the column in
+    /// both). Horizontal merges are not spread: one header names one column.
+    pub fn header_cell(&self, row: usize, col: usize) -> Cell<'_> {
+        let cell = self.cell(row, col);
+        if !matches!(cell, Cell::Empty) {
+            return cell;
+        }
+        let (r, c) = (
+            self.origin.0 as u64 + row as u64,
+            self.origin.1 as u64 + col as u64,
+        );
+        for region in &self.merged {
+            let (top, left) = (u64::from(region.start.0), u64::from(region.start.1));
+            if left == c && top < r && r <= u64::from(region.end.0) && top >= self.origin.0 as u64 {
+                return self.cell((top - self.origin.0 as u64) as usize, col);
+            }
+        }
+        Cell::Empty
+    }
+
+    /// The lowest row (relative to the origin) reached by a region merged down from a cell
+    /// of `row`; `row` itself when none is.
+    pub fn merged_header_bottom(&self, row: usize) -> usize {
+        let r = u64::from(self.origin.0) + row as u64;
+        self.merged
+            .iter()
+            .filter(|m| u64::from(m.start.0) == r && m.end.0 > m.start.0)
+            .map(|m| (u64::from(m.end.0) - u64::from(self.origin.0)) as usize)
+            .fold(row, usize::max)
+    }
+
+    /// Columns (relative to the origin) of a header row, counting vertically merged cells.
+    pub fn header_columns(&self, row: usize) -> Vec<usize> {
+        let mut cols: Vec<usize> = self.row_cells(row).map(|(c, _)| c).collect();
+        let r = self.origin.0 as u64 + row as u64;
+        for region in &self.merged {
+            let left = u64::from(region.start.1);
+            if u64::from(region.start.0) < r
+                && r <= u64::from(region.end.0)
+                && left >= u64::from(self.origin.1)
+            {
+                cols.push((left - u64::from(self.origin.1)) as usize);
+            }
+        }
+        cols.sort_unstable();
+        cols.dedup();
+        cols
+    }
+}
+
+fn view(data: &Data) -> Cell<'_> {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(s) | Data::DurationIso(s) => text_cell(s),
+        Data::DateTimeIso(s) => match parse_iso_prefix(s) {
+            Some(date) => Cell::Date(Some(date)),
+            None => text_cell(s),
+        },
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => Cell::Date(serial_date(dt)),
+        Data::Error(e) => Cell::Error(e),
+    }
+}
+
+/// A date cell's calendar date. calamine's own conversion panics on absurd serials, so the
+/// serial is checked first: Excel's dates run from 0 to 9999-12-31.
+fn serial_date(dt: &calamine::ExcelDateTime) -> Option<NaiveDate> {
+    let serial = dt.as_f64();
+    if !(0.0..=MAX_DATE_SERIAL).contains(&serial) {
+        return None;
+    }
+    let date = dt.as_datetime()?.date();
+    (1900..=9999).contains(&date.year()).then_some(date)
 }
 
 fn text_cell(s: &str) -> Cell<'_> {
@@ -96,6 +183,133 @@ fn text_cell(s: &str) -> Cell<'_> {
         Cell::Empty
     } else {
         Cell::Text(s)
+    }
+}
+
+/// Whether a value holds nothing a person would see.
+fn is_blank(data: &Data) -> bool {
+    match data {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// Why building a table stopped or refused cells: a problem at a sheet cell or row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitProblem {
+    /// `E14` or `row 2000001`.
+    pub location: String,
+    pub problem: String,
+}
+
+/// Builds a [`Table`] from cells in any order, applying the row and cell-size limits.
+pub(crate) struct TableBuilder {
+    limits: Limits,
+    cells: Vec<(u32, u32, Data)>,
+    problems: Vec<LimitProblem>,
+    stopped: bool,
+}
+
+/// At most this many limit problems are kept per sheet.
+const MAX_LIMIT_PROBLEMS: usize = 10;
+
+impl TableBuilder {
+    pub(crate) fn new(limits: &Limits) -> TableBuilder {
+        TableBuilder {
+            limits: *limits,
+            cells: Vec::new(),
+            problems: Vec::new(),
+            stopped: false,
+        }
+    }
+
+    fn unlimited() -> TableBuilder {
+        TableBuilder::new(&Limits {
+            rows: u64::MAX,
+            cell_chars: u64::MAX,
+            ..Limits::default()
+        })
+    }
+
+    /// Adds a cell at a 0-based sheet position. Returns `false` once the sheet has gone
+    /// past a limit badly enough that reading it further is pointless.
+    pub(crate) fn push(&mut self, row: u32, col: u32, data: Data) -> bool {
+        if self.stopped {
+            return false;
+        }
+        if is_blank(&data) {
+            return true;
+        }
+        // Row numbers are shown 1-based, so the last u32 row is never reachable.
+        if u64::from(row) >= self.limits.rows.min(u64::from(u32::MAX)) {
+            self.problems.push(LimitProblem {
+                location: format!("row {}", u64::from(row) + 1),
+                problem: format!(
+                    "the sheet goes on past row {}, the most demarc reads ({})",
+                    self.limits.rows,
+                    raise("rows")
+                ),
+            });
+            self.stopped = true;
+            return false;
+        }
+        if let Data::String(s) = &data {
+            // Counting characters is only needed when the bytes could exceed the limit.
+            if s.len() as u64 > self.limits.cell_chars {
+                let chars = s.chars().count() as u64;
+                if chars > self.limits.cell_chars {
+                    self.problems.push(LimitProblem {
+                        location: format!("{}{}", column_letters(col), u64::from(row) + 1),
+                        problem: format!(
+                            "the cell holds {chars} characters; demarc reads cells up to {} ({})",
+                            self.limits.cell_chars,
+                            raise("cell_chars")
+                        ),
+                    });
+                    if self.problems.len() >= MAX_LIMIT_PROBLEMS {
+                        self.stopped = true;
+                        return false;
+                    }
+                    return true;
+                }
+            }
+        }
+        self.cells.push((row, col, data));
+        true
+    }
+
+    /// The problems found (empty when the sheet is within every limit).
+    pub(crate) fn problems(&self) -> &[LimitProblem] {
+        &self.problems
+    }
+
+    pub(crate) fn finish(mut self) -> Table {
+        if self.cells.is_empty() {
+            return Table::default();
+        }
+        self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        // A position written twice keeps its last value, as a spreadsheet would show it.
+        self.cells.dedup_by(|later, earlier| {
+            if (later.0, later.1) == (earlier.0, earlier.1) {
+                std::mem::swap(&mut later.2, &mut earlier.2);
+                true
+            } else {
+                false
+            }
+        });
+        let first_row = self.cells[0].0;
+        let last_row = self.cells[self.cells.len() - 1].0;
+        let first_col = self.cells.iter().map(|(_, c, _)| *c).min().unwrap_or(0);
+        let mut rows: Vec<Vec<(u32, Data)>> = (first_row..=last_row).map(|_| Vec::new()).collect();
+        for (r, c, data) in self.cells {
+            rows[(r - first_row) as usize].push((c - first_col, data));
+        }
+        Table {
+            origin: (first_row, first_col),
+            rows,
+            merged: Vec::new(),
+        }
     }
 }
 
@@ -294,6 +508,58 @@ mod tests {
             parse_text_date("03/04/26", None),
             Err(DateProblem::NotADate)
         );
+    }
+
+    #[test]
+    fn tables_keep_only_cells_that_hold_something() {
+        let mut builder = TableBuilder::new(&Limits::default());
+        builder.push(4, 2, Data::String("header".into()));
+        builder.push(1_048_575, 16_383, Data::String("far".into()));
+        builder.push(7, 3, Data::String("   ".into()));
+        builder.push(5, 2, Data::Empty);
+        let table = builder.finish();
+        assert_eq!(table.origin(), (4, 2));
+        assert_eq!(table.height(), 1_048_572);
+        assert!(table.row_is_blank(1));
+        assert!(matches!(table.cell(0, 0), Cell::Text("header")));
+        assert!(matches!(table.cell(1_048_571, 16_381), Cell::Text("far")));
+        assert!(matches!(table.cell(3, 1), Cell::Empty));
+    }
+
+    #[test]
+    fn limits_stop_a_sheet_at_the_row_and_refuse_a_long_cell() {
+        let limits = Limits {
+            rows: 3,
+            cell_chars: 5,
+            ..Limits::default()
+        };
+        let mut builder = TableBuilder::new(&limits);
+        assert!(builder.push(0, 1, Data::String("ééééé".into())));
+        assert!(builder.push(1, 1, Data::String("toolong".into())));
+        assert!(
+            builder.push(9, 0, Data::Empty),
+            "blank rows past the limit cost nothing"
+        );
+        assert!(!builder.push(3, 0, Data::String("x".into())));
+        let locations: Vec<&str> = builder
+            .problems()
+            .iter()
+            .map(|p| p.location.as_str())
+            .collect();
+        assert_eq!(locations, ["B2", "row 4"]);
+    }
+
+    #[test]
+    fn absurd_date_serials_are_no_date_rather_than_a_panic() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        for serial in [-1e300, -1.0, 2_958_466.0, f64::NAN, f64::INFINITY] {
+            let dt = ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, false);
+            assert_eq!(serial_date(&dt), None, "{serial}");
+        }
+        let dt = ExcelDateTime::new(46266.0, ExcelDateTimeType::DateTime, false);
+        assert_eq!(serial_date(&dt), Some(d(2026, 9, 1)));
+        let dt = ExcelDateTime::new(46266.0 - 1462.0, ExcelDateTimeType::DateTime, true);
+        assert_eq!(serial_date(&dt), Some(d(2026, 9, 1)));
     }
 
     #[test]

@@ -1,0 +1,1644 @@
+//! The bad-input corpus (issue 4): every case is an input demarc must refuse with an exact,
+//! located message — file, sheet, A1 cell, wording — or an odd but valid input it must read
+//! correctly. Each case is its own test; `no_case_panics` runs them all under
+//! `catch_unwind`, and `error_wording` snapshots what a user reads for every refusal.
+//!
+//! Inputs are built in code next to their expectation: workbooks with rust_xlsxwriter
+//! (then patched inside the zip where the writer cannot say what we need — a 1904 date
+//! system, a corrupt sheet), zips and deflate streams by hand where the point is a
+//! hostile container. The one committed fixture is `tests/bad/encrypted.xlsx` (see
+//! `tests/bad/README.md`).
+
+mod support;
+
+use demarc::ingest::{read_inputs, IngestError, IngestOptions, Limits};
+use demarc::inputs::Inputs;
+use demarc::model::Model;
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use support::{d, row, Book, Cell};
+
+// ---------------------------------------------------------------------------------------
+// The harness
+
+/// What a case's inputs must produce.
+enum Expect {
+    /// Exactly these problems, in order: (file name, sheet, location, problem). A problem
+    /// ending in `…` is matched as a prefix (the rest quotes a library's own words).
+    Refused(&'static [Problem]),
+    /// Read without error; the function checks what was read.
+    Read(fn(&Inputs)),
+}
+
+type Problem = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+);
+
+struct Case {
+    name: &'static str,
+    /// Writes the inputs into the directory; returns them and the options to read with.
+    build: fn(&Path) -> (Vec<PathBuf>, IngestOptions),
+    expect: Expect,
+}
+
+fn read(
+    dir: &Path,
+    build: fn(&Path) -> (Vec<PathBuf>, IngestOptions),
+) -> Result<Inputs, IngestError> {
+    let (paths, options) = build(dir);
+    read_inputs(&paths, &Model::default(), &options)
+}
+
+fn run_case(case: &Case) {
+    let dir = tempfile::tempdir().unwrap();
+    let result = read(dir.path(), case.build);
+    match (&case.expect, result) {
+        (Expect::Refused(wanted), Err(error)) => {
+            let got: Vec<String> = error
+                .errors
+                .iter()
+                .map(|e| {
+                    let file = Path::new(&e.file)
+                        .file_name()
+                        .map(|f| f.to_string_lossy().to_string())
+                        .unwrap_or_default();
+                    format!("{file} | {:?} | {:?} | {}", e.sheet, e.location, e.problem)
+                })
+                .collect();
+            assert_eq!(
+                got.len(),
+                wanted.len(),
+                "{}: expected {} problems, got:\n{}",
+                case.name,
+                wanted.len(),
+                got.join("\n")
+            );
+            for ((file, sheet, location, problem), (e, shown)) in
+                wanted.iter().zip(error.errors.iter().zip(&got))
+            {
+                let name = Path::new(&e.file).file_name().unwrap().to_string_lossy();
+                assert_eq!(name, *file, "{}: file in {shown}", case.name);
+                assert_eq!(
+                    e.sheet.as_deref(),
+                    *sheet,
+                    "{}: sheet in {shown}",
+                    case.name
+                );
+                assert_eq!(
+                    e.location.as_deref(),
+                    *location,
+                    "{}: location in {shown}",
+                    case.name
+                );
+                match problem.strip_suffix('…') {
+                    Some(prefix) => assert!(
+                        e.problem.starts_with(prefix),
+                        "{}: problem\n  got:    {}\n  wanted: {problem}",
+                        case.name,
+                        e.problem
+                    ),
+                    None => assert_eq!(&e.problem, problem, "{}", case.name),
+                }
+            }
+        }
+        (Expect::Refused(_), Ok(_)) => panic!("{}: read without error", case.name),
+        (Expect::Read(check), Ok(inputs)) => check(&inputs),
+        (Expect::Read(_), Err(error)) => panic!("{}: refused:\n{error}", case.name),
+    }
+}
+
+/// One `#[test]` per case, so a failure names its case.
+macro_rules! cases {
+    ($($name:ident),* $(,)?) => {
+        $(#[test] fn $name() { run_case(&cases::$name()); })*
+        fn all_cases() -> Vec<Case> { vec![$(cases::$name()),*] }
+    };
+}
+
+cases!(
+    truncated_xlsx,
+    corrupt_sheet_xml,
+    decompression_bomb,
+    zip_lying_about_its_size,
+    absurd_zip_entry_count,
+    password_protected_xlsx,
+    csv_saved_as_xlsx,
+    html_saved_as_xlsx,
+    empty_file,
+    empty_workbook,
+    empty_sheet,
+    sheet_without_header_row,
+    duplicate_headers,
+    merged_header_cells,
+    ref_error_in_a_date,
+    na_error_in_a_result,
+    ref_error_in_a_required_id,
+    div0_error_in_a_count,
+    na_error_in_a_text_column,
+    ref_error_in_an_attestation_date,
+    date_serial_past_9999,
+    date_serial_absurdly_negative,
+    date_as_a_plain_number,
+    boolean_in_a_date_column,
+    workbook_using_1904_dates,
+    ambiguous_date,
+    ambiguous_date_with_an_order,
+    megabyte_cell,
+    long_unknown_value_is_quoted_short,
+    rows_over_the_limit,
+    file_over_the_limit,
+    million_empty_formatted_rows,
+    stray_cell_at_the_far_corner,
+    csv_with_utf8_bom,
+    csv_in_windows_1252,
+    csv_in_utf16,
+    csv_with_quoted_newlines,
+    csv_megabyte_cell,
+    csv_ambiguous_date,
+    ods_workbook,
+);
+
+#[test]
+fn no_case_panics() {
+    let mut panicked = Vec::new();
+    for case in all_cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let build = case.build;
+        let outcome = std::panic::catch_unwind(|| {
+            let _ = read(dir.path(), build);
+        });
+        if outcome.is_err() {
+            panicked.push(case.name);
+        }
+    }
+    assert!(panicked.is_empty(), "panicked: {panicked:?}");
+    assert!(all_cases().len() >= 30);
+}
+
+/// What a user reads for every refusal in the corpus, as the CLI prints it.
+#[test]
+fn error_wording() {
+    let mut text = String::new();
+    for case in all_cases() {
+        if !matches!(case.expect, Expect::Refused(_)) {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let error = read(dir.path(), case.build).unwrap_err();
+        let shown = error
+            .to_string()
+            .replace(&format!("{}/", dir.path().display()), "");
+        text.push_str(&format!("## {}\n{shown}\n\n", case.name));
+    }
+    insta::assert_snapshot!("error_wording", text);
+}
+
+// ---------------------------------------------------------------------------------------
+// Inputs
+
+/// A small, valid company: one SaaS service, one control, one piece of evidence. Evidence
+/// columns: A control_id, B service, C evidence, D collected_on, E result; the first data
+/// row is row 2.
+fn company() -> Book {
+    let mut evidence = row(&["IAM-1", "", "Access review"]);
+    evidence.push(d(2026, 9, 1).into());
+    evidence.push("Effective".into());
+    Book::new()
+        .sheet(
+            "Services",
+            &["service", "provider", "service_model"],
+            vec![row(&["Okta", "Okta", "SaaS"])],
+        )
+        .sheet(
+            "Controls",
+            &["control_id", "title", "domain", "frequency", "applies_to"],
+            vec![row(&[
+                "IAM-1",
+                "Access reviews",
+                "Identity and access management",
+                "quarterly",
+                "*",
+            ])],
+        )
+        .sheet(
+            "Evidence",
+            &[
+                "control_id",
+                "service",
+                "evidence",
+                "collected_on",
+                "result",
+            ],
+            vec![evidence],
+        )
+}
+
+fn defaults() -> IngestOptions {
+    IngestOptions::default()
+}
+
+fn with_limits(limits: Limits) -> IngestOptions {
+    IngestOptions {
+        limits,
+        ..IngestOptions::default()
+    }
+}
+
+/// Writes a book as .xlsx, letting `tweak` write cells the `Book` builder cannot.
+fn write_xlsx(book: &Book, path: &Path, tweak: impl FnOnce(&mut Workbook)) {
+    let mut workbook = Workbook::new();
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    for sheet in &book.sheets {
+        let ws = workbook.add_worksheet();
+        ws.set_name(&sheet.name).unwrap();
+        for (c, h) in sheet.header.iter().enumerate() {
+            ws.write_string(0, c as u16, h).unwrap();
+        }
+        for (r, cells) in sheet.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in cells.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(t) => {
+                        ws.write_string(r, c, t).unwrap();
+                    }
+                    Cell::Number(n) => {
+                        ws.write_number(r, c, *n).unwrap();
+                    }
+                    Cell::Date(date) => {
+                        use chrono::Datelike;
+                        let dt = ExcelDateTime::from_ymd(
+                            date.year() as u16,
+                            date.month() as u8,
+                            date.day() as u8,
+                        )
+                        .unwrap();
+                        ws.write_datetime_with_format(r, c, &dt, &date_format)
+                            .unwrap();
+                    }
+                    Cell::Blank => {}
+                }
+            }
+        }
+    }
+    tweak(&mut workbook);
+    workbook.save(path).unwrap();
+}
+
+/// The company's workbook with `tweak` applied to its Evidence sheet.
+fn evidence_tweaked(
+    dir: &Path,
+    tweak: impl FnOnce(&mut rust_xlsxwriter::Worksheet),
+) -> Vec<PathBuf> {
+    let path = dir.join("q3.xlsx");
+    write_xlsx(&company(), &path, |wb| {
+        tweak(wb.worksheet_from_name("Evidence").unwrap());
+    });
+    vec![path]
+}
+
+/// A formula cell whose cached result is an error value, as Excel saves `=#REF!`.
+fn error_formula(value: &str) -> Formula {
+    Formula::new(format!("={value}")).set_result(value)
+}
+
+fn date_format() -> Format {
+    Format::new().set_num_format("yyyy-mm-dd")
+}
+
+/// The entries of a zip, in order.
+fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).unwrap();
+            (file.name().unwrap().to_string(), bytes)
+        })
+        .collect()
+}
+
+/// Rewrites a zip with the `zip` crate, replacing entries by name.
+fn rezip(path: &Path, replace: impl Fn(&str, Vec<u8>) -> Vec<u8>) {
+    let entries = unzip(path);
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in entries {
+        let bytes = replace(&name, bytes);
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(&bytes).unwrap();
+    }
+    writer.finish().unwrap();
+}
+
+/// How far down the formatted empty rows go: to Excel's last row, 1,048,576, in an
+/// optimised build (`cargo test --release --test bad`); an eighth of that in the dev
+/// profile, where calamine's XML parser runs unoptimised at ~6 s per million rows.
+fn formatted_rows() -> u32 {
+    if cfg!(debug_assertions) {
+        131_072
+    } else {
+        1_048_576
+    }
+}
+
+/// Writes CSV files (one per sheet of the book) and returns their paths.
+fn csv_company(dir: &Path) -> Vec<PathBuf> {
+    company().write_csv(dir)
+}
+
+/// Zips and deflate streams built byte by byte, for containers no library would write.
+mod craft {
+    /// CRC-32 (IEEE), bit by bit: only used on small entries.
+    pub fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    /// One entry: name, method (0 stored, 8 deflate), CRC, declared size, data as stored.
+    pub struct Entry {
+        pub name: String,
+        pub method: u16,
+        pub crc: u32,
+        pub size: u32,
+        pub data: Vec<u8>,
+    }
+
+    impl Entry {
+        pub fn stored(name: &str, data: Vec<u8>) -> Entry {
+            Entry {
+                name: name.to_string(),
+                method: 0,
+                crc: crc32(&data),
+                size: data.len() as u32,
+                data,
+            }
+        }
+    }
+
+    /// A zip archive of the entries (no zip64: every size fits 32 bits).
+    pub fn zip(entries: &[Entry]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut central = Vec::new();
+        for e in entries {
+            let offset = out.len() as u32;
+            let header = |sig: u32, central: bool| {
+                let mut h = Vec::new();
+                h.extend(sig.to_le_bytes());
+                if central {
+                    h.extend(20u16.to_le_bytes()); // made by
+                }
+                h.extend(20u16.to_le_bytes()); // needed
+                h.extend(0u16.to_le_bytes()); // flags
+                h.extend(e.method.to_le_bytes());
+                h.extend(0u16.to_le_bytes()); // time
+                h.extend(0x21u16.to_le_bytes()); // date: 1980-01-01
+                h.extend(e.crc.to_le_bytes());
+                h.extend((e.data.len() as u32).to_le_bytes());
+                h.extend(e.size.to_le_bytes());
+                h.extend((e.name.len() as u16).to_le_bytes());
+                h.extend(0u16.to_le_bytes()); // extra
+                if central {
+                    h.extend(0u16.to_le_bytes()); // comment
+                    h.extend(0u16.to_le_bytes()); // disk
+                    h.extend(0u16.to_le_bytes()); // internal attributes
+                    h.extend(0u32.to_le_bytes()); // external attributes
+                    h.extend(offset.to_le_bytes());
+                }
+                h.extend(e.name.as_bytes());
+                h
+            };
+            out.extend(header(0x0403_4b50, false));
+            out.extend(&e.data);
+            central.extend(header(0x0201_4b50, true));
+        }
+        let cd_offset = out.len() as u32;
+        out.extend(&central);
+        out.extend(0x0605_4b50u32.to_le_bytes());
+        out.extend([0u8; 4]); // disk numbers
+        out.extend((entries.len() as u16).to_le_bytes());
+        out.extend((entries.len() as u16).to_le_bytes());
+        out.extend((central.len() as u32).to_le_bytes());
+        out.extend(cd_offset.to_le_bytes());
+        out.extend(0u16.to_le_bytes());
+        out
+    }
+
+    /// A bit writer for deflate (bits go in least-significant first).
+    struct Bits {
+        out: Vec<u8>,
+        acc: u64,
+        n: u32,
+    }
+
+    impl Bits {
+        fn put(&mut self, value: u32, bits: u32) {
+            self.acc |= u64::from(value) << self.n;
+            self.n += bits;
+            while self.n >= 8 {
+                self.out.push(self.acc as u8);
+                self.acc >>= 8;
+                self.n -= 8;
+            }
+        }
+
+        /// A Huffman code, which deflate writes most-significant bit first.
+        fn code(&mut self, code: u32, len: u32) {
+            self.put(code.reverse_bits() >> (32 - len), len);
+        }
+
+        fn literal(&mut self, byte: u8) {
+            if byte < 144 {
+                self.code(0x30 + u32::from(byte), 8);
+            } else {
+                self.code(0x190 + u32::from(byte - 144), 9);
+            }
+        }
+    }
+
+    /// A real deflate stream (fixed Huffman codes) of `prefix`, then `fill` repeated
+    /// `1 + 258 × repeats` times, then `suffix`: a few bytes per kilobyte inflated.
+    /// Returns the stream and the inflated length.
+    pub fn deflate_run(prefix: &[u8], fill: u8, repeats: u64, suffix: &[u8]) -> (Vec<u8>, u64) {
+        let mut bits = Bits {
+            out: Vec::new(),
+            acc: 0,
+            n: 0,
+        };
+        bits.put(1, 1); // final block
+        bits.put(1, 2); // fixed Huffman codes
+        for &b in prefix {
+            bits.literal(b);
+        }
+        bits.literal(fill);
+        for _ in 0..repeats {
+            bits.code(0xC5, 8); // length 258 (symbol 285)
+            bits.code(0, 5); // distance 1
+        }
+        for &b in suffix {
+            bits.literal(b);
+        }
+        bits.code(0, 7); // end of block
+        bits.put(0, 7); // flush
+        let inflated = prefix.len() as u64 + 1 + 258 * repeats + suffix.len() as u64;
+        (bits.out, inflated)
+    }
+}
+
+/// A real workbook whose shared-strings part is replaced by a deflate stream inflating to
+/// `repeats × 258` bytes of one string, declared as `declared` bytes.
+fn bomb(dir: &Path, repeats: u64, declared: impl Fn(u64) -> u32) -> Vec<PathBuf> {
+    let path = dir.join("q3.xlsx");
+    company().write(dir, "q3.xlsx");
+    let mut entries = Vec::new();
+    for (name, bytes) in unzip(&path) {
+        if name == "xl/sharedStrings.xml" {
+            let (stream, inflated) = craft::deflate_run(
+                b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>",
+                b'A',
+                repeats,
+                b"</t></si></sst>",
+            );
+            entries.push(craft::Entry {
+                name,
+                method: 8,
+                // The checksum of the inflated text: never computed, because checking it
+                // would mean inflating everything, which is what must not happen.
+                crc: 0,
+                size: declared(inflated),
+                data: stream,
+            });
+        } else {
+            entries.push(craft::Entry::stored(&name, bytes));
+        }
+    }
+    std::fs::write(&path, craft::zip(&entries)).unwrap();
+    vec![path]
+}
+
+mod cases {
+    use super::*;
+
+    pub fn truncated_xlsx() -> Case {
+        Case {
+            name: "truncated_xlsx",
+            build: |dir| {
+                let path = company().write(dir, "q3.xlsx");
+                let bytes = std::fs::read(&path).unwrap();
+                std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "the workbook is damaged or truncated (its zip directory cannot be read: …",
+            )]),
+        }
+    }
+
+    pub fn corrupt_sheet_xml() -> Case {
+        Case {
+            name: "corrupt_sheet_xml",
+            build: |dir| {
+                let path = company().write(dir, "q3.xlsx");
+                rezip(&path, |name, bytes| {
+                    if name == "xl/worksheets/sheet3.xml" {
+                        b"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B".to_vec()
+                    } else {
+                        bytes
+                    }
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                None,
+                "cannot read the sheet: the workbook is damaged (…",
+            )]),
+        }
+    }
+
+    pub fn decompression_bomb() -> Case {
+        Case {
+            name: "decompression_bomb",
+            // ~7 MB on disk, 1.1 GiB of shared strings once inflated: refused from the zip
+            // directory before a byte is inflated (this test takes milliseconds and no
+            // memory to speak of).
+            build: |dir| {
+                let repeats = (1u64 << 30) / 258 + (100 << 20) / 258;
+                (bomb(dir, repeats, |inflated| inflated as u32), defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "the workbook would unpack to 1125 MB, over the limit of 1024 MB (a decompression bomb, or a very large workbook: raise [limits] unzipped_mb in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn zip_lying_about_its_size() -> Case {
+        Case {
+            name: "zip_lying_about_its_size",
+            // The same kind of stream declared as 1,000 bytes: the zip reader stops it at
+            // its declared size, so lying does not get past the limit.
+            build: |dir| (bomb(dir, 100_000, |_| 1000), defaults()),
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "cannot open the workbook: it is damaged or not really a workbook (…",
+            )]),
+        }
+    }
+
+    pub fn absurd_zip_entry_count() -> Case {
+        Case {
+            name: "absurd_zip_entry_count",
+            build: |dir| {
+                let entries: Vec<craft::Entry> = (0..10_001)
+                    .map(|i| craft::Entry::stored(&format!("x/{i}"), Vec::new()))
+                    .collect();
+                let path = dir.join("q3.xlsx");
+                std::fs::write(&path, craft::zip(&entries)).unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "the workbook holds 10001 files inside it, over the limit of 10000 (a real workbook holds a few dozen: raise [limits] zip_entries in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn password_protected_xlsx() -> Case {
+        Case {
+            name: "password_protected_xlsx",
+            build: |dir| {
+                let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad/encrypted.xlsx");
+                let path = dir.join("q3.xlsx");
+                std::fs::copy(fixture, &path).unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "the workbook is password-protected: demarc cannot read it; remove the password (Excel: File > Info > Protect Workbook > Encrypt with Password, clear it) and save it again",
+            )]),
+        }
+    }
+
+    pub fn csv_saved_as_xlsx() -> Case {
+        Case {
+            name: "csv_saved_as_xlsx",
+            build: |dir| {
+                let path = dir.join("q3.xlsx");
+                std::fs::write(&path, "control_id,collected_on\nIAM-1,2026-09-01\n").unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "not a .xlsx workbook: the file is plain text (CSV?); save it as a real spreadsheet, or rename a CSV to .csv",
+            )]),
+        }
+    }
+
+    pub fn html_saved_as_xlsx() -> Case {
+        Case {
+            name: "html_saved_as_xlsx",
+            build: |dir| {
+                let path = dir.join("q3.xls");
+                std::fs::write(
+                    &path,
+                    "<!DOCTYPE html><html><body><table><tr><td>IAM-1</td></tr></table></body></html>",
+                )
+                .unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xls",
+                None,
+                None,
+                "not a .xls workbook: the file is an HTML page; save it as a real spreadsheet, or rename a CSV to .csv",
+            )]),
+        }
+    }
+
+    pub fn empty_file() -> Case {
+        Case {
+            name: "empty_file",
+            build: |dir| {
+                let path = dir.join("q3.xlsx");
+                std::fs::write(&path, "").unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "the file is empty: expected a spreadsheet",
+            )]),
+        }
+    }
+
+    pub fn empty_workbook() -> Case {
+        Case {
+            name: "empty_workbook",
+            build: |dir| {
+                let path = dir.join("q3.xlsx");
+                let mut workbook = Workbook::new();
+                workbook.add_worksheet();
+                workbook.save(&path).unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[
+                (
+                    "q3.xlsx",
+                    None,
+                    None,
+                    "no Services sheet in any input: name a sheet (or a CSV file) `services`",
+                ),
+                (
+                    "q3.xlsx",
+                    None,
+                    None,
+                    "no Controls sheet in any input: name a sheet (or a CSV file) `controls`",
+                ),
+                (
+                    "q3.xlsx",
+                    None,
+                    None,
+                    "no Evidence sheet in any input: name a sheet (or a CSV file) `evidence`",
+                ),
+            ]),
+        }
+    }
+
+    pub fn empty_sheet() -> Case {
+        Case {
+            name: "empty_sheet",
+            build: |dir| {
+                let path = company()
+                    .sheet("Evidence", &[], Vec::new())
+                    .write(dir, "q3.xlsx");
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                None,
+                "the sheet is empty: expected a header row with control_id, collected_on",
+            )]),
+        }
+    }
+
+    pub fn sheet_without_header_row() -> Case {
+        Case {
+            name: "sheet_without_header_row",
+            build: |dir| {
+                let mut second = row(&["IAM-2", "", "Review"]);
+                second.push(d(2026, 8, 1).into());
+                let path = company()
+                    .sheet(
+                        "Evidence",
+                        &["IAM-1", "", "Access review", "2026-09-01", "Effective"],
+                        vec![second],
+                    )
+                    .write(dir, "q3.xlsx");
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                None,
+                "no header row found in the first 20 rows: expected columns control_id, collected_on",
+            )]),
+        }
+    }
+
+    pub fn duplicate_headers() -> Case {
+        Case {
+            name: "duplicate_headers",
+            build: |dir| {
+                let mut evidence = row(&["IAM-1", "", "Access review"]);
+                evidence.push(d(2026, 9, 1).into());
+                evidence.extend(row(&["Effective", "IAM-1"]));
+                let path = company()
+                    .sheet(
+                        "Evidence",
+                        &[
+                            "control_id",
+                            "service",
+                            "evidence",
+                            "collected_on",
+                            "result",
+                            "Control ID",
+                        ],
+                        vec![evidence],
+                    )
+                    .write(dir, "q3.xlsx");
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("row 1"),
+                "columns A and F both read as `control_id`: rename or remove one",
+            )]),
+        }
+    }
+
+    pub fn merged_header_cells() -> Case {
+        Case {
+            name: "merged_header_cells",
+            // A two-row header: "Control ID" and "Collected on" are merged down over both
+            // rows, "Test" is merged across the two result columns above "Result" and
+            // "Tester". The header is row 2; data starts on row 3.
+            build: |dir| {
+                let path = dir.join("q3.xlsx");
+                write_xlsx(&company().without("Evidence"), &path, |wb| {
+                    let ws = wb.add_worksheet();
+                    ws.set_name("Evidence").unwrap();
+                    let plain = Format::new();
+                    ws.merge_range(0, 0, 1, 0, "Control ID", &plain).unwrap();
+                    ws.merge_range(0, 1, 1, 1, "Collected on", &plain).unwrap();
+                    ws.merge_range(0, 2, 0, 3, "Test", &plain).unwrap();
+                    ws.write_string(1, 2, "Result").unwrap();
+                    ws.write_string(1, 3, "Tester").unwrap();
+                    ws.write_string(2, 0, "IAM-1").unwrap();
+                    let dt = ExcelDateTime::from_ymd(2026, 9, 1).unwrap();
+                    ws.write_datetime_with_format(2, 1, &dt, &date_format())
+                        .unwrap();
+                    ws.write_string(2, 2, "Effective").unwrap();
+                    ws.write_string(2, 3, "A. Tester").unwrap();
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(inputs.evidence.len(), 1);
+                let e = &inputs.evidence[0];
+                assert_eq!(e.control_id, "IAM-1");
+                assert_eq!(e.collected_on, d(2026, 9, 1));
+                assert_eq!(e.tester, "A. Tester");
+                assert_eq!(e.source.row, 3);
+            }),
+        }
+    }
+
+    pub fn ref_error_in_a_date() -> Case {
+        Case {
+            name: "ref_error_in_a_date",
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_string(2, 0, "IAM-1").unwrap();
+                    ws.write_formula(2, 3, error_formula("#REF!")).unwrap();
+                    ws.write_string(2, 4, "Effective").unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("D3"),
+                "collected_on: expected a date (a date cell, 2026-09-30, or 30 Sep 2026), found the formula error #REF!",
+            )]),
+        }
+    }
+
+    pub fn na_error_in_a_result() -> Case {
+        Case {
+            name: "na_error_in_a_result",
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_formula(1, 4, error_formula("#N/A")).unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("E2"),
+                "result: expected one of Effective, Partially effective, Ineffective, Exception, Not tested, found the formula error #N/A",
+            )]),
+        }
+    }
+
+    pub fn ref_error_in_a_required_id() -> Case {
+        Case {
+            name: "ref_error_in_a_required_id",
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_formula(1, 0, error_formula("#REF!")).unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("A2"),
+                "control_id: expected a value, found the formula error #REF!",
+            )]),
+        }
+    }
+
+    pub fn div0_error_in_a_count() -> Case {
+        Case {
+            name: "div0_error_in_a_count",
+            build: |dir| {
+                let path = dir.join("q3.xlsx");
+                let book = company().sheet(
+                    "Attestations",
+                    &["vendor", "type", "period_end", "exceptions"],
+                    vec![row(&["Okta", "SOC 2 Type II", "2026-06-30"])],
+                );
+                write_xlsx(&book, &path, |wb| {
+                    let ws = wb.worksheet_from_name("Attestations").unwrap();
+                    ws.write_formula(1, 3, error_formula("#DIV/0!")).unwrap();
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Attestations"),
+                Some("D2"),
+                "exceptions: expected a whole number, found the formula error #DIV/0!",
+            )]),
+        }
+    }
+
+    pub fn na_error_in_a_text_column() -> Case {
+        Case {
+            name: "na_error_in_a_text_column",
+            // Read as text, `#N/A` would become a service nobody has.
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_formula(1, 1, error_formula("#N/A")).unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("B2"),
+                "service: expected text, found the formula error #N/A: fix the formula or clear the cell",
+            )]),
+        }
+    }
+
+    pub fn ref_error_in_an_attestation_date() -> Case {
+        Case {
+            name: "ref_error_in_an_attestation_date",
+            build: |dir| {
+                let path = dir.join("q3.xlsx");
+                let book = company().sheet(
+                    "Attestations",
+                    &["vendor", "type", "period_start", "period_end"],
+                    vec![row(&["Okta", "SOC 2 Type II", "2025-07-01"])],
+                );
+                write_xlsx(&book, &path, |wb| {
+                    let ws = wb.worksheet_from_name("Attestations").unwrap();
+                    ws.write_formula(1, 3, error_formula("#REF!")).unwrap();
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Attestations"),
+                Some("D2"),
+                "period_end: expected a date (a date cell, 2026-09-30, or 30 Sep 2026), found the formula error #REF!",
+            )]),
+        }
+    }
+
+    pub fn date_serial_past_9999() -> Case {
+        Case {
+            name: "date_serial_past_9999",
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_number_with_format(1, 3, 3_000_000.0, &date_format())
+                        .unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("D2"),
+                "collected_on: expected a date (a date cell, 2026-09-30, or 30 Sep 2026), found a date serial number outside the calendar",
+            )]),
+        }
+    }
+
+    pub fn date_serial_absurdly_negative() -> Case {
+        Case {
+            name: "date_serial_absurdly_negative",
+            // calamine's own conversion panics on this one (chrono's milliseconds overflow).
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_number_with_format(1, 3, -1e300, &date_format())
+                        .unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("D2"),
+                "collected_on: expected a date (a date cell, 2026-09-30, or 30 Sep 2026), found a date serial number outside the calendar",
+            )]),
+        }
+    }
+
+    pub fn date_as_a_plain_number() -> Case {
+        Case {
+            name: "date_as_a_plain_number",
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_number(1, 3, 46266.0).unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("D2"),
+                "collected_on: expected a date (a date cell, 2026-09-30, or 30 Sep 2026), found the number 46266: format the cell as a date",
+            )]),
+        }
+    }
+
+    pub fn boolean_in_a_date_column() -> Case {
+        Case {
+            name: "boolean_in_a_date_column",
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_boolean(1, 3, true).unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("D2"),
+                "collected_on: expected a date (a date cell, 2026-09-30, or 30 Sep 2026), found the boolean TRUE",
+            )]),
+        }
+    }
+
+    pub fn workbook_using_1904_dates() -> Case {
+        Case {
+            name: "workbook_using_1904_dates",
+            // rust_xlsxwriter cannot write a 1904 workbook, so the serial is written as a
+            // number in 1904 terms (days since 1904-01-01) and workbook.xml is patched to
+            // say date1904="1", as Excel for Mac saves it.
+            build: |dir| {
+                let serial_1904 = (d(2026, 9, 1) - d(1904, 1, 1)).num_days() as f64;
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_number_with_format(1, 3, serial_1904, &date_format())
+                        .unwrap();
+                });
+                rezip(&paths[0], |name, bytes| {
+                    if name != "xl/workbook.xml" {
+                        return bytes;
+                    }
+                    let xml = String::from_utf8(bytes).unwrap();
+                    assert!(xml.contains("<workbookPr"), "{xml}");
+                    xml.replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1)
+                        .into_bytes()
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(inputs.evidence[0].collected_on, d(2026, 9, 1));
+            }),
+        }
+    }
+
+    pub fn ambiguous_date() -> Case {
+        Case {
+            name: "ambiguous_date",
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_string(1, 3, "03/04/2026").unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("D2"),
+                "collected_on: \"03/04/2026\" is ambiguous (day/month or month/day?): write 2026-09-30, or set date_order = \"dmy\" or \"mdy\" in demarc.toml",
+            )]),
+        }
+    }
+
+    pub fn ambiguous_date_with_an_order() -> Case {
+        Case {
+            name: "ambiguous_date_with_an_order",
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_string(1, 3, "03/04/2026").unwrap();
+                });
+                let options = IngestOptions {
+                    date_order: Some(demarc::ingest::DateOrder::Dmy),
+                    ..IngestOptions::default()
+                };
+                (paths, options)
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(inputs.evidence[0].collected_on, d(2026, 4, 3));
+            }),
+        }
+    }
+
+    pub fn megabyte_cell() -> Case {
+        Case {
+            name: "megabyte_cell",
+            build: |dir| {
+                // Excel (and rust_xlsxwriter) stop at 32,767 characters; a hostile file
+                // need not, so the shared string is patched in the zip.
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_string(1, 2, "PLACEHOLDER").unwrap();
+                });
+                rezip(&paths[0], |name, bytes| {
+                    if name != "xl/sharedStrings.xml" {
+                        return bytes;
+                    }
+                    String::from_utf8(bytes)
+                        .unwrap()
+                        .replace("PLACEHOLDER", &"x".repeat(1 << 20))
+                        .into_bytes()
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("C2"),
+                "the cell holds 1048576 characters; demarc reads cells up to 32767 (raise [limits] cell_chars in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn long_unknown_value_is_quoted_short() -> Case {
+        Case {
+            name: "long_unknown_value_is_quoted_short",
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_string(1, 4, "E".repeat(10_000)).unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("E2"),
+                "result: \"EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE…\" is not one of Effective, Partially effective, Ineffective, Exception, Not tested",
+            )]),
+        }
+    }
+
+    pub fn rows_over_the_limit() -> Case {
+        Case {
+            name: "rows_over_the_limit",
+            build: |dir| {
+                let mut book = company();
+                for _ in 0..9 {
+                    let mut r = row(&["IAM-1", "", "Review"]);
+                    r.push(d(2026, 9, 1).into());
+                    book = book.push("Evidence", r);
+                }
+                let path = book.write(dir, "q3.xlsx");
+                let limits = Limits {
+                    rows: 5,
+                    ..Limits::default()
+                };
+                (vec![path], with_limits(limits))
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("row 6"),
+                "the sheet goes on past row 5, the most demarc reads (raise [limits] rows in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn file_over_the_limit() -> Case {
+        Case {
+            name: "file_over_the_limit",
+            build: |dir| {
+                let mut paths = csv_company(dir);
+                let evidence = dir.join("evidence.csv");
+                let mut text = String::from("control_id,collected_on\n");
+                while text.len() < 2000 {
+                    text.push_str("IAM-1,2026-09-01\n");
+                }
+                text.truncate(2000);
+                std::fs::write(&evidence, text).unwrap();
+                paths.retain(|p| p == &evidence);
+                let limits = Limits {
+                    file_bytes: 1000,
+                    ..Limits::default()
+                };
+                (paths, with_limits(limits))
+            },
+            expect: Expect::Refused(&[(
+                "evidence.csv",
+                None,
+                None,
+                "the file is 2000 bytes; demarc reads inputs up to 1000 bytes (raise [limits] file_mb in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn million_empty_formatted_rows() -> Case {
+        Case {
+            name: "million_empty_formatted_rows",
+            // Every row down to 1,048,576 carries a format, as a sheet does after whole
+            // rows were formatted. Nothing of it is kept. (The sheet is stored rather than
+            // deflated so that building the test input stays cheap.)
+            build: |dir| {
+                let path = company().write(dir, "q3.xlsx");
+                let entries = unzip(&path);
+                let mut writer = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+                for (name, bytes) in entries {
+                    let mut options = zip::write::SimpleFileOptions::default();
+                    let bytes = if name == "xl/worksheets/sheet3.xml" {
+                        options = options
+                            .compression_method(zip::CompressionMethod::Stored)
+                            .large_file(false);
+                        let xml = String::from_utf8(bytes).unwrap();
+                        let end = xml.find("</sheetData>").unwrap();
+                        let row = "<row s=\"1\" customFormat=\"1\"/>";
+                        let mut out = String::with_capacity(xml.len() + (row.len() << 20));
+                        out.push_str(&xml[..end]);
+                        for _ in 3..=formatted_rows() {
+                            out.push_str(row);
+                        }
+                        out.push_str(&xml[end..]);
+                        out.into_bytes()
+                    } else {
+                        bytes
+                    };
+                    writer.start_file(name, options).unwrap();
+                    writer.write_all(&bytes).unwrap();
+                }
+                writer.finish().unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(inputs.evidence.len(), 1);
+                let sheet = inputs.files[0]
+                    .sheets
+                    .iter()
+                    .find(|s| s.name == "Evidence")
+                    .unwrap();
+                assert_eq!(sheet.rows, 1);
+            }),
+        }
+    }
+
+    pub fn stray_cell_at_the_far_corner() -> Case {
+        Case {
+            name: "stray_cell_at_the_far_corner",
+            // One cell at XFD1048576: a dense grid would be 17 billion cells. The cell is
+            // a row of its own, so it is read — and its row lacks a control_id.
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_string(1_048_575, 16_383, "stray").unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[
+                (
+                    "q3.xlsx",
+                    Some("Evidence"),
+                    Some("A1048576"),
+                    "control_id: required, but the cell is empty",
+                ),
+                (
+                    "q3.xlsx",
+                    Some("Evidence"),
+                    Some("D1048576"),
+                    "collected_on: required: expected a date, but the cell is empty",
+                ),
+            ]),
+        }
+    }
+
+    pub fn csv_with_utf8_bom() -> Case {
+        Case {
+            name: "csv_with_utf8_bom",
+            build: |dir| {
+                let paths = csv_company(dir);
+                for path in &paths {
+                    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+                    bytes.extend(std::fs::read(path).unwrap());
+                    std::fs::write(path, bytes).unwrap();
+                }
+                (paths, defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                // The first header (`control_id`, `service`) matched despite the BOM.
+                assert_eq!(inputs.evidence[0].control_id, "IAM-1");
+                assert_eq!(inputs.services[0].name, "Okta");
+                assert!(
+                    inputs
+                        .warnings
+                        .iter()
+                        .all(|w| !w.contains("not one demarc reads")),
+                    "{:?}",
+                    inputs.warnings
+                );
+            }),
+        }
+    }
+
+    pub fn csv_in_windows_1252() -> Case {
+        Case {
+            name: "csv_in_windows_1252",
+            build: |dir| {
+                let paths = csv_company(dir);
+                let evidence = dir.join("evidence.csv");
+                // "Revue d'accès – Müller" in Windows-1252: è = E8, – = 96, ü = FC.
+                let mut bytes =
+                    b"control_id,service,evidence,collected_on,result\nIAM-1,,Revue d'acc".to_vec();
+                bytes.extend(b"\xE8s \x96 M\xFCller,2026-09-01,Effective\n");
+                std::fs::write(&evidence, bytes).unwrap();
+                (paths, defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(inputs.evidence[0].description, "Revue d'accès – Müller");
+                assert!(
+                    inputs.warnings.iter().any(|w| w.ends_with(
+                        "evidence.csv: the text is not UTF-8; read it as Windows-1252 (check accented letters, or save the file as \"CSV UTF-8\")"
+                    )),
+                    "{:?}",
+                    inputs.warnings
+                );
+            }),
+        }
+    }
+
+    pub fn csv_in_utf16() -> Case {
+        Case {
+            name: "csv_in_utf16",
+            build: |dir| {
+                let paths = csv_company(dir);
+                let evidence = dir.join("evidence.csv");
+                let text = "control_id,service,evidence,collected_on,result\nIAM-1,,Revue d'accès,2026-09-01,Effective\n";
+                let mut bytes = vec![0xFF, 0xFE];
+                bytes.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+                std::fs::write(&evidence, bytes).unwrap();
+                (paths, defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(inputs.evidence[0].description, "Revue d'accès");
+            }),
+        }
+    }
+
+    pub fn csv_with_quoted_newlines() -> Case {
+        Case {
+            name: "csv_with_quoted_newlines",
+            // Record 3 spans three lines; the bad date in record 4 is row 4 (line 6), as a
+            // spreadsheet shows it.
+            build: |dir| {
+                let paths = csv_company(dir);
+                std::fs::write(
+                    dir.join("evidence.csv"),
+                    "control_id,service,evidence,collected_on,result\n\
+                     IAM-1,,Review,2026-09-01,Effective\n\
+                     IAM-1,,\"Line one\nline two, with a comma\nline three\",2026-09-02,Effective\n\
+                     IAM-1,,Review,soon,Effective\n",
+                )
+                .unwrap();
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "evidence.csv",
+                Some("evidence"),
+                Some("D4"),
+                "collected_on: expected a date (a date cell, 2026-09-30, or 30 Sep 2026), found \"soon\"",
+            )]),
+        }
+    }
+
+    pub fn csv_megabyte_cell() -> Case {
+        Case {
+            name: "csv_megabyte_cell",
+            build: |dir| {
+                let paths = csv_company(dir);
+                std::fs::write(
+                    dir.join("evidence.csv"),
+                    format!(
+                        "control_id,service,evidence,collected_on,result\nIAM-1,,\"{}\",2026-09-01,Effective\n",
+                        "é".repeat(1 << 20)
+                    ),
+                )
+                .unwrap();
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "evidence.csv",
+                Some("evidence"),
+                Some("C2"),
+                "the cell holds 1048576 characters; demarc reads cells up to 32767 (raise [limits] cell_chars in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn ods_workbook() -> Case {
+        Case {
+            name: "ods_workbook",
+            // An OpenDocument spreadsheet, written by hand: a date cell, a text date, and
+            // a `number-rows-repeated` run of empty rows after the data.
+            build: |dir| {
+                let cell = |text: &str| {
+                    format!("<table:table-cell office:value-type=\"string\"><text:p>{text}</text:p></table:table-cell>")
+                };
+                let table = |name: &str, rows: &[Vec<String>]| {
+                    let mut xml = format!("<table:table table:name=\"{name}\">");
+                    for r in rows {
+                        xml.push_str(&format!(
+                            "<table:table-row>{}</table:table-row>",
+                            r.concat()
+                        ));
+                    }
+                    xml.push_str("<table:table-row table:number-rows-repeated=\"1048000\"><table:table-cell table:number-columns-repeated=\"5\"/></table:table-row>");
+                    xml.push_str("</table:table>");
+                    xml
+                };
+                let date = "<table:table-cell office:value-type=\"date\" office:date-value=\"2026-09-01\"><text:p>2026-09-01</text:p></table:table-cell>";
+                let body = [
+                    table(
+                        "Services",
+                        &[
+                            vec![cell("service"), cell("provider"), cell("service_model")],
+                            vec![cell("Okta"), cell("Okta"), cell("SaaS")],
+                        ],
+                    ),
+                    table(
+                        "Controls",
+                        &[
+                            vec![cell("control_id"), cell("domain")],
+                            vec![cell("IAM-1"), cell("Identity and access management")],
+                        ],
+                    ),
+                    table(
+                        "Evidence",
+                        &[
+                            vec![cell("control_id"), cell("collected_on"), cell("result")],
+                            vec![cell("IAM-1"), date.to_string(), cell("Effective")],
+                            vec![cell("IAM-1"), cell("30 Sep 2026"), cell("Effective")],
+                        ],
+                    ),
+                ]
+                .concat();
+                let content = format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+                     xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+                     xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+                     xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+                     <office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>"
+                );
+                let path = dir.join("q3.ods");
+                std::fs::write(
+                    &path,
+                    craft::zip(&[
+                        craft::Entry::stored(
+                            "mimetype",
+                            b"application/vnd.oasis.opendocument.spreadsheet".to_vec(),
+                        ),
+                        craft::Entry::stored("content.xml", content.into_bytes()),
+                        craft::Entry::stored(
+                            "META-INF/manifest.xml",
+                            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"><manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/><manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>".to_vec(),
+                        ),
+                    ]),
+                )
+                .unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                let dates: Vec<_> = inputs.evidence.iter().map(|e| e.collected_on).collect();
+                assert_eq!(dates, [d(2026, 9, 1), d(2026, 9, 30)]);
+                assert_eq!(inputs.evidence[1].source.row, 3);
+            }),
+        }
+    }
+
+    pub fn csv_ambiguous_date() -> Case {
+        Case {
+            name: "csv_ambiguous_date",
+            build: |dir| {
+                let paths = csv_company(dir);
+                std::fs::write(
+                    dir.join("evidence.csv"),
+                    "control_id,service,evidence,collected_on,result\nIAM-1,,Review,5/6/2026,Effective\n",
+                )
+                .unwrap();
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "evidence.csv",
+                Some("evidence"),
+                Some("D2"),
+                "collected_on: \"5/6/2026\" is ambiguous (day/month or month/day?): write 2026-09-30, or set date_order = \"dmy\" or \"mdy\" in demarc.toml",
+            )]),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Odd but valid inputs judged end to end
+
+mod reconciled {
+    use super::*;
+    use demarc::findings::Code;
+
+    #[test]
+    fn control_ids_that_differ_in_case_and_spaces_are_one_control() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut evidence = row(&[" iam-1 ", "", "Review"]);
+        evidence.push(d(2026, 9, 2).into());
+        evidence.push("Effective".into());
+        let book = company()
+            .push(
+                "Controls",
+                row(&[
+                    " iam-1 ",
+                    "Access reviews",
+                    "Network controls",
+                    "quarterly",
+                    "*",
+                ]),
+            )
+            .push("Evidence", evidence)
+            .write(dir.path(), "q3.xlsx");
+        let analysis = support::analyse(&[book], "2026-Q3").unwrap();
+        let findings = &analysis.reconciliation.findings;
+        let duplicates: Vec<_> = findings
+            .iter()
+            .filter(|f| f.code == Code::DuplicateRow)
+            .collect();
+        assert_eq!(duplicates.len(), 1, "{findings:#?}");
+        let rows: Vec<u32> = duplicates[0].sources.iter().map(|s| s.row).collect();
+        assert_eq!(rows, [2, 3]);
+        assert!(
+            duplicates[0].message.contains("domain"),
+            "{}",
+            duplicates[0].message
+        );
+        // Evidence for " iam-1 " is evidence for IAM-1, not an unknown control.
+        assert!(
+            findings.iter().all(|f| f.code != Code::UnknownReference),
+            "{findings:#?}"
+        );
+    }
+
+    #[test]
+    fn the_same_evidence_row_twice_with_different_results_is_a_duplicate() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut again = row(&["IAM-1", "", "Access review"]);
+        again.push(d(2026, 9, 1).into());
+        again.push("Ineffective".into());
+        let book = company()
+            .push("Evidence", again)
+            .write(dir.path(), "q3.xlsx");
+        let analysis = support::analyse(&[book], "2026-Q3").unwrap();
+        let duplicates: Vec<_> = analysis
+            .reconciliation
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::DuplicateRow)
+            .collect();
+        assert_eq!(duplicates.len(), 1);
+        let rows: Vec<u32> = duplicates[0].sources.iter().map(|s| s.row).collect();
+        assert_eq!(rows, [2, 3]);
+    }
+
+    #[test]
+    fn the_same_evidence_row_twice_identically_is_no_finding() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut again = row(&["IAM-1", "", "Access review"]);
+        again.push(d(2026, 9, 1).into());
+        again.push("Effective".into());
+        let book = company()
+            .push("Evidence", again)
+            .write(dir.path(), "q3.xlsx");
+        let analysis = support::analyse(&[book], "2026-Q3").unwrap();
+        assert!(analysis
+            .reconciliation
+            .findings
+            .iter()
+            .all(|f| f.code != Code::DuplicateRow));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Limits from demarc.toml, through the binary
+
+#[test]
+fn limits_are_read_from_demarc_toml_and_unknown_keys_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    csv_company(dir.path());
+    std::fs::write(
+        dir.path().join("evidence.csv"),
+        "control_id,service,evidence,collected_on,result\nIAM-1,,A review longer than twenty characters,2026-09-01,Effective\n",
+    )
+    .unwrap();
+    let demarc = || {
+        let mut cmd = assert_cmd::Command::cargo_bin("demarc").unwrap();
+        cmd.env("NO_COLOR", "1").current_dir(dir.path());
+        cmd
+    };
+    std::fs::write(
+        dir.path().join("demarc.toml"),
+        "period = \"2026-Q3\"\ninputs = [\".\"]\n\n[limits]\ncell_chars = 20\n",
+    )
+    .unwrap();
+    let out = demarc().arg("check").assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("evidence!C2: the cell holds 38 characters; demarc reads cells up to 20 (raise [limits] cell_chars in demarc.toml)"),
+        "{stderr}"
+    );
+    std::fs::write(
+        dir.path().join("demarc.toml"),
+        "period = \"2026-Q3\"\ninputs = [\".\"]\n\n[limits]\ncell_characters = 20\n",
+    )
+    .unwrap();
+    let out = demarc().arg("check").assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("cell_characters"), "{stderr}");
+    std::fs::write(
+        dir.path().join("demarc.toml"),
+        "period = \"2026-Q3\"\ninputs = [\".\"]\n\n[limits]\ncell_chars = 100\n",
+    )
+    .unwrap();
+    demarc().arg("check").assert().code(predicates::ord::lt(2));
+}
