@@ -36,14 +36,30 @@ fn main() {
     let run = sample_run();
     let runs = 7;
     let (min, median) = time(runs, || demarc::analyse(&run).expect("the samples read"));
-    println!("samples: ingest + reconcile      min {min:>10.2?}  median {median:>10.2?}  ({runs} runs)");
+    println!(
+        "samples: ingest + reconcile      min {min:>10.2?}  median {median:>10.2?}  ({runs} runs)"
+    );
     let analysis = demarc::analyse(&run).expect("the samples read");
     let options = demarc::render::ReportOptions::default();
     let (files, _) = demarc::evidence_files::check_all(&analysis.inputs.evidence, None);
     let (min, median) = time(runs, || {
-        demarc::render::render_all(&run, &options, &analysis.inputs, &analysis.reconciliation, &files).expect("the samples render")
+        demarc::render::render_all(
+            &run,
+            &options,
+            &analysis.inputs,
+            &analysis.reconciliation,
+            &files,
+        )
+        .expect("the samples render")
     });
-    let outputs = demarc::render::render_all(&run, &options, &analysis.inputs, &analysis.reconciliation, &files).unwrap();
+    let outputs = demarc::render::render_all(
+        &run,
+        &options,
+        &analysis.inputs,
+        &analysis.reconciliation,
+        &files,
+    )
+    .unwrap();
     let pdfs = outputs.iter().filter(|o| o.name.ends_with(".pdf")).count();
     println!("samples: render all outputs      min {min:>10.2?}  median {median:>10.2?}  ({runs} runs, {pdfs} PDFs)");
 }

@@ -5,6 +5,22 @@
 /// whitespace collapsed to one space.
 pub fn key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    if text.is_ascii() {
+        // The common case, without per-character Unicode case tables.
+        let mut pending_space = false;
+        for b in text.trim_ascii().bytes() {
+            if b.is_ascii_whitespace() {
+                pending_space = true;
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(b.to_ascii_lowercase() as char);
+        }
+        return out;
+    }
     for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
@@ -27,6 +43,26 @@ pub fn loose_key(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `text` reads as `wanted_loose` (already a [`loose_key`]), without allocating:
+/// enumerations are matched once per cell of a million-row sheet.
+pub fn loose_matches(text: &str, wanted_loose: &str) -> bool {
+    let mut wanted = wanted_loose.chars();
+    for c in text.chars() {
+        if c == '&' {
+            if !"and".chars().all(|a| wanted.next() == Some(a)) {
+                return false;
+            }
+        } else if c.is_alphanumeric() {
+            for lower in c.to_lowercase() {
+                if wanted.next() != Some(lower) {
+                    return false;
+                }
+            }
+        }
+    }
+    wanted.next().is_none()
 }
 
 /// Splits a list cell (`a; b, c` or one item per line) into trimmed, non-empty items.
@@ -71,11 +107,26 @@ mod tests {
     #[test]
     fn keys_ignore_case_and_stray_spaces() {
         assert_eq!(key("  Google   Workspace "), "google workspace");
+        assert_eq!(key("\tAC-1\n"), "ac-1");
+        assert_eq!(key(" Ünïcode  Dienst "), "ünïcode dienst");
         assert_eq!(loose_key("Collected-On #"), "collectedon");
         assert_eq!(
             loose_key("Identity & Access Management"),
             loose_key("identity_and_access_management")
         );
+    }
+
+    #[test]
+    fn loose_matching_agrees_with_loose_keys() {
+        for (a, b) in [
+            ("Partially effective", "partially-EFFECTIVE"),
+            ("R&D", "r and d"),
+            ("Not tested", "nottested"),
+        ] {
+            assert!(loose_matches(a, &loose_key(b)), "{a} vs {b}");
+        }
+        assert!(!loose_matches("Effective", &loose_key("Ineffective")));
+        assert!(!loose_matches("Effective", &loose_key("Effectiv")));
     }
 
     #[test]

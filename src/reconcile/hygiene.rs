@@ -6,7 +6,7 @@ use super::index::Index;
 use super::{day, Draft};
 use crate::findings::{Code, Finding, Source};
 use crate::names::key;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub(super) fn unknown_references(index: &Index<'_>, findings: &mut Vec<Finding>) {
     let inputs = index.judgement.inputs;
@@ -151,7 +151,7 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
     };
 
     // Services: same name, different facts.
-    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut first: HashMap<String, usize> = HashMap::default();
     for (i, s) in inputs.services.iter().enumerate() {
         let Some(&f) = first.get(&key(&s.name)) else {
             first.insert(key(&s.name), i);
@@ -189,7 +189,7 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
     }
 
     // Controls: same id, different definitions.
-    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut first: HashMap<String, usize> = HashMap::default();
     for (i, c) in inputs.controls.iter().enumerate() {
         let Some(&f) = first.get(&key(&c.id)) else {
             first.insert(key(&c.id), i);
@@ -225,7 +225,7 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
     }
 
     // Evidence: same control, service and date, different result.
-    let mut first: HashMap<(String, String, chrono::NaiveDate), usize> = HashMap::new();
+    let mut first: HashMap<(String, String, chrono::NaiveDate), usize> = HashMap::default();
     for (i, e) in inputs.evidence.iter().enumerate() {
         if e.collected_on > index.judgement.period.end {
             continue;
@@ -271,7 +271,7 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
             Option<chrono::NaiveDate>,
         ),
         usize,
-    > = HashMap::new();
+    > = HashMap::default();
     for (i, t) in inputs.attestations.iter().enumerate() {
         let slot = (key(&t.vendor), t.kind, t.issued());
         let Some(&f) = first.get(&slot) else {
@@ -317,7 +317,7 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
     }
 
     // CUECs: same vendor and id, mapped to different controls.
-    let mut first: HashMap<(String, String), usize> = HashMap::new();
+    let mut first: HashMap<(String, String), usize> = HashMap::default();
     for (i, c) in inputs.cuecs.iter().enumerate() {
         let slot = (key(&c.vendor), key(&c.cuec_id));
         let Some(&f) = first.get(&slot) else {

@@ -3,24 +3,30 @@
 //! asks these instead of scanning rows, so a run grows linearly with its inputs.
 
 use super::Judgement;
-use crate::inputs::{Evidence, TestResult};
+use crate::inputs::{Evidence, Reach, TestResult};
 use crate::names::key;
 use crate::period::months_before;
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
-/// The indexes over one run's inputs.
+/// The indexes over one run's inputs. Names are normalised once here, so the rules
+/// compare row numbers, never strings.
 pub struct Index<'a> {
     pub judgement: Judgement<'a>,
     /// Service name key → first row with that name (later conflicting rows are duplicates).
     services: HashMap<String, usize>,
+    /// For each service row, the first row with its name.
+    primary_service: Vec<usize>,
     /// Control id key → first row with that id.
     controls: HashMap<String, usize>,
+    /// For each control row, the (primary) service rows its `applies_to` names, sorted;
+    /// `None` for every service (`*` or blank). Unknown names are left out.
+    reach: Vec<Option<Vec<usize>>>,
     /// Domain index → the catalogue's controls for that domain (first rows only).
     controls_by_domain: Vec<Vec<usize>>,
-    /// (control, service key) → newest evidence row naming that service, on or before the
+    /// (control, service row) → newest evidence row naming that service, on or before the
     /// period end.
-    newest_for_service: HashMap<(usize, String), usize>,
+    newest_for_service: HashMap<(usize, usize), usize>,
     /// control → newest evidence row with a blank or `*` service, on or before the period end.
     newest_for_all: HashMap<usize, usize>,
     /// Vendor key → attestation rows that count (issued on or before the as-of date).
@@ -50,29 +56,44 @@ impl<'a> Index<'a> {
         let inputs = judgement.inputs;
         let end = judgement.period.end;
 
-        let mut services = HashMap::new();
-        let mut services_of_vendor: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut services: HashMap<String, usize> = HashMap::default();
+        let mut primary_service = Vec::with_capacity(inputs.services.len());
+        let mut services_of_vendor: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, s) in inputs.services.iter().enumerate() {
-            if let std::collections::hash_map::Entry::Vacant(slot) = services.entry(key(&s.name)) {
-                slot.insert(i);
+            let first = *services.entry(key(&s.name)).or_insert(i);
+            if first == i {
                 services_of_vendor
                     .entry(key(&s.provider))
                     .or_default()
                     .push(i);
             }
+            primary_service.push(first);
         }
 
-        let mut controls = HashMap::new();
+        let mut controls = HashMap::default();
         let mut controls_by_domain = vec![Vec::new(); judgement.model.domains.len()];
+        let mut reach = Vec::with_capacity(inputs.controls.len());
         for (i, c) in inputs.controls.iter().enumerate() {
             if let std::collections::hash_map::Entry::Vacant(slot) = controls.entry(key(&c.id)) {
                 slot.insert(i);
                 controls_by_domain[c.domain].push(i);
             }
+            reach.push(match &c.applies_to {
+                Reach::All => None,
+                Reach::Named(names) => {
+                    let mut rows: Vec<usize> = names
+                        .iter()
+                        .filter_map(|n| services.get(&key(n)).copied())
+                        .collect();
+                    rows.sort_unstable();
+                    rows.dedup();
+                    Some(rows)
+                }
+            });
         }
 
-        let mut newest_for_service: HashMap<(usize, String), usize> = HashMap::new();
-        let mut newest_for_all: HashMap<usize, usize> = HashMap::new();
+        let mut newest_for_service: HashMap<(usize, usize), usize> = HashMap::default();
+        let mut newest_for_all: HashMap<usize, usize> = HashMap::default();
         for (i, e) in inputs.evidence.iter().enumerate() {
             if e.collected_on > end {
                 continue;
@@ -86,9 +107,12 @@ impl<'a> Index<'a> {
             };
             match &e.service {
                 Some(service) => {
-                    let slot = (control, key(service));
-                    if newer(newest_for_service.get(&slot)) {
-                        newest_for_service.insert(slot, i);
+                    // Evidence for a service not in the inventory serves no cell.
+                    let Some(&service) = services.get(&key(service)) else {
+                        continue;
+                    };
+                    if newer(newest_for_service.get(&(control, service))) {
+                        newest_for_service.insert((control, service), i);
                     }
                 }
                 None => {
@@ -99,7 +123,7 @@ impl<'a> Index<'a> {
             }
         }
 
-        let mut attestations: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut attestations: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, a) in inputs.attestations.iter().enumerate() {
             if a.issued().is_none_or(|issued| issued <= judgement.as_of) {
                 attestations.entry(key(&a.vendor)).or_default().push(i);
@@ -109,7 +133,9 @@ impl<'a> Index<'a> {
         Index {
             judgement,
             services,
+            primary_service,
             controls,
+            reach,
             controls_by_domain,
             newest_for_service,
             newest_for_all,
@@ -125,7 +151,7 @@ impl<'a> Index<'a> {
 
     /// Whether row `s` is the service's first (authoritative) row.
     pub fn is_primary_service(&self, s: usize) -> bool {
-        self.service(&self.judgement.inputs.services[s].name) == Some(s)
+        self.primary_service[s] == s
     }
 
     /// The row index of a control by id.
@@ -140,10 +166,10 @@ impl<'a> Index<'a> {
 
     /// Whether a control applies to a service.
     pub fn applies(&self, control: usize, service: usize) -> bool {
-        let inputs = self.judgement.inputs;
-        inputs.controls[control]
-            .applies_to
-            .includes(&key(&inputs.services[service].name))
+        match &self.reach[control] {
+            None => true,
+            Some(rows) => rows.binary_search(&self.primary_service[service]).is_ok(),
+        }
     }
 
     /// The controls serving a cell: the domain's controls that apply to the service.
@@ -165,10 +191,9 @@ impl<'a> Index<'a> {
     /// The newest evidence for a control and a service, and whether it is fresh.
     pub fn evidence_state(&self, control: usize, service: usize) -> EvidenceState {
         let evidence = &self.judgement.inputs.evidence;
-        let service_key = key(&self.judgement.inputs.services[service].name);
         let own = self
             .newest_for_service
-            .get(&(control, service_key))
+            .get(&(control, self.primary_service[service]))
             .copied();
         let all = self.newest_for_all.get(&control).copied();
         let newest = match (own, all) {
