@@ -32,6 +32,17 @@ pub enum Command {
     Report(ReportArgs),
     /// Show the responsibility model in use, or export it as a TOML file to start from.
     Model(ModelArgs),
+    /// Seal the period's reports, input workbooks and evidence files into one zip with a
+    /// manifest of SHA-256 hashes, for handing to an auditor (check it with `demarc verify`).
+    ///
+    /// Exit status: 0 once the bundle is written, 2 the run failed (nothing was written).
+    Bundle(BundleArgs),
+    /// Check an evidence bundle: recompute every hash against its manifest, and its
+    /// signature when there is one.
+    ///
+    /// Exit status: 0 every file matches (and the signature, if any, is good), 1 the bundle
+    /// fails verification, 2 it cannot be read at all.
+    Verify(VerifyArgs),
 }
 
 /// What every reconciling command takes.
@@ -105,9 +116,59 @@ pub struct ReportArgs {
     /// hashed into the auditor pack and evidence-index.csv; paths leaving it are refused.
     #[arg(long, value_name = "DIR")]
     pub evidence_root: Option<PathBuf>,
+    /// How much evidence the auditor pack lists per control: `newest` (every service),
+    /// `compact` (services with gaps; the rest counted), or `auto` (compact for large inputs).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub evidence_listing: crate::render::EvidenceListing,
     /// Write archival PDFs conforming to this PDF/A standard.
     #[arg(long, value_enum, value_name = "STANDARD")]
     pub pdf_standard: Option<crate::render::pdf::Archival>,
+}
+
+#[derive(Debug, Args)]
+pub struct BundleArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Where the files named in Evidence's `evidence_file` column live: each one found is
+    /// sealed into the bundle under evidence/; missing and refused ones are listed in the
+    /// manifest.
+    #[arg(long, value_name = "DIR")]
+    pub evidence_root: Option<PathBuf>,
+    /// The bundle to write [default: OUT/PERIOD/evidence-bundle-PERIOD.zip, OUT being
+    /// `out` from demarc.toml or output].
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Sign the manifest with this Ed25519 secret key: a file holding the 32-byte seed as
+    /// 64 hex digits (make one with --generate-key).
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign: Option<PathBuf>,
+    /// Make a new signing key: the secret key in FILE (private), the public key to give
+    /// auditors in FILE.pub; then exit.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["sign", "out"])]
+    pub generate_key: Option<PathBuf>,
+    /// A directory of templates; any file named like a built-in one replaces it.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// The previous period's findings.json, for the board report's trend.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// How much evidence the auditor pack lists per control: `newest` (every service),
+    /// `compact` (services with gaps; the rest counted), or `auto` (compact for large inputs).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub evidence_listing: crate::render::EvidenceListing,
+    /// Write archival PDFs conforming to this PDF/A standard.
+    #[arg(long, value_enum, value_name = "STANDARD")]
+    pub pdf_standard: Option<crate::render::pdf::Archival>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The evidence bundle (.zip) to check.
+    pub bundle: PathBuf,
+    /// The signer's public key (FILE.pub from `demarc bundle --generate-key`): the bundle
+    /// must be signed, and by this key.
+    #[arg(long, value_name = "FILE")]
+    pub public_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -221,7 +282,10 @@ pub fn resolve_run(args: &RunArgs, config: &ConfigFile) -> Result<Run, Error> {
             .clone()
             .unwrap_or_else(|| "CONFIDENTIAL".into()),
         templates: config.templates.clone(),
-        ingest: IngestOptions { date_order },
+        ingest: IngestOptions {
+            date_order,
+            limits: config.limits.into(),
+        },
     })
 }
 

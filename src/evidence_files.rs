@@ -75,7 +75,10 @@ pub fn check(text: &str, root: Option<&Path>, canonical_root: Option<&Path>) -> 
         return FileStatus::None;
     }
     let lower = text.to_ascii_lowercase();
-    if ["http://", "https://", "s3://", "gs://", "sharepoint:"].iter().any(|p| lower.starts_with(p)) {
+    if ["http://", "https://", "s3://", "gs://", "sharepoint:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
         return FileStatus::Url;
     }
     let relative = match safe_relative_path(text) {
@@ -110,7 +113,9 @@ fn safe_relative_path(text: &str) -> Result<PathBuf, String> {
     let unified = text.replace('\\', "/");
     let bytes = unified.as_bytes();
     if unified.starts_with('/') || (bytes.len() >= 2 && bytes[1] == b':') {
-        return Err("an absolute path (evidence files are named relative to the evidence root)".into());
+        return Err(
+            "an absolute path (evidence files are named relative to the evidence root)".into(),
+        );
     }
     let path = PathBuf::from(&unified);
     let mut clean = PathBuf::new();
@@ -118,7 +123,9 @@ fn safe_relative_path(text: &str) -> Result<PathBuf, String> {
         match component {
             Component::Normal(part) => clean.push(part),
             Component::CurDir => {}
-            Component::ParentDir => return Err("it climbs out of the evidence root with `..`".into()),
+            Component::ParentDir => {
+                return Err("it climbs out of the evidence root with `..`".into())
+            }
             Component::RootDir | Component::Prefix(_) => return Err("an absolute path".into()),
         }
     }
@@ -150,18 +157,37 @@ mod tests {
         let canonical = root.canonicalize().unwrap();
         let judge = |text: &str| check(text, Some(&root), Some(&canonical));
 
-        assert!(matches!(judge("q3/mfa.pdf"), FileStatus::Hashed { bytes: 10, .. }));
-        assert!(matches!(judge("q3\\mfa.pdf"), FileStatus::Hashed { .. }), "Windows separators");
+        assert!(matches!(
+            judge("q3/mfa.pdf"),
+            FileStatus::Hashed { bytes: 10, .. }
+        ));
+        assert!(
+            matches!(judge("q3\\mfa.pdf"), FileStatus::Hashed { .. }),
+            "Windows separators"
+        );
         assert_eq!(judge("q3/absent.pdf"), FileStatus::Missing);
         assert_eq!(judge("https://drive.example/x"), FileStatus::Url);
         assert_eq!(judge(""), FileStatus::None);
-        for bad in ["../secret.txt", "../../etc/passwd", "q3/../../secret.txt", "/etc/passwd", "C:\\Windows\\win.ini"] {
-            assert!(matches!(judge(bad), FileStatus::Refused(_)), "{bad} must be refused");
+        for bad in [
+            "../secret.txt",
+            "../../etc/passwd",
+            "q3/../../secret.txt",
+            "/etc/passwd",
+            "C:\\Windows\\win.ini",
+        ] {
+            assert!(
+                matches!(judge(bad), FileStatus::Refused(_)),
+                "{bad} must be refused"
+            );
         }
         #[cfg(unix)]
         {
-            std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("q3/link.txt")).unwrap();
-            assert_eq!(judge("q3/link.txt"), FileStatus::Refused("a link pointing outside the evidence root".into()));
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("q3/link.txt"))
+                .unwrap();
+            assert_eq!(
+                judge("q3/link.txt"),
+                FileStatus::Refused("a link pointing outside the evidence root".into())
+            );
         }
         // Without a root nothing is looked for, but unsafe paths are still refused.
         assert_eq!(check("q3/mfa.pdf", None, None), FileStatus::NotChecked);

@@ -12,6 +12,7 @@
 //! [`cli`] turns flags and `demarc.toml` ([`config`]) into a [`Run`]; [`terminal`] prints
 //! `check` results.
 
+pub mod bundle;
 pub mod cli;
 pub mod config;
 pub mod evidence_files;
@@ -56,6 +57,8 @@ pub enum Error {
     Ingest(#[from] ingest::IngestError),
     #[error(transparent)]
     Render(#[from] render::RenderError),
+    #[error(transparent)]
+    Bundle(#[from] bundle::BundleError),
     #[error("{path}: {message}")]
     Output { path: PathBuf, message: String },
 }
@@ -123,6 +126,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
             let options = render::ReportOptions {
                 pdf_standard: args.pdf_standard,
                 evidence_root: args.evidence_root.or(config.evidence_root.clone()),
+                evidence_listing: args.evidence_listing,
                 previous: match &args.previous {
                     Some(path) => Some(render::trend::Previous::load(path)?),
                     None => None,
@@ -135,13 +139,24 @@ pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
             let out_dir = out_root.join(&run.period.label);
             prepare_output_dir(&out_dir)?;
             let mut analysis = analyse(&run)?;
-            let (files, refused) = evidence_files::check_all(&analysis.inputs.evidence, options.evidence_root.as_deref());
+            let (files, refused) = evidence_files::check_all(
+                &analysis.inputs.evidence,
+                options.evidence_root.as_deref(),
+            );
             analysis.inputs.warnings.extend(refused);
-            let outputs = render::render_all(&run, &options, &analysis.inputs, &analysis.reconciliation, &files)?;
+            let outputs = render::render_all(
+                &run,
+                &options,
+                &analysis.inputs,
+                &analysis.reconciliation,
+                &files,
+            )?;
             let written = render::write_all(&out_dir, &outputs)?;
             terminal::print_report(&run, &analysis, &written);
             Ok(exit_for(&analysis.reconciliation.findings, fail_on))
         }
+        Command::Bundle(args) => bundle::execute_bundle(args),
+        Command::Verify(args) => bundle::execute_verify(&args),
         Command::Model(args) => {
             let config = cli::load_config(args.config.as_deref())?;
             let model = cli::resolve_model(args.model.as_deref(), &config)?;

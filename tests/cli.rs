@@ -797,16 +797,44 @@ mod reports {
         let dir = tempfile::tempdir().unwrap();
         assert!(report(dir.path(), &[]).status.success());
         let vendors = dir.path().join("2026-Q3/vendors");
-        let mut names: Vec<String> = std::fs::read_dir(&vendors).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut names: Vec<String> = std::fs::read_dir(&vendors)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         names.sort();
         // Ten vendors with in-scope cloud services; the organisation's own On-prem archive gets none.
-        assert_eq!(names, ["AWS.pdf", "Atlassian.pdf", "Datadog.pdf", "GitHub.pdf", "Google-Cloud.pdf", "Microsoft-Azure.pdf", "Microsoft.pdf", "Okta.pdf", "Salesforce.pdf", "Scribewell.pdf"]);
+        assert_eq!(
+            names,
+            [
+                "AWS.pdf",
+                "Atlassian.pdf",
+                "Datadog.pdf",
+                "GitHub.pdf",
+                "Google-Cloud.pdf",
+                "Microsoft-Azure.pdf",
+                "Microsoft.pdf",
+                "Okta.pdf",
+                "Salesforce.pdf",
+                "Scribewell.pdf"
+            ]
+        );
         let okta = support::pdf_text(&vendors.join("Okta.pdf"));
-        for wanted in ["Vendor pack: Okta", "Okta Workforce Identity", "Verdict: Assurance current; 1 CUEC unevidenced", "OKTA-CUEC-02", "CUEC_UNEVIDENCED", "ATTESTATION_EXPIRING", "days covered"] {
+        for wanted in [
+            "Vendor pack: Okta",
+            "Okta Workforce Identity",
+            "Verdict: Assurance current; 1 CUEC unevidenced",
+            "OKTA-CUEC-02",
+            "CUEC_UNEVIDENCED",
+            "ATTESTATION_EXPIRING",
+            "days covered",
+        ] {
             assert!(okta.contains(wanted), "Okta pack lacks {wanted:?}");
         }
         let scribewell = support::pdf_text(&vendors.join("Scribewell.pdf"));
-        assert!(scribewell.contains("Verdict: No attestation on file"), "{scribewell}");
+        assert!(
+            scribewell.contains("Verdict: No attestation on file"),
+            "{scribewell}"
+        );
         assert!(scribewell.contains("No attestation from this vendor is on file"));
         let aws = support::pdf_text(&vendors.join("AWS.pdf"));
         assert!(aws.contains("ATTESTATION_EXCEPTIONS") && !aws.contains("CUEC_UNEVIDENCED"));
@@ -830,14 +858,19 @@ mod reports {
         std::fs::write(&previous, serde_json::to_string(&doc).unwrap()).unwrap();
         let out = dir.path().join("with-trend");
         let result = report(&out, &["--previous", previous.to_str().unwrap()]);
-        assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
         let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
         assert!(board.contains("Since 2026-Q2: posture 80.0% → 87.6% (+7.6 points); 1 new, 1 resolved and 20 persisting findings."), "{board}");
 
         std::fs::write(&previous, "{\"not\": \"ours\"}").unwrap();
         let result = report(&out, &["--previous", previous.to_str().unwrap()]);
         assert_eq!(result.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&result.stderr).contains("previous.json: not a demarc findings.json"));
+        assert!(String::from_utf8_lossy(&result.stderr)
+            .contains("previous.json: not a demarc findings.json"));
     }
 
     #[test]
@@ -846,41 +879,72 @@ mod reports {
         let templates = dir.path().join("templates");
         std::fs::create_dir_all(&templates).unwrap();
         let board = std::fs::read_to_string(repo("templates/board-report.typ.hbs")).unwrap();
-        std::fs::write(templates.join("board-report.typ.hbs"), board.replace("Cloud responsibility posture", "Posture for Contoso Board")).unwrap();
+        std::fs::write(
+            templates.join("board-report.typ.hbs"),
+            board.replace("Cloud responsibility posture", "Posture for Contoso Board"),
+        )
+        .unwrap();
         let out = dir.path().join("out");
-        assert!(report(&out, &["--templates", templates.to_str().unwrap()]).status.success());
+        assert!(report(&out, &["--templates", templates.to_str().unwrap()])
+            .status
+            .success());
         let text = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
-        assert!(text.contains("Posture for Contoso Board") && !text.contains("Cloud responsibility posture"));
+        assert!(
+            text.contains("Posture for Contoso Board")
+                && !text.contains("Cloud responsibility posture")
+        );
         // Untouched templates keep their defaults.
-        assert!(support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf")).contains("Auditor evidence pack"));
+        assert!(support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"))
+            .contains("Auditor evidence pack"));
 
         // A broken template is an error naming the file and line; nothing is written.
-        std::fs::write(templates.join("board-report.typ.hbs"), "{{> style}}\n= Oops\n{{#if}}\n").unwrap();
+        std::fs::write(
+            templates.join("board-report.typ.hbs"),
+            "{{> style}}\n= Oops\n{{#if}}\n",
+        )
+        .unwrap();
         let fresh = dir.path().join("fresh");
         let result = report(&fresh, &["--templates", templates.to_str().unwrap()]);
         assert_eq!(result.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&result.stderr);
         // The parser stops at the end of the file (line 4) looking for the block's close.
-        assert!(stderr.contains("template board-report.typ.hbs") && stderr.contains(":4:1"), "{stderr}");
+        assert!(
+            stderr.contains("template board-report.typ.hbs") && stderr.contains(":4:1"),
+            "{stderr}"
+        );
         assert!(!fresh.join("2026-Q3/auditor-pack.pdf").exists());
     }
 
     #[test]
     fn pdf_metadata_and_archival_standard() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(report(dir.path(), &["--pdf-standard", "a-2b"]).status.success());
+        assert!(report(dir.path(), &["--pdf-standard", "a-2b"])
+            .status
+            .success());
         let bytes = std::fs::read(dir.path().join("2026-Q3/auditor-pack.pdf")).unwrap();
         let pdf = lopdf::Document::load_mem(&bytes).unwrap();
-        let info = pdf.trailer.get(b"Info").and_then(|o| o.as_reference()).and_then(|r| pdf.get_dictionary(r)).unwrap();
+        let info = pdf
+            .trailer
+            .get(b"Info")
+            .and_then(|o| o.as_reference())
+            .and_then(|r| pdf.get_dictionary(r))
+            .unwrap();
         let field = |k: &[u8]| {
             let o = info.get(k).unwrap();
             lopdf::decode_text_string(o).unwrap()
         };
-        assert_eq!(field(b"Title"), "Northwind Health — auditor evidence pack 2026-Q3");
+        assert_eq!(
+            field(b"Title"),
+            "Northwind Health — auditor evidence pack 2026-Q3"
+        );
         assert_eq!(field(b"Author"), "Northwind Health");
         assert!(field(b"Keywords").contains("2026-Q3"));
         let text = String::from_utf8_lossy(&bytes);
-        assert!(text.contains("pdfaid:part") && text.contains(">2<") || text.contains("pdfaid:part=\"2\""), "no PDF/A identification in the XMP metadata");
+        assert!(
+            text.contains("pdfaid:part") && text.contains(">2<")
+                || text.contains("pdfaid:part=\"2\""),
+            "no PDF/A identification in the XMP metadata"
+        );
     }
 }
 
@@ -896,7 +960,12 @@ mod evidence_root {
         std::fs::create_dir_all(root.join("q3")).unwrap();
         std::fs::write(root.join("q3/iam.pdf"), b"access review, signed").unwrap();
         std::fs::write(dir.path().join("secret.txt"), b"not evidence").unwrap();
-        let files = ["q3/iam.pdf", "../secret.txt", "q3/absent.pdf", "https://drive.example/app.pdf"];
+        let files = [
+            "q3/iam.pdf",
+            "../secret.txt",
+            "q3/absent.pdf",
+            "https://drive.example/app.pdf",
+        ];
         let evidence: Vec<_> = ["IAM-1", "DATA-1", "END-1", "APP-1"]
             .iter()
             .zip(files)
@@ -908,7 +977,18 @@ mod evidence_root {
             })
             .collect();
         let book = small_company()
-            .sheet("Evidence", &["control_id", "service", "evidence", "evidence_file", "collected_on", "result"], evidence)
+            .sheet(
+                "Evidence",
+                &[
+                    "control_id",
+                    "service",
+                    "evidence",
+                    "evidence_file",
+                    "collected_on",
+                    "result",
+                ],
+                evidence,
+            )
             .write(dir.path(), "q3.xlsx");
         let out = dir.path().join("out");
         let result = demarc()
@@ -920,9 +1000,16 @@ mod evidence_root {
             .arg(&out)
             .output()
             .unwrap();
-        assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
         let stderr = String::from_utf8_lossy(&result.stderr);
-        assert!(stderr.contains("q3.xlsx: Evidence!3: evidence_file \"../secret.txt\" refused"), "{stderr}");
+        assert!(
+            stderr.contains("q3.xlsx: Evidence!3: evidence_file \"../secret.txt\" refused"),
+            "{stderr}"
+        );
 
         let index = std::fs::read_to_string(out.join("2026-Q3/evidence-index.csv")).unwrap();
         let sha = {
@@ -930,16 +1017,28 @@ mod evidence_root {
             format!("{:x}", sha2::Sha256::digest(b"access review, signed"))
         };
         let status_of = |file: &str| -> Vec<String> {
-            let line = index.lines().find(|l| l.contains(file)).unwrap_or_else(|| panic!("{file} not in the index"));
+            let line = index
+                .lines()
+                .find(|l| l.contains(file))
+                .unwrap_or_else(|| panic!("{file} not in the index"));
             line.split(',').map(str::to_string).collect()
         };
-        assert_eq!(status_of("q3/iam.pdf")[7..9], ["hashed".to_string(), sha.clone()]);
+        assert_eq!(
+            status_of("q3/iam.pdf")[7..9],
+            ["hashed".to_string(), sha.clone()]
+        );
         assert_eq!(status_of("../secret.txt")[7], "refused");
         assert_eq!(status_of("q3/absent.pdf")[7], "missing");
         assert_eq!(status_of("https://drive.example/app.pdf")[7], "url");
 
         let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
-        assert!(pack.contains(&sha), "the auditor pack lacks the evidence file's SHA-256");
-        assert!(pack.contains("refused"), "the auditor pack does not say the path was refused");
+        assert!(
+            pack.contains(&sha),
+            "the auditor pack lacks the evidence file's SHA-256"
+        );
+        assert!(
+            pack.contains("refused"),
+            "the auditor pack does not say the path was refused"
+        );
     }
 }

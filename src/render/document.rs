@@ -143,12 +143,28 @@ pub fn findings_csv(findings: &[Finding]) -> Vec<u8> {
 
 /// `evidence-index.csv`: every evidence row, with whether it counts for the period and
 /// what became of its file (hashed, missing, refused, url, not checked).
-pub fn evidence_index_csv(inputs: &crate::inputs::Inputs, files: &[crate::evidence_files::FileStatus], period_end: chrono::NaiveDate) -> Vec<u8> {
+pub fn evidence_index_csv(
+    inputs: &crate::inputs::Inputs,
+    files: &[crate::evidence_files::FileStatus],
+    period_end: chrono::NaiveDate,
+) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
         .write_record([
-            "control_id", "service", "collected_on", "result", "tester", "evidence", "evidence_file", "file_status",
-            "sha256", "bytes", "counts_for_period", "file", "sheet", "row",
+            "control_id",
+            "service",
+            "collected_on",
+            "result",
+            "tester",
+            "evidence",
+            "evidence_file",
+            "file_status",
+            "sha256",
+            "bytes",
+            "counts_for_period",
+            "file",
+            "sheet",
+            "row",
         ])
         .expect("writing to memory");
     for (e, status) in inputs.evidence.iter().zip(files) {
@@ -167,7 +183,11 @@ pub fn evidence_index_csv(inputs: &crate::inputs::Inputs, files: &[crate::eviden
             status.label(),
             status.sha256(),
             &bytes,
-            if e.collected_on <= period_end { "yes" } else { "no" },
+            if e.collected_on <= period_end {
+                "yes"
+            } else {
+                "no"
+            },
             &e.source.file,
             &e.source.sheet,
             &e.source.row.to_string(),

@@ -40,12 +40,25 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
+/// How much evidence the auditor pack lists per control.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvidenceListing {
+    /// `newest` for small inputs, `compact` when the listing would exceed a few thousand rows.
+    #[default]
+    Auto,
+    /// The newest evidence of every control for every in-scope service it applies to.
+    Newest,
+    /// Services with gaps in full; fresh, Effective ones counted.
+    Compact,
+}
+
 /// Options of `demarc report` that change the PDFs only.
 #[derive(Debug, Clone, Default)]
 pub struct ReportOptions {
     pub pdf_standard: Option<pdf::Archival>,
     /// Where evidence files live; `None` records them as not checked.
     pub evidence_root: Option<PathBuf>,
+    pub evidence_listing: EvidenceListing,
     pub previous: Option<trend::Previous>,
 }
 
@@ -77,7 +90,10 @@ pub fn render_all(
 ) -> Result<Vec<Output>, RenderError> {
     let templates = Templates::load(run.templates.as_deref())?;
     let context = |vendor: &'static str| TemplateContext {
-        organisation: run.organisation.as_deref().unwrap_or("(organisation not set)"),
+        organisation: run
+            .organisation
+            .as_deref()
+            .unwrap_or("(organisation not set)"),
         classification: &run.classification,
         period: &run.period.label,
         version: env!("CARGO_PKG_VERSION"),
@@ -88,12 +104,23 @@ pub fn render_all(
         Job {
             name: "board-report.pdf".into(),
             source: templates.render("board-report", &context(""))?,
-            data: json(view::board_report(run, inputs, rec, options.previous.as_ref())),
+            data: json(view::board_report(
+                run,
+                inputs,
+                rec,
+                options.previous.as_ref(),
+            )),
         },
         Job {
             name: "auditor-pack.pdf".into(),
             source: templates.render("auditor-pack", &context(""))?,
-            data: json(view::auditor_pack(run, inputs, rec, files)),
+            data: json(view::auditor_pack(
+                run,
+                inputs,
+                rec,
+                files,
+                options.evidence_listing,
+            )),
         },
     ];
     let mut used_names = std::collections::BTreeSet::new();
@@ -129,8 +156,15 @@ pub fn render_all(
 }
 
 /// Compiles the documents on every core, keeping their order.
-fn compile_all(jobs: Vec<Job>, today: chrono::NaiveDate, archival: Option<pdf::Archival>) -> Result<Vec<Output>, RenderError> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+fn compile_all(
+    jobs: Vec<Job>,
+    today: chrono::NaiveDate,
+    archival: Option<pdf::Archival>,
+) -> Result<Vec<Output>, RenderError> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let slots: std::sync::Mutex<Vec<Option<Result<Vec<u8>, pdf::PdfError>>>> =
         std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
@@ -140,17 +174,28 @@ fn compile_all(jobs: Vec<Job>, today: chrono::NaiveDate, archival: Option<pdf::A
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(job) = jobs.get(i) else { break };
                 let document = job.name.trim_end_matches(".pdf");
-                let result = pdf::compile(document, job.source.clone(), job.data.clone(), today, archival);
+                let result = pdf::compile(
+                    document,
+                    job.source.clone(),
+                    job.data.clone(),
+                    today,
+                    archival,
+                );
                 slots.lock().expect("no worker panics holding the lock")[i] = Some(result);
             });
         }
     });
-    let results = slots.into_inner().expect("no worker panics holding the lock");
+    let results = slots
+        .into_inner()
+        .expect("no worker panics holding the lock");
     jobs.into_iter()
         .zip(results)
         .map(|(job, result)| {
             let bytes = result.expect("every job ran")?;
-            Ok(Output { name: job.name, bytes })
+            Ok(Output {
+                name: job.name,
+                bytes,
+            })
         })
         .collect()
 }
@@ -161,7 +206,13 @@ fn unique_file_stem(vendor: &str, used: &mut std::collections::BTreeSet<String>)
     let mut stem: String = vendor
         .trim()
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     stem = stem.trim_matches('-').to_string();
     if stem.is_empty() {

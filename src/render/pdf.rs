@@ -146,7 +146,8 @@ pub fn compile(
         .map_err(|errors| fail(describe(&world, &errors)));
     let pdf = result.and_then(|doc| {
         let standards = match archival {
-            Some(a) => typst_pdf::PdfStandards::new(&[a.standard()]).map_err(|e| fail(e.message().to_string()))?,
+            Some(a) => typst_pdf::PdfStandards::new(&[a.standard()])
+                .map_err(|e| fail(e.message().to_string()))?,
             None => typst_pdf::PdfStandards::default(),
         };
         let options = typst_pdf::PdfOptions {

@@ -45,9 +45,15 @@ impl Previous {
             path: path.to_path_buf(),
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
-        let doc: PreviousDocument = serde_json::from_str(&text)
-            .map_err(|e| fail(format!("not a demarc findings.json (line {}, column {}): {e}", e.line(), e.column())))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+        let doc: PreviousDocument = serde_json::from_str(&text).map_err(|e| {
+            fail(format!(
+                "not a demarc findings.json (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ))
+        })?;
         Ok(Previous {
             label: doc.period.label,
             percent: doc.summary.coverage.percent,
@@ -61,7 +67,13 @@ fn identity(f: &Finding) -> (String, [String; 5]) {
     let k = |v: &Option<String>| v.as_deref().map(key).unwrap_or_default();
     (
         f.code.as_str().to_string(),
-        [k(&f.service), k(&f.domain), k(&f.control_id), k(&f.vendor), k(&f.cuec_id)],
+        [
+            k(&f.service),
+            k(&f.domain),
+            k(&f.control_id),
+            k(&f.vendor),
+            k(&f.cuec_id),
+        ],
     )
 }
 
@@ -78,8 +90,17 @@ pub fn compare<'a>(previous: &'a [Finding], current: &'a [Finding]) -> Trend<'a>
     let before: BTreeSet<_> = previous.iter().map(identity).collect();
     let now: BTreeSet<_> = current.iter().map(identity).collect();
     Trend {
-        new: current.iter().filter(|f| !before.contains(&identity(f))).collect(),
-        resolved: previous.iter().filter(|f| !now.contains(&identity(f))).collect(),
-        persisting: current.iter().filter(|f| before.contains(&identity(f))).collect(),
+        new: current
+            .iter()
+            .filter(|f| !before.contains(&identity(f)))
+            .collect(),
+        resolved: previous
+            .iter()
+            .filter(|f| !now.contains(&identity(f)))
+            .collect(),
+        persisting: current
+            .iter()
+            .filter(|f| before.contains(&identity(f)))
+            .collect(),
     }
 }

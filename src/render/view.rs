@@ -9,6 +9,12 @@ use crate::render::trend::{self, Previous};
 use crate::Run;
 use serde_json::{json, Value};
 
+/// Above this many (control, service) rows the auditor pack lists only gaps in full.
+pub const AUTO_COMPACT_ROWS: usize = 2_000;
+
+/// In the compact listing, at most this many services with gaps are listed per control.
+const MAX_GAP_ROWS_PER_CONTROL: usize = 25;
+
 fn opt_date(date: Option<chrono::NaiveDate>) -> String {
     date.map(|d| d.to_string()).unwrap_or_default()
 }
@@ -114,7 +120,18 @@ fn attestation_view(a: &Attestation, period: &crate::period::Period, current: bo
 }
 
 /// Data for `auditor-pack.typ`.
-pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, files: &[crate::evidence_files::FileStatus]) -> Value {
+pub fn auditor_pack(
+    run: &Run,
+    inputs: &Inputs,
+    rec: &Reconciliation,
+    files: &[crate::evidence_files::FileStatus],
+    listing: crate::render::EvidenceListing,
+) -> Value {
+    let compact = match listing {
+        crate::render::EvidenceListing::Newest => false,
+        crate::render::EvidenceListing::Compact => true,
+        crate::render::EvidenceListing::Auto => rec.control_status.len() > AUTO_COMPACT_ROWS,
+    };
     let model = &run.model;
     let domain_names: Vec<&str> = model.domains.iter().map(|d| d.name.as_str()).collect();
     let services: Vec<Value> = inputs
@@ -147,18 +164,30 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, files: &[c
         })
         .collect();
     // Built once: statuses by control, rows on file by control, findings by control.
-    let mut status_of: std::collections::HashMap<usize, Vec<&crate::reconcile::ControlStatus>> = std::collections::HashMap::new();
+    let mut status_of: std::collections::HashMap<usize, Vec<&crate::reconcile::ControlStatus>> =
+        std::collections::HashMap::new();
     for st in &rec.control_status {
         status_of.entry(st.control).or_default().push(st);
     }
-    let mut rows_on_file: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for e in inputs.evidence.iter().filter(|e| e.collected_on <= run.period.end) {
-        *rows_on_file.entry(crate::names::key(&e.control_id)).or_default() += 1;
+    let mut rows_on_file: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
+    for e in inputs
+        .evidence
+        .iter()
+        .filter(|e| e.collected_on <= run.period.end)
+    {
+        *rows_on_file
+            .entry(crate::names::key(&e.control_id))
+            .or_default() += 1;
     }
-    let mut findings_of: std::collections::HashMap<String, std::collections::BTreeSet<&str>> = std::collections::HashMap::new();
+    let mut findings_of: std::collections::HashMap<String, std::collections::BTreeSet<&str>> =
+        std::collections::HashMap::new();
     for f in &rec.findings {
         if let Some(id) = &f.control_id {
-            findings_of.entry(crate::names::key(id)).or_default().insert(f.code.as_str());
+            findings_of
+                .entry(crate::names::key(id))
+                .or_default()
+                .insert(f.code.as_str());
         }
     }
     let controls: Vec<Value> = inputs
@@ -166,11 +195,18 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, files: &[c
         .iter()
         .enumerate()
         .map(|(c, control)| {
-            let rows: Vec<Value> = status_of
-                .get(&c)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
+            let statuses: &[&crate::reconcile::ControlStatus] = status_of.get(&c).map(Vec::as_slice).unwrap_or_default();
+            // Compact listing: every service with a gap is shown; fresh, Effective ones are
+            // counted (the full listing is evidence-index.csv).
+            let (shown, good): (Vec<&crate::reconcile::ControlStatus>, Vec<&crate::reconcile::ControlStatus>) = if compact {
+                statuses.iter().partition(|st| st.status != "Effective")
+            } else {
+                (statuses.to_vec(), Vec::new())
+            };
+            let hidden = shown.len().saturating_sub(MAX_GAP_ROWS_PER_CONTROL);
+            let rows: Vec<Value> = shown
                 .iter()
+                .take(if compact { MAX_GAP_ROWS_PER_CONTROL } else { usize::MAX })
                 .map(|st| {
                     let service = &inputs.services[st.service].name;
                     match st.newest {
@@ -197,6 +233,17 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, files: &[c
                     }
                 })
                 .collect();
+            let newest_good = good.iter().filter_map(|st| st.newest.map(|i| inputs.evidence[i].collected_on)).max();
+            let summary = match (good.len(), newest_good) {
+                (0, _) => String::new(),
+                (n, Some(date)) => format!("{n} more service{} with fresh, Effective evidence (newest {date}); each is listed in evidence-index.csv.", if n == 1 { "" } else { "s" }),
+                (n, None) => format!("{n} more services with fresh, Effective evidence."),
+            };
+            let more = if compact && hidden > 0 {
+                format!("{hidden} more services with gaps are not listed here: see evidence-index.csv and the findings.")
+            } else {
+                String::new()
+            };
             let key = crate::names::key(&control.id);
             json!({
                 "id": control.id,
@@ -209,6 +256,8 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, files: &[c
                 "rows_on_file": rows_on_file.get(&key).copied().unwrap_or(0).to_string(),
                 "findings": findings_of.get(&key).map(|codes| codes.iter().copied().collect::<Vec<_>>().join(", ")).unwrap_or_default(),
                 "rows": rows,
+                "summary": summary,
+                "more": more,
             })
         })
         .collect();
@@ -259,6 +308,7 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, files: &[c
             "sheets": f.sheets.iter().map(|s| format!("{} → {} ({} rows)", s.name, s.kind, s.rows)).collect::<Vec<_>>().join("; "),
         })).collect::<Vec<_>>(),
         "warnings": inputs.warnings,
+        "listing": if compact { "compact" } else { "newest" },
         "evidence_root": if files.iter().any(|f| *f == crate::evidence_files::FileStatus::NotChecked) { "not given: evidence files were not looked for" } else { "" },
         "model": {
             "name": model.name,
@@ -287,7 +337,12 @@ pub fn auditor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, files: &[c
 }
 
 /// Data for `board-report.typ`.
-pub fn board_report(run: &Run, inputs: &Inputs, rec: &Reconciliation, previous: Option<&Previous>) -> Value {
+pub fn board_report(
+    run: &Run,
+    inputs: &Inputs,
+    rec: &Reconciliation,
+    previous: Option<&Previous>,
+) -> Value {
     let count = |s: Severity| rec.findings.iter().filter(|f| f.severity == s).count();
     let (critical, high) = (count(Severity::Critical), count(Severity::High));
     let sentence = format!(
@@ -422,7 +477,9 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
         .iter()
         .filter(|f| {
             f.vendor.as_deref().is_some_and(|v| key(v) == vendor_key)
-                || f.service.as_deref().is_some_and(|s| service_keys.contains(&key(s)))
+                || f.service
+                    .as_deref()
+                    .is_some_and(|s| service_keys.contains(&key(s)))
         })
         .collect();
     let count = |code: Code| findings.iter().filter(|f| f.code == code).count();
@@ -438,19 +495,37 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
         "Assurance current".to_string()
     };
     let mut verdict = vec![assurance];
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     if count(Code::CuecUnevidenced) > 0 {
-        verdict.push(plural(count(Code::CuecUnevidenced), "CUEC unevidenced", "CUECs unevidenced"));
+        verdict.push(plural(
+            count(Code::CuecUnevidenced),
+            "CUEC unevidenced",
+            "CUECs unevidenced",
+        ));
     }
     if count(Code::CuecUnmapped) > 0 {
-        verdict.push(plural(count(Code::CuecUnmapped), "CUEC unmapped", "CUECs unmapped"));
+        verdict.push(plural(
+            count(Code::CuecUnmapped),
+            "CUEC unmapped",
+            "CUECs unmapped",
+        ));
     }
     if count(Code::AttestationExpiring) > 0 {
         verdict.push("a certificate expires within 90 days".into());
     }
     let customer_side = findings
         .iter()
-        .filter(|f| matches!(f.code, Code::EvidenceMissing | Code::EvidenceStale | Code::ControlIneffective | Code::ControlNotTested | Code::DomainUnowned))
+        .filter(|f| {
+            matches!(
+                f.code,
+                Code::EvidenceMissing
+                    | Code::EvidenceStale
+                    | Code::ControlIneffective
+                    | Code::ControlNotTested
+                    | Code::DomainUnowned
+            )
+        })
         .count();
     if customer_side > 0 {
         verdict.push(plural(customer_side, "gap on our side", "gaps on our side"));
@@ -486,7 +561,8 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
         .filter(|c| key(&c.vendor) == vendor_key)
         .map(|cuec| {
             let finding = findings.iter().find(|f| {
-                f.cuec_id.as_deref() == Some(cuec.cuec_id.as_str()) && f.sources.first() == Some(&cuec.source)
+                f.cuec_id.as_deref() == Some(cuec.cuec_id.as_str())
+                    && f.sources.first() == Some(&cuec.source)
             });
             let evidence: Vec<String> = cuec
                 .mapped_control
@@ -495,11 +571,19 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
                 .map(|c| {
                     rec.control_status
                         .iter()
-                        .filter(|st| st.control == c && service_keys.contains(&key(&inputs.services[st.service].name)))
+                        .filter(|st| {
+                            st.control == c
+                                && service_keys.contains(&key(&inputs.services[st.service].name))
+                        })
                         .map(|st| {
                             let service = &inputs.services[st.service].name;
                             match st.newest.map(|e| &inputs.evidence[e]) {
-                                Some(e) => format!("{service}: {} {} ({})", e.collected_on, e.result.as_str(), st.status),
+                                Some(e) => format!(
+                                    "{service}: {} {} ({})",
+                                    e.collected_on,
+                                    e.result.as_str(),
+                                    st.status
+                                ),
                                 None => format!("{service}: no evidence"),
                             }
                         })
