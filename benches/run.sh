@@ -22,17 +22,18 @@ measure() {
   local best_wall="" best_rss=""
   for _ in 1 2 3; do
     /usr/bin/time -f "%e %M" -o /tmp/demarc-time.$$ "$@" >/dev/null 2>&1 || true
-    read -r wall rss < /tmp/demarc-time.$$
+    # GNU time writes "Command exited with non-zero status N" first when the command fails.
+    read -r wall rss < <(tail -n 1 /tmp/demarc-time.$$)
     if [ -z "$best_wall" ] || awk "BEGIN{exit !($wall < $best_wall)}"; then best_wall=$wall; best_rss=$rss; fi
   done
   rm -f /tmp/demarc-time.$$
   printf "%.2f s | %d MB" "$best_wall" "$((best_rss / 1024))"
 }
 
-echo "| scale | evidence rows | xlsx MB | calamine alone (floor) | check xlsx | check csv | report xlsx (all PDFs) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| scale | evidence rows | xlsx MB | calamine alone (floor) | RSS | check xlsx | RSS | check csv | RSS | report xlsx (all PDFs) | RSS |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for scale in $SCALES; do
-  dir="target/bench-data/scale-$scale"
+  dir="${DEMARC_BENCH_DATA_ROOT:-target/bench-data}/scale-$scale"
   if [ ! -f "$dir/enterprise.xlsx" ]; then
     "$bin/examples/generate" --scale "$scale" --out "$dir" 2>/dev/null
   fi

@@ -671,3 +671,69 @@ fn a_bad_key_or_evidence_root_stops_the_run_before_anything_is_written() {
         "{stderr}"
     );
 }
+
+/// The samples, sealed with a few evidence files: the sample workbook names its files
+/// `evidence/YYYY-MM/…`, so an evidence root holding three of them is enough.
+#[test]
+fn the_samples_bundle_with_a_few_evidence_files_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let files = [
+        "evidence/2026-09/iam-01.pdf",
+        "evidence/2026-09/iam-03.pdf",
+        "evidence/2026-09/net-04.pdf",
+    ];
+    for f in files {
+        std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+        std::fs::write(root.join(f), format!("%PDF-1.7 {f}")).unwrap();
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = dir.path().join("q3.zip");
+    demarc(repo)
+        .args([
+            "bundle",
+            "--config",
+            "samples/demarc.toml",
+            "--evidence-root",
+        ])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let m = manifest(&out);
+    let hashed: Vec<&str> = m["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["status"] == "hashed")
+        .map(|e| e["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(hashed.len(), files.len(), "{hashed:?}");
+    let missing = m["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["status"] == "missing")
+        .count();
+    assert!(
+        missing > 300,
+        "the sample's other evidence rows are listed as missing, not dropped"
+    );
+    let names: Vec<String> = entries(&out).into_iter().map(|(n, _)| n).collect();
+    for wanted in [
+        "reports/board-report.pdf",
+        "reports/auditor-pack.pdf",
+        "reports/findings.json",
+        "inputs/northwind.xlsx",
+        "evidence/evidence/2026-09/iam-01.pdf",
+    ] {
+        assert!(
+            names.iter().any(|n| n == wanted),
+            "{wanted} not in the bundle: {names:?}"
+        );
+    }
+    let (code, stdout, _) = verify(repo, &out, &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("verified: all"), "{stdout}");
+}

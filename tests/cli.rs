@@ -243,6 +243,30 @@ mod samples {
         ] {
             assert!(board.contains(wanted), "board report lacks {wanted:?}");
         }
+        let doc = read_json(&out.join("findings.json"));
+        let coverage = &doc["summary"]["coverage"];
+        let headline = format!(
+            "{} of {} in-scope responsibility cells ({:.1}%) are owned and evidenced at 2026-09-30; {} critical and {} high findings need action.",
+            coverage["evidenced"], coverage["cells"], coverage["percent"].as_f64().unwrap(),
+            doc["summary"]["by_severity"]["critical"], doc["summary"]["by_severity"]["high"]
+        );
+        assert!(
+            board.contains(&headline),
+            "board report lacks the headline figures {headline:?}"
+        );
+        for line in doc["summary"]["coverage"]["by_domain"].as_array().unwrap() {
+            let row = format!(
+                "{} {} {} {:.1}",
+                line["name"].as_str().unwrap(),
+                line["cells"],
+                line["evidenced"],
+                line["percent"].as_f64().unwrap()
+            );
+            assert!(
+                board.contains(&row),
+                "board report lacks the coverage row {row:?}"
+            );
+        }
         let pack = support::pdf_text(&out.join("auditor-pack.pdf"));
         let sha = {
             use sha2::Digest;
@@ -633,6 +657,79 @@ mod bad_input {
     }
 }
 
+mod nothing_lost {
+    use super::*;
+
+    /// A run that fails between two outputs leaves every file whole: those written before
+    /// the failure are new, the rest are the previous run's.
+    #[test]
+    fn a_run_failing_between_two_outputs_leaves_every_file_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = small_company().write(dir.path(), "q3.xlsx");
+        let out = dir.path().join("out");
+        let run = || {
+            demarc()
+                .arg("report")
+                .arg(&book)
+                .args(["--period", "2026-Q3", "--out"])
+                .arg(&out)
+                .output()
+                .unwrap()
+        };
+        assert!(run().status.success());
+        let old_pack = std::fs::read(out.join("2026-Q3/auditor-pack.pdf")).unwrap();
+        // The board report cannot be replaced (a directory now stands in its way), and it
+        // is written after the findings and before the auditor pack.
+        std::fs::remove_file(out.join("2026-Q3/board-report.pdf")).unwrap();
+        std::fs::create_dir_all(out.join("2026-Q3/board-report.pdf/in-the-way")).unwrap();
+        std::fs::remove_file(out.join("2026-Q3/findings.json")).unwrap();
+        let failed = run();
+        assert_eq!(failed.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&failed.stderr).contains("board-report.pdf: cannot write"));
+        let findings: Value =
+            serde_json::from_slice(&std::fs::read(out.join("2026-Q3/findings.json")).unwrap())
+                .unwrap();
+        assert_eq!(
+            findings["period"]["label"], "2026-Q3",
+            "outputs before the failure are whole"
+        );
+        assert_eq!(
+            std::fs::read(out.join("2026-Q3/auditor-pack.pdf")).unwrap(),
+            old_pack,
+            "outputs after it are the previous run's"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(out.join("2026-Q3"))
+            .unwrap()
+            .filter_map(|e| {
+                let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                name.starts_with(".demarc-").then_some(name)
+            })
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    }
+
+    #[test]
+    fn an_unwritable_output_directory_is_refused_before_any_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_dir = dir.path().join("out");
+        std::fs::write(&not_a_dir, "a file, not a directory").unwrap();
+        // The input does not even exist: the output problem is found first.
+        let result = demarc()
+            .arg("report")
+            .arg(dir.path().join("missing.xlsx"))
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(&not_a_dir)
+            .output()
+            .unwrap();
+        assert_eq!(result.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(
+            stderr.contains("cannot write reports here") && !stderr.contains("missing.xlsx"),
+            "{stderr}"
+        );
+    }
+}
+
 mod untrusted_text {
     use super::*;
 
@@ -704,6 +801,142 @@ mod untrusted_text {
         );
         // The `#show "0": "9"` cell must not have changed any number.
         assert!(pack.contains("2026-09-10"), "dates were altered");
+    }
+
+    /// Names are text too: hostile service, vendor, attestation and CUEC fields print
+    /// literally in the board report, the auditor pack and the vendor pack.
+    #[test]
+    fn typst_and_handlebars_syntax_in_names_and_vendor_fields_is_literal() {
+        let vendor = "Evil] #set text(size: 40pt) {{vendor}}";
+        let service = "Svc $1 <lbl> @ref // x";
+        let dir = tempfile::tempdir().unwrap();
+        let book = small_company()
+            .sheet(
+                "Services",
+                &[
+                    "service",
+                    "provider",
+                    "service_model",
+                    "data_classes",
+                    "in_scope",
+                    "owner",
+                    "regions",
+                ],
+                vec![row(&[
+                    service,
+                    vendor,
+                    "SaaS",
+                    "PII",
+                    "yes",
+                    "#{{owner}}",
+                    "eu-*\\ #x",
+                ])],
+            )
+            .sheet(
+                "Attestations",
+                &[
+                    "vendor",
+                    "services",
+                    "type",
+                    "period_start",
+                    "period_end",
+                    "opinion",
+                    "exceptions",
+                    "exception_notes",
+                    "bridge_letter_through",
+                    "auditor",
+                ],
+                vec![row(&[
+                    vendor,
+                    "*",
+                    "SOC 2 Type II",
+                    "2025-07-01",
+                    "2026-06-30",
+                    "Qualified",
+                    "2",
+                    "CC6.1: a], [b #eval(\"1\")",
+                    "2026-12-31",
+                    "Audit & Co \\ *LLP*",
+                ])],
+            )
+            .sheet(
+                "CUECs",
+                &[
+                    "vendor",
+                    "attestation",
+                    "cuec_id",
+                    "description",
+                    "mapped_control",
+                ],
+                vec![row(&[
+                    vendor,
+                    "SOC 2 Type II",
+                    "C-1 #x",
+                    "Review $access$ <now> // daily {{{raw}}}",
+                    "IAM-1",
+                ])],
+            );
+        let path = book.write(dir.path(), "hostile.xlsx");
+        let out = dir.path().join("out");
+        let result = demarc()
+            .arg("report")
+            .arg(&path)
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let squash = |s: &str| s.split_whitespace().collect::<String>();
+        let board = squash(&support::pdf_text(&out.join("2026-Q3/board-report.pdf")));
+        let pack = squash(&support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf")));
+        let packs: Vec<_> = std::fs::read_dir(out.join("2026-Q3/vendors"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(
+            packs.len(),
+            1,
+            "one vendor pack, under a safe file name: {packs:?}"
+        );
+        assert!(packs[0]
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.'));
+        let vendor_pack = squash(&support::pdf_text(&packs[0]));
+        for text in [vendor, service] {
+            assert!(
+                board.contains(&squash(text)),
+                "{text:?} not literal in the board report"
+            );
+            assert!(
+                pack.contains(&squash(text)),
+                "{text:?} not literal in the auditor pack"
+            );
+            assert!(
+                vendor_pack.contains(&squash(text)),
+                "{text:?} not literal in the vendor pack"
+            );
+        }
+        for text in [
+            "#{{owner}}",
+            "CC6.1: a], [b #eval(\"1\")",
+            "Audit & Co \\ *LLP*",
+            "C-1 #x",
+            "Review $access$ <now> // daily {{{raw}}}",
+        ] {
+            assert!(
+                pack.contains(&squash(text)),
+                "{text:?} not literal in the auditor pack"
+            );
+        }
+        assert!(vendor_pack.contains(&squash("Review $access$ <now> // daily {{{raw}}}")));
     }
 }
 
