@@ -300,13 +300,17 @@ fn generate(scale: f64, seed: u64) -> Company {
         } else {
             start + Duration::days(rng.i64(0..=days))
         };
-        let result = match rng.u32(0..100) {
-            0..=89 => "Effective",
-            90..=92 => "Partially effective",
-            93..=95 => "Ineffective",
-            96..=97 => "Exception",
-            _ => "Not tested",
-        };
+        // The result follows from (control, service, date), so two rows that happen to share
+        // that key agree: a million random rows would otherwise plant tens of thousands of
+        // conflicting duplicates no real evidence log has.
+        let result =
+            match fastrand::Rng::with_seed(seed ^ stable_hash(&(c, &service, date))).u32(0..100) {
+                0..=89 => "Effective",
+                90..=92 => "Partially effective",
+                93..=95 => "Ineffective",
+                96..=97 => "Exception",
+                _ => "Not tested",
+            };
         evidence.push(vec![
             controls[c][0].clone(),
             service,
@@ -419,6 +423,12 @@ fn generate(scale: f64, seed: u64) -> Company {
         attestations,
         cuecs,
     }
+}
+
+/// A hash that is the same on every run and platform (std's `DefaultHasher` with fixed keys).
+fn stable_hash(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(value)
 }
 
 fn write_sheet(

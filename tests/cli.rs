@@ -657,6 +657,49 @@ mod bad_input {
     }
 }
 
+mod large_packs {
+    use super::*;
+
+    /// Findings past the per-code bound are counted in the auditor pack, not listed, and
+    /// stay complete in findings.json.
+    #[test]
+    fn the_auditor_pack_bounds_each_code_and_says_how_many_it_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut book = small_company();
+        // 301 pairs of conflicting evidence rows, all before the period end: 301 DUPLICATE_ROW.
+        let start = d(2025, 10, 1);
+        for i in 0..301 {
+            let date = start + chrono::Duration::days(i);
+            for result in ["Effective", "Ineffective"] {
+                let mut r = row(&["IAM-1", "", "Review"]);
+                r.push(date.into());
+                r.push(result.into());
+                book = book.push("Evidence", r);
+            }
+        }
+        let path = book.write(dir.path(), "q3.xlsx");
+        let out = dir.path().join("out");
+        demarc()
+            .arg("report")
+            .arg(&path)
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let doc = read_json(&out.join("2026-Q3/findings.json"));
+        assert_eq!(doc["summary"]["by_code"]["DUPLICATE_ROW"], 301);
+        let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
+        assert!(
+            pack.contains("MEDIUM (301)"),
+            "the heading counts every finding"
+        );
+        assert!(
+            pack.contains("Not listed here, to keep this document usable: 1 more DUPLICATE_ROW"),
+            "the pack says what it left out"
+        );
+    }
+}
+
 mod nothing_lost {
     use super::*;
 

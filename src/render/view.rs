@@ -12,6 +12,9 @@ use serde_json::{json, Value};
 /// Above this many (control, service) rows the auditor pack lists only gaps in full.
 pub const AUTO_COMPACT_ROWS: usize = 2_000;
 
+/// The auditor pack lists at most this many findings of one code at one severity.
+pub const MAX_FINDINGS_PER_CODE: usize = 300;
+
 /// In the compact listing, at most this many services with gaps are listed per control.
 const MAX_GAP_ROWS_PER_CONTROL: usize = 25;
 
@@ -280,16 +283,34 @@ pub fn auditor_pack(
             })
         })
         .collect();
+    // Every finding is listed, up to a bound per code and severity that keeps the PDF
+    // usable; findings.json and findings.csv always hold them all.
     let mut findings_by_severity = Vec::new();
     for s in Severity::ALL {
-        let list: Vec<Value> = rec
-            .findings
+        let mut shown_per_code: std::collections::BTreeMap<&str, usize> =
+            std::collections::BTreeMap::new();
+        let mut list = Vec::new();
+        for f in rec.findings.iter().filter(|f| f.severity == s) {
+            let shown = shown_per_code.entry(f.code.as_str()).or_default();
+            *shown += 1;
+            if *shown <= MAX_FINDINGS_PER_CODE {
+                list.push(finding_view(f));
+            }
+        }
+        let omitted: Vec<String> = shown_per_code
             .iter()
-            .filter(|f| f.severity == s)
-            .map(finding_view)
+            .filter(|(_, n)| **n > MAX_FINDINGS_PER_CODE)
+            .map(|(code, n)| format!("{} more {code}", n - MAX_FINDINGS_PER_CODE))
             .collect();
         if !list.is_empty() {
-            findings_by_severity.push(json!({"severity": s.as_str(), "findings": list}));
+            findings_by_severity.push(json!({
+                "severity": s.as_str(),
+                "count": shown_per_code.values().sum::<usize>(),
+                "findings": list,
+                "omitted": if omitted.is_empty() { String::new() } else {
+                    format!("Not listed here, to keep this document usable: {}. Every finding is in findings.csv and findings.json.", omitted.join(", "))
+                },
+            }));
         }
     }
     json!({
