@@ -700,6 +700,54 @@ mod large_packs {
     }
 }
 
+mod board_at_scale {
+    use super::*;
+
+    /// With more services than fit a board page, the heatmap shows service models.
+    #[test]
+    fn many_services_fold_into_service_model_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut book = small_company();
+        for i in 0..30 {
+            let model = if i % 2 == 0 { "SaaS" } else { "PaaS" };
+            book = book.push(
+                "Services",
+                row(&[
+                    &format!("Tool {i:02}"),
+                    "Okta",
+                    model,
+                    "Confidential",
+                    "yes",
+                ]),
+            );
+        }
+        let path = book.write(dir.path(), "q3.xlsx");
+        let out = dir.path().join("out");
+        demarc()
+            .arg("report")
+            .arg(&path)
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
+        assert!(
+            board.contains("gathers the 31 in-scope services"),
+            "{board}"
+        );
+        assert!(board.contains("SaaS services") && board.contains("PaaS services"));
+        assert!(
+            !board.contains("Tool 07"),
+            "services are not listed one by one"
+        );
+        let pages = lopdf::Document::load(out.join("2026-Q3/board-report.pdf"))
+            .unwrap()
+            .get_pages()
+            .len();
+        assert!(pages <= 4, "the board report is {pages} pages");
+    }
+}
+
 mod nothing_lost {
     use super::*;
 

@@ -12,6 +12,9 @@ use serde_json::{json, Value};
 /// Above this many (control, service) rows the auditor pack lists only gaps in full.
 pub const AUTO_COMPACT_ROWS: usize = 2_000;
 
+/// Above this many in-scope services the board's heatmap shows service models instead.
+pub const HEATMAP_MAX_SERVICES: usize = 30;
+
 /// The auditor pack lists at most this many findings of one code at one severity.
 pub const MAX_FINDINGS_PER_CODE: usize = 300;
 
@@ -396,28 +399,79 @@ pub fn board_report(
         })
     });
     let domains: Vec<&str> = run.model.domains.iter().map(|d| d.name.as_str()).collect();
-    let heat_rows: Vec<Value> = inputs
+    // The heatmap: one row per in-scope service, or per service model when there are
+    // too many services for a board page.
+    let mut cell_of: std::collections::HashMap<(&str, &str), &crate::reconcile::CellStatus> =
+        std::collections::HashMap::new();
+    for c in &rec.cells {
+        cell_of.insert((c.service.as_str(), c.domain.as_str()), c);
+    }
+    let letter = |o: crate::model::Owner| match o {
+        crate::model::Owner::Customer => "C",
+        crate::model::Owner::Shared => "S",
+        crate::model::Owner::Provider => "P",
+    };
+    let heat_cell = |cells: &[&crate::reconcile::CellStatus]| -> Value {
+        if cells.is_empty() {
+            return json!({"owner": "", "worst": "none"});
+        }
+        let mut owners: Vec<&str> = cells.iter().map(|c| letter(c.owner)).collect();
+        owners.sort_unstable();
+        owners.dedup();
+        let worst = cells.iter().filter_map(|c| c.worst).max();
+        let label = match worst {
+            Some(w) => w.as_str(),
+            None if cells.iter().all(|c| c.evidenced) => "ok",
+            None => "gap",
+        };
+        json!({"owner": owners.join("/"), "worst": label})
+    };
+    let in_scope: Vec<&crate::inputs::Service> = inputs
         .services
         .iter()
-        .filter(|s| s.in_scope)
-        .map(|s| {
-            let cells: Vec<Value> = domains
-                .iter()
-                .map(|d| {
-                    let cell = rec.cells.iter().find(|c| c.service == s.name && c.domain == *d);
-                    match cell {
-                        Some(c) => json!({
-                            "owner": match c.owner { crate::model::Owner::Customer => "C", crate::model::Owner::Shared => "S", crate::model::Owner::Provider => "P" },
-                            "worst": c.worst.map(|w| w.as_str()).unwrap_or(if c.evidenced { "ok" } else { "gap" }),
-                        }),
-                        None => json!({"owner": "", "worst": "none"}),
-                    }
-                })
-                .collect();
-            json!({"service": s.name, "model": s.service_model.as_str(), "cells": cells})
+        .filter(|s| {
+            s.in_scope
+                && domains
+                    .iter()
+                    .any(|d| cell_of.contains_key(&(s.name.as_str(), *d)))
         })
-        .filter(|row| !row["cells"].as_array().is_some_and(|c| c.iter().all(|x| x["owner"] == "")))
         .collect();
+    let by_model = in_scope.len() > HEATMAP_MAX_SERVICES;
+    let heat_rows: Vec<Value> = if by_model {
+        crate::model::ServiceModel::ALL
+            .iter()
+            .filter_map(|model| {
+                let members: Vec<&str> = in_scope.iter().filter(|s| s.service_model == *model).map(|s| s.name.as_str()).collect();
+                if members.is_empty() {
+                    return None;
+                }
+                let cells: Vec<Value> = domains
+                    .iter()
+                    .map(|d| heat_cell(&members.iter().filter_map(|s| cell_of.get(&(*s, *d)).copied()).collect::<Vec<_>>()))
+                    .collect();
+                Some(json!({"service": format!("{} services", model.as_str()), "model": format!("{}", members.len()), "cells": cells}))
+            })
+            .collect()
+    } else {
+        in_scope
+            .iter()
+            .map(|s| {
+                let cells: Vec<Value> = domains
+                    .iter()
+                    .map(|d| {
+                        heat_cell(
+                            &cell_of
+                                .get(&(s.name.as_str(), *d))
+                                .copied()
+                                .into_iter()
+                                .collect::<Vec<_>>(),
+                        )
+                    })
+                    .collect();
+                json!({"service": s.name, "model": s.service_model.as_str(), "cells": cells})
+            })
+            .collect()
+    };
     let top: Vec<Value> = rec.findings.iter().take(7).map(finding_view).collect();
     let end = run.period.end;
     let mut lapsing = Vec::new();
@@ -460,7 +514,7 @@ pub fn board_report(
         "by_domain": rec.coverage.by_domain.iter().map(|l| json!({
             "name": l.name, "cells": l.cells, "evidenced": l.evidenced, "percent": format!("{:.1}", l.percent),
         })).collect::<Vec<_>>(),
-        "heat": {"domains": domains, "rows": heat_rows},
+        "heat": {"domains": domains, "rows": heat_rows, "by_model": by_model, "services": in_scope.len()},
         "top_risks": top,
         "lapsing": lapsing,
         "lapsed": lapsed,
