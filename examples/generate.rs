@@ -472,7 +472,9 @@ fn write_workbook(company: &Company, path: &Path) {
             .set_creation_datetime(&ExcelDateTime::from_ymd(2026, 10, 1).expect("a date")),
     );
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
-    let sheets: [(&str, &[&str], &Vec<Vec<String>>, &[usize]); 5] = [
+    // (sheet name, header, rows, columns written as date cells)
+    type SheetSpec<'a> = (&'a str, &'a [&'a str], &'a Vec<Vec<String>>, &'a [usize]);
+    let sheets: [SheetSpec; 5] = [
         ("Services", &SERVICES_HEADER, &company.services, &[]),
         ("Controls", &CONTROLS_HEADER, &company.controls, &[]),
         ("Evidence", &EVIDENCE_HEADER, &company.evidence, &[4]),
@@ -496,7 +498,8 @@ fn write_workbook(company: &Company, path: &Path) {
 
 fn write_csv(company: &Company, dir: &Path) {
     std::fs::create_dir_all(dir).expect("csv directory");
-    let sheets: [(&str, &[&str], &Vec<Vec<String>>); 5] = [
+    type CsvSpec<'a> = (&'a str, &'a [&'a str], &'a Vec<Vec<String>>);
+    let sheets: [CsvSpec; 5] = [
         ("services", &SERVICES_HEADER, &company.services),
         ("controls", &CONTROLS_HEADER, &company.controls),
         ("evidence", &EVIDENCE_HEADER, &company.evidence),

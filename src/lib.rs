@@ -84,6 +84,36 @@ pub fn analyse(run: &Run) -> Result<Analysis, Error> {
     })
 }
 
+/// What `report` and `bundle` both make before writing anything.
+pub struct Reports {
+    pub analysis: Analysis,
+    /// One status per evidence row: what became of its `evidence_file`.
+    pub files: Vec<evidence_files::FileStatus>,
+    /// Every output, rendered in memory.
+    pub outputs: Vec<render::Output>,
+}
+
+/// Reads, reconciles, judges every evidence file (refused paths become warnings) and
+/// renders every output in memory.
+pub fn make_reports(run: &Run, options: &render::ReportOptions) -> Result<Reports, Error> {
+    let mut analysis = analyse(run)?;
+    let (files, refused) =
+        evidence_files::check_all(&analysis.inputs.evidence, options.evidence_root.as_deref());
+    analysis.inputs.warnings.extend(refused);
+    let outputs = render::render_all(
+        run,
+        options,
+        &analysis.inputs,
+        &analysis.reconciliation,
+        &files,
+    )?;
+    Ok(Reports {
+        analysis,
+        files,
+        outputs,
+    })
+}
+
 /// Exit status for a set of findings against a threshold: 1 when any is at or above it.
 pub fn exit_for(findings: &[findings::Finding], fail_on: Option<Severity>) -> ExitCode {
     match fail_on {
@@ -138,22 +168,16 @@ pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
                 .unwrap_or_else(|| PathBuf::from("output"));
             let out_dir = out_root.join(&run.period.label);
             prepare_output_dir(&out_dir)?;
-            let mut analysis = analyse(&run)?;
-            let (files, refused) = evidence_files::check_all(
-                &analysis.inputs.evidence,
-                options.evidence_root.as_deref(),
-            );
-            analysis.inputs.warnings.extend(refused);
-            let outputs = render::render_all(
-                &run,
-                &options,
-                &analysis.inputs,
-                &analysis.reconciliation,
-                &files,
-            )?;
-            let written = render::write_all(&out_dir, &outputs)?;
-            terminal::print_report(&run, &analysis, &written);
-            Ok(exit_for(&analysis.reconciliation.findings, fail_on))
+            if let Some(root) = options.evidence_root.as_deref().filter(|r| !r.is_dir()) {
+                return Err(Error::Config(config::ConfigError::Option(format!(
+                    "evidence root {}: no such directory (--evidence-root or evidence_root in demarc.toml)",
+                    root.display()
+                ))));
+            }
+            let reports = make_reports(&run, &options)?;
+            let written = render::write_all(&out_dir, &reports.outputs)?;
+            terminal::print_report(&run, &reports.analysis, &written);
+            Ok(exit_for(&reports.analysis.reconciliation.findings, fail_on))
         }
         Command::Bundle(args) => bundle::execute_bundle(args),
         Command::Verify(args) => bundle::execute_verify(&args),

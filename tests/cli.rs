@@ -1366,3 +1366,29 @@ mod evidence_root {
         );
     }
 }
+
+mod evidence_root_errors {
+    use super::*;
+
+    #[test]
+    fn a_missing_evidence_root_is_an_error_not_a_silent_not_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = small_company().write(dir.path(), "q3.xlsx");
+        let out = dir.path().join("out");
+        let result = demarc()
+            .arg("report")
+            .arg(&book)
+            .args(["--period", "2026-Q3", "--evidence-root"])
+            .arg(dir.path().join("no-such-dir"))
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(result.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&result.stderr).contains("no-such-dir: no such directory"));
+        assert!(
+            !out.join("2026-Q3/findings.json").exists(),
+            "nothing is written"
+        );
+    }
+}

@@ -15,7 +15,7 @@ pub mod signing;
 pub mod verify;
 
 use crate::cli::{self, BundleArgs, VerifyArgs};
-use crate::{evidence_files, render, terminal, Error};
+use crate::{render, terminal, Error};
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 use std::io::{IsTerminal, Read};
@@ -100,17 +100,11 @@ pub fn execute_bundle(args: BundleArgs) -> Result<ExitCode, Error> {
     });
     let temp = temp_file_beside(&target)?;
 
-    let mut analysis = crate::analyse(&run)?;
-    let (files, refused) =
-        evidence_files::check_all(&analysis.inputs.evidence, evidence_root.as_deref());
-    analysis.inputs.warnings.extend(refused);
-    let outputs = render::render_all(
-        &run,
-        &options,
-        &analysis.inputs,
-        &analysis.reconciliation,
-        &files,
-    )?;
+    let crate::Reports {
+        analysis,
+        files,
+        outputs,
+    } = crate::make_reports(&run, &options)?;
     let sealed = seal::seal(
         seal::Contents {
             run: &run,

@@ -166,7 +166,8 @@ fn compile_all(
         .min(jobs.len())
         .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: std::sync::Mutex<Vec<Option<Result<Vec<u8>, pdf::PdfError>>>> =
+    type Slot = Option<Result<Vec<u8>, pdf::PdfError>>;
+    let slots: std::sync::Mutex<Vec<Slot>> =
         std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..workers {

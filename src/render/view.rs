@@ -333,7 +333,7 @@ pub fn auditor_pack(
         })).collect::<Vec<_>>(),
         "warnings": inputs.warnings,
         "listing": if compact { "compact" } else { "newest" },
-        "evidence_root": if files.iter().any(|f| *f == crate::evidence_files::FileStatus::NotChecked) { "not given: evidence files were not looked for" } else { "" },
+        "evidence_root": if files.contains(&crate::evidence_files::FileStatus::NotChecked) { "not given: evidence files were not looked for" } else { "" },
         "model": {
             "name": model.name,
             "file": model.file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "built in".into()),
