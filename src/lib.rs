@@ -167,14 +167,32 @@ pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
                 .or(config.out)
                 .unwrap_or_else(|| PathBuf::from("output"));
             let out_dir = out_root.join(&run.period.label);
+            // Directories this run creates are removed again if it fails before writing.
+            let created: Vec<PathBuf> = [&out_root, &out_dir]
+                .into_iter()
+                .filter(|d| !d.exists())
+                .cloned()
+                .collect();
             prepare_output_dir(&out_dir)?;
-            if let Some(root) = options.evidence_root.as_deref().filter(|r| !r.is_dir()) {
-                return Err(Error::Config(config::ConfigError::Option(format!(
-                    "evidence root {}: no such directory (--evidence-root or evidence_root in demarc.toml)",
-                    root.display()
-                ))));
-            }
-            let reports = make_reports(&run, &options)?;
+            let produced = (|| {
+                if let Some(root) = options.evidence_root.as_deref().filter(|r| !r.is_dir()) {
+                    return Err(Error::Config(config::ConfigError::Option(format!(
+                        "evidence root {}: no such directory (--evidence-root or evidence_root in demarc.toml)",
+                        root.display()
+                    ))));
+                }
+                make_reports(&run, &options)
+            })();
+            let reports = match produced {
+                Ok(reports) => reports,
+                Err(error) => {
+                    for dir in created.iter().rev() {
+                        // Only succeeds while empty: nothing of anyone's is ever removed.
+                        let _ = std::fs::remove_dir(dir);
+                    }
+                    return Err(error);
+                }
+            };
             let written = render::write_all(&out_dir, &reports.outputs)?;
             terminal::print_report(&run, &reports.analysis, &written);
             Ok(exit_for(&reports.analysis.reconciliation.findings, fail_on))

@@ -17,7 +17,7 @@ use demarc::model::Model;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use support::{d, row, Book, Cell};
+use support::{d, row, Book};
 
 // ---------------------------------------------------------------------------------------
 // The harness
@@ -250,43 +250,7 @@ fn with_limits(limits: Limits) -> IngestOptions {
 
 /// Writes a book as .xlsx, letting `tweak` write cells the `Book` builder cannot.
 fn write_xlsx(book: &Book, path: &Path, tweak: impl FnOnce(&mut Workbook)) {
-    let mut workbook = Workbook::new();
-    let date_format = Format::new().set_num_format("yyyy-mm-dd");
-    for sheet in &book.sheets {
-        let ws = workbook.add_worksheet();
-        ws.set_name(&sheet.name).unwrap();
-        for (c, h) in sheet.header.iter().enumerate() {
-            ws.write_string(0, c as u16, h).unwrap();
-        }
-        for (r, cells) in sheet.rows.iter().enumerate() {
-            let r = r as u32 + 1;
-            for (c, cell) in cells.iter().enumerate() {
-                let c = c as u16;
-                match cell {
-                    Cell::Text(t) => {
-                        ws.write_string(r, c, t).unwrap();
-                    }
-                    Cell::Number(n) => {
-                        ws.write_number(r, c, *n).unwrap();
-                    }
-                    Cell::Date(date) => {
-                        use chrono::Datelike;
-                        let dt = ExcelDateTime::from_ymd(
-                            date.year() as u16,
-                            date.month() as u8,
-                            date.day() as u8,
-                        )
-                        .unwrap();
-                        ws.write_datetime_with_format(r, c, &dt, &date_format)
-                            .unwrap();
-                    }
-                    Cell::Blank => {}
-                }
-            }
-        }
-    }
-    tweak(&mut workbook);
-    workbook.save(path).unwrap();
+    book.write_to(path, tweak);
 }
 
 /// The company's workbook with `tweak` applied to its Evidence sheet.

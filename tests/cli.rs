@@ -483,6 +483,10 @@ mod bad_input {
         }
         let written: Vec<_> = walk(out.path());
         assert!(written.is_empty(), "files written on failure: {written:?}");
+        assert!(
+            !out.path().join("2026-Q3").exists(),
+            "an empty period directory was left behind"
+        );
     }
 
     fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -106,6 +106,14 @@ impl Book {
 
     /// Writes the workbook as .xlsx and returns its path.
     pub fn write(&self, dir: &Path, file: &str) -> PathBuf {
+        let path = dir.join(file);
+        self.write_to(&path, |_| {});
+        path
+    }
+
+    /// Writes the workbook as .xlsx at `path`, letting `tweak` write what the builder
+    /// cannot (formula errors, merged cells, odd number formats) before it is saved.
+    pub fn write_to(&self, path: &Path, tweak: impl FnOnce(&mut Workbook)) {
         let mut workbook = Workbook::new();
         let date_format = Format::new().set_num_format("yyyy-mm-dd");
         for sheet in &self.sheets {
@@ -149,9 +157,8 @@ impl Book {
                 r += 1;
             }
         }
-        let path = dir.join(file);
-        workbook.save(&path).unwrap();
-        path
+        tweak(&mut workbook);
+        workbook.save(path).unwrap();
     }
 
     /// Writes each sheet as `<sheet>.csv` in `dir` (dates as ISO text).
