@@ -196,6 +196,54 @@ impl Code {
     }
 }
 
+impl Code {
+    /// Why an auditor or a board should care, in two or three sentences. Printed by
+    /// `demarc explain`; the lessons are the seeds' (see `../shared/seeds/`).
+    pub fn why(self) -> &'static str {
+        match self {
+            Code::EvidenceMissing => "The model says this part is yours, and nothing shows it is done. Most cloud breaches are not attacks on the provider but the customer's own side left unmanaged (Capital One, 2019: overly permissive customer IAM roles). An auditor treats an unevidenced control as not operating.",
+            Code::EvidenceStale => "A control tested once is not a control operating through the period. Evidence older than the control's own frequency says nothing about the quarter being reported, so an auditor will not rely on it.",
+            Code::ControlIneffective => "The control exists and was tested, and the test says it does not work. This is the customer's side of the model failing in a way already on record: the first thing an auditor and an attacker will look at.",
+            Code::ControlNotTested => "A control that was not (fully) tested gives only partial assurance. It is not a failure yet, but it cannot be counted as operating effectively either.",
+            Code::DomainUnowned => "The model hands this responsibility to you (alone or shared), and no control in your catalogue takes it on. Nobody is doing it. Misconfiguration is your responsibility even in secure cloud environments: a gap nobody owns is how data ends up exposed.",
+            Code::AttestationMissing => "For the provider's part of the model you rely on the provider, and the only independent evidence that the provider does its part is an attestation (SOC 2, ISO 27001, FedRAMP...). Without one, the provider's side is assumed, not verified.",
+            Code::AttestationGap => "A SOC report covers a past period; a certificate has an expiry. If nothing covers the period end, there is a stretch of time for which nobody independent vouches for the provider's controls.",
+            Code::AttestationExpired => "An expired certificate no longer vouches for anything: the provider may have lapsed, failed recertification or simply not sent the new one. Either way the provider's part is unverified at the period end.",
+            Code::AttestationExpiring => "The certificate still holds, but will lapse soon after the period end. Ask for the renewal now so next quarter's pack is not a gap.",
+            Code::OpinionModified => "A qualified, adverse or disclaimed opinion means the provider's own auditor could not say the controls are fairly described and operating. You cannot rely on that report as you would on a clean one.",
+            Code::AttestationExceptions => "The report is clean overall, but the auditor found exceptions in some controls. Whether they touch the services and domains you rely on must be read and recorded.",
+            Code::AttestationScope => "Attestations cover named systems and criteria. A report that does not cover this service or this domain proves nothing about it, however good it is elsewhere.",
+            Code::CuecUnmapped => "A provider's SOC report only holds if its customers do their part: the complementary user entity controls. A CUEC with no control of yours behind it means the provider's assurance is conditional on something nobody does.",
+            Code::CuecUnevidenced => "The CUEC is mapped to one of your controls, but that control is not evidenced as operating. The provider's report assumes it is, so the assurance you take from the report is weaker than it looks.",
+            Code::UnknownReference => "A row names a control, service or vendor that is defined nowhere else. Usually a typo or a renamed item; until it is fixed, that row is not counted where it was meant to be, and a real gap may hide behind it.",
+            Code::DuplicateRow => "Two rows say different things about the same thing. The report cannot know which is true, and neither can an auditor; keep one source of truth.",
+        }
+    }
+
+    /// How to clear a finding of this code, in general terms. Each finding carries its own
+    /// remedy naming its service, control or vendor; this is the catalogue's version.
+    pub fn remedy(self) -> &'static str {
+        match self {
+            Code::EvidenceMissing => "Record evidence for the control and service (a dated Evidence row with its result), or, if the control does not apply to that service, narrow the control's `applies_to`.",
+            Code::EvidenceStale => "Test the control again and record the new evidence, or, if it really runs less often, correct its `frequency` in Controls.",
+            Code::ControlIneffective => "Fix the control, retest it and record the new evidence; record the remediation plan meanwhile.",
+            Code::ControlNotTested => "Complete the test and record its result (Effective, or the exceptions found).",
+            Code::DomainUnowned => "Add a control for the domain that applies to the service (Controls sheet: domain and applies_to), with an owner; or, if the model is wrong for this service, override it in the model file.",
+            Code::AttestationMissing => "Obtain the vendor's current SOC 2 report, ISO 27001 certificate or equivalent and record it in Attestations.",
+            Code::AttestationGap => "Ask the vendor for a bridge letter covering the gap, or for the report of the next period, and record it.",
+            Code::AttestationExpired => "Obtain the renewed certificate and record it; until then treat the provider's part as unverified.",
+            Code::AttestationExpiring => "Ask the vendor for the renewal date and the new certificate before it lapses.",
+            Code::OpinionModified => "Read the basis for the modified opinion, assess its effect on the services you use, and record compensating controls or a risk acceptance.",
+            Code::AttestationExceptions => "Read the exceptions, decide whether they affect your services, and record the assessment.",
+            Code::AttestationScope => "Ask the vendor for an attestation that covers the service and domain, or record why the existing scope is enough.",
+            Code::CuecUnmapped => "Map the CUEC to a control of yours in the CUECs sheet (`mapped_control`), adding the control if none exists.",
+            Code::CuecUnevidenced => "Evidence the mapped control for the vendor's services: record current, effective evidence.",
+            Code::UnknownReference => "Correct the name (see the did-you-mean hint), or add the missing control, service or vendor to its sheet.",
+            Code::DuplicateRow => "Keep one row per key and delete or correct the other.",
+        }
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -257,6 +305,15 @@ mod tests {
         assert_eq!(Severity::Low.step_up(), Severity::Medium);
         assert_eq!(Severity::High.step_up(), Severity::Critical);
         assert_eq!(Severity::Critical.step_up(), Severity::Critical);
+    }
+
+    #[test]
+    fn every_code_is_explained() {
+        for code in Code::ALL {
+            assert!(code.why().len() > 40, "{code}: why is too thin");
+            assert!(code.remedy().len() > 20, "{code}: remedy is too thin");
+            assert!(!code.rule().is_empty() && !code.title().is_empty());
+        }
     }
 
     #[test]
