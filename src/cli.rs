@@ -5,7 +5,7 @@ use crate::config::{ConfigError, ConfigFile};
 use crate::findings::Severity;
 use crate::ingest::{DateOrder, IngestOptions};
 use crate::model::Model;
-use crate::period::{calendar_quarter_of, Period};
+use crate::period::Period;
 use crate::{Error, Run};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
@@ -15,6 +15,13 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Parser)]
 #[command(name = "demarc", version, about, long_about = None)]
 pub struct Cli {
+    /// Print nothing but errors: no findings listing, warnings, progress or summary (the
+    /// exit status still tells the result).
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more on stderr: what each input held and how long each step took.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -43,6 +50,16 @@ pub enum Command {
     /// Exit status: 0 every file matches (and the signature, if any, is good), 1 the bundle
     /// fails verification, 2 it cannot be read at all.
     Verify(VerifyArgs),
+    /// Write a starter: demarc.toml with every setting explained, and a workbook with the
+    /// five sheets, drop-down lists and a starter control catalogue to fill in.
+    Init(InitArgs),
+    /// Explain a finding code: the rule, why it matters and how to remedy it. Without a
+    /// code, list every code.
+    Explain(ExplainArgs),
+    /// Print a shell completion script (e.g. `demarc completions bash > /etc/bash_completion.d/demarc`).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `demarc man > demarc.1 && man ./demarc.1`.
+    Man,
 }
 
 /// What every reconciling command takes.
@@ -90,21 +107,27 @@ pub struct CheckArgs {
     /// Exit 1 when a finding at or above this severity exists [default: high].
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
-    /// Print the findings document (as findings.json) on stdout.
-    #[arg(long)]
+    /// How to print the findings: `table` for people, `json` (the findings.json
+    /// document), `csv` (findings.csv), `github` (annotations for a GitHub Actions log).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: CheckFormat,
+    /// Shorthand for --format json.
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
 }
 
+/// The ways `check` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Json,
+    Csv,
+    Github,
+}
+
+/// What shapes the PDFs, shared by `report` and `bundle`.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
-    #[command(flatten)]
-    pub run: RunArgs,
-    /// Output directory; reports go under OUT/PERIOD/ [default: output].
-    #[arg(long, short = 'o', value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Exit 1 when a finding at or above this severity exists (off unless given).
-    #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<String>,
+pub struct RenderArgs {
     /// A directory of templates; any file named like a built-in one replaces it.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -113,7 +136,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub previous: Option<PathBuf>,
     /// Where the files named in Evidence's `evidence_file` column live: each one found is
-    /// hashed into the auditor pack and evidence-index.csv; paths leaving it are refused.
+    /// hashed into the auditor pack and evidence-index.csv (and sealed into a bundle);
+    /// paths leaving it are refused.
     #[arg(long, value_name = "DIR")]
     pub evidence_root: Option<PathBuf>,
     /// How much evidence the auditor pack lists per control: `newest` (every service),
@@ -123,17 +147,31 @@ pub struct ReportArgs {
     /// Write archival PDFs conforming to this PDF/A standard.
     #[arg(long, value_enum, value_name = "STANDARD")]
     pub pdf_standard: Option<crate::render::pdf::Archival>,
+    /// How many PDFs to compile at once [default: one per core].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
+    pub render: RenderArgs,
+    /// Output directory; reports go under OUT/PERIOD/ [default: output].
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity exists (off unless given).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct BundleArgs {
     #[command(flatten)]
     pub run: RunArgs,
-    /// Where the files named in Evidence's `evidence_file` column live: each one found is
-    /// sealed into the bundle under evidence/; missing and refused ones are listed in the
-    /// manifest.
-    #[arg(long, value_name = "DIR")]
-    pub evidence_root: Option<PathBuf>,
+    #[command(flatten)]
+    pub render: RenderArgs,
     /// The bundle to write [default: OUT/PERIOD/evidence-bundle-PERIOD.zip, OUT being
     /// `out` from demarc.toml or output].
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -146,19 +184,6 @@ pub struct BundleArgs {
     /// auditors in FILE.pub; then exit.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["sign", "out"])]
     pub generate_key: Option<PathBuf>,
-    /// A directory of templates; any file named like a built-in one replaces it.
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
-    /// The previous period's findings.json, for the board report's trend.
-    #[arg(long, value_name = "FILE")]
-    pub previous: Option<PathBuf>,
-    /// How much evidence the auditor pack lists per control: `newest` (every service),
-    /// `compact` (services with gaps; the rest counted), or `auto` (compact for large inputs).
-    #[arg(long, value_enum, default_value = "auto")]
-    pub evidence_listing: crate::render::EvidenceListing,
-    /// Write archival PDFs conforming to this PDF/A standard.
-    #[arg(long, value_enum, value_name = "STANDARD")]
-    pub pdf_standard: Option<crate::render::pdf::Archival>,
 }
 
 #[derive(Debug, Args)]
@@ -169,6 +194,29 @@ pub struct VerifyArgs {
     /// must be signed, and by this key.
     #[arg(long, value_name = "FILE")]
     pub public_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the starter (created if need be) [default: the current directory].
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Overwrite demarc.toml and the workbook if they already exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A finding code, e.g. EVIDENCE_STALE (case and `-`/`_` do not matter).
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -226,6 +274,33 @@ pub fn resolve_model(flag: Option<&Path>, config: &ConfigFile) -> Result<Model, 
         Some(path) => Ok(Model::load(path)?),
         None => Ok(Model::default()),
     }
+}
+
+/// The run and PDF options of `report` and `bundle`: flags first, then the settings file.
+pub fn resolve_report(
+    run_args: &RunArgs,
+    args: &RenderArgs,
+    config: &ConfigFile,
+) -> Result<(Run, crate::render::ReportOptions), Error> {
+    let mut run = resolve_run(run_args, config)?;
+    if let Some(dir) = &args.templates {
+        run.templates = Some(dir.clone());
+    }
+    let options = crate::render::ReportOptions {
+        pdf_standard: args.pdf_standard,
+        evidence_root: args
+            .evidence_root
+            .clone()
+            .or_else(|| config.evidence_root.clone()),
+        evidence_listing: args.evidence_listing,
+        previous: match &args.previous {
+            Some(path) => Some(crate::render::trend::Previous::load(path)?),
+            None => None,
+        },
+        jobs: args.jobs.map(usize::from),
+        progress: None,
+    };
+    Ok((run, options))
 }
 
 /// Combines flags and the settings file into a run.
@@ -291,10 +366,7 @@ pub fn resolve_run(args: &RunArgs, config: &ConfigFile) -> Result<Run, Error> {
 
 fn named_period(text: &str, fiscal_start: u32) -> Result<Period, Error> {
     if crate::names::loose_key(text) == "previousquarter" {
-        let today = chrono::Local::now().date_naive();
-        let a_quarter_ago = crate::period::months_before(today, 3);
-        return Period::parse(&calendar_quarter_of(a_quarter_ago), 1)
-            .map_err(|e| option_error(e.to_string()));
+        return Ok(Period::previous_quarter(chrono::Local::now().date_naive()));
     }
     Period::parse(text, fiscal_start).map_err(|e| option_error(e.to_string()))
 }

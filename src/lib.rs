@@ -16,8 +16,10 @@ pub mod bundle;
 pub mod cli;
 pub mod config;
 pub mod evidence_files;
+pub mod explain;
 pub mod findings;
 pub mod ingest;
+pub mod init;
 pub mod inputs;
 pub mod model;
 pub mod names;
@@ -59,6 +61,10 @@ pub enum Error {
     Render(#[from] render::RenderError),
     #[error(transparent)]
     Bundle(#[from] bundle::BundleError),
+    #[error(transparent)]
+    Init(#[from] init::InitError),
+    #[error("{0}")]
+    Explain(String),
     #[error("{path}: {message}")]
     Output { path: PathBuf, message: String },
 }
@@ -71,13 +77,28 @@ pub struct Analysis {
 
 /// Reads the inputs and reconciles them.
 pub fn analyse(run: &Run) -> Result<Analysis, Error> {
-    let inputs = ingest::read_inputs(&run.inputs, &run.model, &run.ingest)?;
-    let reconciliation = reconcile::reconcile(reconcile::Judgement {
-        inputs: &inputs,
-        model: &run.model,
-        period: &run.period,
-        as_of: run.as_of,
-    });
+    let inputs = {
+        let _step = terminal::Step::start("reading inputs");
+        ingest::read_inputs(&run.inputs, &run.model, &run.ingest)?
+    };
+    terminal::detail(format!(
+        "read {} services, {} controls, {} evidence rows, {} attestations, {} CUECs from {} file(s)",
+        inputs.services.len(),
+        inputs.controls.len(),
+        inputs.evidence.len(),
+        inputs.attestations.len(),
+        inputs.cuecs.len(),
+        inputs.files.len()
+    ));
+    let reconciliation = {
+        let _step = terminal::Step::start("reconciling");
+        reconcile::reconcile(reconcile::Judgement {
+            inputs: &inputs,
+            model: &run.model,
+            period: &run.period,
+            as_of: run.as_of,
+        })
+    };
     Ok(Analysis {
         inputs,
         reconciliation,
@@ -97,16 +118,25 @@ pub struct Reports {
 /// renders every output in memory.
 pub fn make_reports(run: &Run, options: &render::ReportOptions) -> Result<Reports, Error> {
     let mut analysis = analyse(run)?;
-    let (files, refused) =
-        evidence_files::check_all(&analysis.inputs.evidence, options.evidence_root.as_deref());
+    let (files, refused) = {
+        let _step = terminal::Step::start("checking evidence files");
+        evidence_files::check_all(&analysis.inputs.evidence, options.evidence_root.as_deref())
+    };
     analysis.inputs.warnings.extend(refused);
-    let outputs = render::render_all(
-        run,
-        options,
-        &analysis.inputs,
-        &analysis.reconciliation,
-        &files,
-    )?;
+    let outputs = {
+        let _step = terminal::Step::start("rendering");
+        let outputs = render::render_all(
+            run,
+            options,
+            &analysis.inputs,
+            &analysis.reconciliation,
+            &files,
+        );
+        if let Some(bar) = &options.progress {
+            bar.finish_and_clear();
+        }
+        outputs?
+    };
     Ok(Reports {
         analysis,
         files,
@@ -124,79 +154,10 @@ pub fn exit_for(findings: &[findings::Finding], fail_on: Option<Severity>) -> Ex
 
 /// Runs a parsed command line. Errors mean exit status 2.
 pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
+    terminal::set_verbosity(cli.quiet, cli.verbose);
     match cli.command {
-        Command::Check(args) => {
-            let config = cli::load_config(args.run.config.as_deref())?;
-            let fail_on = match args.fail_on.as_deref().or(config.fail_on.as_deref()) {
-                Some(text) => cli::parse_severity(text, "--fail-on")?,
-                None => Severity::High,
-            };
-            let run = cli::resolve_run(&args.run, &config)?;
-            let analysis = analyse(&run)?;
-            if args.json {
-                let document =
-                    render::document::FindingsDocument::new(&run, &analysis.reconciliation);
-                print!("{}", document.to_json());
-            } else {
-                terminal::print_check(&run, &analysis, fail_on);
-            }
-            Ok(exit_for(&analysis.reconciliation.findings, Some(fail_on)))
-        }
-        Command::Report(args) => {
-            let config = cli::load_config(args.run.config.as_deref())?;
-            let fail_on = args
-                .fail_on
-                .as_deref()
-                .map(|text| cli::parse_severity(text, "--fail-on"))
-                .transpose()?;
-            let mut run = cli::resolve_run(&args.run, &config)?;
-            if let Some(dir) = args.templates {
-                run.templates = Some(dir);
-            }
-            let options = render::ReportOptions {
-                pdf_standard: args.pdf_standard,
-                evidence_root: args.evidence_root.or(config.evidence_root.clone()),
-                evidence_listing: args.evidence_listing,
-                previous: match &args.previous {
-                    Some(path) => Some(render::trend::Previous::load(path)?),
-                    None => None,
-                },
-            };
-            let out_root = args
-                .out
-                .or(config.out)
-                .unwrap_or_else(|| PathBuf::from("output"));
-            let out_dir = out_root.join(&run.period.label);
-            // Directories this run creates are removed again if it fails before writing.
-            let created: Vec<PathBuf> = [&out_root, &out_dir]
-                .into_iter()
-                .filter(|d| !d.exists())
-                .cloned()
-                .collect();
-            prepare_output_dir(&out_dir)?;
-            let produced = (|| {
-                if let Some(root) = options.evidence_root.as_deref().filter(|r| !r.is_dir()) {
-                    return Err(Error::Config(config::ConfigError::Option(format!(
-                        "evidence root {}: no such directory (--evidence-root or evidence_root in demarc.toml)",
-                        root.display()
-                    ))));
-                }
-                make_reports(&run, &options)
-            })();
-            let reports = match produced {
-                Ok(reports) => reports,
-                Err(error) => {
-                    for dir in created.iter().rev() {
-                        // Only succeeds while empty: nothing of anyone's is ever removed.
-                        let _ = std::fs::remove_dir(dir);
-                    }
-                    return Err(error);
-                }
-            };
-            let written = render::write_all(&out_dir, &reports.outputs)?;
-            terminal::print_report(&run, &reports.analysis, &written);
-            Ok(exit_for(&reports.analysis.reconciliation.findings, fail_on))
-        }
+        Command::Check(args) => execute_check(args),
+        Command::Report(args) => execute_report(args),
         Command::Bundle(args) => bundle::execute_bundle(args),
         Command::Verify(args) => bundle::execute_verify(&args),
         Command::Model(args) => {
@@ -205,13 +166,137 @@ pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
             match args.export {
                 Some(path) => {
                     render::write_atomically(&path, model.to_toml().as_bytes())?;
-                    eprintln!("wrote {}", path.display());
+                    if !terminal::is_quiet() {
+                        eprintln!("wrote {}", path.display());
+                    }
                 }
                 None => print!("{}", model.to_table()),
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Init(args) => {
+            let written = init::write_starter(&args.dir, args.force)?;
+            terminal::print_init(&args.dir, &written);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain(args) => {
+            match args.code {
+                Some(text) => print!("{}", explain::one(&text)?),
+                None => print!("{}", explain::catalogue()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "demarc", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut page)
+                .map_err(|e| Error::Output {
+                    path: PathBuf::from("(standard output)"),
+                    message: format!("cannot render the manual page: {e}"),
+                })?;
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&page)
+                .map_err(|e| Error::Output {
+                    path: PathBuf::from("(standard output)"),
+                    message: e.to_string(),
+                })?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// `demarc check`: reconcile and print; exit 1 when a finding reaches `--fail-on`.
+fn execute_check(args: cli::CheckArgs) -> Result<ExitCode, Error> {
+    let config = cli::load_config(args.run.config.as_deref())?;
+    let fail_on = match args.fail_on.as_deref().or(config.fail_on.as_deref()) {
+        Some(text) => cli::parse_severity(text, "--fail-on")?,
+        None => Severity::High,
+    };
+    let run = cli::resolve_run(&args.run, &config)?;
+    let analysis = analyse(&run)?;
+    let format = if args.json {
+        cli::CheckFormat::Json
+    } else {
+        args.format
+    };
+    let rec = &analysis.reconciliation;
+    match format {
+        cli::CheckFormat::Table => terminal::print_check(&run, &analysis, fail_on),
+        cli::CheckFormat::Json => {
+            print!(
+                "{}",
+                render::document::FindingsDocument::new(&run, rec).to_json()
+            );
+        }
+        cli::CheckFormat::Csv => {
+            use std::io::Write;
+            let csv = render::document::findings_csv(&rec.findings);
+            std::io::stdout()
+                .write_all(&csv)
+                .map_err(|e| Error::Output {
+                    path: PathBuf::from("(standard output)"),
+                    message: e.to_string(),
+                })?;
+        }
+        cli::CheckFormat::Github => {
+            terminal::print_warnings(&analysis.inputs.warnings);
+            print!("{}", render::document::github_annotations(&rec.findings));
+        }
+    }
+    Ok(exit_for(&rec.findings, Some(fail_on)))
+}
+
+/// `demarc report`: reconcile, render every output in memory, then write them all.
+fn execute_report(args: cli::ReportArgs) -> Result<ExitCode, Error> {
+    let config = cli::load_config(args.run.config.as_deref())?;
+    let fail_on = args
+        .fail_on
+        .as_deref()
+        .map(|text| cli::parse_severity(text, "--fail-on"))
+        .transpose()?;
+    let (run, mut options) = cli::resolve_report(&args.run, &args.render, &config)?;
+    options.progress = Some(terminal::progress_bar(0, "rendering", "PDFs"));
+    let out_root = args
+        .out
+        .or(config.out)
+        .unwrap_or_else(|| PathBuf::from("output"));
+    let out_dir = out_root.join(&run.period.label);
+    // Directories this run creates are removed again if it fails before writing.
+    let created: Vec<PathBuf> = [&out_root, &out_dir]
+        .into_iter()
+        .filter(|d| !d.exists())
+        .cloned()
+        .collect();
+    prepare_output_dir(&out_dir)?;
+    let produced = (|| {
+        if let Some(root) = options.evidence_root.as_deref().filter(|r| !r.is_dir()) {
+            return Err(Error::Config(config::ConfigError::Option(format!(
+                "evidence root {}: no such directory (--evidence-root or evidence_root in demarc.toml)",
+                root.display()
+            ))));
+        }
+        make_reports(&run, &options)
+    })();
+    let reports = match produced {
+        Ok(reports) => reports,
+        Err(error) => {
+            for dir in created.iter().rev() {
+                // Only succeeds while empty: nothing of anyone's is ever removed.
+                let _ = std::fs::remove_dir(dir);
+            }
+            return Err(error);
+        }
+    };
+    let written = render::write_all(&out_dir, &reports.outputs)?;
+    terminal::print_report(&run, &reports.analysis, &written);
+    Ok(exit_for(&reports.analysis.reconciliation.findings, fail_on))
 }
 
 /// Makes sure the output directory exists and is writable before any work is done.

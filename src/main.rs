@@ -5,6 +5,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = demarc::cli::Cli::parse();
     match demarc::execute(cli) {
         Ok(code) => code,
@@ -12,5 +13,16 @@ fn main() -> ExitCode {
             demarc::terminal::print_error(&error);
             ExitCode::from(2)
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so `demarc check --format csv | head` would fail writing to a
+/// closed pipe (a panic inside `print!`). Like every Unix filter, demarc should simply stop.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -31,6 +31,12 @@ pub enum PeriodError {
 }
 
 impl Period {
+    /// The calendar quarter before the one `today` falls in (`period = "previous-quarter"`).
+    pub fn previous_quarter(today: NaiveDate) -> Period {
+        Period::parse(&calendar_quarter_of(months_before(today, 3)), 1)
+            .expect("a calendar quarter label always parses")
+    }
+
     /// Parses `YYYY-Qn` or `YYYY`. `fiscal_start_month` (1 = January) says in which month a
     /// year begins: with 4, `2026` runs 2026-04-01 … 2027-03-31 and `2026-Q1` is
     /// April–June 2026.

@@ -1,10 +1,97 @@
-//! What `check` and `report` print on a terminal: findings grouped by severity, coloured
-//! only when stdout is a terminal and `NO_COLOR` is unset, and a closing summary.
+//! What demarc prints for people: findings grouped by severity, coloured only when the
+//! stream is a terminal and `NO_COLOR` is unset; progress bars on a terminal only; a
+//! closing summary. `--quiet` silences all but errors, `-v` adds what was read and how
+//! long each step took (on stderr, so stdout stays clean for `--format json|csv`).
 
 use crate::findings::Severity;
 use crate::{Analysis, Error, Run};
+use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Instant;
+
+/// 0 quiet, 1 normal, 2 and up verbose. Set once from the command line.
+static VERBOSITY: AtomicU8 = AtomicU8::new(1);
+
+/// Sets how much is printed for the rest of the process.
+pub fn set_verbosity(quiet: bool, verbose: u8) {
+    let level = if quiet { 0 } else { 1 + verbose.min(2) };
+    VERBOSITY.store(level, Ordering::Relaxed);
+}
+
+/// True under `--quiet`.
+pub fn is_quiet() -> bool {
+    VERBOSITY.load(Ordering::Relaxed) == 0
+}
+
+fn is_verbose() -> bool {
+    VERBOSITY.load(Ordering::Relaxed) >= 2
+}
+
+/// Prints a line on stderr under `-v` only.
+pub fn detail(text: impl AsRef<str>) {
+    if is_verbose() {
+        let on = colour_enabled(std::io::stderr().is_terminal());
+        eprintln!("{} {}", paint("·", "2", on), text.as_ref());
+    }
+}
+
+/// A step of a run: under `-v`, its time is printed when it ends.
+pub struct Step {
+    label: &'static str,
+    started: Instant,
+}
+
+impl Step {
+    pub fn start(label: &'static str) -> Step {
+        Step {
+            label,
+            started: Instant::now(),
+        }
+    }
+}
+
+impl Drop for Step {
+    fn drop(&mut self) {
+        detail(format!(
+            "{}: {:.2} s",
+            self.label,
+            self.started.elapsed().as_secs_f64()
+        ));
+    }
+}
+
+/// A progress bar on stderr when it is a terminal and not `--quiet`; hidden otherwise
+/// (piped output and CI logs stay free of control characters). `unit` is `bytes` for a
+/// bar over bytes, anything else is a count of that thing.
+pub fn progress_bar(total: u64, verb: &str, unit: &str) -> ProgressBar {
+    if is_quiet() || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    let counts = if unit == "bytes" {
+        "{bytes}/{total_bytes} {eta}".to_string()
+    } else {
+        format!("{{pos}}/{{len}} {unit}")
+    };
+    let template = format!("{verb} {{bar:30}} {counts} {{wide_msg}}");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// A spinner on stderr for a step of unknown length, under the same rules as
+/// [`progress_bar`].
+pub fn spinner(message: &'static str) -> ProgressBar {
+    if is_quiet() || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner().with_message(message);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
 
 fn colour_enabled(stream_is_terminal: bool) -> bool {
     stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -30,6 +117,9 @@ fn severity_style(s: Severity) -> &'static str {
 
 /// Prints findings grouped by severity, then the summary line.
 pub fn print_check(run: &Run, analysis: &Analysis, fail_on: Severity) {
+    if is_quiet() {
+        return;
+    }
     let on = colour_enabled(std::io::stdout().is_terminal());
     let rec = &analysis.reconciliation;
     print_warnings(&analysis.inputs.warnings);
@@ -76,6 +166,9 @@ pub fn print_check(run: &Run, analysis: &Analysis, fail_on: Severity) {
 
 /// Prints what `report` wrote and the summary.
 pub fn print_report(_run: &Run, analysis: &Analysis, written: &[PathBuf]) {
+    if is_quiet() {
+        return;
+    }
     print_warnings(&analysis.inputs.warnings);
     for path in written {
         println!("wrote {}", path.display());
@@ -105,7 +198,11 @@ fn summary_line(analysis: &Analysis) -> String {
     )
 }
 
-fn print_warnings(warnings: &[String]) {
+/// Prints warnings on stderr (not under `--quiet`).
+pub fn print_warnings(warnings: &[String]) {
+    if is_quiet() {
+        return;
+    }
     let on = colour_enabled(std::io::stderr().is_terminal());
     for w in warnings {
         eprintln!("{} {w}", paint("warning:", "33", on));
@@ -125,4 +222,27 @@ pub fn print_error(error: &Error) {
         }
         cause = c.source();
     }
+}
+
+/// Prints what `init` wrote and what to do next.
+pub fn print_init(dir: &std::path::Path, written: &[PathBuf]) {
+    if is_quiet() {
+        return;
+    }
+    for path in written {
+        println!("wrote {}", path.display());
+    }
+    let cd = if dir == std::path::Path::new(".") {
+        String::new()
+    } else {
+        format!("cd {} && ", dir.display())
+    };
+    println!();
+    println!(
+        "Next: fill in {} (the grey rows are examples), then run:",
+        crate::init::WORKBOOK_NAME
+    );
+    println!("  {cd}demarc check     # the findings, on the terminal");
+    println!("  {cd}demarc report    # the PDFs, under output/<period>/");
+    println!("demarc explain lists what each finding means.");
 }

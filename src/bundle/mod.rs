@@ -15,10 +15,9 @@ pub mod signing;
 pub mod verify;
 
 use crate::cli::{self, BundleArgs, VerifyArgs};
-use crate::{render, terminal, Error};
-use indicatif::{ProgressBar, ProgressStyle};
+use crate::{terminal, Error};
 use sha2::{Digest, Sha256};
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -64,31 +63,20 @@ pub fn execute_bundle(args: BundleArgs) -> Result<ExitCode, Error> {
         return Ok(ExitCode::SUCCESS);
     }
     let config = cli::load_config(args.run.config.as_deref())?;
-    let mut run = cli::resolve_run(&args.run, &config)?;
-    if let Some(dir) = args.templates {
-        run.templates = Some(dir);
-    }
+    let (run, mut options) = cli::resolve_report(&args.run, &args.render, &config)?;
     // Bad keys and paths are reported before any work is done.
     let key = args
         .sign
         .as_deref()
         .map(signing::load_secret_key)
         .transpose()?;
-    let evidence_root = args.evidence_root.or(config.evidence_root.clone());
+    let evidence_root = options.evidence_root.clone();
     if let Some(root) = &evidence_root {
         if !root.is_dir() {
             return Err(BundleError::EvidenceRoot { path: root.clone() }.into());
         }
     }
-    let options = render::ReportOptions {
-        pdf_standard: args.pdf_standard,
-        evidence_root: evidence_root.clone(),
-        evidence_listing: args.evidence_listing,
-        previous: match &args.previous {
-            Some(path) => Some(render::trend::Previous::load(path)?),
-            None => None,
-        },
-    };
+    options.progress = Some(terminal::progress_bar(0, "rendering", "PDFs"));
     let target = args.out.unwrap_or_else(|| {
         let label = &run.period.label;
         config
@@ -119,6 +107,9 @@ pub fn execute_bundle(args: BundleArgs) -> Result<ExitCode, Error> {
     )?;
 
     terminal::print_report(&run, &analysis, std::slice::from_ref(&target));
+    if terminal::is_quiet() {
+        return Ok(ExitCode::SUCCESS);
+    }
     println!(
         "sealed {} files ({} bytes) and manifest.json, SHA-256 {}",
         sealed.files, sealed.bytes, sealed.manifest_sha256
@@ -180,17 +171,9 @@ fn temp_file_beside(target: &Path) -> Result<tempfile::NamedTempFile, BundleErro
         .map_err(fail)
 }
 
-/// A progress bar over `total` bytes on stderr when it is a terminal; hidden otherwise.
-fn progress_bar(total: u64, verb: &'static str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total);
-    let template = format!("{verb} {{bar:30}} {{bytes}}/{{total_bytes}} {{eta}} {{wide_msg}}");
-    if let Ok(style) = ProgressStyle::with_template(&template) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
+/// A progress bar over `total` bytes (see [`terminal::progress_bar`]).
+fn progress_bar(total: u64, verb: &'static str) -> indicatif::ProgressBar {
+    terminal::progress_bar(total, verb, "bytes")
 }
 
 /// A reader that hashes what passes through it.

@@ -148,9 +148,12 @@ pub fn read_inputs(
         let tables = open_tables(path, &shown, bytes, options, &mut inputs, &mut problems);
         for (sheet, table) in tables {
             let Some(kind) = SheetKind::from_sheet_name(&sheet) else {
-                inputs.warnings.push(format!(
+                // The starter workbook's own help and drop-down sheets are expected.
+                if !matches!(crate::names::loose_key(&sheet).as_str(), "readme" | "lists") {
+                    inputs.warnings.push(format!(
                     "{shown}: sheet {sheet:?} ignored: its name is none of Services, Controls, Evidence, Attestations, CUECs"
                 ));
+                }
                 file.sheets.push(SheetRead {
                     name: sheet,
                     kind: "ignored".into(),

@@ -199,6 +199,47 @@ pub fn evidence_index_csv(
     writer.into_inner().expect("writing to memory")
 }
 
+/// GitHub Actions workflow commands, one per finding: `::error` for critical and high,
+/// `::warning` for medium and low, `::notice` for info, with the first source's file as
+/// the annotation's file. Spreadsheet text is escaped as GitHub documents (`%`, CR, LF;
+/// and `:` `,` in properties), so a cell can never end the command and start another.
+pub fn github_annotations(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let level = match f.severity {
+            Severity::Critical | Severity::High => "error",
+            Severity::Medium | Severity::Low => "warning",
+            Severity::Info => "notice",
+        };
+        let title = format!("{} ({})", f.code.as_str(), f.severity.as_str());
+        let mut properties = Vec::new();
+        if let Some(first) = f.sources.first() {
+            properties.push(format!("file={}", escape_property(&first.file)));
+        }
+        properties.push(format!("title={}", escape_property(&title)));
+        let sources: Vec<String> = f.sources.iter().map(|s| s.to_string()).collect();
+        // The line breaks between the parts are escaped too: one finding, one line.
+        let message = format!(
+            "{}%0A→ {}%0Aat {}",
+            escape_data(&f.message),
+            escape_data(&f.remedy),
+            escape_data(&sources.join("; "))
+        );
+        out.push_str(&format!("::{level} {}::{message}\n", properties.join(",")));
+    }
+    out
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// A cell starting with `=`, `+`, `-`, `@` (or a tab/CR) would run as a formula when the
 /// CSV is opened in a spreadsheet: prefix it with an apostrophe so it stays text.
 fn neutralise_formula(cell: &str) -> String {
@@ -212,6 +253,31 @@ fn neutralise_formula(cell: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn annotations_cannot_be_broken_out_of() {
+        let finding = Finding {
+            code: Code::UnknownReference,
+            severity: Severity::Low,
+            message: "control \"X\"\n::error::injected 100%".into(),
+            remedy: "fix, then rerun".into(),
+            service: None,
+            domain: None,
+            control_id: None,
+            vendor: None,
+            cuec_id: None,
+            sources: vec![crate::findings::Source {
+                file: "a,b:c.xlsx".into(),
+                sheet: "Evidence".into(),
+                row: 7,
+            }],
+        };
+        let text = github_annotations(&[finding]);
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.starts_with("::warning file=a%2Cb%3Ac.xlsx,title=UNKNOWN_REFERENCE (low)::"));
+        assert!(text.contains("%0A::error::injected 100%25"), "{text}");
+        assert!(text.contains("a,b:c.xlsx: Evidence!7"), "{text}");
+    }
 
     #[test]
     fn csv_cells_cannot_become_formulas() {

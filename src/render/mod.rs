@@ -60,6 +60,10 @@ pub struct ReportOptions {
     pub evidence_root: Option<PathBuf>,
     pub evidence_listing: EvidenceListing,
     pub previous: Option<trend::Previous>,
+    /// How many PDFs to compile at once; `None` is one per core.
+    pub jobs: Option<usize>,
+    /// Ticked once per PDF compiled (a terminal's progress bar), if any.
+    pub progress: Option<indicatif::ProgressBar>,
 }
 
 /// Run-level values the Handlebars templates may use (escaped for Typst markup).
@@ -135,7 +139,10 @@ pub fn render_all(
             data: json(view::vendor_pack(run, inputs, rec, &vendor)),
         });
     }
-    let pdfs = compile_all(jobs, run.as_of, options.pdf_standard)?;
+    if let Some(bar) = &options.progress {
+        bar.set_length(jobs.len() as u64);
+    }
+    let pdfs = compile_all(jobs, run.as_of, options)?;
     let document = FindingsDocument::new(run, rec);
     let mut outputs = vec![
         Output {
@@ -155,14 +162,16 @@ pub fn render_all(
     Ok(outputs)
 }
 
-/// Compiles the documents on every core, keeping their order.
+/// Compiles the documents on `--jobs` threads (default: every core), keeping their order.
 fn compile_all(
     jobs: Vec<Job>,
     today: chrono::NaiveDate,
-    archival: Option<pdf::Archival>,
+    options: &ReportOptions,
 ) -> Result<Vec<Output>, RenderError> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
+    let archival = options.pdf_standard;
+    let workers = options
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(jobs.len())
         .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -183,6 +192,9 @@ fn compile_all(
                     archival,
                 );
                 slots.lock().expect("no worker panics holding the lock")[i] = Some(result);
+                if let Some(bar) = &options.progress {
+                    bar.inc(1);
+                }
             });
         }
     });
