@@ -259,6 +259,9 @@ pub struct Service {
     pub name: String,
     pub provider: String,
     pub service_model: ServiceModel,
+    /// True when the sheet left `service_model` blank and demarc's catalogue of
+    /// well-known services filled it in (the auditor pack says so).
+    pub service_model_inferred: bool,
     pub data_classes: Vec<DataClass>,
     pub owner: String,
     pub in_scope: bool,

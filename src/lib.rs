@@ -21,6 +21,7 @@ pub mod findings;
 pub mod ingest;
 pub mod init;
 pub mod inputs;
+pub mod known_services;
 pub mod model;
 pub mod names;
 pub mod period;

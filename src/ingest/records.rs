@@ -350,15 +350,26 @@ impl<'m> Collector<'m> {
         let in_scope = row.choice("in_scope", parse_yes_no, &["yes", "no"], problems);
         let (name, provider, service_model, in_scope) =
             (name?, provider?, service_model?, in_scope?);
-        let Some(service_model) = service_model else {
-            problems.push(row.error(
-                "service_model",
-                format!(
-                    "required, but the cell is empty: expected one of {}",
-                    models.join(", ")
-                ),
-            ));
-            return Err(Rejected);
+        // A blank model is filled in from the catalogue of well-known services, and the
+        // reports say so; an unknown service must state its model.
+        let (service_model, service_model_inferred) = match service_model {
+            Some(model) => (model, false),
+            None => match crate::known_services::lookup(&name, &provider) {
+                Some(known) => (known.model, true),
+                None => {
+                    let hint = crate::known_services::suggest(&name)
+                        .map(|known| format!(" (did you mean {known}?)"))
+                        .unwrap_or_default();
+                    problems.push(row.error(
+                        "service_model",
+                        format!(
+                            "the cell is empty and {name:?} run by {provider:?} is not a well-known service demarc can fill in{hint}: expected one of {}",
+                            models.join(", ")
+                        ),
+                    ));
+                    return Err(Rejected);
+                }
+            },
         };
         if bad_class {
             return Err(Rejected);
@@ -367,6 +378,7 @@ impl<'m> Collector<'m> {
             name,
             provider,
             service_model,
+            service_model_inferred,
             data_classes,
             owner: row.text("owner"),
             in_scope: in_scope.unwrap_or(true),

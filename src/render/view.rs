@@ -161,6 +161,7 @@ pub fn auditor_pack(
                 "name": s.name,
                 "provider": s.provider,
                 "model": s.service_model.as_str(),
+                "model_inferred": s.service_model_inferred,
                 "data_classes": s.data_classes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
                 "in_scope": if s.in_scope { "yes" } else { "no" },
                 "owner": s.owner,

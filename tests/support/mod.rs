@@ -221,3 +221,38 @@ pub fn pdf_text(path: &Path) -> String {
     let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// Reads a workbook back into a [`Book`] (first row of each sheet as its header), as a
+/// user's spreadsheet program would open it before they fill it in.
+pub fn read_book(path: &Path) -> Book {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut workbook = open_workbook_auto(path).unwrap();
+    let mut book = Book::new();
+    for name in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&name).unwrap();
+        let mut rows = range.rows();
+        let header: Vec<String> = rows
+            .next()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .unwrap_or_default();
+        let cells = rows
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Data::Empty => Cell::Blank,
+                        Data::String(s) => Cell::from(s.as_str()),
+                        Data::Float(f) => Cell::Number(*f),
+                        Data::Int(i) => Cell::Number(*i as f64),
+                        Data::DateTime(dt) => {
+                            Cell::Date(dt.as_datetime().expect("a real date").date())
+                        }
+                        other => Cell::Text(other.to_string()),
+                    })
+                    .collect()
+            })
+            .collect();
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        book = book.sheet(&name, &header, cells);
+    }
+    book
+}

@@ -1,0 +1,137 @@
+//! The built-in catalogue of well-known services (`src/data/service-catalogue.csv`): the
+//! major AWS, Azure and GCP services and the common SaaS products, each with its service
+//! model. When a Services row leaves `service_model` blank, the catalogue fills it in — but
+//! only when both the service's name and its provider match an entry, so that "S3" run by
+//! another vendor is never mistaken for Amazon S3. Anything else stays an input error.
+//!
+//! Models follow the seeds: EC2, Lightsail, Azure VMs and Compute Engine are IaaS; AWS's
+//! abstracted services (S3, DynamoDB), Lambda, App Service and App Engine are PaaS;
+//! Microsoft 365, Google Workspace, Salesforce and Dropbox are SaaS.
+
+use crate::model::ServiceModel;
+use crate::names::loose_key;
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+const CATALOGUE: &str = include_str!("data/service-catalogue.csv");
+
+/// One well-known service.
+#[derive(Debug)]
+pub struct KnownService {
+    /// The name as the catalogue spells it.
+    pub name: String,
+    pub model: ServiceModel,
+    /// Provider names that run it, as loose keys.
+    providers: Vec<String>,
+}
+
+/// Entries by the loose key of their name and of each alias.
+fn index() -> &'static FxHashMap<String, Vec<KnownService>> {
+    static INDEX: OnceLock<FxHashMap<String, Vec<KnownService>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: FxHashMap<String, Vec<KnownService>> = FxHashMap::default();
+        let mut reader = csv::Reader::from_reader(CATALOGUE.as_bytes());
+        for record in reader.records() {
+            let record = record.expect("the built-in service catalogue is valid CSV");
+            let name = record[0].to_string();
+            let model = ServiceModel::parse(&record[3])
+                .expect("the built-in service catalogue names real service models");
+            let providers: Vec<String> = crate::names::split_list(&record[2])
+                .iter()
+                .map(|p| loose_key(p))
+                .collect();
+            let mut keys = vec![loose_key(&name)];
+            keys.extend(
+                crate::names::split_list(&record[1])
+                    .iter()
+                    .map(|a| loose_key(a)),
+            );
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                index.entry(key).or_default().push(KnownService {
+                    name: name.clone(),
+                    model,
+                    providers: providers.clone(),
+                });
+            }
+        }
+        index
+    })
+}
+
+/// The catalogue entry for a service run by a provider, when both match.
+pub fn lookup(service: &str, provider: &str) -> Option<&'static KnownService> {
+    let provider = loose_key(provider);
+    index()
+        .get(&loose_key(service))?
+        .iter()
+        .find(|entry| entry.providers.contains(&provider))
+}
+
+/// The well-known service a misspelt name probably means, by its name or an alias.
+pub fn suggest(service: &str) -> Option<&'static str> {
+    let spellings = spellings();
+    let closest = crate::names::closest(service, spellings.iter().map(|(s, _)| s.as_str()))?;
+    spellings
+        .iter()
+        .find(|(s, _)| s == closest)
+        .map(|(_, canonical)| canonical.as_str())
+}
+
+/// Every name and alias, with the name it stands for.
+fn spellings() -> &'static Vec<(String, String)> {
+    static SPELLINGS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    SPELLINGS.get_or_init(|| {
+        let mut reader = csv::Reader::from_reader(CATALOGUE.as_bytes());
+        let mut all = Vec::new();
+        for record in reader.records() {
+            let record = record.expect("the built-in service catalogue is valid CSV");
+            let name = record[0].to_string();
+            all.push((name.clone(), name.clone()));
+            for alias in crate::names::split_list(&record[1]) {
+                all.push((alias, name.clone()));
+            }
+        }
+        all
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seeds_examples_are_known() {
+        let cases = [
+            ("AWS Lightsail", "AWS", ServiceModel::Iaas),
+            ("Amazon EC2", "Amazon Web Services", ServiceModel::Iaas),
+            ("Lambda", "aws", ServiceModel::Paas),
+            ("S3", "AWS", ServiceModel::Paas),
+            ("Google App Engine", "Google Cloud", ServiceModel::Paas),
+            ("Azure App Services", "Microsoft", ServiceModel::Paas),
+            ("Google Workspace", "Google", ServiceModel::Saas),
+            ("Microsoft 365", "Microsoft", ServiceModel::Saas),
+            ("office 365", "microsoft", ServiceModel::Saas),
+            ("Salesforce", "Salesforce", ServiceModel::Saas),
+            ("Dropbox", "Dropbox", ServiceModel::Saas),
+        ];
+        for (service, provider, model) in cases {
+            let entry = lookup(service, provider).unwrap_or_else(|| panic!("{service}"));
+            assert_eq!(entry.model, model, "{service}");
+        }
+    }
+
+    #[test]
+    fn a_known_name_from_another_provider_is_not_inferred() {
+        assert!(lookup("S3", "Wasabi").is_none());
+        assert!(lookup("Payroll portal", "Acme").is_none());
+    }
+
+    #[test]
+    fn near_misses_suggest_the_canonical_name() {
+        assert_eq!(suggest("Lambada"), Some("AWS Lambda"));
+        assert_eq!(suggest("Dropbx"), Some("Dropbox"));
+        assert_eq!(suggest("Payroll portal"), None);
+    }
+}
