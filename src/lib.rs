@@ -80,7 +80,10 @@ pub struct Analysis {
 pub fn analyse(run: &Run) -> Result<Analysis, Error> {
     let inputs = {
         let _step = terminal::Step::start("reading inputs");
-        ingest::read_inputs(&run.inputs, &run.model, &run.ingest)?
+        let spinner = terminal::spinner("reading the inputs");
+        let read = ingest::read_inputs(&run.inputs, &run.model, &run.ingest);
+        spinner.finish_and_clear();
+        read?
     };
     terminal::detail(format!(
         "read {} services, {} controls, {} evidence rows, {} attestations, {} CUECs from {} file(s)",
