@@ -704,6 +704,80 @@ mod large_packs {
     }
 }
 
+mod full_listing {
+    use super::*;
+
+    /// `--evidence-listing full`: every evidence row on or before the period end is in the
+    /// appendix (rows after it are not), and the pack points to it.
+    #[test]
+    fn every_row_up_to_the_period_end_is_in_the_appendix() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut book = small_company();
+        let start = d(2025, 10, 1);
+        for i in 0..40 {
+            let mut r = row(&["IAM-1", "", &format!("Review number {i}")]);
+            r.push((start + chrono::Duration::days(i * 7)).into());
+            r.push("Effective".into());
+            book = book.push("Evidence", r);
+        }
+        // After the period end: never listed.
+        let mut late = row(&["IAM-1", "", "Review from the future"]);
+        late.push(d(2026, 10, 2).into());
+        late.push("Effective".into());
+        book = book.push("Evidence", late);
+        let path = book.write(dir.path(), "q3.xlsx");
+        let out = dir.path().join("out");
+        demarc()
+            .arg("report")
+            .arg(&path)
+            .args(["--period", "2026-Q3", "--evidence-listing", "full", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let appendix = support::pdf_text(&out.join("2026-Q3/auditor-pack-appendix/part-01.pdf"));
+        assert!(!out
+            .join("2026-Q3/auditor-pack-appendix/part-02.pdf")
+            .exists());
+        for i in 0..40 {
+            let dated = start + chrono::Duration::days(i * 7);
+            if dated <= d(2026, 9, 30) {
+                assert!(
+                    appendix.contains(&format!("Review number {i}")),
+                    "row {i} listed"
+                );
+            }
+        }
+        assert!(!appendix.contains("from the future"));
+        let on_or_before = 4
+            + (0..40)
+                .filter(|i| start + chrono::Duration::days(i * 7) <= d(2026, 9, 30))
+                .count();
+        assert!(
+            appendix.contains(&format!(
+                "Evidence rows 1 to {on_or_before} of {on_or_before}"
+            )),
+            "{appendix}"
+        );
+        let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
+        let at = pack
+            .find("Appendix:")
+            .expect("the pack points to the appendix");
+        // A line may break after the slash; text extraction then adds a space.
+        let said = pack[at..(at + 300).min(pack.len())].replace("/ ", "/");
+        assert!(said.contains("auditor-pack-appendix/part-01.pdf"), "{said}");
+        // Without the option there is no appendix.
+        let plain = dir.path().join("plain");
+        demarc()
+            .arg("report")
+            .arg(&path)
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(&plain)
+            .assert()
+            .success();
+        assert!(!plain.join("2026-Q3/auditor-pack-appendix").exists());
+    }
+}
+
 mod board_at_scale {
     use super::*;
 

@@ -50,7 +50,14 @@ pub enum EvidenceListing {
     Newest,
     /// Services with gaps in full; fresh, Effective ones counted.
     Compact,
+    /// As `auto`, plus every evidence row on or before the period end in an appendix
+    /// (`auditor-pack-appendix/part-NN.pdf`, parts of 10,000 rows compiled in parallel).
+    Full,
 }
+
+/// Rows per part of the full evidence appendix: small enough that a part's layout stays
+/// well under a gigabyte (Typst holds a document's pages in memory while it compiles).
+pub const APPENDIX_ROWS_PER_PART: usize = 10_000;
 
 /// Options of `demarc report` that change the PDFs only.
 #[derive(Debug, Clone, Default)]
@@ -139,6 +146,9 @@ pub fn render_all(
             data: json(view::vendor_pack(run, inputs, rec, &vendor)),
         });
     }
+    if options.evidence_listing == EvidenceListing::Full {
+        jobs.extend(appendix_jobs(run, inputs, files, &templates, &context(""))?);
+    }
     if let Some(bar) = &options.progress {
         bar.set_length(jobs.len() as u64);
     }
@@ -160,6 +170,55 @@ pub fn render_all(
     ];
     outputs.extend(pdfs);
     Ok(outputs)
+}
+
+/// The full evidence appendix, one job per part: every evidence row dated on or before the
+/// period end, in input order.
+fn appendix_jobs(
+    run: &Run,
+    inputs: &Inputs,
+    files: &[crate::evidence_files::FileStatus],
+    templates: &Templates,
+    context: &TemplateContext<'_>,
+) -> Result<Vec<Job>, RenderError> {
+    let listed: Vec<usize> = (0..inputs.evidence.len())
+        .filter(|&i| inputs.evidence[i].collected_on <= run.period.end)
+        .collect();
+    let ranges = appendix_parts(listed.len(), APPENDIX_ROWS_PER_PART);
+    let source = templates.render("evidence-appendix", context)?;
+    let mut jobs = Vec::with_capacity(ranges.len());
+    for (part, range) in ranges.iter().enumerate() {
+        let data = view::evidence_appendix(
+            run,
+            inputs,
+            files,
+            &listed[range.clone()],
+            view::AppendixPart {
+                part: part + 1,
+                parts: ranges.len(),
+                first: range.start + 1,
+                total: listed.len(),
+            },
+        );
+        jobs.push(Job {
+            name: format!("auditor-pack-appendix/part-{:02}.pdf", part + 1),
+            source: source.clone(),
+            data: serde_json::to_vec(&data).expect("report data is JSON"),
+        });
+    }
+    Ok(jobs)
+}
+
+/// Splits `rows` listed rows into parts of at most `per_part`; one (empty) part when there
+/// are none, so the appendix always exists when asked for.
+fn appendix_parts(rows: usize, per_part: usize) -> Vec<std::ops::Range<usize>> {
+    if rows == 0 {
+        return vec![0..0];
+    }
+    (0..rows)
+        .step_by(per_part)
+        .map(|start| start..(start + per_part).min(rows))
+        .collect()
 }
 
 /// Compiles the documents on `--jobs` threads (default: every core), keeping their order.
@@ -276,4 +335,19 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
     }
     temp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appendix_parts_cover_every_row_once() {
+        assert_eq!(appendix_parts(0, 10), vec![0..0]);
+        assert_eq!(appendix_parts(10, 10), vec![0..10]);
+        assert_eq!(appendix_parts(25, 10), vec![0..10, 10..20, 20..25]);
+        let parts = appendix_parts(100_001, APPENDIX_ROWS_PER_PART);
+        assert_eq!(parts.len(), 11);
+        assert_eq!(parts.iter().map(|r| r.len()).sum::<usize>(), 100_001);
+    }
 }

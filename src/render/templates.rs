@@ -25,6 +25,11 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
         "vendor-pack.typ.hbs",
         include_str!("../../templates/vendor-pack.typ.hbs"),
     ),
+    (
+        "evidence-appendix",
+        "evidence-appendix.typ.hbs",
+        include_str!("../../templates/evidence-appendix.typ.hbs"),
+    ),
 ];
 
 const PARTIALS: &[(&str, &str, &str)] = &[(

@@ -18,6 +18,69 @@ pub const HEATMAP_MAX_SERVICES: usize = 30;
 /// The auditor pack lists at most this many findings of one code at one severity.
 pub const MAX_FINDINGS_PER_CODE: usize = 300;
 
+/// One part of the full evidence appendix (`--evidence-listing full`): the evidence rows
+/// `rows` (indexes into `inputs.evidence`, all on or before the period end), as compact
+/// arrays so that a 10,000-row part stays a small JSON document.
+pub fn evidence_appendix(
+    run: &Run,
+    inputs: &Inputs,
+    files: &[crate::evidence_files::FileStatus],
+    rows: &[usize],
+    numbering: AppendixPart,
+) -> Value {
+    let listed: Vec<Value> = rows
+        .iter()
+        .map(|&i| {
+            let e = &inputs.evidence[i];
+            let file_name = std::path::Path::new(&e.source.file)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let status = &files[i];
+            let sha = status.sha256();
+            let status_text = if sha.is_empty() {
+                status.label().to_string()
+            } else {
+                format!("{} {}", status.label(), &sha[..sha.len().min(16)])
+            };
+            let evidence = match (e.description.is_empty(), e.file.is_empty()) {
+                (false, false) => format!("{} · {}", e.description, e.file),
+                (false, true) => e.description.clone(),
+                (true, _) => e.file.clone(),
+            };
+            json!([
+                format!("{file_name} {}!{}", e.source.sheet, e.source.row),
+                e.control_id,
+                e.service.as_deref().unwrap_or("*"),
+                e.collected_on.to_string(),
+                e.result.as_str(),
+                e.tester,
+                evidence,
+                status_text,
+            ])
+        })
+        .collect();
+    json!({
+        "meta": meta(run),
+        "part": numbering.part,
+        "parts": numbering.parts,
+        "first": numbering.first,
+        "last": numbering.first + rows.len().saturating_sub(1),
+        "total": numbering.total,
+        "rows": listed,
+    })
+}
+
+/// Where a part sits in the appendix (1-based).
+#[derive(Debug, Clone, Copy)]
+pub struct AppendixPart {
+    pub part: usize,
+    pub parts: usize,
+    /// The number of this part's first row among all listed rows.
+    pub first: usize,
+    pub total: usize,
+}
+
 /// In the compact listing, at most this many services with gaps are listed per control.
 const MAX_GAP_ROWS_PER_CONTROL: usize = 25;
 
@@ -136,7 +199,9 @@ pub fn auditor_pack(
     let compact = match listing {
         crate::render::EvidenceListing::Newest => false,
         crate::render::EvidenceListing::Compact => true,
-        crate::render::EvidenceListing::Auto => rec.control_status.len() > AUTO_COMPACT_ROWS,
+        crate::render::EvidenceListing::Auto | crate::render::EvidenceListing::Full => {
+            rec.control_status.len() > AUTO_COMPACT_ROWS
+        }
     };
     let model = &run.model;
     let domain_names: Vec<&str> = model.domains.iter().map(|d| d.name.as_str()).collect();
@@ -334,6 +399,17 @@ pub fn auditor_pack(
         })).collect::<Vec<_>>(),
         "warnings": inputs.warnings,
         "listing": if compact { "compact" } else { "newest" },
+        "appendix": if listing == crate::render::EvidenceListing::Full {
+            let rows = inputs.evidence.iter().filter(|e| e.collected_on <= run.period.end).count();
+            let parts = rows.div_ceil(crate::render::APPENDIX_ROWS_PER_PART).max(1);
+            if parts == 1 {
+                format!("Every one of the {rows} evidence rows dated on or before the period end is listed in the appendix beside this document: auditor-pack-appendix/part-01.pdf.")
+            } else {
+                format!("Every one of the {rows} evidence rows dated on or before the period end is listed in the appendix beside this document, in {parts} parts: auditor-pack-appendix/part-01.pdf to part-{parts:02}.pdf.")
+            }
+        } else {
+            String::new()
+        },
         "evidence_root": if files.contains(&crate::evidence_files::FileStatus::NotChecked) { "not given: evidence files were not looked for" } else { "" },
         "model": {
             "name": model.name,
