@@ -163,14 +163,14 @@ pub fn read_inputs(
             };
             found.insert(kind);
             // A sheet that broke a limit has said so already.
-            let Some(table) = table else {
+            let Some(mut table) = table else {
                 continue;
             };
             let rows = read_sheet(
                 &shown,
                 &sheet,
                 kind,
-                &table,
+                &mut table,
                 &mut collector,
                 &mut inputs,
                 &mut problems,
@@ -745,7 +745,7 @@ fn read_sheet(
     file: &str,
     sheet: &str,
     kind: SheetKind,
-    table: &Table,
+    table: &mut Table,
     collector: &mut records::Collector,
     inputs: &mut Inputs,
     problems: &mut Problems,
@@ -838,6 +838,9 @@ fn read_sheet(
             source,
         };
         collector.read_row(&reader, problems);
+        // The row is a record now: free its cells, so that a large sheet's cells and its
+        // records are not both held in full at the peak.
+        table.release_row(row);
     }
     rows
 }

@@ -95,6 +95,13 @@ impl Table {
         self.rows.get(row).is_none_or(|cells| cells.is_empty())
     }
 
+    /// Frees a row's cells once they have been read (the row then reads as blank).
+    pub fn release_row(&mut self, row: usize) {
+        if let Some(cells) = self.rows.get_mut(row) {
+            *cells = Vec::new();
+        }
+    }
+
     /// Gives the table its merged regions (sheet coordinates).
     pub fn set_merged(&mut self, merged: Vec<Dimensions>) {
         self.merged = merged;
