@@ -51,13 +51,13 @@ pub enum EvidenceListing {
     /// Services with gaps in full; fresh, Effective ones counted.
     Compact,
     /// As `auto`, plus every evidence row on or before the period end in an appendix
-    /// (`auditor-pack-appendix/part-NN.pdf`, parts of 10,000 rows compiled in parallel).
+    /// (`auditor-pack-appendix/part-NN.pdf`, parts of 5,000 rows compiled in parallel).
     Full,
 }
 
 /// Rows per part of the full evidence appendix: small enough that a part's layout stays
 /// well under a gigabyte (Typst holds a document's pages in memory while it compiles).
-pub const APPENDIX_ROWS_PER_PART: usize = 10_000;
+pub const APPENDIX_ROWS_PER_PART: usize = 5_000;
 
 /// Options of `demarc report` that change the PDFs only.
 #[derive(Debug, Clone, Default)]
@@ -347,7 +347,8 @@ mod tests {
         assert_eq!(appendix_parts(10, 10), vec![0..10]);
         assert_eq!(appendix_parts(25, 10), vec![0..10, 10..20, 20..25]);
         let parts = appendix_parts(100_001, APPENDIX_ROWS_PER_PART);
-        assert_eq!(parts.len(), 11);
+        assert_eq!(parts.len(), 100_000 / APPENDIX_ROWS_PER_PART + 1);
         assert_eq!(parts.iter().map(|r| r.len()).sum::<usize>(), 100_001);
+        assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
     }
 }
