@@ -243,6 +243,7 @@ fn compile_all(
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(job) = jobs.get(i) else { break };
                 let document = job.name.trim_end_matches(".pdf");
+                let started = std::time::Instant::now();
                 let result = pdf::compile(
                     document,
                     job.source.clone(),
@@ -250,6 +251,11 @@ fn compile_all(
                     today,
                     archival,
                 );
+                crate::terminal::detail(format!(
+                    "compiled {} in {:.2} s",
+                    job.name,
+                    started.elapsed().as_secs_f64()
+                ));
                 slots.lock().expect("no worker panics holding the lock")[i] = Some(result);
                 if let Some(bar) = &options.progress {
                     bar.inc(1);
