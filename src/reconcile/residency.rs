@@ -77,8 +77,9 @@ impl ResidencyStatus {
     }
 }
 
-/// What a place stands for, for people.
-fn meaning(location: &Location) -> String {
+/// What a place stands for, for people: `AWS, Europe (Ireland)`, `group of 40 regions`,
+/// `anywhere`.
+pub fn meaning(location: &Location) -> String {
     match (&location.place, location.kind) {
         (Place::Anywhere, _) => "anywhere".into(),
         (Place::Regions(list), PlaceKind::Region) => {
@@ -95,6 +96,15 @@ fn meaning(location: &Location) -> String {
             list.len(),
             if list.len() == 1 { "" } else { "s" }
         ),
+    }
+}
+
+/// `PHI`, `PHI and PII`, `PII, PHI and PCI`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -226,7 +236,7 @@ fn finding(service: &Service, policy: &Policy, judged: &ServiceResidency) -> Opt
                     format!(
                         "{} holds {} but names no region: where that data lives cannot be checked against the residency policy.",
                         service.name,
-                        regulated.join(", ")
+                        and_list(&regulated)
                     ),
                     "Fill in the service's regions cell: the provider's region names (eu-west-1, westeurope), a group (EU, US) or global.".into(),
                 )
