@@ -33,11 +33,10 @@ pub fn board_line(run: &Run, rec: &Reconciliation) -> Value {
     let checked = outside + unknown + within;
     let line = if checked == 0 {
         "the policy covers no data held by an in-scope service.".to_string()
+    } else if outside + unknown == 0 && within == 1 {
+        "the one service the policy covers holds its data where it allows.".to_string()
     } else if outside + unknown == 0 {
-        format!(
-            "all {} the policy covers hold their data where it allows.",
-            plural(within, "service", "services")
-        )
+        format!("all {within} services the policy covers hold their data where it allows.")
     } else {
         let mut parts = Vec::new();
         if outside > 0 {
@@ -215,4 +214,141 @@ pub fn vendor_section(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: 
         "policy": run.residency.is_some(),
         "services": services,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::Source;
+    use crate::inputs::{DataClass, Service};
+    use crate::model::{Model, ServiceModel};
+    use crate::period::Period;
+
+    fn service(i: usize, classes: &[DataClass], regions: &[&str]) -> Service {
+        Service {
+            name: format!("Service {i:03}"),
+            provider: "AWS".into(),
+            service_model: ServiceModel::Saas,
+            service_model_inferred: false,
+            data_classes: classes.to_vec(),
+            owner: String::new(),
+            in_scope: true,
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            source: Source {
+                file: "book.xlsx".into(),
+                sheet: "Services".into(),
+                row: i as u32 + 2,
+            },
+        }
+    }
+
+    fn judged(services: Vec<Service>) -> (Run, Inputs, Reconciliation) {
+        let policy: crate::residency::Policy =
+            toml::from_str("PII = [\"EU\"]\nPHI = [\"US\"]\n").unwrap();
+        let period = Period::parse("2026-Q3", 1).unwrap();
+        let run = Run {
+            inputs: Vec::new(),
+            as_of: period.end,
+            period,
+            model: Model::default(),
+            organisation: None,
+            classification: "INTERNAL".into(),
+            templates: None,
+            ingest: Default::default(),
+            residency: Some(policy),
+        };
+        let inputs = Inputs {
+            services,
+            ..Inputs::default()
+        };
+        let rec = crate::reconcile::reconcile(crate::reconcile::Judgement {
+            inputs: &inputs,
+            model: &run.model,
+            period: &run.period,
+            as_of: run.as_of,
+            residency: run.residency.as_ref(),
+        });
+        (run, inputs, rec)
+    }
+
+    #[test]
+    fn a_large_estate_lists_problems_in_full_and_counts_the_rest_by_region() {
+        let mut services = vec![
+            service(0, &[DataClass::Phi], &["eu-west-1"]),
+            service(1, &[DataClass::Pii], &[]),
+        ];
+        for i in 2..MAX_SERVICES_LISTED + 5 {
+            let region = if i % 2 == 0 {
+                "eu-west-1"
+            } else {
+                "westeurope"
+            };
+            services.push(service(i, &[DataClass::Pii], &[region]));
+        }
+        let (run, inputs, rec) = judged(services);
+        let section = auditor_section(&run, &inputs, &rec);
+        assert_eq!(section["bounded"], true);
+        let listed: Vec<&str> = section["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["service"].as_str().unwrap())
+            .collect();
+        assert_eq!(listed, ["Service 000", "Service 001"]);
+        assert_eq!(section["services"][0]["status"], "outside the policy");
+        assert_eq!(
+            section["services"][1]["places"][0]["meaning"],
+            "no region stated"
+        );
+        let others = section["others"].as_array().unwrap();
+        let per_place: Vec<(&str, &str, &str)> = others
+            .iter()
+            .map(|o| {
+                (
+                    o["place"].as_str().unwrap(),
+                    o["services"].as_str().unwrap(),
+                    o["classes"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        let even = (2..MAX_SERVICES_LISTED + 5).filter(|i| i % 2 == 0).count();
+        let odd = MAX_SERVICES_LISTED + 3 - even;
+        assert_eq!(
+            per_place,
+            [
+                ("eu-west-1", even.to_string().as_str(), "PII"),
+                ("westeurope", odd.to_string().as_str(), "PII"),
+            ]
+        );
+        assert_eq!(
+            board_line(&run, &rec),
+            format!(
+                "1 of {} services the policy covers holds data outside it; 1 holds regulated data in no stated region.",
+                MAX_SERVICES_LISTED + 5
+            )
+        );
+    }
+
+    #[test]
+    fn a_small_estate_lists_every_service_and_the_board_line_says_all_is_well() {
+        let (run, inputs, rec) = judged(vec![
+            service(0, &[DataClass::Pii], &["eu-west-1", "EU"]),
+            service(1, &[DataClass::Ip], &["us-east-1"]),
+        ]);
+        let section = auditor_section(&run, &inputs, &rec);
+        assert_eq!(section["bounded"], false);
+        assert_eq!(section["services"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            section["services"][0]["places"][1]["classes"][0]["verdict"],
+            "allowed"
+        );
+        assert_eq!(
+            section["services"][1]["places"][0]["classes"][0]["verdict"],
+            "not checked"
+        );
+        assert_eq!(
+            board_line(&run, &rec),
+            "the one service the policy covers holds its data where it allows."
+        );
+    }
 }
