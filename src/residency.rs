@@ -287,6 +287,18 @@ mod tests {
     }
 
     #[test]
+    fn the_starters_commented_policy_parses_once_uncommented() {
+        let starter = include_str!("data/starter-demarc.toml");
+        let block: String = starter[starter.find("# [residency]").unwrap()..]
+            .lines()
+            .map(|l| l.trim_start_matches("# ").to_string() + "\n")
+            .collect();
+        let p = policy(&block).unwrap_or_else(|e| panic!("{e}\n{block}"));
+        assert_eq!(p.classes.len(), 2);
+        assert!(p.default.is_some());
+    }
+
+    #[test]
     fn unknown_places_and_classes_name_the_line() {
         let err =
             policy("[residency]\nPII = [\"EU\"]\nPHI = [\"US\", \"eu-wst-1\"]\n").unwrap_err();
