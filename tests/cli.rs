@@ -1541,6 +1541,25 @@ mod residency {
     }
 
     #[test]
+    fn explain_gives_the_residency_codes_their_own_severity_rule() {
+        let text = |code: &str| {
+            let out = demarc().args(["explain", code]).assert().success();
+            String::from_utf8_lossy(&out.get_output().stdout).to_string()
+        };
+        let violation = text("RESIDENCY_VIOLATION");
+        assert!(
+            violation.contains("severity: high; critical when a class held outside the policy is PHI or PCI (PII alone stays high)")
+                && violation.contains("GDPR"),
+            "{violation}"
+        );
+        let unknown = text("residency_unknown");
+        assert!(
+            unknown.contains("severity: medium; never stepped up"),
+            "{unknown}"
+        );
+    }
+
+    #[test]
     fn without_a_policy_nothing_is_judged_and_the_reports_say_so() {
         let dir = tempfile::tempdir().unwrap();
         let book = small_company()
