@@ -50,6 +50,7 @@ fn main() {
                 model: &model,
                 period: &period,
                 as_of: period.end,
+                residency: None,
             })
         });
         println!(
@@ -68,6 +69,7 @@ fn main() {
                 classification: "CONFIDENTIAL".into(),
                 templates: None,
                 ingest: Default::default(),
+                residency: None,
             };
             let files = vec![demarc::evidence_files::FileStatus::NotChecked; inputs.evidence.len()];
             let options = demarc::render::ReportOptions::default();

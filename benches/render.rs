@@ -17,6 +17,7 @@ fn sample_run() -> demarc::Run {
         classification: "CONFIDENTIAL".into(),
         templates: None,
         ingest: Default::default(),
+        residency: None,
     }
 }
 

@@ -131,7 +131,9 @@ fn write_table(
 #[rustfmt::skip]
 const SERVICES: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
     ("Amazon EC2", "AWS", "IaaS", "PHI; PII", "Platform Engineering", "yes", "us-east-1; us-west-2"),
-    ("Amazon S3", "AWS", "PaaS", "PHI; PII; Confidential", "Platform Engineering", "yes", "us-east-1; us-west-2"),
+    // PLANT RESIDENCY_VIOLATION: a replication bucket in Ireland (eu-west-1) for the
+    // EU support desk also receives PHI; samples/demarc.toml allows PHI only in the US.
+    ("Amazon S3", "AWS", "PaaS", "PHI; PII; Confidential", "Platform Engineering", "yes", "us-east-1; us-west-2; eu-west-1"),
     ("Amazon RDS", "AWS", "PaaS", "PHI; PII", "Platform Engineering", "yes", "us-east-1"),
     ("AWS Lambda", "AWS", "Platform as a Service", "PHI", "Platform Engineering", "yes", "us-east-1"),
     // Out of scope: a retired virtual-desktop pilot. It must raise nothing.
@@ -144,12 +146,15 @@ const SERVICES: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
     ("Jira Software Cloud", "Atlassian", "SaaS", "Confidential; IP", "Engineering", "yes", "US, EU"),
     ("Confluence Cloud", "Atlassian", "SaaS", "Confidential; IP", "Engineering", "yes", "US, EU"),
     ("GitHub Enterprise Cloud", "GitHub", "SaaS", "IP; Confidential", "Engineering", "yes", "US"),
-    ("Datadog", "Datadog", "SaaS", "Confidential", "Site Reliability", "yes", "US1"),
+    ("Datadog", "Datadog", "SaaS", "Confidential", "Site Reliability", "yes", "US"),
     // PLANT ATTESTATION_MISSING: a fictional AI scribe start-up with no
     // attestation on file (no row on the Attestations sheet).
-    ("Scribewell Ambient Notes", "Scribewell", "SaaS", "PHI; PII", "Clinical Operations", "yes", "US"),
-    // The company's own server room: every cell is the customer's.
-    ("Patient Records Archive", "Northwind Health", "On-prem", "PHI; PII", "IT Operations", "yes", "Portland HQ"),
+    // PLANT RESIDENCY_UNKNOWN: nor has it said where it hosts the PHI it holds
+    // (the regions cell is blank).
+    ("Scribewell Ambient Notes", "Scribewell", "SaaS", "PHI; PII", "Clinical Operations", "yes", ""),
+    // The company's own server room in Portland: every cell is the customer's. A
+    // site that is no cloud region is written as its country's group.
+    ("Patient Records Archive", "Northwind Health", "On-prem", "PHI; PII", "IT Operations", "yes", "US"),
 ];
 
 fn services_sheet(sheet: &mut Worksheet, formats: &Formats) -> Result<(), XlsxError> {

@@ -360,7 +360,9 @@ pub fn resolve_run(args: &RunArgs, config: &ConfigFile) -> Result<Run, Error> {
         ingest: IngestOptions {
             date_order,
             limits: config.limits.into(),
+            strict_regions: false,
         },
+        residency: config.residency.clone(),
     })
 }
 

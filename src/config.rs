@@ -39,6 +39,9 @@ pub struct ConfigFile {
     /// their defaults).
     #[serde(default)]
     pub limits: crate::ingest::RawLimits,
+    /// `[residency]`: for each data class, the regions it may be held in. Without it the
+    /// residency check is off.
+    pub residency: Option<crate::residency::Policy>,
 }
 
 /// Why the settings file could not be used.

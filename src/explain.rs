@@ -46,7 +46,7 @@ pub fn catalogue() -> String {
             code.title()
         ));
     }
-    text.push_str("\nSeverity rises one step (to at most critical) where the service holds PII, PHI or PCI data.\n`demarc explain CODE` gives the rule, why it matters and the remedy.\n");
+    text.push_str("\nSeverity rises one step (to at most critical) where the service holds PII, PHI or PCI data\n(UNKNOWN_REFERENCE and the RESIDENCY_ codes have their own rule).\n`demarc explain CODE` gives the rule, why it matters and the remedy.\n");
     text
 }
 
@@ -58,6 +58,10 @@ fn severity_text(code: Code) -> String {
             "; critical for an Adverse opinion or a Disclaimer; one step up for PII, PHI or PCI"
         }
         Code::UnknownReference => "; never stepped up",
+        Code::ResidencyViolation => {
+            "; critical when a class held outside the policy is PHI or PCI (PII alone stays high)"
+        }
+        Code::ResidencyUnknown => "; never stepped up (it only concerns regulated data)",
         _ if base == Severity::Critical => "",
         _ => "; one step up (to at most critical) where the service holds PII, PHI or PCI",
     };

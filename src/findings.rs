@@ -83,11 +83,13 @@ pub enum Code {
     CuecUnevidenced,
     UnknownReference,
     DuplicateRow,
+    ResidencyViolation,
+    ResidencyUnknown,
 }
 
 impl Code {
     /// Every code, in catalogue order.
-    pub const ALL: [Code; 16] = [
+    pub const ALL: [Code; 18] = [
         Code::EvidenceMissing,
         Code::EvidenceStale,
         Code::ControlIneffective,
@@ -104,6 +106,8 @@ impl Code {
         Code::CuecUnevidenced,
         Code::UnknownReference,
         Code::DuplicateRow,
+        Code::ResidencyViolation,
+        Code::ResidencyUnknown,
     ];
 
     /// The code as written in findings documents, e.g. `EVIDENCE_STALE`.
@@ -125,6 +129,8 @@ impl Code {
             Code::CuecUnevidenced => "CUEC_UNEVIDENCED",
             Code::UnknownReference => "UNKNOWN_REFERENCE",
             Code::DuplicateRow => "DUPLICATE_ROW",
+            Code::ResidencyViolation => "RESIDENCY_VIOLATION",
+            Code::ResidencyUnknown => "RESIDENCY_UNKNOWN",
         }
     }
 
@@ -147,6 +153,8 @@ impl Code {
             | Code::AttestationExceptions
             | Code::DuplicateRow => Severity::Medium,
             Code::AttestationExpiring | Code::UnknownReference => Severity::Low,
+            Code::ResidencyViolation => Severity::High,
+            Code::ResidencyUnknown => Severity::Medium,
         }
     }
 
@@ -170,6 +178,8 @@ impl Code {
             Code::CuecUnevidenced => "For an in-scope service of the CUEC's vendor that the mapped control applies to, the control's newest evidence is missing, stale or not Effective.",
             Code::UnknownReference => "A row names a control, service or vendor that exists nowhere else in the inputs.",
             Code::DuplicateRow => "Two rows say conflicting things about the same key (the same service, control, attestation or CUEC, or the same control, service and date of evidence).",
+            Code::ResidencyViolation => "Under a [residency] policy: an in-scope service holds a data class in a region the policy does not allow for that class (a group or wildcard in the regions cell counts as every region it stands for; global is allowed only where the policy says *). One finding per service. High, critical when a class held outside the policy is PHI or PCI (PII alone stays high).",
+            Code::ResidencyUnknown => "Under a [residency] policy: an in-scope service holds PII, PHI or PCI data and its regions cell is empty. Medium, never stepped up (it only concerns regulated data).",
         }
     }
 
@@ -192,6 +202,8 @@ impl Code {
             Code::CuecUnevidenced => "CUEC's control not evidenced",
             Code::UnknownReference => "Reference to something that does not exist",
             Code::DuplicateRow => "Conflicting duplicate rows",
+            Code::ResidencyViolation => "Data held outside the residency policy",
+            Code::ResidencyUnknown => "Regulated data held in an unstated region",
         }
     }
 }
@@ -217,6 +229,8 @@ impl Code {
             Code::CuecUnevidenced => "The CUEC is mapped to one of your controls, but that control is not evidenced as operating. The provider's report assumes it is, so the assurance you take from the report is weaker than it looks.",
             Code::UnknownReference => "A row names a control, service or vendor that is defined nowhere else. Usually a typo or a renamed item; until it is fixed, that row is not counted where it was meant to be, and a real gap may hide behind it.",
             Code::DuplicateRow => "Two rows say different things about the same thing. The report cannot know which is true, and neither can an auditor; keep one source of truth.",
+            Code::ResidencyViolation => "Where data lives is always the customer's side of the model: the provider keeps it in whatever region it is told to. Data protection and sovereignty laws (GDPR and UK GDPR, Brazil's LGPD, California's CCPA, HIPAA agreements for health data) tie classes of data to places, so data held outside the organisation's own residency policy is a compliance breach no provider attestation covers. PHI and PCI data held outside it is critical.",
+            Code::ResidencyUnknown => "The service holds regulated data (PII, PHI or PCI) and nobody has recorded where. Residency is the customer's duty under GDPR, LGPD, CCPA and similar laws; a location nobody knows cannot be shown to comply, and is often where a transfer nobody approved hides.",
         }
     }
 
@@ -240,6 +254,8 @@ impl Code {
             Code::CuecUnevidenced => "Evidence the mapped control for the vendor's services: record current, effective evidence.",
             Code::UnknownReference => "Correct the name (see the did-you-mean hint), or add the missing control, service or vendor to its sheet.",
             Code::DuplicateRow => "Keep one row per key and delete or correct the other.",
+            Code::ResidencyViolation => "Move the data to a region the policy allows for its class, or stop keeping that class in the service; if the policy itself is wrong, change `[residency]` in demarc.toml (and record who approved the change).",
+            Code::ResidencyUnknown => "Find out where the service holds its data (from the provider's console or the vendor's data processing terms) and fill in its `regions` cell: region names, a group such as EU or US, or global.",
         }
     }
 }

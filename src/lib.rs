@@ -26,7 +26,9 @@ pub mod model;
 pub mod names;
 pub mod period;
 pub mod reconcile;
+pub mod regions;
 pub mod render;
+pub mod residency;
 pub mod terminal;
 
 use chrono::NaiveDate;
@@ -47,6 +49,9 @@ pub struct Run {
     pub classification: String,
     pub templates: Option<PathBuf>,
     pub ingest: ingest::IngestOptions,
+    /// Where each class of data may be held (`[residency]` in demarc.toml); `None` turns
+    /// the residency check off.
+    pub residency: Option<residency::Policy>,
 }
 
 /// Why a run failed (exit status 2). One variant per boundary.
@@ -78,10 +83,15 @@ pub struct Analysis {
 
 /// Reads the inputs and reconciles them.
 pub fn analyse(run: &Run) -> Result<Analysis, Error> {
+    let options = ingest::IngestOptions {
+        // Under a residency policy a region nobody knows cannot be judged: it is an error.
+        strict_regions: run.ingest.strict_regions || run.residency.is_some(),
+        ..run.ingest.clone()
+    };
     let inputs = {
         let _step = terminal::Step::start("reading inputs");
         let spinner = terminal::spinner("reading the inputs");
-        let read = ingest::read_inputs(&run.inputs, &run.model, &run.ingest);
+        let read = ingest::read_inputs(&run.inputs, &run.model, &options);
         spinner.finish_and_clear();
         read?
     };
@@ -101,6 +111,7 @@ pub fn analyse(run: &Run) -> Result<Analysis, Error> {
             model: &run.model,
             period: &run.period,
             as_of: run.as_of,
+            residency: run.residency.as_ref(),
         })
     };
     Ok(Analysis {

@@ -160,6 +160,8 @@ cases!(
     csv_megabyte_cell,
     csv_ambiguous_date,
     ods_workbook,
+    unknown_region_under_a_residency_policy,
+    unknown_region_without_a_policy,
 );
 
 #[test]
@@ -497,6 +499,10 @@ fn bomb(dir: &Path, repeats: u64, declared: impl Fn(u64) -> u32) -> Vec<PathBuf>
 }
 
 mod cases {
+    // The residency cases live beside the helper that builds their workbook.
+    pub use super::residency_cases::{
+        unknown_region_under_a_residency_policy, unknown_region_without_a_policy,
+    };
     use super::*;
 
     pub fn truncated_xlsx() -> Case {
@@ -1473,6 +1479,82 @@ mod cases {
                 Some("D2"),
                 "collected_on: \"5/6/2026\" is ambiguous (day/month or month/day?): write 2026-09-30, or set date_order = \"dmy\" or \"mdy\" in demarc.toml",
             )]),
+        }
+    }
+}
+
+/// The company with a `regions` column (D) on its one service (row 2).
+fn company_in(regions: &str) -> Book {
+    company().sheet(
+        "Services",
+        &["service", "provider", "service_model", "regions"],
+        vec![row(&["Okta", "Okta", "SaaS", regions])],
+    )
+}
+
+mod residency_cases {
+    use super::*;
+
+    pub fn unknown_region_under_a_residency_policy() -> Case {
+        Case {
+            name: "unknown_region_under_a_residency_policy",
+            // A typo, a place that is no cloud region, a wildcard matching nothing and a
+            // known region, in one cell: each unknown one is reported, with a hint when
+            // one is close.
+            build: |dir| {
+                let path = company_in("eu-wst-1; Frankfurt DC, europa-*; westeurope")
+                    .write(dir, "q3.xlsx");
+                let options = IngestOptions {
+                    strict_regions: true,
+                    ..IngestOptions::default()
+                };
+                (vec![path], options)
+            },
+            expect: Expect::Refused(&[
+                (
+                    "q3.xlsx",
+                    Some("Services"),
+                    Some("D2"),
+                    "regions: \"eu-wst-1\" is not a known region: expected an AWS, Azure or Google Cloud region name (eu-west-1, westeurope, europe-west1), a group (EU, EEA, UK, US, BR or another country code), a wildcard (eu-*) or global (did you mean \"eu-west-1\"?)",
+                ),
+                (
+                    "q3.xlsx",
+                    Some("Services"),
+                    Some("D2"),
+                    "regions: \"Frankfurt DC\" is not a known region: expected an AWS, Azure or Google Cloud region name (eu-west-1, westeurope, europe-west1), a group (EU, EEA, UK, US, BR or another country code), a wildcard (eu-*) or global",
+                ),
+                (
+                    "q3.xlsx",
+                    Some("Services"),
+                    Some("D2"),
+                    "regions: \"europa-*\" matches no AWS, Azure or Google Cloud region (wildcards match region names such as eu-west-1, westeurope, europe-west1)",
+                ),
+            ]),
+        }
+    }
+
+    pub fn unknown_region_without_a_policy() -> Case {
+        Case {
+            name: "unknown_region_without_a_policy",
+            // No residency policy: the run goes on, with one warning naming the first cell.
+            build: |dir| {
+                let path = company_in("Frankfurt DC; eu-central-1").write(dir, "q3.xlsx");
+                (vec![path], defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(inputs.services[0].regions, ["Frankfurt DC", "eu-central-1"]);
+                let warnings: Vec<&String> = inputs
+                    .warnings
+                    .iter()
+                    .filter(|w| w.contains("region"))
+                    .collect();
+                assert_eq!(warnings.len(), 1, "{warnings:?}");
+                assert!(
+                    warnings[0].ends_with("q3.xlsx: Services!D2: regions: \"Frankfurt DC\" is no known AWS, Azure or Google Cloud region, group or wildcard; regions are checked only under a [residency] policy in demarc.toml, which would refuse it"),
+                    "{}",
+                    warnings[0]
+                );
+            }),
         }
     }
 }

@@ -144,7 +144,7 @@ mod samples {
         let mut expected = documented_findings(&readme, "## Deliberate gaps");
         expected.extend(documented_findings(&readme, "side effect"));
         assert!(
-            expected.len() >= 16,
+            expected.len() >= 18,
             "the README documents one gap per code"
         );
 
@@ -215,7 +215,7 @@ mod samples {
         }
         // Every code of the catalogue appears once among the deliberate gaps.
         let codes: BTreeSet<&str> = expected.iter().map(|r| r[0].as_str()).collect();
-        assert_eq!(codes.len(), 16, "{codes:?}");
+        assert_eq!(codes.len(), 18, "{codes:?}");
         assert_eq!(doc["period"]["start"], "2026-07-01");
         assert_eq!(doc["period"]["end"], "2026-09-30");
         assert_eq!(
@@ -1266,7 +1266,7 @@ mod reports {
             String::from_utf8_lossy(&result.stderr)
         );
         let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
-        assert!(board.contains("Since 2026-Q2: posture 80.0% → 87.6% (+7.6 points); 1 new, 1 resolved and 20 persisting findings."), "{board}");
+        assert!(board.contains("Since 2026-Q2: posture 80.0% → 87.6% (+7.6 points); 1 new, 1 resolved and 22 persisting findings."), "{board}");
 
         std::fs::write(&previous, "{\"not\": \"ours\"}").unwrap();
         let result = report(&out, &["--previous", previous.to_str().unwrap()]);
@@ -1467,6 +1467,231 @@ mod evidence_root_errors {
         assert!(
             !out.join("2026-Q3/findings.json").exists(),
             "nothing is written"
+        );
+    }
+}
+
+mod residency {
+    use super::*;
+
+    /// The sample company's reports, written once per test into `out`.
+    fn sample_reports(out: &Path) {
+        demarc()
+            .current_dir(repo(""))
+            .args(["report", "--config", "samples/demarc.toml", "--out"])
+            .arg(out)
+            .assert()
+            .success();
+    }
+
+    #[test]
+    fn the_reports_show_where_data_is_held_under_the_samples_policy() {
+        let dir = tempfile::tempdir().unwrap();
+        sample_reports(dir.path());
+        let out = dir.path().join("2026-Q3");
+        let board = support::pdf_text(&out.join("board-report.pdf"));
+        assert!(
+            board.contains("Data residency: 1 of 9 services the policy covers holds data outside it; 1 holds regulated data in no stated region."),
+            "{board}"
+        );
+        let pack = support::pdf_text(&out.join("auditor-pack.pdf"));
+        let section = &pack[pack
+            .find("Where data is held is always the customer")
+            .expect("the auditor pack has a residency section")..];
+        let section = &section[..section.find("Controls and evidence").unwrap()];
+        for wanted in [
+            // The policy, as written.
+            "PHI US",
+            "PII US, EEA, UK",
+            "15 services in scope: 1 outside the policy, 1 with regulated data and no region, 7 within the policy, 6 not checked",
+            // Amazon S3's three regions: the Irish one holds PHI outside the policy.
+            "Amazon S3",
+            "outside the policy",
+            "eu-west-1 AWS, Europe (Ireland) PHI outside",
+            "us-east-1 AWS, US East (N. Virginia) PHI allowed, PII allowed, Confidential (no policy)",
+            "Scribewell Ambient Notes",
+            "no region stated",
+            "Patient Records Archive",
+            "US group of",
+        ] {
+            assert!(section.contains(wanted), "residency section lacks {wanted:?}: {section}");
+        }
+        for code in ["RESIDENCY_VIOLATION", "RESIDENCY_UNKNOWN"] {
+            assert!(pack.contains(code), "auditor pack lacks {code}");
+        }
+        let aws = support::pdf_text(&out.join("vendors/AWS.pdf"));
+        for wanted in [
+            "Where the data is held",
+            "judged by the organisation's residency policy",
+            "eu-west-1 AWS, Europe (Ireland) PHI outside",
+            "RESIDENCY_VIOLATION",
+        ] {
+            assert!(
+                aws.replace('’', "'").contains(wanted),
+                "AWS pack lacks {wanted:?}"
+            );
+        }
+        // Amazon WorkSpaces is out of scope: not among the vendor's services.
+        assert!(!aws.contains("Amazon WorkSpaces"), "{aws}");
+        let atlassian = support::pdf_text(&out.join("vendors/Atlassian.pdf"));
+        assert!(
+            atlassian.contains("EU group of") && atlassian.contains("IP (no policy)"),
+            "{atlassian}"
+        );
+    }
+
+    #[test]
+    fn explain_gives_the_residency_codes_their_own_severity_rule() {
+        let text = |code: &str| {
+            let out = demarc().args(["explain", code]).assert().success();
+            String::from_utf8_lossy(&out.get_output().stdout).to_string()
+        };
+        let violation = text("RESIDENCY_VIOLATION");
+        assert!(
+            violation.contains("severity: high; critical when a class held outside the policy is PHI or PCI (PII alone stays high)")
+                && violation.contains("GDPR"),
+            "{violation}"
+        );
+        let unknown = text("residency_unknown");
+        assert!(
+            unknown.contains("severity: medium; never stepped up"),
+            "{unknown}"
+        );
+    }
+
+    #[test]
+    fn without_a_policy_nothing_is_judged_and_the_reports_say_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = small_company()
+            .sheet(
+                "Services",
+                &[
+                    "service",
+                    "provider",
+                    "service_model",
+                    "data_classes",
+                    "in_scope",
+                    "regions",
+                ],
+                vec![row(&["Okta", "Okta", "SaaS", "PHI", "yes", "eu-west-1"])],
+            )
+            .write(dir.path(), "q3.xlsx");
+        let out = dir.path().join("out");
+        demarc()
+            .arg("report")
+            .arg(&book)
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
+        assert!(!board.contains("Data residency"), "{board}");
+        let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
+        assert!(pack.contains("No residency policy is set"), "{pack}");
+        let okta = support::pdf_text(&out.join("2026-Q3/vendors/Okta.pdf"));
+        assert!(
+            okta.contains("no residency policy is set")
+                && okta.contains("Okta eu-west-1 AWS, Europe (Ireland) PHI"),
+            "{okta}"
+        );
+        let doc = read_json(&out.join("2026-Q3/findings.json"));
+        assert_eq!(doc["summary"]["by_code"]["RESIDENCY_VIOLATION"], 0);
+
+        // The same workbook under a policy: PHI in Ireland is outside it, and critical.
+        std::fs::write(
+            dir.path().join("demarc.toml"),
+            "[residency]\nPHI = [\"US\"]\n",
+        )
+        .unwrap();
+        let json = demarc()
+            .current_dir(dir.path())
+            .args(["check", "q3.xlsx", "--period", "2026-Q3", "--json"])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        let doc: Value = serde_json::from_slice(&json).unwrap();
+        let findings = doc["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0]["code"], "RESIDENCY_VIOLATION");
+        assert_eq!(findings[0]["severity"], "critical");
+        assert_eq!(findings[0]["service"], "Okta");
+        assert_eq!(findings[0]["sources"][0]["row"], 2);
+    }
+
+    #[test]
+    fn unknown_regions_and_policy_entries_are_errors_naming_the_cell_or_line() {
+        let dir = tempfile::tempdir().unwrap();
+        small_company()
+            .sheet(
+                "Services",
+                &[
+                    "service",
+                    "provider",
+                    "service_model",
+                    "data_classes",
+                    "in_scope",
+                    "regions",
+                ],
+                vec![row(&[
+                    "Okta",
+                    "Okta",
+                    "SaaS",
+                    "PII",
+                    "yes",
+                    "us-east-1, westeurpe",
+                ])],
+            )
+            .write(dir.path(), "q3.xlsx");
+        let check = |settings: &str| {
+            std::fs::write(
+                dir.path().join("demarc.toml"),
+                format!("period = \"2026-Q3\"\ninputs = [\"q3.xlsx\"]\n{settings}"),
+            )
+            .unwrap();
+            let out = demarc()
+                .current_dir(dir.path())
+                .arg("check")
+                .output()
+                .unwrap();
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).to_string(),
+            )
+        };
+        let (code, stderr) = check("[residency]\nPII = [\"EU\", \"US\"]\n");
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(
+            stderr.contains("q3.xlsx: Services!F2: regions: \"westeurpe\" is not a known region")
+                && stderr.contains("(did you mean \"westeurope\"?)"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+
+        let (code, stderr) = check("[residency]\nPII = [\"EU\", \"Europe\"]\n");
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(
+            stderr.contains("demarc.toml")
+                && stderr.contains("line 4")
+                && stderr.contains("\"Europe\" is not a known region"),
+            "{stderr}"
+        );
+        let (code, stderr) = check("[residency]\nConfidental = [\"US\"]\n");
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(
+            stderr.contains("line 4") && stderr.contains("(did you mean \"Confidential\"?)"),
+            "{stderr}"
+        );
+
+        // Without a policy the same workbook is read, with one warning naming the cell.
+        let (code, stderr) = check("");
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(
+            stderr.contains(
+                "Services!F2: regions: \"westeurpe\" is no known AWS, Azure or Google Cloud region"
+            ),
+            "{stderr}"
         );
     }
 }

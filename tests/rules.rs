@@ -17,7 +17,7 @@ use demarc::reconcile::CellStatus;
 use demarc::Analysis;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use support::{analyse, analyse_as_of, d, row, Book, Cell};
+use support::{analyse, analyse_as_of, analyse_with_settings, d, row, Book, Cell};
 
 // ---------------------------------------------------------------------------------------
 // The healthy company
@@ -1816,4 +1816,289 @@ fn conflicting_evidence_dated_after_the_period_end_is_not_a_finding_for_the_peri
             evidence("IAM-1", "*", d(2026, 10, 1), "Ineffective"),
         );
     expect(&run(&book), NONE);
+}
+
+// ---------------------------------------------------------------------------------------
+// Data residency
+// ---------------------------------------------------------------------------------------
+
+/// The baseline with a `regions` column and these Okta services (name, data classes,
+/// in_scope, regions) from Services!2 on; the baseline's `*` controls, evidence and SOC 2
+/// cover them all, so the only findings are residency ones.
+fn residency_book(services: &[(&str, &str, &str, &str)]) -> Book {
+    let header: Vec<&str> = SERVICES.iter().copied().chain(["regions"]).collect();
+    baseline().sheet(
+        "Services",
+        &header,
+        services
+            .iter()
+            .map(|(name, classes, in_scope, regions)| {
+                row(&[name, "Okta", "SaaS", classes, in_scope, regions])
+            })
+            .collect(),
+    )
+}
+
+/// Runs a book under `[residency]` settings (the lines after the table header).
+fn run_policy(book: &Book, policy: &str) -> Analysis {
+    let dir = tempfile::tempdir().unwrap();
+    let path = book.write(dir.path(), "company.xlsx");
+    analyse_with_settings(&[path], PERIOD, &format!("[residency]\n{policy}\n"))
+        .unwrap_or_else(|e| panic!("the run failed: {e}"))
+}
+
+#[test]
+fn residency_violation_when_a_class_is_held_where_the_policy_does_not_allow_it() {
+    let book = residency_book(&[
+        ("Frankfurt app", "PII", "yes", "eu-central-1"),
+        ("London app", "PII", "yes", "eu-west-2"),
+        ("Azure UK app", "PII", "yes", "uksouth"),
+        (
+            "Split app",
+            "PII; Confidential",
+            "yes",
+            "westeurope; us-east-1",
+        ),
+        ("Wiki", "Confidential", "yes", "us-east-1"),
+    ]);
+    let a = run_policy(&book, r#"PII = ["EU", "uk*"]"#);
+    // London is AWS eu-west-2: not in the EU, and its name does not match uk*.
+    expect(
+        &a,
+        &[
+            "RESIDENCY_VIOLATION high service=London app @ Services!3",
+            "RESIDENCY_VIOLATION high service=Split app @ Services!5",
+        ],
+    );
+    let split = of(&a, Code::ResidencyViolation)
+        .into_iter()
+        .find(|f| f.service.as_deref() == Some("Split app"))
+        .unwrap();
+    assert_eq!(
+        split.message,
+        "Split app holds data where the residency policy does not allow it: PII in us-east-1 (allowed: EU, uk*)."
+    );
+    // Confidential has no policy (and no default): the Wiki is not checked.
+    let status = |name: &str| {
+        let r = a
+            .reconciliation
+            .residency
+            .iter()
+            .find(|r| a.inputs.services[r.service].name == name)
+            .unwrap();
+        r.status
+    };
+    use demarc::reconcile::ResidencyStatus::*;
+    assert_eq!(status("Frankfurt app"), Within);
+    assert_eq!(status("London app"), Outside);
+    assert_eq!(status("Wiki"), NotChecked);
+
+    // A default covers the classes the policy does not name.
+    let a = run_policy(&book, "PII = [\"EU\", \"uk*\"]\ndefault = [\"EU\"]");
+    assert_eq!(
+        subjects(&a),
+        [
+            "RESIDENCY_VIOLATION high service=London app",
+            "RESIDENCY_VIOLATION high service=Split app",
+            "RESIDENCY_VIOLATION high service=Wiki",
+        ]
+    );
+}
+
+#[test]
+fn residency_wildcards_match_region_names_of_any_provider() {
+    let book = residency_book(&[
+        ("A", "PII", "yes", "eu-west-2"),
+        ("B", "PII", "yes", "europe-west3"),
+        ("C", "PII", "yes", "westeurope"),
+        ("D", "PII", "yes", "EU-North-1"),
+        ("E", "PII", "yes", "eu-*"),
+        ("F", "PII", "yes", "West Europe"),
+    ]);
+    let outside = |policy: &str| -> Vec<String> {
+        of(&run_policy(&book, policy), Code::ResidencyViolation)
+            .iter()
+            .map(|f| f.service.clone().unwrap())
+            .collect()
+    };
+    // eu-* is a pattern over names: London matches it, Azure's westeurope does not.
+    assert_eq!(outside(r#"PII = ["eu-*"]"#), ["B", "C", "F"]);
+    assert_eq!(outside(r#"PII = ["europe-*"]"#), ["A", "C", "D", "E", "F"]);
+    assert_eq!(outside(r#"PII = ["*europe", "eu-*"]"#), ["B"]);
+    assert_eq!(outside(r#"PII = ["EU-*", "EUROPE-*", "*EUROPE"]"#), NONE);
+    // A wildcard in the regions cell stands for every region it matches.
+    assert_eq!(
+        outside(r#"PII = ["EU"]"#),
+        ["A", "E"],
+        "eu-* reaches London and Zurich"
+    );
+    assert_eq!(outside(r#"PII = ["*"]"#), NONE);
+}
+
+#[test]
+fn residency_groups_expand_to_every_providers_regions() {
+    let book = residency_book(&[
+        ("AWS Virginia", "PHI", "yes", "us-east-1"),
+        ("Azure Virginia", "PHI", "yes", "eastus"),
+        ("GCP Iowa", "PHI", "yes", "us-central1"),
+        ("US SaaS", "PHI", "yes", "US"),
+        ("Canada", "PHI", "yes", "ca-central-1"),
+        (
+            "Sao Paulo",
+            "PII",
+            "yes",
+            "sa-east-1; brazilsouth; southamerica-east1",
+        ),
+        ("Norway", "PII", "yes", "norwayeast"),
+        ("EEA SaaS", "PII", "yes", "EEA"),
+        ("Zurich", "PII", "yes", "europe-west6"),
+        ("Everywhere", "PII", "yes", "global"),
+    ]);
+    let outside = |policy: &str| -> Vec<String> {
+        of(&run_policy(&book, policy), Code::ResidencyViolation)
+            .iter()
+            .map(|f| f.service.clone().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        outside("PHI = [\"US\"]\nPII = [\"EU\", \"BR\"]"),
+        // Norway is in the EEA, not the EU; a group in the cell is allowed only when every
+        // region in it is; global only where the policy says *.
+        ["Canada", "EEA SaaS", "Everywhere", "Norway", "Zurich"]
+    );
+    assert_eq!(
+        outside("PHI = [\"US\", \"CA\"]\nPII = [\"EEA\", \"br\", \"CH\"]"),
+        ["Everywhere"]
+    );
+    assert_eq!(
+        outside("PHI = [\"us\", \"CA\"]\nPII = [\"*\"]"),
+        NONE,
+        "groups ignore case"
+    );
+}
+
+#[test]
+fn residency_violation_is_high_and_critical_when_phi_or_pci_is_outside() {
+    let book = residency_book(&[
+        ("PII only", "PII", "yes", "us-east-1"),
+        ("PHI", "PHI", "yes", "us-east-1"),
+        ("PCI", "PCI; Public", "yes", "us-east-1"),
+        ("IP", "IP", "yes", "us-east-1"),
+        // PHI is allowed here; only its PII is outside the policy.
+        ("PHI inside, PII outside", "PHI; PII", "yes", "us-east-1"),
+    ]);
+    let a = run_policy(
+        &book,
+        "PHI = [\"US\"]\nPII = [\"EU\"]\nPCI = [\"EU\"]\nIP = [\"EU\"]",
+    );
+    expect(
+        &a,
+        &[
+            "RESIDENCY_VIOLATION high service=PII only @ Services!2",
+            "RESIDENCY_VIOLATION critical service=PCI @ Services!4",
+            "RESIDENCY_VIOLATION high service=IP @ Services!5",
+            "RESIDENCY_VIOLATION high service=PHI inside, PII outside @ Services!6",
+        ],
+    );
+    let a = run_policy(&book, "default = [\"EU\"]");
+    assert_eq!(
+        subjects(&a),
+        [
+            "RESIDENCY_VIOLATION critical service=PCI",
+            "RESIDENCY_VIOLATION critical service=PHI",
+            "RESIDENCY_VIOLATION critical service=PHI inside, PII outside",
+            "RESIDENCY_VIOLATION high service=IP",
+            "RESIDENCY_VIOLATION high service=PII only",
+        ]
+    );
+    let both = of(&a, Code::ResidencyViolation)
+        .into_iter()
+        .find(|f| f.service.as_deref() == Some("PHI inside, PII outside"))
+        .unwrap();
+    assert_eq!(
+        both.message,
+        "PHI inside, PII outside holds data where the residency policy does not allow it: PII in us-east-1 (allowed: EU); PHI in us-east-1 (allowed: EU)."
+    );
+}
+
+#[test]
+fn residency_unknown_when_regulated_data_has_no_region() {
+    let book = residency_book(&[
+        ("No region PII", "PII; Confidential", "yes", ""),
+        ("No region PHI", "PHI", "yes", ""),
+        ("No region, not regulated", "Confidential; IP", "yes", ""),
+        ("No classes", "", "yes", ""),
+    ]);
+    // Medium and never stepped up, whether or not the policy names the class.
+    let want = [
+        "RESIDENCY_UNKNOWN medium service=No region PHI @ Services!3",
+        "RESIDENCY_UNKNOWN medium service=No region PII @ Services!2",
+    ];
+    expect(&run_policy(&book, r#"PHI = ["US"]"#), &want);
+    expect(&run_policy(&book, ""), &want);
+    let unknown = of(&run_policy(&book, ""), Code::ResidencyUnknown)[1]
+        .message
+        .clone();
+    assert_eq!(
+        unknown,
+        "No region PII holds PII but names no region: where that data lives cannot be checked against the residency policy."
+    );
+}
+
+#[test]
+fn residency_is_not_checked_out_of_scope_or_without_a_policy() {
+    let book = residency_book(&[
+        ("Okta", "Confidential", "yes", "eu-west-1"),
+        ("Retired", "PHI", "no", "ap-southeast-2"),
+        ("Retired, no region", "PII", "no", ""),
+        ("Live", "PHI", "yes", "ap-southeast-2"),
+    ]);
+    expect(
+        &run_policy(&book, r#"PHI = ["US"]"#),
+        &["RESIDENCY_VIOLATION critical service=Live @ Services!5"],
+    );
+    // No [residency] table: nothing is checked, and nothing is judged for the reports.
+    let a = run(&book);
+    expect(&a, NONE);
+    assert!(a.reconciliation.residency.is_empty());
+}
+
+#[test]
+fn unknown_regions_are_input_errors_under_a_policy_and_warnings_without_one() {
+    let book = residency_book(&[
+        ("Okta", "PII", "yes", "eu-west-1"),
+        ("Typo", "PII", "yes", "eu-wst-1; europa-*"),
+        ("Site", "PII", "yes", "Portland HQ"),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = book.write(dir.path(), "company.xlsx");
+    let err = analyse_with_settings(
+        std::slice::from_ref(&path),
+        PERIOD,
+        "[residency]\nPII = [\"EU\"]\n",
+    )
+    .err()
+    .expect("unknown regions are refused under a policy")
+    .to_string();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines[0], "the inputs have 3 problems:", "{err}");
+    assert!(lines[1].ends_with("company.xlsx: Services!F3: regions: \"eu-wst-1\" is not a known region: expected an AWS, Azure or Google Cloud region name (eu-west-1, westeurope, europe-west1), a group (EU, EEA, UK, US, BR or another country code), a wildcard (eu-*) or global (did you mean \"eu-west-1\"?)"), "{err}");
+    assert!(lines[2].ends_with("company.xlsx: Services!F3: regions: \"europa-*\" matches no AWS, Azure or Google Cloud region (wildcards match region names such as eu-west-1, westeurope, europe-west1)"), "{err}");
+    assert!(lines[3].ends_with("company.xlsx: Services!F4: regions: \"Portland HQ\" is not a known region: expected an AWS, Azure or Google Cloud region name (eu-west-1, westeurope, europe-west1), a group (EU, EEA, UK, US, BR or another country code), a wildcard (eu-*) or global"), "{err}");
+
+    // Without a policy the run goes on, and says so once.
+    let a = analyse(&[path], PERIOD).unwrap();
+    let warnings: Vec<&String> = a
+        .inputs
+        .warnings
+        .iter()
+        .filter(|w| w.contains("regions"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].ends_with("company.xlsx: Services!F3: regions: \"eu-wst-1\" (and 2 more region cells) is no known AWS, Azure or Google Cloud region, group or wildcard; regions are checked only under a [residency] policy in demarc.toml, which would refuse it"),
+        "{}",
+        warnings[0]
+    );
+    expect(&a, NONE);
 }

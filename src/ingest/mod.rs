@@ -35,6 +35,9 @@ pub struct IngestOptions {
     pub date_order: Option<DateOrder>,
     /// What one input may cost before it is refused (`[limits]` in demarc.toml).
     pub limits: Limits,
+    /// A `regions` cell naming no known region, group or wildcard is an error (otherwise a
+    /// warning). [`crate::analyse`] turns this on whenever a residency policy is set.
+    pub strict_regions: bool,
 }
 
 /// One problem with the inputs, located as precisely as it can be.

@@ -290,6 +290,9 @@ pub(crate) struct Collector<'m> {
     evidence: Vec<Evidence>,
     attestations: Vec<Attestation>,
     cuecs: Vec<Cuec>,
+    /// Region cells naming no known region, read without a residency policy: where
+    /// (`file: Sheet!G7`) and what.
+    unknown_regions: Vec<(String, String)>,
 }
 
 impl<'m> Collector<'m> {
@@ -302,6 +305,7 @@ impl<'m> Collector<'m> {
             evidence: Vec::new(),
             attestations: Vec::new(),
             cuecs: Vec::new(),
+            unknown_regions: Vec::new(),
         }
     }
 
@@ -327,9 +331,23 @@ impl<'m> Collector<'m> {
         inputs.evidence = self.evidence;
         inputs.attestations = self.attestations;
         inputs.cuecs = self.cuecs;
+        if let Some((cell, value)) = self.unknown_regions.first() {
+            let more = match self.unknown_regions.len() {
+                1 => String::new(),
+                2 => " (and 1 more region cell)".to_string(),
+                n => format!(" (and {} more region cells)", n - 1),
+            };
+            inputs.warnings.push(format!(
+                "{cell}: regions: {value:?}{more} is no known AWS, Azure or Google Cloud region, group or wildcard; regions are checked only under a [residency] policy in demarc.toml, which would refuse it"
+            ));
+        }
     }
 
-    fn service(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Service, Rejected> {
+    fn service(
+        &mut self,
+        row: &RowReader<'_>,
+        problems: &mut Problems,
+    ) -> Result<Service, Rejected> {
         let name = row.required_text("service", problems);
         let provider = row.required_text("provider", problems);
         let models: Vec<&str> = ServiceModel::ALL.iter().map(|m| m.as_str()).collect();
@@ -348,6 +366,25 @@ impl<'m> Collector<'m> {
             }
         }
         let in_scope = row.choice("in_scope", parse_yes_no, &["yes", "no"], problems);
+        let regions = row.list("regions");
+        let mut bad_region = false;
+        for item in &regions {
+            if let Err(problem) = crate::regions::catalogue().resolve(item) {
+                let error = row.error("regions", problem);
+                if self.options.strict_regions {
+                    problems.push(error);
+                    bad_region = true;
+                } else {
+                    let cell = format!(
+                        "{}: {}!{}",
+                        error.file,
+                        error.sheet.unwrap_or_default(),
+                        error.location.unwrap_or_default()
+                    );
+                    self.unknown_regions.push((cell, item.clone()));
+                }
+            }
+        }
         let (name, provider, service_model, in_scope) =
             (name?, provider?, service_model?, in_scope?);
         // A blank model is filled in from the catalogue of well-known services, and the
@@ -371,7 +408,7 @@ impl<'m> Collector<'m> {
                 }
             },
         };
-        if bad_class {
+        if bad_class || bad_region {
             return Err(Rejected);
         }
         Ok(Service {
@@ -382,7 +419,7 @@ impl<'m> Collector<'m> {
             data_classes,
             owner: row.text("owner"),
             in_scope: in_scope.unwrap_or(true),
-            regions: row.list("regions"),
+            regions,
             source: row.source.clone(),
         })
     }

@@ -5,7 +5,8 @@
 //! each domain the model names an owner; customer and shared cells need fresh, effective
 //! evidence ([`customer`]), provider and shared cells a vendor attestation that covers the
 //! service, the domain and the period end ([`vendor`]). CUECs, unknown references and
-//! conflicting duplicates are checked row by row ([`cuecs`], [`hygiene`]).
+//! conflicting duplicates are checked row by row ([`cuecs`], [`hygiene`]); where each
+//! service holds its data, service by service under a residency policy ([`residency`]).
 //!
 //! Everything is looked up through indexes built once ([`Index`]): no rule scans the
 //! evidence rows.
@@ -14,9 +15,11 @@ mod cuecs;
 mod customer;
 mod hygiene;
 mod index;
+pub mod residency;
 mod vendor;
 
 pub use index::{EvidenceState, Index};
+pub use residency::{ResidencyStatus, ServiceResidency};
 
 use crate::findings::{Code, Finding, Severity, Source};
 use crate::inputs::Inputs;
@@ -34,6 +37,8 @@ pub struct Judgement<'a> {
     pub period: &'a Period,
     /// Attestations issued after this date do not count (default: the period end).
     pub as_of: NaiveDate,
+    /// Where each class of data may be held; `None`: residency is not checked.
+    pub residency: Option<&'a crate::residency::Policy>,
 }
 
 /// The outcome of a run: findings in a deterministic order, and the state of every cell.
@@ -46,6 +51,9 @@ pub struct Reconciliation {
     pub control_status: Vec<ControlStatus>,
     /// Indexes into `inputs.attestations` of the current row of each (vendor, type).
     pub current_attestations: Vec<usize>,
+    /// Under a residency policy: where each in-scope service holds its data, judged (empty
+    /// without a policy).
+    pub residency: Vec<ServiceResidency>,
 }
 
 /// One in-scope service × domain cell of the model.
@@ -142,6 +150,10 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
     cuecs::judge(&index, &mut findings);
     hygiene::unknown_references(&index, &mut findings);
     hygiene::duplicates(&index, &mut findings);
+    let residency = judgement
+        .residency
+        .map(|policy| residency::judge(&index, policy, &mut findings))
+        .unwrap_or_default();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
     mark_worst(&mut cells, &findings);
@@ -153,6 +165,7 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
         coverage,
         control_status,
         current_attestations: index.current_attestations(),
+        residency,
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod document;
 pub mod pdf;
+pub mod residency;
 pub mod templates;
 pub mod trend;
 pub mod view;

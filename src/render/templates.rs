@@ -32,11 +32,18 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-const PARTIALS: &[(&str, &str, &str)] = &[(
-    "style",
-    "partials/style.typ.hbs",
-    include_str!("../../templates/partials/style.typ.hbs"),
-)];
+const PARTIALS: &[(&str, &str, &str)] = &[
+    (
+        "style",
+        "partials/style.typ.hbs",
+        include_str!("../../templates/partials/style.typ.hbs"),
+    ),
+    (
+        "residency",
+        "partials/residency.typ.hbs",
+        include_str!("../../templates/partials/residency.typ.hbs"),
+    ),
+];
 
 /// Why templates could not be loaded or filled in.
 #[derive(Debug, thiserror::Error)]

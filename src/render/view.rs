@@ -434,6 +434,7 @@ pub fn auditor_pack(
         "attestations_absent": inputs.attestations_absent,
         "cuecs": cuecs,
         "findings": findings_by_severity,
+        "residency": super::residency::auditor_section(run, inputs, rec),
     })
 }
 
@@ -596,6 +597,7 @@ pub fn board_report(
         "lapsing": lapsing,
         "lapsed": lapsed,
         "trend": trend_view,
+        "residency": super::residency::board_line(run, rec),
     })
 }
 
@@ -759,5 +761,6 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
         "attestations": attestations,
         "cuecs": cuecs,
         "findings": findings.iter().map(|f| finding_view(f)).collect::<Vec<_>>(),
+        "residency": super::residency::vendor_section(run, inputs, rec, vendor),
     })
 }

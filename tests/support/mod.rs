@@ -195,6 +195,32 @@ pub fn analyse(paths: &[PathBuf], period: &str) -> Result<demarc::Analysis, dema
     analyse_as_of(paths, period, None)
 }
 
+/// Same, under the residency policy of a `demarc.toml` holding `settings` (e.g.
+/// `[residency]\nPII = ["EU"]`), read as the CLI reads it.
+pub fn analyse_with_settings(
+    paths: &[PathBuf],
+    period: &str,
+    settings: &str,
+) -> Result<demarc::Analysis, demarc::Error> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demarc.toml");
+    std::fs::write(&file, settings).unwrap();
+    let config = demarc::config::ConfigFile::load(&file)?;
+    let period = demarc::period::Period::parse(period, 1).unwrap();
+    let run = demarc::Run {
+        inputs: paths.to_vec(),
+        as_of: period.end,
+        period,
+        model: demarc::model::Model::default(),
+        organisation: Some("Test Org".into()),
+        classification: "INTERNAL".into(),
+        templates: None,
+        ingest: Default::default(),
+        residency: config.residency,
+    };
+    demarc::analyse(&run)
+}
+
 /// Same, with an explicit as-of date.
 pub fn analyse_as_of(
     paths: &[PathBuf],
@@ -211,6 +237,7 @@ pub fn analyse_as_of(
         classification: "INTERNAL".into(),
         templates: None,
         ingest: Default::default(),
+        residency: None,
     };
     demarc::analyse(&run)
 }
