@@ -188,6 +188,9 @@ fn lists() -> Vec<(&'static str, Vec<String>)> {
     ]
 }
 
+/// A sheet of the starter: its name, columns and example rows.
+type StarterSheet = (&'static str, Vec<Column>, Vec<Vec<Value>>);
+
 /// A value in an example row.
 enum Value {
     Text(String),
@@ -237,7 +240,7 @@ pub fn starter_workbook(period: Period) -> Result<Vec<u8>, XlsxError> {
         .into_iter()
         .map(|row| row.iter().map(|cell| t(cell)).collect())
         .collect();
-    let sheets: Vec<(&str, Vec<Column>, Vec<Vec<Value>>)> = vec![
+    let sheets: Vec<StarterSheet> = vec![
         (
             "Services",
             vec![

@@ -214,7 +214,7 @@ fn appendix_jobs(
 /// are none, so the appendix always exists when asked for.
 fn appendix_parts(rows: usize, per_part: usize) -> Vec<std::ops::Range<usize>> {
     if rows == 0 {
-        return vec![0..0];
+        return std::iter::once(0..0).collect();
     }
     (0..rows)
         .step_by(per_part)
