@@ -123,16 +123,21 @@ fn documented_findings(readme: &str, heading: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The sample company's reports (`samples/demarc.toml`), written into `out`.
+fn sample_reports(out: &Path) {
+    demarc()
+        .current_dir(repo(""))
+        .args(["report", "--config", "samples/demarc.toml", "--out"])
+        .arg(out)
+        .assert()
+        .success();
+}
+
 mod samples {
     use super::*;
 
     fn report(out: &Path) {
-        demarc()
-            .current_dir(repo(""))
-            .args(["report", "--config", "samples/demarc.toml", "--out"])
-            .arg(out)
-            .assert()
-            .success();
+        sample_reports(out);
     }
 
     #[test]
@@ -1473,16 +1478,6 @@ mod evidence_root_errors {
 
 mod residency {
     use super::*;
-
-    /// The sample company's reports, written once per test into `out`.
-    fn sample_reports(out: &Path) {
-        demarc()
-            .current_dir(repo(""))
-            .args(["report", "--config", "samples/demarc.toml", "--out"])
-            .arg(out)
-            .assert()
-            .success();
-    }
 
     #[test]
     fn the_reports_show_where_data_is_held_under_the_samples_policy() {
