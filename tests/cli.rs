@@ -315,6 +315,7 @@ mod samples {
         for name in [
             "findings.json",
             "findings.csv",
+            "assessment-results.json",
             "board-report.pdf",
             "auditor-pack.pdf",
         ] {
