@@ -529,7 +529,7 @@ fn reviewed_controls(inputs: &Inputs, tokens: &BTreeMap<String, String>) -> Revi
     let none = include_controls.is_empty();
     ReviewedControls {
         control_selections: vec![ControlSelection {
-            description: "The customer's control catalogue (the Controls sheet). A control id that is not an OSCAL token is written with `_` for each character a token cannot hold and a `-` and 8 hex digits of the SHA-256 of the id appended; the id as typed is in the control-id prop of each finding.".into(),
+            description: "The customer's control catalogue (the Controls sheet). A control id that is not an OSCAL token is written with `_` for each character a token cannot hold and a `-` and 8 hex digits of the SHA-256 of the id (trimmed, lower-cased) appended; the id as typed is in the control-id prop of each finding.".into(),
             include_all: none.then_some(Empty {}),
             include_controls,
         }],
