@@ -75,6 +75,7 @@ fn run(paths: &[PathBuf], as_of: Option<NaiveDate>) -> demarc::Run {
         classification: "INTERNAL".into(),
         templates: None,
         ingest: Default::default(),
+        residency: None,
     }
 }
 
