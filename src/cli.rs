@@ -32,7 +32,8 @@ pub enum Command {
     ///
     /// Exit status: 0 no finding at or above --fail-on, 1 some, 2 the run failed.
     Check(CheckArgs),
-    /// Reconcile and write findings.json, findings.csv and the PDF reports under OUT/PERIOD/.
+    /// Reconcile and write findings.json, findings.csv, the OSCAL assessment-results.json
+    /// and the PDF reports under OUT/PERIOD/.
     ///
     /// Exit status: 0 once the reports are written (1 only with an explicit --fail-on and
     /// findings at or above it), 2 the run failed.

@@ -228,6 +228,7 @@ fn a_fresh_bundle_holds_reports_inputs_and_evidence_and_verifies() {
             "evidence/q3/app-log.txt",
             "evidence/q3/iam.pdf",
             "inputs/q3.xlsx",
+            "reports/assessment-results.json",
             "reports/auditor-pack.pdf",
             "reports/board-report.pdf",
             "reports/evidence-index.csv",
@@ -327,7 +328,7 @@ fn a_fresh_bundle_holds_reports_inputs_and_evidence_and_verifies() {
     let (code, stdout, stderr) = verify(&f.dir, &f.bundle, &[]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
-        stdout.contains("verified: all 9 files match the manifest (unsigned)"),
+        stdout.contains("verified: all 10 files match the manifest (unsigned)"),
         "{stdout}"
     );
     assert!(stdout.contains("signature: unsigned"), "{stdout}");
@@ -382,7 +383,7 @@ fn a_changed_byte_in_an_evidence_file_is_altered() {
         "the other files still match: {stdout}"
     );
     assert!(
-        stdout.contains("verification FAILED: 1 altered; 8 of 9 listed files match"),
+        stdout.contains("verification FAILED: 1 altered; 9 of 10 listed files match"),
         "{stdout}"
     );
 }
@@ -430,7 +431,7 @@ fn an_added_file_fails() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("verification FAILED: 1 added; 9 of 9 listed files match"),
+        stdout.contains("verification FAILED: 1 added; 10 of 10 listed files match"),
         "{stdout}"
     );
 }
@@ -453,7 +454,7 @@ fn a_removed_file_fails() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("verification FAILED: 1 missing; 8 of 9 listed files match"),
+        stdout.contains("verification FAILED: 1 missing; 9 of 10 listed files match"),
         "{stdout}"
     );
 }
@@ -582,7 +583,7 @@ fn signatures_name_their_key_and_fail_when_broken_or_foreign() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("verified: all 9 files match the manifest (signed by the expected key)"),
+        stdout.contains("verified: all 10 files match the manifest (signed by the expected key)"),
         "{stdout}"
     );
 
@@ -593,7 +594,7 @@ fn signatures_name_their_key_and_fail_when_broken_or_foreign() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("verification FAILED: signature not accepted; 9 of 9 listed files match"),
+        stdout.contains("verification FAILED: signature not accepted; 10 of 10 listed files match"),
         "{stdout}"
     );
 

@@ -320,6 +320,7 @@ mod samples {
         for name in [
             "findings.json",
             "findings.csv",
+            "assessment-results.json",
             "board-report.pdf",
             "auditor-pack.pdf",
         ] {

@@ -1,8 +1,10 @@
-//! Everything a run writes: the findings document (JSON, CSV) and the PDFs, rendered in
-//! memory first and then written each to a temporary file renamed into place — so a
-//! failure leaves the previous run's outputs whole and never a half-written report.
+//! Everything a run writes: the findings document (JSON, CSV), the OSCAL assessment
+//! results ([`oscal`]) and the PDFs, rendered in memory first and then written each to a
+//! temporary file renamed into place — so a failure leaves the previous run's outputs whole
+//! and never a half-written report.
 
 pub mod document;
+pub mod oscal;
 pub mod pdf;
 pub mod residency;
 pub mod templates;
@@ -167,6 +169,10 @@ pub fn render_all(
         Output {
             name: "evidence-index.csv".into(),
             bytes: document::evidence_index_csv(inputs, files, run.period.end),
+        },
+        Output {
+            name: "assessment-results.json".into(),
+            bytes: oscal::assessment_results(run, inputs, rec, files).into_bytes(),
         },
     ];
     outputs.extend(pdfs);
