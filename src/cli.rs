@@ -319,7 +319,7 @@ pub fn resolve_run(args: &RunArgs, config: &ConfigFile) -> Result<Run, Error> {
             Some(p) => named_period(p, fiscal)?,
             None => {
                 return Err(option_error(
-                    "no reporting period: give --period 2026-Q3 (or YYYY, or --from/--to), or set period in demarc.toml".into(),
+                    "no reporting period: give --period 2026-Q3 (or YYYY, or --from/--to), or set period in demarc.toml (`demarc init` writes one to start from)".into(),
                 ))
             }
         },
