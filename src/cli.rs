@@ -3,7 +3,8 @@
 
 use crate::config::{ConfigError, ConfigFile};
 use crate::findings::Severity;
-use crate::ingest::{DateOrder, IngestOptions};
+use crate::ingest::{DateOrder, IngestOptions, VendorDocuments};
+use crate::mapping::DomainMapping;
 use crate::model::Model;
 use crate::period::Period;
 use crate::{Error, Run};
@@ -91,6 +92,14 @@ pub struct RunArgs {
     /// How to read ambiguous dates like 03/04/2026.
     #[arg(long, value_enum)]
     pub date_order: Option<DateOrderArg>,
+    /// A vendor's CSA CAIQ v4 questionnaire, as VENDOR=FILE (repeatable; adds to, or for
+    /// the same vendor replaces, [caiq] in demarc.toml).
+    #[arg(long, value_name = "VENDOR=FILE")]
+    pub caiq: Vec<String>,
+    /// A provider's FedRAMP CIS/CRM workbook, as PROVIDER=FILE (repeatable; adds to, or for
+    /// the same provider replaces, [fedramp] in demarc.toml).
+    #[arg(long, value_name = "PROVIDER=FILE")]
+    pub fedramp: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -347,11 +356,13 @@ pub fn resolve_run(args: &RunArgs, config: &ConfigFile) -> Result<Run, Error> {
         Some(DateOrderArg::Mdy) => Some(DateOrder::Mdy),
         None => config.date_order,
     };
+    let model = resolve_model(args.model.as_deref(), config)?;
+    let vendor_documents = resolve_vendor_documents(args, config, &model)?;
     Ok(Run {
         inputs,
         period,
         as_of,
-        model: resolve_model(args.model.as_deref(), config)?,
+        model,
         organisation: config.organisation.clone(),
         classification: config
             .classification
@@ -362,8 +373,61 @@ pub fn resolve_run(args: &RunArgs, config: &ConfigFile) -> Result<Run, Error> {
             date_order,
             limits: config.limits.into(),
             strict_regions: false,
+            vendor_documents,
         },
         residency: config.residency.clone(),
+    })
+}
+
+/// The vendors' documents: `[caiq]` and `[fedramp]` in demarc.toml, then `--caiq` and
+/// `--fedramp` (a flag replaces the file's entry for the same vendor), and the domain
+/// mapping.
+fn resolve_vendor_documents(
+    args: &RunArgs,
+    config: &ConfigFile,
+    model: &Model,
+) -> Result<VendorDocuments, Error> {
+    fn merge(
+        from_file: &std::collections::BTreeMap<String, PathBuf>,
+        flags: &[String],
+        flag: &str,
+        who: &str,
+    ) -> Result<Vec<(String, PathBuf)>, Error> {
+        let mut entries: Vec<(String, PathBuf)> = from_file
+            .iter()
+            .map(|(v, p)| (v.trim().to_string(), p.clone()))
+            .collect();
+        let mut given = std::collections::BTreeSet::new();
+        for text in flags {
+            let Some((vendor, file)) = text
+                .split_once('=')
+                .map(|(v, f)| (v.trim(), f.trim()))
+                .filter(|(v, f)| !v.is_empty() && !f.is_empty())
+            else {
+                return Err(option_error(format!(
+                    "{flag} {text:?}: expected {who}=FILE, e.g. {flag} \"Okta=vendors/okta.xlsx\""
+                )));
+            };
+            if !given.insert(crate::names::key(vendor)) {
+                return Err(option_error(format!(
+                    "{flag} names {vendor:?} twice: give one file per {}",
+                    who.to_lowercase()
+                )));
+            }
+            entries.retain(|(v, _)| crate::names::key(v) != crate::names::key(vendor));
+            entries.push((vendor.to_string(), PathBuf::from(file)));
+        }
+        entries.sort_by_key(|(v, _)| crate::names::key(v));
+        Ok(entries)
+    }
+    let mapping = match &config.domain_mapping {
+        Some(path) => DomainMapping::load(path, model).map_err(|e| option_error(e.to_string()))?,
+        None => DomainMapping::default(),
+    };
+    Ok(VendorDocuments {
+        caiq: merge(&config.caiq, &args.caiq, "--caiq", "VENDOR")?,
+        fedramp: merge(&config.fedramp, &args.fedramp, "--fedramp", "PROVIDER")?,
+        mapping,
     })
 }
 

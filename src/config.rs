@@ -4,6 +4,7 @@
 
 use crate::ingest::DateOrder;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The settings file as written.
@@ -42,6 +43,15 @@ pub struct ConfigFile {
     /// `[residency]`: for each data class, the regions it may be held in. Without it the
     /// residency check is off.
     pub residency: Option<crate::residency::Policy>,
+    /// `[caiq]`: each vendor's CSA CAIQ v4 questionnaire, `Okta = "vendors/okta-caiq.xlsx"`.
+    #[serde(default)]
+    pub caiq: BTreeMap<String, PathBuf>,
+    /// `[fedramp]`: each provider's FedRAMP CIS/CRM workbook, `"cloud.gov" = "cis.xlsx"`.
+    #[serde(default)]
+    pub fedramp: BTreeMap<String, PathBuf>,
+    /// A file extending (or replacing) the built-in mapping from CCM and NIST 800-53
+    /// controls to the model's domains.
+    pub domain_mapping: Option<PathBuf>,
 }
 
 /// Why the settings file could not be used.
@@ -80,6 +90,9 @@ impl ConfigFile {
         file.out.as_mut().map(rebase);
         file.templates.as_mut().map(rebase);
         file.evidence_root.as_mut().map(rebase);
+        file.caiq.values_mut().for_each(rebase);
+        file.fedramp.values_mut().for_each(rebase);
+        file.domain_mapping.as_mut().map(rebase);
         Ok(file)
     }
 }
@@ -107,5 +120,20 @@ mod tests {
         std::fs::write(&path, "inputs = [\"book.xlsx\"]\n").unwrap();
         let file = ConfigFile::load(&path).unwrap();
         assert_eq!(file.inputs, [dir.path().join("book.xlsx")]);
+    }
+
+    #[test]
+    fn vendor_documents_are_named_by_vendor_and_relative_to_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demarc.toml");
+        std::fs::write(
+            &path,
+            "domain_mapping = \"map.toml\"\n[caiq]\nOkta = \"vendors/okta.xlsx\"\n[fedramp]\n\"cloud.gov\" = \"/abs/cis.xlsx\"\n",
+        )
+        .unwrap();
+        let file = ConfigFile::load(&path).unwrap();
+        assert_eq!(file.caiq["Okta"], dir.path().join("vendors/okta.xlsx"));
+        assert_eq!(file.fedramp["cloud.gov"], PathBuf::from("/abs/cis.xlsx"));
+        assert_eq!(file.domain_mapping, Some(dir.path().join("map.toml")));
     }
 }

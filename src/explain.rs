@@ -62,6 +62,12 @@ fn severity_text(code: Code) -> String {
             "; critical when a class held outside the policy is PHI or PCI (PII alone stays high)"
         }
         Code::ResidencyUnknown => "; never stepped up (it only concerns regulated data)",
+        Code::QuestionnaireInconsistent => {
+            "; info when the only fault is an ownership given for an NA answer; never stepped up"
+        }
+        Code::OriginationMismatch => {
+            "; high when the CRM promises more inheritance than the origination allows; one step up for PII, PHI or PCI"
+        }
         _ if base == Severity::Critical => "",
         _ => "; one step up (to at most critical) where the service holds PII, PHI or PCI",
     };

@@ -85,11 +85,15 @@ pub enum Code {
     DuplicateRow,
     ResidencyViolation,
     ResidencyUnknown,
+    ResponsibilityDrift,
+    VendorControlGap,
+    QuestionnaireInconsistent,
+    OriginationMismatch,
 }
 
 impl Code {
     /// Every code, in catalogue order.
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 22] = [
         Code::EvidenceMissing,
         Code::EvidenceStale,
         Code::ControlIneffective,
@@ -108,6 +112,10 @@ impl Code {
         Code::DuplicateRow,
         Code::ResidencyViolation,
         Code::ResidencyUnknown,
+        Code::ResponsibilityDrift,
+        Code::VendorControlGap,
+        Code::QuestionnaireInconsistent,
+        Code::OriginationMismatch,
     ];
 
     /// The code as written in findings documents, e.g. `EVIDENCE_STALE`.
@@ -131,6 +139,10 @@ impl Code {
             Code::DuplicateRow => "DUPLICATE_ROW",
             Code::ResidencyViolation => "RESIDENCY_VIOLATION",
             Code::ResidencyUnknown => "RESIDENCY_UNKNOWN",
+            Code::ResponsibilityDrift => "RESPONSIBILITY_DRIFT",
+            Code::VendorControlGap => "VENDOR_CONTROL_GAP",
+            Code::QuestionnaireInconsistent => "QUESTIONNAIRE_INCONSISTENT",
+            Code::OriginationMismatch => "ORIGINATION_MISMATCH",
         }
     }
 
@@ -155,6 +167,9 @@ impl Code {
             Code::AttestationExpiring | Code::UnknownReference => Severity::Low,
             Code::ResidencyViolation => Severity::High,
             Code::ResidencyUnknown => Severity::Medium,
+            Code::ResponsibilityDrift => Severity::High,
+            Code::VendorControlGap | Code::OriginationMismatch => Severity::Medium,
+            Code::QuestionnaireInconsistent => Severity::Low,
         }
     }
 
@@ -180,6 +195,10 @@ impl Code {
             Code::DuplicateRow => "Two rows say conflicting things about the same key (the same service, control, attestation or CUEC, or the same control, service and date of evidence).",
             Code::ResidencyViolation => "Under a [residency] policy: an in-scope service holds a data class in a region the policy does not allow for that class (a group or wildcard in the regions cell counts as every region it stands for; global is allowed only where the policy says *). One finding per service. High, critical when a class held outside the policy is PHI or PCI (PII alone stays high).",
             Code::ResidencyUnknown => "Under a [residency] policy: an in-scope service holds PII, PHI or PCI data and its regions cell is empty. Medium, never stepped up (it only concerns regulated data).",
+            Code::ResponsibilityDrift => "A vendor's own statement of who owns a control contradicts the model for that vendor's in-scope services, in the domain the control maps to (CCM and 800-53 controls are mapped by a table shipped as data). CAIQ (questions answered Yes or No): CSC-owned where the model gives the vendor all or a share of the domain; Shared CSP and CSC where the model gives it to the vendor alone; CSP-owned or 3rd-party (alone or shared with the vendor) where the model gives it to the customer alone. CSP-owned against a shared cell, and shared against a customer cell, are not drift: the customer's part stands either way. FedRAMP CIS: the same comparison for the control's origination (provider, shared or customer; several marks count as the most customer-facing). One finding per question or CIS row: without a service when every in-scope service of the vendor drifts, else one per drifting service.",
+            Code::VendorControlGap => "By the vendor's own account a control on its side is not in place: a CAIQ question answered No whose ownership is CSP-owned, 3rd-party outsourced, or shared (with the customer or a third party); or a FedRAMP CIS control of provider or shared origination whose implementation status is Planned or Partially Implemented (and not Implemented). One finding per row.",
+            Code::QuestionnaireInconsistent => "A row of a vendor's questionnaire breaks the questionnaire's own rules, so it cannot be judged: a blank or unknown CAIQ answer or ownership, an answer with no ownership, no Question ID, or an ownership given for an NA answer (info, when that is the only fault); in a FedRAMP workbook a CIS row with no control origination (unless its status is N/A), a status or origination cell holding something other than X, a CRM answer other than Yes, Partial or No, a control in the CIS but not the CRM or the reverse, or a control listed twice. One finding per row; never stepped up. Such rows are left out of the other checks.",
+            Code::OriginationMismatch => "The CRM's Can Be Inherited from CSP contradicts the CIS's control origination for the same control: the FedRAMP template asks Yes for a provider origination (Service Provider Corporate, System Specific or Hybrid, or Inherited from a pre-existing authorization), Partial for Shared, and No for Configured or Provided by Customer; several marks count as the most customer-facing. Medium; high when the CRM promises more inheritance than the origination allows (Yes for a shared or customer control, Partial for a customer one). One finding per CIS row.",
         }
     }
 
@@ -204,6 +223,10 @@ impl Code {
             Code::DuplicateRow => "Conflicting duplicate rows",
             Code::ResidencyViolation => "Data held outside the residency policy",
             Code::ResidencyUnknown => "Regulated data held in an unstated region",
+            Code::ResponsibilityDrift => "Vendor's stated ownership contradicts the model",
+            Code::VendorControlGap => "Vendor says a control of its own is not in place",
+            Code::QuestionnaireInconsistent => "Vendor questionnaire breaks its own rules",
+            Code::OriginationMismatch => "FedRAMP CRM contradicts the CIS origination",
         }
     }
 }
@@ -231,6 +254,10 @@ impl Code {
             Code::DuplicateRow => "Two rows say different things about the same thing. The report cannot know which is true, and neither can an auditor; keep one source of truth.",
             Code::ResidencyViolation => "Where data lives is always the customer's side of the model: the provider keeps it in whatever region it is told to. Data protection and sovereignty laws (GDPR and UK GDPR, Brazil's LGPD, California's CCPA, HIPAA agreements for health data) tie classes of data to places, so data held outside the organisation's own residency policy is a compliance breach no provider attestation covers. PHI and PCI data held outside it is critical.",
             Code::ResidencyUnknown => "The service holds regulated data (PII, PHI or PCI) and nobody has recorded where. Residency is the customer's duty under GDPR, LGPD, CCPA and similar laws; a location nobody knows cannot be shown to comply, and is often where a transfer nobody approved hides.",
+            Code::ResponsibilityDrift => "Most cloud breaches come from a responsibility each side thought was the other's. When the vendor says a control is yours and your model says it is the vendor's (or shared), nobody may be doing it: your catalogue has no control for it and the vendor has disclaimed it. Settle it with the vendor before an incident does.",
+            Code::VendorControlGap => "The vendor itself says a control it is responsible for is not in place. Its attestation may not test that point, so the gap can be invisible in the SOC report: it is a known weakness on the provider's side of the model.",
+            Code::QuestionnaireInconsistent => "A questionnaire with blank, unknown or self-contradicting answers cannot be relied on row by row. Those rows are left out of the drift and gap checks, so the reviewer needs to know how much of the questionnaire could be judged, and the vendor should fix it.",
+            Code::OriginationMismatch => "The CIS and the CRM are the provider's two statements of who does each control, and customers plan their own controls from the CRM. When they disagree, either the customer does work the provider already does or, worse, relies on an inheritance the provider does not give.",
         }
     }
 
@@ -256,6 +283,10 @@ impl Code {
             Code::DuplicateRow => "Keep one row per key and delete or correct the other.",
             Code::ResidencyViolation => "Move the data to a region the policy allows for its class, or stop keeping that class in the service; if the policy itself is wrong, change `[residency]` in demarc.toml (and record who approved the change).",
             Code::ResidencyUnknown => "Find out where the service holds its data (from the provider's console or the vendor's data processing terms) and fill in its `regions` cell: region names, a group such as EU or US, or global.",
+            Code::ResponsibilityDrift => "Ask the vendor who performs the control and record the answer; then add or assign a customer control for your part, or correct the model with an override for the vendor's services, so that both agree.",
+            Code::VendorControlGap => "Ask the vendor when the control will be in place, record compensating controls on your side meanwhile, and weigh the gap in the vendor's risk rating.",
+            Code::QuestionnaireInconsistent => "Ask the vendor to correct the rows named; until then treat those answers as unknown.",
+            Code::OriginationMismatch => "Ask the provider which statement is right and to correct its workbook; until then plan your own controls on the more customer-facing of the two.",
         }
     }
 }

@@ -425,4 +425,6 @@ pub struct Inputs {
     pub cuecs_absent: bool,
     /// Things worth knowing that did not stop the run (ignored sheets, extra columns).
     pub warnings: Vec<String>,
+    /// Vendors' CAIQ questionnaires and FedRAMP CIS/CRM workbooks.
+    pub questionnaires: crate::questionnaires::Questionnaires,
 }

@@ -73,7 +73,11 @@ pub struct Column {
     pub aliases: &'static [&'static str],
 }
 
-const fn col(name: &'static str, required: bool, aliases: &'static [&'static str]) -> Column {
+pub(crate) const fn col(
+    name: &'static str,
+    required: bool,
+    aliases: &'static [&'static str],
+) -> Column {
     Column {
         name,
         required,
@@ -303,13 +307,23 @@ pub struct ColumnMap {
 impl ColumnMap {
     /// The table column of a named column, if the sheet has it.
     pub fn position(&self, kind: SheetKind, name: &str) -> Option<usize> {
-        let index = kind.columns().iter().position(|c| c.name == name)?;
+        self.position_in(kind.columns(), name)
+    }
+
+    /// The same, for a table of columns other than the five sheets' (a questionnaire's).
+    pub fn position_in(&self, columns: &[Column], name: &str) -> Option<usize> {
+        let index = columns.iter().position(|c| c.name == name)?;
         self.positions[index]
     }
 
     /// Names of required columns the sheet lacks.
     pub fn missing_required(&self, kind: SheetKind) -> Vec<&'static Column> {
-        kind.columns()
+        self.missing_in(kind.columns())
+    }
+
+    /// The same, for a table of columns other than the five sheets'.
+    pub fn missing_in(&self, columns: &'static [Column]) -> Vec<&'static Column> {
+        columns
             .iter()
             .zip(&self.positions)
             .filter(|(c, p)| c.required && p.is_none())
@@ -322,20 +336,26 @@ impl ColumnMap {
 /// failing that the one matching the most columns (so the error can say what is missing).
 /// `None` when no top row matches any column at all.
 pub fn locate_header(table: &Table, kind: SheetKind) -> Option<ColumnMap> {
+    locate_columns(table, kind.columns())
+}
+
+/// [`locate_header`] for a table of columns other than the five sheets' (a
+/// questionnaire's).
+pub fn locate_columns(table: &Table, columns: &'static [Column]) -> Option<ColumnMap> {
     let mut best: Option<(usize, ColumnMap)> = None;
     for row in 0..table.height().min(HEADER_SEARCH_ROWS) {
-        let map = map_row(table, row, kind);
+        let map = map_row(table, row, columns);
         let matched = map.positions.iter().filter(|p| p.is_some()).count();
         if matched == 0 {
             continue;
         }
-        if map.missing_required(kind).is_empty() {
+        if map.missing_in(columns).is_empty() {
             // Headers merged down over several rows (a two-row header: "Control ID" over
             // both rows, "Test" over "Result" and "Tester") end on the merge's last row.
             let bottom = table.merged_header_bottom(row);
             if bottom > row {
-                let lower = map_row(table, bottom, kind);
-                if lower.missing_required(kind).is_empty() {
+                let lower = map_row(table, bottom, columns);
+                if lower.missing_in(columns).is_empty() {
                     return Some(lower);
                 }
             }
@@ -365,8 +385,7 @@ pub fn header_may_be_merged(table: &Table, kind: SheetKind) -> bool {
         })
 }
 
-fn map_row(table: &Table, row: usize, kind: SheetKind) -> ColumnMap {
-    let columns = kind.columns();
+fn map_row(table: &Table, row: usize, columns: &[Column]) -> ColumnMap {
     let mut positions = vec![None; columns.len()];
     let mut extra = Vec::new();
     let mut duplicates = Vec::new();

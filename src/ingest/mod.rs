@@ -5,14 +5,18 @@
 //! date formats. Every problem it finds names the file, the sheet and the cell; problems
 //! are collected (up to [`MAX_ERRORS`]) so a user can fix a sheet in one pass.
 
+mod caiq;
 pub mod columns;
+mod fedramp;
 mod limits;
 mod records;
 pub mod table;
+mod vendor_documents;
 
 pub use columns::SheetKind;
 pub use limits::{Limits, RawLimits};
 pub use table::DateOrder;
+pub use vendor_documents::VendorDocuments;
 
 use crate::findings::Source;
 use crate::inputs::{InputFile, Inputs, SheetRead};
@@ -38,6 +42,8 @@ pub struct IngestOptions {
     /// A `regions` cell naming no known region, group or wildcard is an error (otherwise a
     /// warning). [`crate::analyse`] turns this on whenever a residency policy is set.
     pub strict_regions: bool,
+    /// Vendors' CAIQ and FedRAMP workbooks among the inputs, and the domain mapping.
+    pub vendor_documents: VendorDocuments,
 }
 
 /// One problem with the inputs, located as precisely as it can be.
@@ -129,7 +135,9 @@ pub fn read_inputs(
     options: &IngestOptions,
 ) -> Result<Inputs, IngestError> {
     let mut problems = Problems::default();
-    let files = discover(paths, &mut problems);
+    let mut files = discover(paths, &mut problems);
+    // A vendor's document found in an input directory is read once, as that document.
+    files.retain(|p| !options.vendor_documents.declares(p));
     let mut inputs = Inputs::default();
     let mut found = std::collections::BTreeSet::new();
     let mut collector = records::Collector::new(model, options);
@@ -149,8 +157,10 @@ pub fn read_inputs(
             sheets: Vec::new(),
         };
         let tables = open_tables(path, &shown, bytes, options, &mut inputs, &mut problems);
+        let mut vendor_document = None;
         for (sheet, table) in tables {
             let Some(kind) = SheetKind::from_sheet_name(&sheet) else {
+                vendor_document = vendor_document.or(vendor_documents::looks_like(&sheet));
                 // The starter workbook's own help and drop-down sheets are expected.
                 if !matches!(crate::names::loose_key(&sheet).as_str(), "readme" | "lists") {
                     inputs.warnings.push(format!(
@@ -184,6 +194,17 @@ pub fn read_inputs(
                 rows,
             });
         }
+        // A vendor's questionnaire among the ordinary inputs needs to be told whose it is.
+        if let Some(what) = vendor_document {
+            if file.sheets.iter().all(|s| s.kind == "ignored") {
+                problems.push(InputError {
+                    file: shown.clone(),
+                    sheet: None,
+                    location: None,
+                    problem: format!("this looks like {what}"),
+                });
+            }
+        }
         inputs.files.push(file);
     }
     // A missing sheet is only worth saying when every file could be read: a sheet in a
@@ -211,6 +232,7 @@ pub fn read_inputs(
             });
         }
     }
+    vendor_documents::read_all(model, options, &mut inputs, &mut problems);
     if !problems.errors.is_empty() {
         return Err(IngestError {
             errors: problems.errors,
@@ -218,6 +240,13 @@ pub fn read_inputs(
         });
     }
     collector.finish(&mut inputs);
+    vendor_documents::check_vendors(options, &inputs, &mut problems);
+    if !problems.errors.is_empty() {
+        return Err(IngestError {
+            errors: problems.errors,
+            truncated: problems.truncated,
+        });
+    }
     inputs.attestations_absent = !found.contains(&SheetKind::Attestations);
     inputs.cuecs_absent = !found.contains(&SheetKind::Cuecs);
     if inputs.attestations_absent {
@@ -385,6 +414,20 @@ fn open_tables(
     inputs: &mut Inputs,
     problems: &mut Problems,
 ) -> Vec<NamedTable> {
+    open_sheets(path, shown, bytes, options, inputs, problems, false)
+}
+
+/// [`open_tables`], or with `every_sheet` every worksheet whatever its name (a vendor's
+/// questionnaire is recognised by its header, not its sheet name), without merged cells.
+fn open_sheets(
+    path: &Path,
+    shown: &str,
+    bytes: Vec<u8>,
+    options: &IngestOptions,
+    inputs: &mut Inputs,
+    problems: &mut Problems,
+    every_sheet: bool,
+) -> Vec<NamedTable> {
     let limits = &options.limits;
     let error = |problem: String| InputError {
         file: shown.to_string(),
@@ -436,10 +479,11 @@ fn open_tables(
     };
     let mut tables = Vec::new();
     for name in workbook.sheet_names() {
-        let Some(kind) = SheetKind::from_sheet_name(&name) else {
+        let kind = SheetKind::from_sheet_name(&name);
+        if kind.is_none() && !every_sheet {
             tables.push((name, None));
             continue;
-        };
+        }
         let mut builder = TableBuilder::new(limits);
         if let Err(e) = guarded(|| workbook.read_cells(&name, &mut builder)) {
             problems.push(InputError {
@@ -452,7 +496,7 @@ fn open_tables(
             continue;
         }
         let mut table = finish_table(shown, &name, builder, problems);
-        if let Some(table) = &mut table {
+        if let (Some(table), Some(kind), false) = (&mut table, kind, every_sheet) {
             // Merged header cells are only looked up when the header seems to need them:
             // reading them costs a second pass over the sheet.
             if columns::header_may_be_merged(table, kind) {

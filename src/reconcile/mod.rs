@@ -13,8 +13,10 @@
 
 mod cuecs;
 mod customer;
+mod fedramp;
 mod hygiene;
 mod index;
+mod questionnaire;
 pub mod residency;
 mod vendor;
 
@@ -154,6 +156,8 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
         .residency
         .map(|policy| residency::judge(&index, policy, &mut findings))
         .unwrap_or_default();
+    questionnaire::judge(&index, &mut findings);
+    fedramp::judge(&index, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
     mark_worst(&mut cells, &findings);

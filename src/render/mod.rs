@@ -6,6 +6,7 @@
 pub mod document;
 pub mod oscal;
 pub mod pdf;
+pub mod questionnaire_view;
 pub mod residency;
 pub mod templates;
 pub mod trend;

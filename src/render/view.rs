@@ -668,6 +668,28 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
     if count(Code::AttestationExpiring) > 0 {
         verdict.push("a certificate expires within 90 days".into());
     }
+    // What the vendor's own questionnaires say.
+    for (code, one, many) in [
+        (
+            Code::ResponsibilityDrift,
+            "responsibility drift",
+            "responsibility drifts",
+        ),
+        (
+            Code::VendorControlGap,
+            "control gap it admits",
+            "control gaps it admits",
+        ),
+        (
+            Code::OriginationMismatch,
+            "CIS/CRM mismatch",
+            "CIS/CRM mismatches",
+        ),
+    ] {
+        if count(code) > 0 {
+            verdict.push(plural(count(code), one, many));
+        }
+    }
     let customer_side = findings
         .iter()
         .filter(|f| {
@@ -762,5 +784,7 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
         "cuecs": cuecs,
         "findings": findings.iter().map(|f| finding_view(f)).collect::<Vec<_>>(),
         "residency": super::residency::vendor_section(run, inputs, rec, vendor),
+        "caiq": crate::render::questionnaire_view::caiq(run, inputs, &findings, vendor),
+        "fedramp": crate::render::questionnaire_view::fedramp(run, inputs, &findings, vendor),
     })
 }

@@ -1,0 +1,278 @@
+//! What the vendor pack shows of a vendor's own documents: its CAIQ (answer and ownership
+//! counts, drift and gaps per domain) and its FedRAMP CIS/CRM workbook (origination and
+//! inheritance counts, mismatches, and the customer responsibilities the CRM lists).
+//! Numbers are formatted here; the template only lays out the strings it is given.
+
+use crate::findings::{Code, Finding};
+use crate::inputs::Inputs;
+use crate::mapping::split_control_id;
+use crate::names::key;
+use crate::questionnaires::{
+    Caiq, CaiqAnswer, Fedramp, ImplementationStatus, Inheritable, Ownership, Side, Stated,
+};
+use crate::Run;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+fn counted(label: &str, count: usize) -> Value {
+    json!({"label": label, "count": count.to_string()})
+}
+
+/// Findings of a code raised from one document (their first source is one of its rows).
+fn from_file<'f>(findings: &'f [&'f Finding], code: Code, file: &str) -> Vec<&'f Finding> {
+    findings
+        .iter()
+        .copied()
+        .filter(|f| f.code == code && f.sources.first().is_some_and(|s| s.file == file))
+        .collect()
+}
+
+/// Distinct rows (questions or controls) among findings.
+fn rows(findings: &[&Finding]) -> usize {
+    findings
+        .iter()
+        .filter_map(|f| f.sources.first())
+        .collect::<BTreeSet<_>>()
+        .len()
+}
+
+/// The vendor's CAIQ, or `null` when it sent none.
+pub fn caiq(run: &Run, inputs: &Inputs, findings: &[&Finding], vendor: &str) -> Value {
+    let Some(caiq) = inputs
+        .questionnaires
+        .caiqs
+        .iter()
+        .find(|c| key(&c.vendor) == key(vendor))
+    else {
+        return Value::Null;
+    };
+    caiq_view(run, caiq, findings)
+}
+
+fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> Value {
+    let qs = &caiq.questions;
+    let answer_count = |a: CaiqAnswer| qs.iter().filter(|q| q.answer.known() == Some(a)).count();
+    let mut answers: Vec<Value> = CaiqAnswer::ALL
+        .iter()
+        .map(|&a| counted(a.as_str(), answer_count(a)))
+        .collect();
+    let blank = qs.iter().filter(|q| q.answer == Stated::Blank).count();
+    let unknown = qs
+        .iter()
+        .filter(|q| matches!(q.answer, Stated::Unknown(_)))
+        .count();
+    answers.push(counted("not answered", blank));
+    answers.push(counted("not a CAIQ answer", unknown));
+    let mut ownership: Vec<Value> = Ownership::ALL
+        .iter()
+        .map(|&o| {
+            counted(
+                o.as_str(),
+                qs.iter().filter(|q| q.ownership.known() == Some(o)).count(),
+            )
+        })
+        .collect();
+    ownership.push(counted(
+        "none given",
+        qs.iter().filter(|q| q.ownership == Stated::Blank).count(),
+    ));
+    ownership.push(counted(
+        "not a CAIQ ownership",
+        qs.iter()
+            .filter(|q| matches!(q.ownership, Stated::Unknown(_)))
+            .count(),
+    ));
+    let drift = from_file(findings, Code::ResponsibilityDrift, &caiq.file);
+    let gaps = from_file(findings, Code::VendorControlGap, &caiq.file);
+    let inconsistent = from_file(findings, Code::QuestionnaireInconsistent, &caiq.file);
+    let in_domain = |list: &[&Finding], domain: &str| -> usize {
+        let of: Vec<&Finding> = list
+            .iter()
+            .copied()
+            .filter(|f| f.domain.as_deref() == Some(domain))
+            .collect();
+        rows(&of)
+    };
+    let domains: Vec<Value> = run
+        .model
+        .domains
+        .iter()
+        .enumerate()
+        .filter_map(|(d, domain)| {
+            let of: Vec<_> = qs.iter().filter(|q| q.domain == Some(d)).collect();
+            if of.is_empty() {
+                return None;
+            }
+            let count = |a| of.iter().filter(|q| q.answer.known() == Some(a)).count();
+            let customer = of
+                .iter()
+                .filter(|q| q.ownership.known().is_some_and(|o| o.customer_part()))
+                .count();
+            Some(json!({
+                "domain": domain.name,
+                "questions": of.len().to_string(),
+                "yes": count(CaiqAnswer::Yes).to_string(),
+                "no": count(CaiqAnswer::No).to_string(),
+                "na": count(CaiqAnswer::Na).to_string(),
+                "customer": customer.to_string(),
+                "drift": in_domain(&drift, &domain.name).to_string(),
+                "gaps": in_domain(&gaps, &domain.name).to_string(),
+            }))
+        })
+        .collect();
+    // CCM domains the mapping leaves out, by prefix, with their title as the CAIQ gives it.
+    let mut unmapped: BTreeMap<String, (String, usize, usize)> = BTreeMap::new();
+    for q in qs.iter().filter(|q| q.domain.is_none()) {
+        let prefix = split_control_id(&q.ccm_control_id)
+            .map(|(p, _)| p)
+            .unwrap_or_else(|| "(no CCM control)".into());
+        let entry = unmapped
+            .entry(prefix)
+            .or_insert_with(|| (q.ccm_domain_title.clone(), 0, 0));
+        entry.1 += 1;
+        if gaps.iter().any(|f| f.sources.first() == Some(&q.source)) {
+            entry.2 += 1;
+        }
+    }
+    let unmapped: Vec<Value> = unmapped
+        .into_iter()
+        .map(|(prefix, (title, questions, gaps))| {
+            json!({
+                "ccm": if title.is_empty() { prefix } else { format!("{prefix} ({title})") },
+                "questions": questions.to_string(),
+                "gaps": gaps.to_string(),
+            })
+        })
+        .collect();
+    json!({
+        "file": caiq.file,
+        "sheet": caiq.sheet,
+        "questions": qs.len().to_string(),
+        "answers": answers,
+        "ownership": ownership,
+        "domains": domains,
+        "unmapped": unmapped,
+        "drift": rows(&drift).to_string(),
+        "gaps": rows(&gaps).to_string(),
+        "inconsistent": inconsistent.len().to_string(),
+        "mapping": run_mapping(run),
+    })
+}
+
+fn run_mapping(run: &Run) -> String {
+    run.ingest.vendor_documents.mapping.describe()
+}
+
+/// The provider's FedRAMP workbook, or `null` when it sent none.
+pub fn fedramp(run: &Run, inputs: &Inputs, findings: &[&Finding], vendor: &str) -> Value {
+    let Some(workbook) = inputs
+        .questionnaires
+        .fedramp
+        .iter()
+        .find(|f| key(&f.provider) == key(vendor))
+    else {
+        return Value::Null;
+    };
+    fedramp_view(run, workbook, findings)
+}
+
+fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> Value {
+    let controls: Vec<_> = workbook.controls.iter().filter(|c| !c.duplicate).collect();
+    let status: Vec<Value> = ImplementationStatus::ALL
+        .iter()
+        .map(|&s| {
+            counted(
+                s.as_str(),
+                controls.iter().filter(|c| c.status.contains(&s)).count(),
+            )
+        })
+        .collect();
+    let mut origination: Vec<Value> = Side::ALL
+        .iter()
+        .map(|&side| {
+            counted(
+                side.as_str(),
+                controls.iter().filter(|c| c.side() == Some(side)).count(),
+            )
+        })
+        .collect();
+    origination.push(counted(
+        "none marked",
+        controls.iter().filter(|c| c.side().is_none()).count(),
+    ));
+    let crm_rows: Vec<_> = workbook.crm.iter().filter(|r| !r.duplicate).collect();
+    let mut crm: Vec<Value> = Inheritable::ALL
+        .iter()
+        .map(|&a| {
+            counted(
+                a.as_str(),
+                crm_rows
+                    .iter()
+                    .filter(|r| r.inheritable.known() == Some(a))
+                    .count(),
+            )
+        })
+        .collect();
+    crm.push(counted(
+        "not answered or unknown",
+        crm_rows
+            .iter()
+            .filter(|r| r.inheritable.known().is_none())
+            .count(),
+    ));
+    let mismatches = from_file(findings, Code::OriginationMismatch, &workbook.file);
+    // What the customer must do: the CRM rows answered Partial or No, consecutive rows
+    // with the same answer and text shown once.
+    let mut responsibilities: Vec<(String, String, Vec<String>)> = Vec::new();
+    let mut customer_rows = 0;
+    for row in &crm_rows {
+        let Some(answer @ (Inheritable::Partial | Inheritable::No)) = row.inheritable.known()
+        else {
+            continue;
+        };
+        customer_rows += 1;
+        let text = row.responsibility.trim().to_string();
+        match responsibilities.last_mut() {
+            Some((a, t, ids)) if a == answer.as_str() && *t == text => {
+                ids.push(row.control_id.clone())
+            }
+            _ => responsibilities.push((
+                answer.as_str().to_string(),
+                text,
+                vec![row.control_id.clone()],
+            )),
+        }
+    }
+    let responsibilities: Vec<Value> = responsibilities
+        .into_iter()
+        .map(|(answer, text, ids)| {
+            let controls = match ids.len() {
+                1..=3 => ids.join(", "),
+                n => format!("{} … {} ({n} rows)", ids[0], ids[n - 1]),
+            };
+            json!({
+                "controls": controls,
+                "answer": answer,
+                "text": if text.is_empty() { "(no responsibility text given)".to_string() } else { text },
+            })
+        })
+        .collect();
+    json!({
+        "file": workbook.file,
+        "cis_sheet": workbook.cis_sheet.clone().unwrap_or_default(),
+        "crm_sheet": workbook.crm_sheet.clone().unwrap_or_default(),
+        "blank": workbook.cis_sheet.is_none(),
+        "blank_sheets": workbook.blank_sheets.join(", "),
+        "controls": controls.len().to_string(),
+        "status": status,
+        "origination": origination,
+        "crm": crm,
+        "mismatches": rows(&mismatches).to_string(),
+        "drift": rows(&from_file(findings, Code::ResponsibilityDrift, &workbook.file)).to_string(),
+        "gaps": rows(&from_file(findings, Code::VendorControlGap, &workbook.file)).to_string(),
+        "inconsistent": from_file(findings, Code::QuestionnaireInconsistent, &workbook.file).len().to_string(),
+        "customer_rows": customer_rows.to_string(),
+        "responsibilities": responsibilities,
+        "mapping": run_mapping(run),
+    })
+}

@@ -1,0 +1,592 @@
+//! Vendors' own documents (issue #6): a CSA CAIQ v4 questionnaire, built here with the
+//! published layout (the CAIQ may not be redistributed), and FedRAMP CIS/CRM workbooks —
+//! the real cloud.gov worksheet, the blank GSA template, and small workbooks built here for
+//! the odd cases. Each test states the counts read and the findings raised.
+
+mod support;
+
+use assert_cmd::Command;
+use demarc::findings::{Code, Finding};
+use demarc::ingest::VendorDocuments;
+use demarc::mapping::DomainMapping;
+use demarc::model::Model;
+use demarc::Analysis;
+use rust_xlsxwriter::{Format, Workbook};
+use std::path::{Path, PathBuf};
+use support::{d, pdf_text, row, Book};
+
+const PERIOD: &str = "2026-Q3";
+
+/// A company using two services of "Acme Cloud" — Acme Compute (IaaS, PHI; Services!2) and
+/// Acme Mail (SaaS, Public; Services!3) — and one of cloud.gov (PaaS; Services!4), with a
+/// control per customer domain and fresh evidence.
+fn company() -> Book {
+    let controls = [
+        ("DC-1", "Data classification and accountability"),
+        ("EP-1", "Client and endpoint protection"),
+        ("IAM-1", "Identity and access management"),
+        ("APP-1", "Application-level controls"),
+        ("NET-1", "Network controls"),
+        ("HOST-1", "Host infrastructure"),
+    ];
+    Book::new()
+        .sheet(
+            "Services",
+            &["service", "provider", "service_model", "data_classes"],
+            vec![
+                row(&["Acme Compute", "Acme Cloud", "IaaS", "PHI"]),
+                row(&["Acme Mail", "Acme Cloud", "SaaS", "Public"]),
+                row(&["Sandbox apps", "cloud.gov", "PaaS", "Public"]),
+            ],
+        )
+        .sheet(
+            "Controls",
+            &["control_id", "domain", "frequency"],
+            controls
+                .iter()
+                .map(|(id, domain)| row(&[id, domain, "quarterly"]))
+                .collect(),
+        )
+        .sheet(
+            "Evidence",
+            &["control_id", "collected_on", "result"],
+            controls
+                .iter()
+                .map(|(id, _)| {
+                    let mut r = row(&[id]);
+                    r.push(d(2026, 9, 1).into());
+                    r.extend(row(&["Effective"]));
+                    r
+                })
+                .collect(),
+        )
+}
+
+fn run_with(paths: &[PathBuf], documents: VendorDocuments) -> Result<Analysis, demarc::Error> {
+    let period = demarc::period::Period::parse(PERIOD, 1).unwrap();
+    let run = demarc::Run {
+        inputs: paths.to_vec(),
+        as_of: period.end,
+        period,
+        model: Model::default(),
+        organisation: Some("Test Org".into()),
+        classification: "INTERNAL".into(),
+        templates: None,
+        ingest: demarc::ingest::IngestOptions {
+            vendor_documents: documents,
+            ..Default::default()
+        },
+    };
+    demarc::analyse(&run)
+}
+
+fn caiq_of(vendor: &str, file: &Path) -> VendorDocuments {
+    VendorDocuments {
+        caiq: vec![(vendor.into(), file.to_path_buf())],
+        ..Default::default()
+    }
+}
+
+fn fedramp_of(provider: &str, file: &Path) -> VendorDocuments {
+    VendorDocuments {
+        fedramp: vec![(provider.into(), file.to_path_buf())],
+        ..Default::default()
+    }
+}
+
+/// The default model's domains by the short names findings are shown with here.
+fn short(domain: &str) -> &'static str {
+    match domain {
+        "Data classification and accountability" => "DC",
+        "Client and endpoint protection" => "EP",
+        "Identity and access management" => "IAM",
+        "Application-level controls" => "APP",
+        "Network controls" => "NET",
+        "Host infrastructure" => "HOST",
+        "Physical security" => "PHYS",
+        other => panic!("unknown domain {other}"),
+    }
+}
+
+/// A finding on one line: code, severity, the subject fields set, then the source rows.
+fn show(f: &Finding) -> String {
+    let mut line = format!("{} {}", f.code, f.severity);
+    for (name, value) in [
+        ("service", f.service.clone()),
+        ("domain", f.domain.as_deref().map(|d| short(d).to_string())),
+        ("control", f.control_id.clone()),
+        ("vendor", f.vendor.clone()),
+    ] {
+        if let Some(value) = value {
+            line.push_str(&format!(" {name}={value}"));
+        }
+    }
+    let mut rows: Vec<String> = f
+        .sources
+        .iter()
+        .map(|s| format!("{}!{}", s.sheet, s.row))
+        .collect();
+    rows.sort();
+    line.push_str(" @ ");
+    line.push_str(&rows.join(" "));
+    line
+}
+
+const QUESTIONNAIRE_CODES: [Code; 4] = [
+    Code::ResponsibilityDrift,
+    Code::VendorControlGap,
+    Code::QuestionnaireInconsistent,
+    Code::OriginationMismatch,
+];
+
+/// The questionnaire findings, shown and sorted.
+fn questionnaire_findings(a: &Analysis) -> Vec<String> {
+    let mut lines: Vec<String> = a
+        .reconciliation
+        .findings
+        .iter()
+        .filter(|f| QUESTIONNAIRE_CODES.contains(&f.code))
+        .map(show)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// The other findings, shown and sorted: a vendor document must not change them.
+fn other_findings(a: &Analysis) -> Vec<String> {
+    let mut lines: Vec<String> = a
+        .reconciliation
+        .findings
+        .iter()
+        .filter(|f| !QUESTIONNAIRE_CODES.contains(&f.code))
+        .map(show)
+        .collect();
+    lines.sort();
+    lines
+}
+
+fn demarc() -> Command {
+    let mut cmd = Command::cargo_bin("demarc").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+mod caiq {
+    use super::*;
+
+    /// One question row of a CAIQ: (question id, answer, ownership). The CCM control is
+    /// the question id up to its last dot; its title and domain title come from the table
+    /// below.
+    type Question = (&'static str, &'static str, &'static str);
+
+    fn ccm(control: &str) -> (&'static str, &'static str) {
+        match control.split('-').next().unwrap() {
+            "IAM" => ("User Access Provisioning", "Identity & Access Management"),
+            "DCS" => ("Secure Area Policy", "Datacenter Security"),
+            "IVS" => (
+                "Network Security",
+                "Infrastructure & Virtualization Security",
+            ),
+            "DSP" => (
+                "Data Inventory",
+                "Data Security and Privacy Lifecycle Management",
+            ),
+            "UEM" => ("Endpoint Devices Policy", "Universal Endpoint Management"),
+            "AIS" => (
+                "Application Security Baseline",
+                "Application & Interface Security",
+            ),
+            "GRC" => (
+                "Governance Program Policy",
+                "Governance, Risk and Compliance",
+            ),
+            "A&A" => ("Audit and Assurance Policy", "Audit & Assurance"),
+            other => panic!("no CCM domain {other}"),
+        }
+    }
+
+    /// Writes a CAIQ v4.0.3 workbook as CSA publishes it: an introduction sheet, then the
+    /// `CAIQv4.0.3` sheet with a title row (row 1), the header (row 2: six CAIQ columns,
+    /// two blank columns, four CCM columns), and the questions from row 3, the CCM cells
+    /// merged down across the questions of each control.
+    fn write_caiq(path: &Path, questions: &[Question]) {
+        let mut workbook = Workbook::new();
+        let intro = workbook.add_worksheet();
+        intro.set_name("Introduction").unwrap();
+        intro
+            .write_string(0, 0, "Consensus Assessments Initiative Questionnaire")
+            .unwrap();
+        let ws = workbook.add_worksheet();
+        ws.set_name("CAIQv4.0.3").unwrap();
+        let plain = Format::new();
+        ws.merge_range(
+            0,
+            0,
+            0,
+            11,
+            "Consensus Assessments Initiative Questionnaire v4.0.3",
+            &plain,
+        )
+        .unwrap();
+        let header = [
+            "Question ID",
+            "Question",
+            "CSP CAIQ Answer",
+            "SSRM Control Ownership",
+            "CSP Implementation Description (Optional/Recommended)",
+            "CSC Responsibilities  (Optional/Recommended)",
+            "",
+            "",
+            "CCM Control ID",
+            "CCM Control Specification",
+            "CCM Control Title",
+            "CCM Domain Title",
+        ];
+        for (c, h) in header.iter().enumerate() {
+            if !h.is_empty() {
+                ws.write_string(1, c as u16, *h).unwrap();
+            }
+        }
+        let mut r = 2u32;
+        let mut i = 0;
+        while i < questions.len() {
+            let control = questions[i].0.rsplit_once('.').unwrap().0;
+            let span = questions[i..]
+                .iter()
+                .take_while(|q| q.0.rsplit_once('.').unwrap().0 == control)
+                .count();
+            for (k, (id, answer, ownership)) in questions[i..i + span].iter().enumerate() {
+                let at = r + k as u32;
+                ws.write_string(at, 0, *id).unwrap();
+                ws.write_string(at, 1, format!("Is {id} done?")).unwrap();
+                if !answer.is_empty() {
+                    ws.write_string(at, 2, *answer).unwrap();
+                }
+                if !ownership.is_empty() {
+                    ws.write_string(at, 3, *ownership).unwrap();
+                }
+            }
+            let (title, domain) = ccm(control);
+            let spec = format!("Specification of {control}.");
+            for (col, text) in [
+                (8u16, control),
+                (9, spec.as_str()),
+                (10, title),
+                (11, domain),
+            ] {
+                if span > 1 {
+                    ws.merge_range(r, col, r + span as u32 - 1, col, text, &plain)
+                        .unwrap();
+                } else {
+                    ws.write_string(r, col, text).unwrap();
+                }
+            }
+            r += span as u32;
+            i += span;
+        }
+        ws.write_string(r + 1, 0, "© Copyright 2021 Cloud Security Alliance")
+            .unwrap();
+        workbook.save(path).unwrap();
+    }
+
+    /// Acme Cloud's answers, one case per row (sheet rows 3 to 15). The comments give what
+    /// the default model says for Acme Compute (IaaS) and Acme Mail (SaaS).
+    const ACME: &[Question] = &[
+        // IAM: Compute customer, Mail shared. CSP-owned drifts from the customer cell only.
+        ("IAM-01.1", "Yes", "CSP-owned"),
+        // Shared against customer and shared cells: no drift.
+        ("IAM-01.2", "Yes", "Shared CSP and CSC"),
+        // Physical: provider for both. CSC-owned drifts for every service: one finding.
+        ("DCS-01.1", "Yes", "CSC-owned"),
+        // A No to a question Acme owns: a gap, not drift.
+        ("DCS-01.2", "No", "CSP-owned"),
+        // Network (IVS-03): Compute shared, Mail provider. Shared drifts from provider.
+        ("IVS-03.1", "Yes", "Shared CSP and CSC responsibility"),
+        // NA with an ownership: inconsistent, info.
+        ("DSP-01.1", "N/A", "CSC-owned"),
+        // Not answered.
+        ("DSP-01.2", "", "CSC-owned"),
+        // An answer that is not one.
+        ("UEM-01.1", "Yess", "CSC-owned"),
+        // An ownership that is not one.
+        ("AIS-01.1", "Yes", "Customer"),
+        // GRC is not mapped: a gap is still a gap (third party on the vendor's side).
+        ("GRC-01.1", "No", "Third-party outsourced"),
+        // No, and the customer's: nothing.
+        ("GRC-01.2", "No", "CSC-owned"),
+        ("A&A-01.1", "Yes", "Shared CSP and third party"),
+        // Answered, with no ownership.
+        ("IAM-02.1", "No", ""),
+    ];
+
+    fn acme(dir: &Path) -> (PathBuf, PathBuf) {
+        let book = company().write(dir, "company.xlsx");
+        let caiq = dir.join("acme-caiq.xlsx");
+        write_caiq(&caiq, ACME);
+        (book, caiq)
+    }
+
+    #[test]
+    fn answers_are_judged_against_the_model_row_by_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let (book, caiq) = acme(dir.path());
+        let with = run_with(std::slice::from_ref(&book), caiq_of("Acme Cloud", &caiq)).unwrap();
+        let without = run_with(&[book], VendorDocuments::default()).unwrap();
+        let c = "CAIQv4.0.3";
+        assert_eq!(
+            questionnaire_findings(&with),
+            [
+                // Acme Compute holds PHI: high steps up to critical.
+                format!("QUESTIONNAIRE_INCONSISTENT info domain=DC control=DSP-01.1 vendor=Acme Cloud @ {c}!8"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=APP control=AIS-01.1 vendor=Acme Cloud @ {c}!11"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=DC control=DSP-01.2 vendor=Acme Cloud @ {c}!9"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=EP control=UEM-01.1 vendor=Acme Cloud @ {c}!10"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=IAM control=IAM-02.1 vendor=Acme Cloud @ {c}!15"),
+                format!("RESPONSIBILITY_DRIFT critical domain=PHYS control=DCS-01.1 vendor=Acme Cloud @ {c}!5 Services!2 Services!3"),
+                format!("RESPONSIBILITY_DRIFT critical service=Acme Compute domain=IAM control=IAM-01.1 vendor=Acme Cloud @ {c}!3 Services!2"),
+                format!("RESPONSIBILITY_DRIFT high service=Acme Mail domain=NET control=IVS-03.1 vendor=Acme Cloud @ {c}!7 Services!3"),
+                format!("VENDOR_CONTROL_GAP high control=GRC-01.1 vendor=Acme Cloud @ {c}!12"),
+                format!("VENDOR_CONTROL_GAP high domain=PHYS control=DCS-01.2 vendor=Acme Cloud @ {c}!6"),
+            ]
+        );
+        assert_eq!(other_findings(&with), other_findings(&without));
+
+        let read = &with.inputs.questionnaires.caiqs[0];
+        assert_eq!(read.questions.len(), 13);
+        assert_eq!(read.sheet, "CAIQv4.0.3");
+        // The merged CCM cells reach every question of their control.
+        let dcs = &read.questions[3];
+        assert_eq!(
+            (
+                dcs.question_id.as_str(),
+                dcs.ccm_control_id.as_str(),
+                dcs.ccm_domain_title.as_str()
+            ),
+            ("DCS-01.2", "DCS-01", "Datacenter Security")
+        );
+        let file = with
+            .inputs
+            .files
+            .iter()
+            .find(|f| f.path.ends_with("acme-caiq.xlsx"))
+            .unwrap();
+        let sheets: Vec<(&str, &str, usize)> = file
+            .sheets
+            .iter()
+            .map(|s| (s.name.as_str(), s.kind.as_str(), s.rows))
+            .collect();
+        assert_eq!(
+            sheets,
+            [("Introduction", "ignored", 0), ("CAIQv4.0.3", "CAIQ", 13)]
+        );
+    }
+
+    #[test]
+    fn messages_say_what_the_vendor_said_and_what_the_model_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let (book, caiq) = acme(dir.path());
+        let a = run_with(&[book], caiq_of("acme cloud", &caiq)).unwrap();
+        let message = |code: Code, control: &str| {
+            a.reconciliation
+                .findings
+                .iter()
+                .find(|f| f.code == code && f.control_id.as_deref() == Some(control))
+                .unwrap()
+                .message
+                .clone()
+        };
+        assert_eq!(
+            message(Code::ResponsibilityDrift, "DCS-01.1"),
+            "acme cloud says CAIQ DCS-01.1 (\"Is DCS-01.1 done?\") is the customer's alone (CSC-owned), but the model gives Physical security to acme cloud alone for Acme Compute (IaaS), Acme Mail (SaaS)."
+        );
+        assert_eq!(
+            message(Code::QuestionnaireInconsistent, "UEM-01.1"),
+            "acme cloud's CAIQ UEM-01.1: the answer \"Yess\" is not one of Yes, No, NA (did you mean \"Yes\"?)."
+        );
+        assert_eq!(
+            message(Code::QuestionnaireInconsistent, "AIS-01.1"),
+            "acme cloud's CAIQ AIS-01.1: the SSRM control ownership \"Customer\" is not one of CSP-owned, CSC-owned, 3rd-party outsourced, Shared CSP and CSC, Shared CSP and 3rd-party."
+        );
+        assert_eq!(
+            message(Code::VendorControlGap, "GRC-01.1"),
+            "acme cloud answers No to CAIQ GRC-01.1 (\"Is GRC-01.1 done?\"), a question it owns (3rd-party outsourced)."
+        );
+    }
+
+    #[test]
+    fn a_domain_mapping_file_changes_which_cell_a_question_is_compared_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let (book, caiq) = acme(dir.path());
+        let mapping = DomainMapping::from_toml(
+            "[ccm]\nGRC = \"Data classification and accountability\"\nDCS = \"\"\n",
+            Path::new("map.toml"),
+            &Model::default(),
+        )
+        .unwrap();
+        let documents = VendorDocuments {
+            mapping,
+            ..caiq_of("Acme Cloud", &caiq)
+        };
+        let a = run_with(&[book], documents).unwrap();
+        let drift: Vec<String> = questionnaire_findings(&a)
+            .into_iter()
+            .filter(|f| f.starts_with("RESPONSIBILITY_DRIFT"))
+            .collect();
+        // GRC-01.1 (3rd-party, the vendor's side) now meets customer cells for both
+        // services; DCS is no longer mapped, so DCS-01.1 is not compared.
+        assert_eq!(
+            drift,
+            [
+                "RESPONSIBILITY_DRIFT critical domain=DC control=GRC-01.1 vendor=Acme Cloud @ CAIQv4.0.3!12 Services!2 Services!3",
+                "RESPONSIBILITY_DRIFT critical service=Acme Compute domain=IAM control=IAM-01.1 vendor=Acme Cloud @ CAIQv4.0.3!3 Services!2",
+                "RESPONSIBILITY_DRIFT high service=Acme Mail domain=NET control=IVS-03.1 vendor=Acme Cloud @ CAIQv4.0.3!7 Services!3",
+            ]
+        );
+    }
+
+    #[test]
+    fn out_of_scope_vendors_raise_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = Book {
+            sheets: company()
+                .sheets
+                .into_iter()
+                .map(|mut s| {
+                    if s.name == "Services" {
+                        s.header.push("in_scope".into());
+                        for r in &mut s.rows {
+                            r.push("no".into());
+                        }
+                    }
+                    s
+                })
+                .collect(),
+        }
+        .write(dir.path(), "company.xlsx");
+        let caiq = dir.path().join("acme-caiq.xlsx");
+        write_caiq(&caiq, ACME);
+        let a = run_with(&[book], caiq_of("Acme Cloud", &caiq)).unwrap();
+        assert!(questionnaire_findings(&a).is_empty());
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_caiq_or_a_vendor_nobody_uses_is_a_located_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (book, caiq) = acme(dir.path());
+        let error = |documents| {
+            run_with(std::slice::from_ref(&book), documents)
+                .err()
+                .expect("an input error")
+                .to_string()
+        };
+        let not_caiq = error(caiq_of("Acme Cloud", &book));
+        assert!(
+            not_caiq.contains("company.xlsx: not a CSA CAIQ v4 questionnaire: no sheet has a header row (in its first 20 rows) with Question ID, CSP CAIQ Answer, SSRM Control Ownership and CCM Control ID; it was named as Acme Cloud's CAIQ"),
+            "{not_caiq}"
+        );
+        let typo = error(caiq_of("Acme Clod", &caiq));
+        assert!(
+            typo.contains("acme-caiq.xlsx: --caiq / [caiq] names \"Acme Clod\", which is the provider of no service in the Services sheet (did you mean \"Acme Cloud\"?)"),
+            "{typo}"
+        );
+        // A CAIQ sheet missing a column says which.
+        let broken = dir.path().join("broken.xlsx");
+        Book::new()
+            .sheet(
+                "CAIQv4.0.3",
+                &[
+                    "Question ID",
+                    "Question",
+                    "CSP CAIQ Answer",
+                    "CCM Control ID",
+                ],
+                vec![row(&["IAM-01.1", "?", "Yes", "IAM-01"])],
+            )
+            .banner(
+                "CAIQv4.0.3",
+                &["Consensus Assessments Initiative Questionnaire"],
+            )
+            .write_to(&broken, |_| {});
+        let missing = error(caiq_of("Acme Cloud", &broken));
+        assert!(
+            missing.contains("broken.xlsx: CAIQv4.0.3!row 2: this CAIQ sheet's header lacks `ownership` (headers accepted: ssrmcontrolownership, controlownership, ssrmownership, ownership)"),
+            "{missing}"
+        );
+        // Found among the ordinary inputs without saying whose it is.
+        let among_inputs = run_with(&[book.clone(), caiq.clone()], VendorDocuments::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            among_inputs.contains("acme-caiq.xlsx: this looks like a CSA CAIQ questionnaire: name its vendor with --caiq VENDOR=FILE or under [caiq] in demarc.toml"),
+            "{among_inputs}"
+        );
+        // Named, it is read once even when an input directory holds it.
+        let dir_input = run_with(&[dir.path().to_path_buf()], caiq_of("Acme Cloud", &caiq));
+        // broken.xlsx is in the directory too: remove it first.
+        assert!(dir_input.is_err());
+        std::fs::remove_file(&broken).unwrap();
+        let a = run_with(&[dir.path().to_path_buf()], caiq_of("Acme Cloud", &caiq)).unwrap();
+        assert_eq!(a.inputs.questionnaires.caiqs.len(), 1);
+        assert_eq!(a.inputs.files.len(), 2);
+    }
+
+    #[test]
+    fn demarc_toml_and_the_flag_name_the_vendor_and_the_vendor_pack_shows_the_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("vendors")).unwrap();
+        company().write(dir.path(), "company.xlsx");
+        write_caiq(&dir.path().join("vendors/acme.xlsx"), ACME);
+        std::fs::write(
+            dir.path().join("demarc.toml"),
+            "organisation = \"Test Org\"\nperiod = \"2026-Q3\"\ninputs = [\"company.xlsx\"]\n[caiq]\n\"Acme Cloud\" = \"vendors/acme.xlsx\"\n",
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        let config = dir.path().join("demarc.toml");
+        let output = demarc()
+            .args(["check", "--format", "json", "--config"])
+            .arg(&config)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let codes: Vec<&str> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .filter(|c| c.starts_with("RESPONSIBILITY") || c.starts_with("VENDOR_CONTROL"))
+            .collect();
+        assert_eq!(codes.len(), 5, "{codes:?}");
+
+        // A bad flag is an option error (exit 2), naming the form expected.
+        demarc()
+            .args(["check", "--caiq", "Acme Cloud", "--config"])
+            .arg(&config)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(
+                "--caiq \"Acme Cloud\": expected VENDOR=FILE",
+            ));
+
+        demarc()
+            .args(["report", "--config"])
+            .arg(&config)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let text = pdf_text(&out.join("2026-Q3/vendors/Acme-Cloud.pdf"));
+        for wanted in [
+            "What the vendor says: CSA CAIQ",
+            "13 questions. Answers: Yes: 6 · No: 4 · NA: 1 · not answered: 1 · not a CAIQ answer: 1.",
+            "3 answers contradict the model (responsibility drift) · 2 “No” answers to questions the vendor owns (control gaps) · 5 rows break the questionnaire’s rules.",
+            "Physical security 2 1 1 0 1 1 1",
+            "Network controls 1 1 0 0 1 1 0",
+            "GRC (Governance, Risk and Compliance) 2 1",
+            "3 responsibility drifts; 2 control gaps it admits",
+        ] {
+            assert!(text.contains(wanted), "{wanted:?} not in: {text}");
+        }
+    }
+}
