@@ -63,8 +63,12 @@ fn company() -> Book {
 }
 
 fn run_with(paths: &[PathBuf], documents: VendorDocuments) -> Result<Analysis, demarc::Error> {
+    demarc::analyse(&run_of(paths, documents))
+}
+
+fn run_of(paths: &[PathBuf], documents: VendorDocuments) -> demarc::Run {
     let period = demarc::period::Period::parse(PERIOD, 1).unwrap();
-    let run = demarc::Run {
+    demarc::Run {
         inputs: paths.to_vec(),
         as_of: period.end,
         period,
@@ -76,8 +80,7 @@ fn run_with(paths: &[PathBuf], documents: VendorDocuments) -> Result<Analysis, d
             vendor_documents: documents,
             ..Default::default()
         },
-    };
-    demarc::analyse(&run)
+    }
 }
 
 fn caiq_of(vendor: &str, file: &Path) -> VendorDocuments {
@@ -531,6 +534,29 @@ mod caiq {
         assert_eq!(a.inputs.files.len(), 2);
     }
 
+    /// A vendor's file is untrusted input like any other: the same limits apply, and a
+    /// damaged workbook is a located error, never a panic.
+    #[test]
+    fn hostile_questionnaires_meet_the_same_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let (book, caiq) = acme(dir.path());
+        let mut run = run_of(std::slice::from_ref(&book), caiq_of("Acme Cloud", &caiq));
+        run.ingest.limits.rows = 10;
+        let error = demarc::analyse(&run).err().unwrap().to_string();
+        assert!(
+            error.contains("acme-caiq.xlsx: CAIQv4.0.3!row 11: the sheet goes on past row 10"),
+            "{error}"
+        );
+        let bytes = std::fs::read(&caiq).unwrap();
+        let damaged = dir.path().join("damaged.xlsx");
+        std::fs::write(&damaged, &bytes[..bytes.len() / 2]).unwrap();
+        let error = run_with(&[book], caiq_of("Acme Cloud", &damaged))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.contains("damaged.xlsx: "), "{error}");
+    }
+
     #[test]
     fn demarc_toml_and_the_flag_name_the_vendor_and_the_vendor_pack_shows_the_counts() {
         let dir = tempfile::tempdir().unwrap();
@@ -588,5 +614,482 @@ mod caiq {
         ] {
             assert!(text.contains(wanted), "{wanted:?} not in: {text}");
         }
+    }
+}
+
+mod fedramp {
+    use super::*;
+
+    fn cloud_gov() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cloud.gov-CIS-Worksheet.xlsx")
+    }
+
+    fn template() -> PathBuf {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/formats/fedramp/SSP-Appendix-J-CSO-CIS-and-CRM-Workbook.xlsx");
+        assert!(
+            path.is_file(),
+            "{} is missing: the tests expect ../shared/formats beside the crate",
+            path.display()
+        );
+        path
+    }
+
+    fn count(a: &Analysis, code: Code, severity: &str) -> usize {
+        a.reconciliation
+            .findings
+            .iter()
+            .filter(|f| f.code == code && f.severity.as_str() == severity)
+            .count()
+    }
+
+    /// The expected numbers come from tests/data/cloudgov_expected.py (openpyxl), not from
+    /// demarc.
+    #[test]
+    fn the_real_cloud_gov_worksheet() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = company().write(dir.path(), "company.xlsx");
+        let a = run_with(&[book.clone()], fedramp_of("cloud.gov", &cloud_gov())).unwrap();
+        let f = &a.inputs.questionnaires.fedramp[0];
+        assert_eq!(f.cis_sheet.as_deref(), Some("CIS Worksheet"));
+        assert_eq!(f.crm_sheet.as_deref(), Some("PaaS CRM"));
+        assert_eq!(f.controls.len(), 616);
+        assert_eq!(f.crm.len(), 616);
+        use demarc::questionnaires::{ImplementationStatus as S, Inheritable, Side};
+        let status = |s| f.controls.iter().filter(|c| c.status.contains(&s)).count();
+        assert_eq!(
+            [
+                S::Implemented,
+                S::PartiallyImplemented,
+                S::Planned,
+                S::Alternative,
+                S::NotApplicable
+            ]
+            .map(status),
+            [588, 1, 0, 9, 31]
+        );
+        let side = |s| f.controls.iter().filter(|c| c.side() == s).count();
+        assert_eq!(
+            [
+                Some(Side::Provider),
+                Some(Side::Shared),
+                Some(Side::Customer),
+                None
+            ]
+            .map(side),
+            [498, 95, 21, 2]
+        );
+        // Several marks on a row: AC-02 (a) is Shared and Inherited.
+        assert_eq!(f.controls[2].control_id, "AC-02 (a)");
+        assert_eq!(f.controls[2].origination.len(), 2);
+        let answered = |x| {
+            f.crm
+                .iter()
+                .filter(|r| r.inheritable.known() == Some(x))
+                .count()
+        };
+        assert_eq!(
+            [Inheritable::Yes, Inheritable::Partial, Inheritable::No].map(answered),
+            [124, 142, 350]
+        );
+
+        // The findings: Sandbox apps is PaaS and Public, so nothing is stepped up.
+        assert_eq!(count(&a, Code::OriginationMismatch, "high"), 22);
+        assert_eq!(count(&a, Code::OriginationMismatch, "medium"), 429);
+        assert_eq!(count(&a, Code::ResponsibilityDrift, "high"), 23);
+        assert_eq!(count(&a, Code::VendorControlGap, "medium"), 1);
+        assert_eq!(count(&a, Code::QuestionnaireInconsistent, "low"), 0);
+        let shown: Vec<String> = a
+            .reconciliation
+            .findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.control_id.as_deref(),
+                    Some("AC-01 (a)" | "IA-04 (a)" | "SA-11 (01)" | "AC-22 (a)")
+                )
+            })
+            .map(show)
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                // Customer origination (Provided by Customer, with System Specific): IAM
+                // is shared for PaaS.
+                "RESPONSIBILITY_DRIFT high domain=IAM control=AC-22 (a) vendor=cloud.gov @ CIS Worksheet!74 Services!4",
+                // Shared origination (with Hybrid), but the CRM says Yes: inherited outright.
+                "ORIGINATION_MISMATCH high domain=IAM control=IA-04 (a) vendor=cloud.gov @ CIS Worksheet!256 PaaS CRM!256",
+                // Partially implemented by the provider (Corporate) ...
+                "VENDOR_CONTROL_GAP medium control=SA-11 (01) vendor=cloud.gov @ CIS Worksheet!523",
+                // ... and the CRM says No all the same.
+                "ORIGINATION_MISMATCH medium control=SA-11 (01) vendor=cloud.gov @ CIS Worksheet!523 PaaS CRM!523",
+                // Hybrid (the provider's), but the CRM says it cannot be inherited.
+                "ORIGINATION_MISMATCH medium domain=IAM control=AC-01 (a) vendor=cloud.gov @ CIS Worksheet!4 PaaS CRM!4",
+            ]
+        );
+        let mismatch = a
+            .reconciliation
+            .findings
+            .iter()
+            .find(|f| {
+                f.code == Code::OriginationMismatch && f.control_id.as_deref() == Some("AC-01 (a)")
+            })
+            .unwrap();
+        assert_eq!(
+            mismatch.message,
+            "cloud.gov's CIS marks AC-01 (a) Service Provider Hybrid (provider), but its CRM answers No to Can Be Inherited from CSP where the template asks Yes: it gives the customer work the origination says the provider does."
+        );
+
+        // The vendor pack's data: the counts and what the customer must do.
+        let run = run_of(&[book], fedramp_of("cloud.gov", &cloud_gov()));
+        let pack =
+            demarc::render::view::vendor_pack(&run, &a.inputs, &a.reconciliation, "cloud.gov");
+        let fed = &pack["fedramp"];
+        assert_eq!(fed["controls"], "616");
+        assert_eq!(fed["mismatches"], "451");
+        assert_eq!(fed["drift"], "23");
+        assert_eq!(fed["customer_rows"], "492");
+        let first = &fed["responsibilities"][0];
+        assert_eq!(first["controls"], "AC-01 (a), AC-01 (b)");
+        assert_eq!(first["answer"], "No");
+        assert!(first["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("cloud.gov inherits its implementation from GSA."));
+        // The internal comments column is never read.
+        assert!(!pack.to_string().contains("REMOVE column before publishing"));
+        assert_eq!(pack["caiq"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn the_blank_template_reads_no_control_and_raises_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = company().write(dir.path(), "company.xlsx");
+        let a = run_with(&[book], fedramp_of("cloud.gov", &template())).unwrap();
+        let f = &a.inputs.questionnaires.fedramp[0];
+        assert_eq!(f.cis_sheet, None);
+        assert_eq!(f.crm_sheet, None);
+        assert!(f.controls.is_empty() && f.crm.is_empty());
+        assert_eq!(
+            f.blank_sheets,
+            [
+                "High CIS Worksheet",
+                "Moderate CIS Worksheet",
+                "Low CIS Worksheet",
+                "LI-SaaS CIS Worksheet"
+            ]
+        );
+        assert!(questionnaire_findings(&a).is_empty());
+        assert!(
+            a.inputs
+                .warnings
+                .iter()
+                .any(|w| w
+                    .ends_with("no CIS worksheet is filled in: no control of cloud.gov was read")),
+            "{:?}",
+            a.inputs.warnings
+        );
+        let kinds: Vec<String> = a
+            .inputs
+            .files
+            .iter()
+            .find(|f| f.path.ends_with("Workbook.xlsx"))
+            .unwrap()
+            .sheets
+            .iter()
+            .map(|s| format!("{}: {}", s.name, s.kind))
+            .collect();
+        assert!(
+            kinds.contains(&"Example CRM Worksheet Responses: ignored".to_string()),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&"High CIS Worksheet: FedRAMP CIS (blank, not read)".to_string()),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&"LI-SaaS CRM Worksheet: FedRAMP CRM (blank, not read)".to_string()),
+            "{kinds:?}"
+        );
+    }
+
+    /// Writes a small CIS/CRM workbook laid out like the template: a blank High CIS sheet,
+    /// a filled-in Moderate CIS (title row 1, two-row header 2–3 with `Control ID` merged
+    /// down, controls from row 4), its CRM (title, guidance, header on row 3, rows from 4),
+    /// and the template's example sheet. `cis` rows are (control, marked column letters,
+    /// odd cell); `crm` rows are (control, answer).
+    fn write_fedramp(
+        path: &Path,
+        origination_headings: &[&str; 7],
+        cis: &[(&str, &str, Option<(&str, &str)>)],
+        crm: &[(&str, &str)],
+    ) {
+        let mut workbook = Workbook::new();
+        let plain = Format::new();
+        let write_cis = |ws: &mut rust_xlsxwriter::Worksheet,
+                         rows: &[(&str, &str, Option<(&str, &str)>)]| {
+            ws.merge_range(
+                0,
+                0,
+                0,
+                12,
+                "FedRAMP Moderate Control Implementation Summary (CIS) Worksheet",
+                &plain,
+            )
+            .unwrap();
+            ws.merge_range(1, 0, 2, 0, "Control ID", &plain).unwrap();
+            ws.merge_range(1, 1, 1, 5, "Implementation Status", &plain)
+                .unwrap();
+            ws.merge_range(1, 6, 1, 12, "Control Origination", &plain)
+                .unwrap();
+            let statuses = [
+                "Implemented",
+                "Partially Implemented",
+                "Planned",
+                "Alternative Implementation",
+                "N/A",
+            ];
+            for (c, h) in statuses
+                .iter()
+                .chain(origination_headings.iter())
+                .enumerate()
+            {
+                ws.write_string(2, c as u16 + 1, *h).unwrap();
+            }
+            ws.write_string(2, 13, "Notes").unwrap();
+            for (i, (control, marks, odd)) in rows.iter().enumerate() {
+                let r = 3 + i as u32;
+                ws.write_string(r, 0, *control).unwrap();
+                for (k, letter) in marks.chars().enumerate() {
+                    let col = letter as u16 - 'A' as u16;
+                    // Mix the cases: the template says X, people type x.
+                    ws.write_string(r, col, if k % 2 == 0 { "X" } else { "x" })
+                        .unwrap();
+                }
+                if let Some((letter, text)) = odd {
+                    let col = letter.chars().next().unwrap() as u16 - 'A' as u16;
+                    ws.write_string(r, col, *text).unwrap();
+                }
+            }
+        };
+        let high = workbook.add_worksheet();
+        high.set_name("High CIS Worksheet").unwrap();
+        write_cis(high, &[("AC-1(a)", "", None), ("AC-1(b)", "", None)]);
+        let moderate = workbook.add_worksheet();
+        moderate.set_name("Moderate CIS Worksheet").unwrap();
+        write_cis(moderate, cis);
+        let ws = workbook.add_worksheet();
+        ws.set_name("Moderate CRM Worksheet").unwrap();
+        ws.merge_range(
+            0,
+            0,
+            0,
+            2,
+            "FedRAMP Moderate Customer Responsibility Matrix (CRM) Worksheet",
+            &plain,
+        )
+        .unwrap();
+        ws.merge_range(
+            1,
+            0,
+            1,
+            2,
+            "GUIDANCE: enter \"Yes\", \"Partial\" or \"No\".",
+            &plain,
+        )
+        .unwrap();
+        for (c, h) in [
+            "Control ID",
+            "Can Be Inherited from CSP",
+            "Specific Inheritance and Customer Agency/CSP Responsibilities",
+            "Internal comments (REMOVE)",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(2, c as u16, *h).unwrap();
+        }
+        for (i, (control, answer)) in crm.iter().enumerate() {
+            let r = 3 + i as u32;
+            ws.write_string(r, 0, *control).unwrap();
+            if !answer.is_empty() {
+                ws.write_string(r, 1, *answer).unwrap();
+            }
+            ws.write_string(r, 2, format!("The customer's part of {control}."))
+                .unwrap();
+        }
+        let example = workbook.add_worksheet();
+        example.set_name("Example CRM Worksheet Responses").unwrap();
+        example.write_string(1, 0, "Control ID").unwrap();
+        example
+            .write_string(1, 1, "Can Be Inherited from CSP")
+            .unwrap();
+        example.write_string(2, 0, "AC-2(a)").unwrap();
+        example.write_string(2, 1, "Partial").unwrap();
+        workbook.save(path).unwrap();
+    }
+
+    const HEADINGS: [&str; 7] = [
+        "Service Provider Corporate (Acme Inc.)",
+        "Service Provider System Specific (Acme Gov)",
+        "Service Provider Hybrid (Corporate and System Specific)",
+        "Configured by Customer (Customer System Specific)",
+        "Provided by Customer (Customer System Specific)",
+        "Shared (Service Provider and Customer Responsibility)",
+        "Inherited from Pre-Existing Authorization (AWS GovCloud)",
+    ];
+
+    // Columns: B Implemented, C Partially, D Planned, E Alternative, F N/A; G Corporate,
+    // H System Specific, I Hybrid, J Configured by Customer, K Provided by Customer,
+    // L Shared, M Inherited.
+    const CIS: &[(&str, &str, Option<(&str, &str)>)] = &[
+        ("AC-1(a)", "BG", None),           // row 4: provider
+        ("AC-2(a)", "BLM", None),          // row 5: shared + inherited → shared
+        ("AC-2(b)", "BHK", None),          // row 6: provider + customer → customer
+        ("AC-3", "DI", None),              // row 7: Planned, provider
+        ("IA-2", "BJ", None),              // row 8: customer
+        ("PE-3", "B", Some(("G", "Yes"))), // row 9: not a mark
+        ("SC-7", "B", None),               // row 10: no origination
+        ("SI-2", "F", None),               // row 11: N/A, no origination: fine
+        ("AU-2", "BG", None),              // row 12: no CRM row
+    ];
+
+    const CRM: &[(&str, &str)] = &[
+        ("AC-01 (a)", "Yes"),     // row 4
+        ("AC-02 (a)", "Partial"), // row 5
+        ("AC-02 (b)", "yes"),     // row 6: promises more than a customer origination
+        ("AC-03", "No"),          // row 7: less than a provider origination
+        ("IA-02", "No"),          // row 8
+        ("PE-03", "Yes"),         // row 9
+        ("SC-07", "Partial"),     // row 10
+        ("SI-02", "Maybe"),       // row 11: not an answer
+        ("CM-02", "Yes"),         // row 12: not in the CIS
+    ];
+
+    #[test]
+    fn a_built_workbook_with_every_odd_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = company().write(dir.path(), "company.xlsx");
+        let file = dir.path().join("cis.xlsx");
+        write_fedramp(&file, &HEADINGS, CIS, CRM);
+        let a = run_with(&[book], fedramp_of("cloud.gov", &file)).unwrap();
+        let f = &a.inputs.questionnaires.fedramp[0];
+        assert_eq!(f.cis_sheet.as_deref(), Some("Moderate CIS Worksheet"));
+        assert_eq!(f.blank_sheets, ["High CIS Worksheet"]);
+        assert_eq!((f.controls.len(), f.crm.len()), (9, 9));
+        let (cis, crm) = ("Moderate CIS Worksheet", "Moderate CRM Worksheet");
+        assert_eq!(
+            questionnaire_findings(&a),
+            [
+                format!("ORIGINATION_MISMATCH high domain=IAM control=AC-2(b) vendor=cloud.gov @ {cis}!6 {crm}!6"),
+                format!("ORIGINATION_MISMATCH medium domain=IAM control=AC-3 vendor=cloud.gov @ {cis}!7 {crm}!7"),
+                format!("QUESTIONNAIRE_INCONSISTENT low control=AU-2 vendor=cloud.gov @ {cis}!12"),
+                format!("QUESTIONNAIRE_INCONSISTENT low control=CM-02 vendor=cloud.gov @ {crm}!12"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=HOST control=SI-02 vendor=cloud.gov @ {crm}!11"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=NET control=SC-7 vendor=cloud.gov @ {cis}!10"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=PHYS control=PE-3 vendor=cloud.gov @ {cis}!9"),
+                format!("RESPONSIBILITY_DRIFT high domain=IAM control=AC-2(b) vendor=cloud.gov @ {cis}!6 Services!4"),
+                format!("RESPONSIBILITY_DRIFT high domain=IAM control=IA-2 vendor=cloud.gov @ {cis}!8 Services!4"),
+                format!("VENDOR_CONTROL_GAP medium domain=IAM control=AC-3 vendor=cloud.gov @ {cis}!7"),
+            ]
+        );
+        let message = |control: &str| {
+            a.reconciliation
+                .findings
+                .iter()
+                .find(|f| {
+                    f.code == Code::QuestionnaireInconsistent
+                        && f.control_id.as_deref() == Some(control)
+                })
+                .unwrap()
+                .message
+                .clone()
+        };
+        assert_eq!(
+            message("PE-3"),
+            "cloud.gov's CIS control PE-3: G9 (under \"Service Provider Corporate (Acme Inc.)\") holds \"Yes\", not X; no control origination is marked."
+        );
+        assert_eq!(
+            message("SI-02"),
+            "cloud.gov's CRM row for SI-02: Can Be Inherited from CSP \"Maybe\" is not one of Yes, Partial, No."
+        );
+        assert_eq!(
+            message("AU-2"),
+            "cloud.gov's CIS control AU-2: the CRM (Moderate CRM Worksheet) has no row for it."
+        );
+    }
+
+    #[test]
+    fn marks_in_a_column_demarc_cannot_name_are_an_error_not_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = company().write(dir.path(), "company.xlsx");
+        let file = dir.path().join("cis.xlsx");
+        let mut headings = HEADINGS;
+        headings[0] = "Service Provder Corporate";
+        write_fedramp(&file, &headings, CIS, CRM);
+        let error = run_with(&[book.clone()], fedramp_of("cloud.gov", &file))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            error.contains("cis.xlsx: Moderate CIS Worksheet!G4: a control is marked X in a column headed \"Service Provder Corporate\", which is none of the CIS columns (did you mean \"Service Provider Corporate\"?)"),
+            "{error}"
+        );
+
+        // Two filled-in baselines: which one applies is the user's call.
+        let two = dir.path().join("two.xlsx");
+        write_fedramp(&two, &HEADINGS, CIS, CRM);
+        let mut workbook = Workbook::new();
+        for name in ["High CIS Worksheet", "Moderate CIS Worksheet"] {
+            let ws = workbook.add_worksheet();
+            ws.set_name(name).unwrap();
+            ws.write_string(0, 0, "Control ID").unwrap();
+            ws.write_string(0, 1, "Service Provider Corporate").unwrap();
+            ws.write_string(1, 0, "AC-1").unwrap();
+            ws.write_string(1, 1, "X").unwrap();
+        }
+        workbook.save(&two).unwrap();
+        let error = run_with(&[book.clone()], fedramp_of("cloud.gov", &two))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            error.contains("two.xlsx: 2 CIS worksheets are filled in (High CIS Worksheet, Moderate CIS Worksheet): demarc reads one baseline per provider"),
+            "{error}"
+        );
+
+        // A workbook with neither worksheet.
+        let error = run_with(&[book.clone()], fedramp_of("cloud.gov", &book))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            error.contains("company.xlsx: not a FedRAMP CIS/CRM workbook"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_blank_templates_vendor_pack_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        company().write(dir.path(), "company.xlsx");
+        let out = dir.path().join("out");
+        demarc()
+            .args(["report", "--period", PERIOD, "--fedramp"])
+            .arg(format!("cloud.gov={}", template().display()))
+            .arg(dir.path().join("company.xlsx"))
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let text = pdf_text(&out.join("2026-Q3/vendors/cloud-gov.pdf"));
+        assert!(
+            text.contains("What the provider says: FedRAMP CIS/CRM"),
+            "{text}"
+        );
+        assert!(
+            text.contains("No CIS worksheet is filled in (High CIS Worksheet, Moderate CIS Worksheet, Low CIS Worksheet, LI-SaaS CIS Worksheet): the workbook is a blank template, and no control was read."),
+            "{text}"
+        );
     }
 }
