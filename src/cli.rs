@@ -93,11 +93,11 @@ pub struct RunArgs {
     #[arg(long, value_enum)]
     pub date_order: Option<DateOrderArg>,
     /// A vendor's CSA CAIQ v4 questionnaire, as VENDOR=FILE (repeatable; adds to, or for
-    /// the same vendor replaces, [caiq] in demarc.toml).
+    /// the same vendor replaces, `[caiq]` in demarc.toml).
     #[arg(long, value_name = "VENDOR=FILE")]
     pub caiq: Vec<String>,
     /// A provider's FedRAMP CIS/CRM workbook, as PROVIDER=FILE (repeatable; adds to, or for
-    /// the same provider replaces, [fedramp] in demarc.toml).
+    /// the same provider replaces, `[fedramp]` in demarc.toml).
     #[arg(long, value_name = "PROVIDER=FILE")]
     pub fedramp: Vec<String>,
 }

@@ -3,7 +3,8 @@
 //! The pipeline, one module per step, data flowing one way:
 //!
 //! 1. [`ingest`] reads workbooks and CSV files into validated [`inputs`] records, each
-//!    remembering its file, sheet and row;
+//!    remembering its file, sheet and row — and vendors' CAIQ and FedRAMP workbooks into
+//!    [`questionnaires`], their controls placed in the model's domains by [`mapping`];
 //! 2. [`model`] says who owns each responsibility domain for each service model;
 //! 3. [`reconcile`] judges every in-scope service × domain cell, attestation and CUEC at
 //!    the [`period`] end, producing [`findings`] and coverage — pure, no I/O;

@@ -649,7 +649,11 @@ mod fedramp {
     fn the_real_cloud_gov_worksheet() {
         let dir = tempfile::tempdir().unwrap();
         let book = company().write(dir.path(), "company.xlsx");
-        let a = run_with(&[book.clone()], fedramp_of("cloud.gov", &cloud_gov())).unwrap();
+        let a = run_with(
+            std::slice::from_ref(&book),
+            fedramp_of("cloud.gov", &cloud_gov()),
+        )
+        .unwrap();
         let f = &a.inputs.questionnaires.fedramp[0];
         assert_eq!(f.cis_sheet.as_deref(), Some("CIS Worksheet"));
         assert_eq!(f.crm_sheet.as_deref(), Some("PaaS CRM"));
@@ -813,6 +817,13 @@ mod fedramp {
         );
     }
 
+    /// A CIS row: control, the column letters marked, and a cell holding something else.
+    type CisRow = (
+        &'static str,
+        &'static str,
+        Option<(&'static str, &'static str)>,
+    );
+
     /// Writes a small CIS/CRM workbook laid out like the template: a blank High CIS sheet,
     /// a filled-in Moderate CIS (title row 1, two-row header 2–3 with `Control ID` merged
     /// down, controls from row 4), its CRM (title, guidance, header on row 3, rows from 4),
@@ -821,13 +832,12 @@ mod fedramp {
     fn write_fedramp(
         path: &Path,
         origination_headings: &[&str; 7],
-        cis: &[(&str, &str, Option<(&str, &str)>)],
+        cis: &[CisRow],
         crm: &[(&str, &str)],
     ) {
         let mut workbook = Workbook::new();
         let plain = Format::new();
-        let write_cis = |ws: &mut rust_xlsxwriter::Worksheet,
-                         rows: &[(&str, &str, Option<(&str, &str)>)]| {
+        let write_cis = |ws: &mut rust_xlsxwriter::Worksheet, rows: &[CisRow]| {
             ws.merge_range(
                 0,
                 0,
@@ -942,7 +952,7 @@ mod fedramp {
     // Columns: B Implemented, C Partially, D Planned, E Alternative, F N/A; G Corporate,
     // H System Specific, I Hybrid, J Configured by Customer, K Provided by Customer,
     // L Shared, M Inherited.
-    const CIS: &[(&str, &str, Option<(&str, &str)>)] = &[
+    const CIS: &[CisRow] = &[
         ("AC-1(a)", "BG", None),           // row 4: provider
         ("AC-2(a)", "BLM", None),          // row 5: shared + inherited → shared
         ("AC-2(b)", "BHK", None),          // row 6: provider + customer → customer
@@ -1027,7 +1037,7 @@ mod fedramp {
         let mut headings = HEADINGS;
         headings[0] = "Service Provder Corporate";
         write_fedramp(&file, &headings, CIS, CRM);
-        let error = run_with(&[book.clone()], fedramp_of("cloud.gov", &file))
+        let error = run_with(std::slice::from_ref(&book), fedramp_of("cloud.gov", &file))
             .err()
             .unwrap()
             .to_string();
@@ -1049,7 +1059,7 @@ mod fedramp {
             ws.write_string(1, 1, "X").unwrap();
         }
         workbook.save(&two).unwrap();
-        let error = run_with(&[book.clone()], fedramp_of("cloud.gov", &two))
+        let error = run_with(std::slice::from_ref(&book), fedramp_of("cloud.gov", &two))
             .err()
             .unwrap()
             .to_string();
@@ -1059,7 +1069,7 @@ mod fedramp {
         );
 
         // A workbook with neither worksheet.
-        let error = run_with(&[book.clone()], fedramp_of("cloud.gov", &book))
+        let error = run_with(std::slice::from_ref(&book), fedramp_of("cloud.gov", &book))
             .err()
             .unwrap()
             .to_string();

@@ -7,6 +7,8 @@
 //! service, the domain and the period end ([`vendor`]). CUECs, unknown references and
 //! conflicting duplicates are checked row by row ([`cuecs`], [`hygiene`]); where each
 //! service holds its data, service by service under a residency policy ([`residency`]).
+//! Vendors' own documents — CAIQ answers ([`questionnaire`]) and FedRAMP CIS/CRM
+//! workbooks ([`fedramp`]) — are held against the model and against themselves.
 //!
 //! Everything is looked up through indexes built once ([`Index`]): no rule scans the
 //! evidence rows.
