@@ -76,6 +76,7 @@ fn run_of(paths: &[PathBuf], documents: VendorDocuments) -> demarc::Run {
         organisation: Some("Test Org".into()),
         classification: "INTERNAL".into(),
         templates: None,
+        residency: None,
         ingest: demarc::ingest::IngestOptions {
             vendor_documents: documents,
             ..Default::default()
