@@ -46,7 +46,7 @@ pub fn catalogue() -> String {
             code.title()
         ));
     }
-    text.push_str("\nSeverity rises one step (to at most critical) where the service holds PII, PHI or PCI data\n(UNKNOWN_REFERENCE and the RESIDENCY_ codes have their own rule).\n`demarc explain CODE` gives the rule, why it matters and the remedy.\n");
+    text.push_str("\nSeverity rises one step (to at most critical) where the service holds PII, PHI or PCI data\n(UNKNOWN_REFERENCE, the RESIDENCY_ codes, QUESTIONNAIRE_INCONSISTENT and ORIGINATION_MISMATCH\nhave their own rule).\n`demarc explain CODE` gives the rule, why it matters and the remedy.\n");
     text
 }
 
