@@ -341,16 +341,16 @@ mod caiq {
             questionnaire_findings(&with),
             [
                 // Acme Compute holds PHI: high steps up to critical.
-                format!("QUESTIONNAIRE_INCONSISTENT info domain=DC control=DSP-01.1 vendor=Acme Cloud @ {c}!8"),
-                format!("QUESTIONNAIRE_INCONSISTENT low domain=APP control=AIS-01.1 vendor=Acme Cloud @ {c}!11"),
-                format!("QUESTIONNAIRE_INCONSISTENT low domain=DC control=DSP-01.2 vendor=Acme Cloud @ {c}!9"),
-                format!("QUESTIONNAIRE_INCONSISTENT low domain=EP control=UEM-01.1 vendor=Acme Cloud @ {c}!10"),
-                format!("QUESTIONNAIRE_INCONSISTENT low domain=IAM control=IAM-02.1 vendor=Acme Cloud @ {c}!15"),
-                format!("RESPONSIBILITY_DRIFT critical domain=PHYS control=DCS-01.1 vendor=Acme Cloud @ {c}!5 Services!2 Services!3"),
-                format!("RESPONSIBILITY_DRIFT critical service=Acme Compute domain=IAM control=IAM-01.1 vendor=Acme Cloud @ {c}!3 Services!2"),
-                format!("RESPONSIBILITY_DRIFT high service=Acme Mail domain=NET control=IVS-03.1 vendor=Acme Cloud @ {c}!7 Services!3"),
-                format!("VENDOR_CONTROL_GAP high control=GRC-01.1 vendor=Acme Cloud @ {c}!12"),
-                format!("VENDOR_CONTROL_GAP high domain=PHYS control=DCS-01.2 vendor=Acme Cloud @ {c}!6"),
+                format!("QUESTIONNAIRE_INCONSISTENT info domain=DC control=CAIQ:DSP-01.1 vendor=Acme Cloud @ {c}!8"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=APP control=CAIQ:AIS-01.1 vendor=Acme Cloud @ {c}!11"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=DC control=CAIQ:DSP-01.2 vendor=Acme Cloud @ {c}!9"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=EP control=CAIQ:UEM-01.1 vendor=Acme Cloud @ {c}!10"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=IAM control=CAIQ:IAM-02.1 vendor=Acme Cloud @ {c}!15"),
+                format!("RESPONSIBILITY_DRIFT critical domain=PHYS control=CAIQ:DCS-01.1 vendor=Acme Cloud @ {c}!5 Services!2 Services!3"),
+                format!("RESPONSIBILITY_DRIFT critical service=Acme Compute domain=IAM control=CAIQ:IAM-01.1 vendor=Acme Cloud @ {c}!3 Services!2"),
+                format!("RESPONSIBILITY_DRIFT high service=Acme Mail domain=NET control=CAIQ:IVS-03.1 vendor=Acme Cloud @ {c}!7 Services!3"),
+                format!("VENDOR_CONTROL_GAP high control=CAIQ:GRC-01.1 vendor=Acme Cloud @ {c}!12"),
+                format!("VENDOR_CONTROL_GAP high domain=PHYS control=CAIQ:DCS-01.2 vendor=Acme Cloud @ {c}!6"),
             ]
         );
         assert_eq!(other_findings(&with), other_findings(&without));
@@ -394,7 +394,9 @@ mod caiq {
             a.reconciliation
                 .findings
                 .iter()
-                .find(|f| f.code == code && f.control_id.as_deref() == Some(control))
+                .find(|f| {
+                    f.code == code && f.control_id.as_deref() == Some(&format!("CAIQ:{control}"))
+                })
                 .unwrap()
                 .message
                 .clone()
@@ -441,9 +443,9 @@ mod caiq {
         assert_eq!(
             drift,
             [
-                "RESPONSIBILITY_DRIFT critical domain=DC control=GRC-01.1 vendor=Acme Cloud @ CAIQv4.0.3!12 Services!2 Services!3",
-                "RESPONSIBILITY_DRIFT critical service=Acme Compute domain=IAM control=IAM-01.1 vendor=Acme Cloud @ CAIQv4.0.3!3 Services!2",
-                "RESPONSIBILITY_DRIFT high service=Acme Mail domain=NET control=IVS-03.1 vendor=Acme Cloud @ CAIQv4.0.3!7 Services!3",
+                "RESPONSIBILITY_DRIFT critical domain=DC control=CAIQ:GRC-01.1 vendor=Acme Cloud @ CAIQv4.0.3!12 Services!2 Services!3",
+                "RESPONSIBILITY_DRIFT critical service=Acme Compute domain=IAM control=CAIQ:IAM-01.1 vendor=Acme Cloud @ CAIQv4.0.3!3 Services!2",
+                "RESPONSIBILITY_DRIFT high service=Acme Mail domain=NET control=CAIQ:IVS-03.1 vendor=Acme Cloud @ CAIQv4.0.3!7 Services!3",
             ]
         );
     }
@@ -711,7 +713,12 @@ mod fedramp {
             .filter(|f| {
                 matches!(
                     f.control_id.as_deref(),
-                    Some("AC-01 (a)" | "IA-04 (a)" | "SA-11 (01)" | "AC-22 (a)")
+                    Some(
+                        "NIST-800-53:AC-01 (a)"
+                            | "NIST-800-53:IA-04 (a)"
+                            | "NIST-800-53:SA-11 (01)"
+                            | "NIST-800-53:AC-22 (a)"
+                    )
                 )
             })
             .map(show)
@@ -721,15 +728,15 @@ mod fedramp {
             [
                 // Customer origination (Provided by Customer, with System Specific): IAM
                 // is shared for PaaS.
-                "RESPONSIBILITY_DRIFT high domain=IAM control=AC-22 (a) vendor=cloud.gov @ CIS Worksheet!74 Services!4",
+                "RESPONSIBILITY_DRIFT high domain=IAM control=NIST-800-53:AC-22 (a) vendor=cloud.gov @ CIS Worksheet!74 Services!4",
                 // Shared origination (with Hybrid), but the CRM says Yes: inherited outright.
-                "ORIGINATION_MISMATCH high domain=IAM control=IA-04 (a) vendor=cloud.gov @ CIS Worksheet!256 PaaS CRM!256",
+                "ORIGINATION_MISMATCH high domain=IAM control=NIST-800-53:IA-04 (a) vendor=cloud.gov @ CIS Worksheet!256 PaaS CRM!256",
                 // Partially implemented by the provider (Corporate) ...
-                "VENDOR_CONTROL_GAP medium control=SA-11 (01) vendor=cloud.gov @ CIS Worksheet!523",
+                "VENDOR_CONTROL_GAP medium control=NIST-800-53:SA-11 (01) vendor=cloud.gov @ CIS Worksheet!523",
                 // ... and the CRM says No all the same.
-                "ORIGINATION_MISMATCH medium control=SA-11 (01) vendor=cloud.gov @ CIS Worksheet!523 PaaS CRM!523",
+                "ORIGINATION_MISMATCH medium control=NIST-800-53:SA-11 (01) vendor=cloud.gov @ CIS Worksheet!523 PaaS CRM!523",
                 // Hybrid (the provider's), but the CRM says it cannot be inherited.
-                "ORIGINATION_MISMATCH medium domain=IAM control=AC-01 (a) vendor=cloud.gov @ CIS Worksheet!4 PaaS CRM!4",
+                "ORIGINATION_MISMATCH medium domain=IAM control=NIST-800-53:AC-01 (a) vendor=cloud.gov @ CIS Worksheet!4 PaaS CRM!4",
             ]
         );
         let mismatch = a
@@ -737,7 +744,8 @@ mod fedramp {
             .findings
             .iter()
             .find(|f| {
-                f.code == Code::OriginationMismatch && f.control_id.as_deref() == Some("AC-01 (a)")
+                f.code == Code::OriginationMismatch
+                    && f.control_id.as_deref() == Some("NIST-800-53:AC-01 (a)")
             })
             .unwrap();
         assert_eq!(
@@ -992,16 +1000,16 @@ mod fedramp {
         assert_eq!(
             questionnaire_findings(&a),
             [
-                format!("ORIGINATION_MISMATCH high domain=IAM control=AC-2(b) vendor=cloud.gov @ {cis}!6 {crm}!6"),
-                format!("ORIGINATION_MISMATCH medium domain=IAM control=AC-3 vendor=cloud.gov @ {cis}!7 {crm}!7"),
-                format!("QUESTIONNAIRE_INCONSISTENT low control=AU-2 vendor=cloud.gov @ {cis}!12"),
-                format!("QUESTIONNAIRE_INCONSISTENT low control=CM-02 vendor=cloud.gov @ {crm}!12"),
-                format!("QUESTIONNAIRE_INCONSISTENT low domain=HOST control=SI-02 vendor=cloud.gov @ {crm}!11"),
-                format!("QUESTIONNAIRE_INCONSISTENT low domain=NET control=SC-7 vendor=cloud.gov @ {cis}!10"),
-                format!("QUESTIONNAIRE_INCONSISTENT low domain=PHYS control=PE-3 vendor=cloud.gov @ {cis}!9"),
-                format!("RESPONSIBILITY_DRIFT high domain=IAM control=AC-2(b) vendor=cloud.gov @ {cis}!6 Services!4"),
-                format!("RESPONSIBILITY_DRIFT high domain=IAM control=IA-2 vendor=cloud.gov @ {cis}!8 Services!4"),
-                format!("VENDOR_CONTROL_GAP medium domain=IAM control=AC-3 vendor=cloud.gov @ {cis}!7"),
+                format!("ORIGINATION_MISMATCH high domain=IAM control=NIST-800-53:AC-2(b) vendor=cloud.gov @ {cis}!6 {crm}!6"),
+                format!("ORIGINATION_MISMATCH medium domain=IAM control=NIST-800-53:AC-3 vendor=cloud.gov @ {cis}!7 {crm}!7"),
+                format!("QUESTIONNAIRE_INCONSISTENT low control=NIST-800-53:AU-2 vendor=cloud.gov @ {cis}!12"),
+                format!("QUESTIONNAIRE_INCONSISTENT low control=NIST-800-53:CM-02 vendor=cloud.gov @ {crm}!12"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=HOST control=NIST-800-53:SI-02 vendor=cloud.gov @ {crm}!11"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=NET control=NIST-800-53:SC-7 vendor=cloud.gov @ {cis}!10"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=PHYS control=NIST-800-53:PE-3 vendor=cloud.gov @ {cis}!9"),
+                format!("RESPONSIBILITY_DRIFT high domain=IAM control=NIST-800-53:AC-2(b) vendor=cloud.gov @ {cis}!6 Services!4"),
+                format!("RESPONSIBILITY_DRIFT high domain=IAM control=NIST-800-53:IA-2 vendor=cloud.gov @ {cis}!8 Services!4"),
+                format!("VENDOR_CONTROL_GAP medium domain=IAM control=NIST-800-53:AC-3 vendor=cloud.gov @ {cis}!7"),
             ]
         );
         let message = |control: &str| {
@@ -1010,7 +1018,7 @@ mod fedramp {
                 .iter()
                 .find(|f| {
                     f.code == Code::QuestionnaireInconsistent
-                        && f.control_id.as_deref() == Some(control)
+                        && f.control_id.as_deref() == Some(&format!("NIST-800-53:{control}"))
                 })
                 .unwrap()
                 .message
@@ -1027,6 +1035,54 @@ mod fedramp {
         assert_eq!(
             message("AU-2"),
             "cloud.gov's CIS control AU-2: the CRM (Moderate CRM Worksheet) has no row for it."
+        );
+    }
+
+    /// A customer control may carry an 800-53 id too (`AC-2(b)` here): a finding about the
+    /// provider's control must not be taken for one about the customer's, in findings.json
+    /// (`control_id` carries the framework) or in the OSCAL export (it targets the rule).
+    #[test]
+    fn a_providers_control_is_never_a_customer_control_of_the_same_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = company()
+            .push(
+                "Controls",
+                row(&["AC-2(b)", "Identity and access management", "quarterly"]),
+            )
+            .write(dir.path(), "company.xlsx");
+        let file = dir.path().join("cis.xlsx");
+        write_fedramp(&file, &HEADINGS, CIS, CRM);
+        let run = run_of(&[book], fedramp_of("cloud.gov", &file));
+        let a = demarc::analyse(&run).unwrap();
+        let (files, _) = demarc::evidence_files::check_all(&a.inputs.evidence, None);
+        let text =
+            demarc::render::oscal::assessment_results(&run, &a.inputs, &a.reconciliation, &files);
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let findings = doc["assessment-results"]["results"][0]["findings"]
+            .as_array()
+            .unwrap();
+        let about_ac2b: Vec<(&str, &str)> = findings
+            .iter()
+            .filter(|f| {
+                f["props"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["name"] == "control-id" && p["value"] == "NIST-800-53:AC-2(b)")
+            })
+            .map(|f| {
+                (
+                    f["target"]["target-id"].as_str().unwrap(),
+                    f["target"]["status"]["state"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            about_ac2b,
+            [
+                ("demarc-responsibility-drift", "not-satisfied"),
+                ("demarc-origination-mismatch", "not-satisfied")
+            ]
         );
     }
 

@@ -6,7 +6,9 @@
 //! (`QUESTIONNAIRE_INCONSISTENT`)?
 
 use super::index::Index;
-use super::questionnaire::{in_scope_services, judge_drift, not_one_of, Parties, Statement};
+use super::questionnaire::{
+    in_scope_services, judge_drift, nist_reference, not_one_of, Parties, Statement,
+};
 use super::Draft;
 use crate::findings::{Code, Finding, Severity};
 use crate::questionnaires::{
@@ -53,7 +55,10 @@ fn judge_control(
         if let Some(domain) = domain {
             draft = draft.domain(domain);
         }
-        draft.control(id).vendor(provider).source(&control.source)
+        draft
+            .control(&nist_reference(id))
+            .vendor(provider)
+            .source(&control.source)
     };
 
     let mut faults = Vec::new();
@@ -166,6 +171,7 @@ fn judge_control(
                 stated: format!("origination {}", origination_list(control)),
                 about: format!("FedRAMP control {id}"),
                 control_id: id,
+                reference: nist_reference(id),
                 source: &control.source,
             },
             findings,
@@ -218,7 +224,7 @@ fn judge_crm_rows(index: &Index<'_>, workbook: &Fedramp, findings: &mut Vec<Find
                 row.control_id, row.source.sheet, row.source.row
             ),
         )
-        .control(&row.control_id)
+        .control(&nist_reference(&row.control_id))
         .vendor(provider)
         .source(&row.source);
         if let Some(domain) = domains[i] {

@@ -85,7 +85,22 @@ pub(super) struct Statement<'a> {
     /// What the statement is about: `CAIQ IAM-02.1 ("…")`, `CIS control AC-02 (a)`.
     pub about: String,
     pub control_id: &'a str,
+    /// The finding's `control_id`: the id with its framework ([`caiq_reference`],
+    /// [`nist_reference`]).
+    pub reference: String,
     pub source: &'a Source,
+}
+
+/// A CAIQ question as a finding's `control_id`: `CAIQ:IAM-02.1`. The framework prefix (as
+/// in the Controls sheet's `frameworks` column) keeps a vendor's question apart from a
+/// customer control of the same name.
+pub(super) fn caiq_reference(question_id: &str) -> String {
+    format!("CAIQ:{question_id}")
+}
+
+/// A FedRAMP (NIST SP 800-53) control as a finding's `control_id`: `NIST-800-53:AC-02 (a)`.
+pub(super) fn nist_reference(control_id: &str) -> String {
+    format!("NIST-800-53:{control_id}")
 }
 
 /// Raises `RESPONSIBILITY_DRIFT` for a statement: one finding without a service when every
@@ -163,7 +178,7 @@ pub(super) fn judge_drift(
         )
         .regulated(services.iter().any(|&(s, _)| inputs.services[s].is_regulated()))
         .domain(domain)
-        .control(statement.control_id)
+        .control(&statement.reference)
         .vendor(vendor)
         .source(statement.source)
     };
@@ -236,7 +251,7 @@ pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
             let domain = q.domain.map(|d| model.domains[d].name.as_str());
             let with_subject = |mut draft: Draft| {
                 if !q.question_id.is_empty() {
-                    draft = draft.control(&q.question_id);
+                    draft = draft.control(&caiq_reference(&q.question_id));
                 }
                 if let Some(domain) = domain {
                     draft = draft.domain(domain);
@@ -330,6 +345,7 @@ pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
                         stated: ownership.as_str().to_string(),
                         about,
                         control_id: &q.question_id,
+                        reference: caiq_reference(&q.question_id),
                         source: &q.source,
                     },
                     findings,
