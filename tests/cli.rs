@@ -829,6 +829,24 @@ mod board_at_scale {
             .get_pages()
             .len();
         assert!(pages <= 4, "the board report is {pages} pages");
+        // The auditor pack folds its services section into one matrix: a row per service,
+        // a mark per domain, instead of a table per service.
+        let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
+        assert!(
+            pack.contains("With 31 services, one row per service"),
+            "{pack}"
+        );
+        assert!(pack.contains("Tool 07"), "every service keeps its row");
+        let section = &pack[pack.find("With 31 services").unwrap()..];
+        let section = &section[..section.find("Data residency").unwrap()];
+        assert!(
+            !section.contains("Worst finding"),
+            "no table per service: {section}"
+        );
+        assert!(
+            section.contains("S ok") && section.contains("C ok"),
+            "{section}"
+        );
     }
 }
 

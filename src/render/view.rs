@@ -222,11 +222,26 @@ pub fn auditor_pack(
                     })
                 })
                 .collect();
+            // One mark per domain, in model order, for the folded matrix of large estates.
+            let marks: Vec<Value> = domain_names
+                .iter()
+                .map(|d| {
+                    match rec.cells.iter().find(|c| c.service == s.name && c.domain == *d) {
+                        Some(c) => json!({
+                            "owner": format!("{}{}", &c.owner.as_str()[..1].to_uppercase(), if c.overridden { "*" } else { "" }),
+                            "ok": c.evidenced,
+                            "worst": c.worst.map(|w| w.as_str()).unwrap_or(""),
+                        }),
+                        None => json!({"owner": "", "ok": true, "worst": ""}),
+                    }
+                })
+                .collect();
             json!({
                 "name": s.name,
                 "provider": s.provider,
                 "model": s.service_model.as_str(),
                 "model_inferred": s.service_model_inferred,
+                "marks": marks,
                 "data_classes": s.data_classes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
                 "in_scope": if s.in_scope { "yes" } else { "no" },
                 "owner": s.owner,
@@ -427,6 +442,9 @@ pub fn auditor_pack(
             "rule": c.rule(),
         })).collect::<Vec<_>>(),
         "services": services,
+        // Above this many services, one matrix replaces a table per service.
+        "services_folded": inputs.services.iter().filter(|s| s.in_scope).count() > HEATMAP_MAX_SERVICES,
+        "domain_names": domain_names,
         "controls": controls,
         "attestations": inputs.attestations.iter().enumerate().map(|(i, a)| {
             attestation_view(a, &run.period, rec.current_attestations.contains(&i))
