@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use support::{d, row, Book};
+use support::{d, row, small_company};
 
 fn demarc(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("demarc").unwrap();
@@ -30,16 +30,6 @@ const APP_LOG: &[u8] = b"2026-09-01 deploy approved by change board\n";
 /// files: one found twice under two spellings, one with Windows separators, one climbing
 /// out of the root, one absent, one a URL.
 fn company(dir: &Path) -> PathBuf {
-    let domains = [
-        ("DATA-1", "Data classification and accountability"),
-        ("END-1", "Client and endpoint protection"),
-        ("IAM-1", "Identity and access management"),
-        ("APP-1", "Application-level controls"),
-    ];
-    let controls = domains
-        .iter()
-        .map(|(id, domain)| row(&[id, &format!("{domain} control"), domain, "quarterly", "*"]))
-        .collect();
     let files = [
         ("IAM-1", "q3/iam.pdf"),
         ("IAM-1", "./q3/iam.pdf"),
@@ -57,23 +47,7 @@ fn company(dir: &Path) -> PathBuf {
             r
         })
         .collect();
-    Book::new()
-        .sheet(
-            "Services",
-            &[
-                "service",
-                "provider",
-                "service_model",
-                "data_classes",
-                "in_scope",
-            ],
-            vec![row(&["Okta", "Okta", "SaaS", "Confidential", "yes"])],
-        )
-        .sheet(
-            "Controls",
-            &["control_id", "title", "domain", "frequency", "applies_to"],
-            controls,
-        )
+    small_company()
         .sheet(
             "Evidence",
             &[
@@ -85,31 +59,6 @@ fn company(dir: &Path) -> PathBuf {
                 "result",
             ],
             evidence,
-        )
-        .sheet(
-            "Attestations",
-            &[
-                "vendor",
-                "services",
-                "type",
-                "period_start",
-                "period_end",
-                "opinion",
-                "exceptions",
-                "bridge_letter_through",
-                "domains",
-            ],
-            vec![row(&[
-                "Okta",
-                "*",
-                "SOC 2 Type II",
-                "2025-07-01",
-                "2026-06-30",
-                "Unqualified",
-                "0",
-                "2026-12-31",
-                "*",
-            ])],
         )
         .write(dir, "q3.xlsx")
 }

@@ -7,7 +7,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use support::{d, row, Book};
+use support::{d, row, small_company};
 
 fn demarc() -> Command {
     let mut cmd = Command::cargo_bin("demarc").unwrap();
@@ -17,84 +17,6 @@ fn demarc() -> Command {
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-/// A small, healthy company: one SaaS service, a control per customer/shared domain with
-/// fresh Effective evidence, and a SOC 2 with a bridge letter.
-fn small_company() -> Book {
-    let domains = [
-        ("DATA-1", "Data classification and accountability"),
-        ("END-1", "Client and endpoint protection"),
-        ("IAM-1", "Identity and access management"),
-        ("APP-1", "Application-level controls"),
-    ];
-    let controls = domains
-        .iter()
-        .map(|(id, domain)| row(&[id, &format!("{domain} control"), domain, "quarterly", "*"]))
-        .collect();
-    let evidence = domains
-        .iter()
-        .map(|(id, _)| {
-            let mut r = row(&[id, "", "Quarterly review"]);
-            r.push(d(2026, 9, 1).into());
-            r.extend(row(&["Effective", "A. Tester"]));
-            r
-        })
-        .collect();
-    Book::new()
-        .sheet(
-            "Services",
-            &[
-                "service",
-                "provider",
-                "service_model",
-                "data_classes",
-                "in_scope",
-            ],
-            vec![row(&["Okta", "Okta", "SaaS", "Confidential", "yes"])],
-        )
-        .sheet(
-            "Controls",
-            &["control_id", "title", "domain", "frequency", "applies_to"],
-            controls,
-        )
-        .sheet(
-            "Evidence",
-            &[
-                "control_id",
-                "service",
-                "evidence",
-                "collected_on",
-                "result",
-                "tester",
-            ],
-            evidence,
-        )
-        .sheet(
-            "Attestations",
-            &[
-                "vendor",
-                "services",
-                "type",
-                "period_start",
-                "period_end",
-                "opinion",
-                "exceptions",
-                "bridge_letter_through",
-                "domains",
-            ],
-            vec![row(&[
-                "Okta",
-                "*",
-                "SOC 2 Type II",
-                "2025-07-01",
-                "2026-06-30",
-                "Unqualified",
-                "0",
-                "2026-12-31",
-                "*",
-            ])],
-        )
 }
 
 fn read_json(path: &Path) -> Value {

@@ -68,15 +68,18 @@ impl Book {
         Book::default()
     }
 
-    /// Adds (or replaces) a sheet.
+    /// Adds a sheet, or replaces the one of that name where it stands.
     pub fn sheet(mut self, name: &str, header: &[&str], rows: Vec<Vec<Cell>>) -> Book {
-        self.sheets.retain(|s| s.name != name);
-        self.sheets.push(Sheet {
+        let sheet = Sheet {
             name: name.to_string(),
             banner: Vec::new(),
             header: header.iter().map(|h| h.to_string()).collect(),
             rows,
-        });
+        };
+        match self.sheets.iter_mut().find(|s| s.name == name) {
+            Some(existing) => *existing = sheet,
+            None => self.sheets.push(sheet),
+        }
         self
     }
 
@@ -188,6 +191,84 @@ impl Book {
         }
         paths
     }
+}
+
+/// A small, healthy company: one SaaS service, a control per customer/shared domain with
+/// fresh Effective evidence, and a SOC 2 with a bridge letter.
+pub fn small_company() -> Book {
+    let domains = [
+        ("DATA-1", "Data classification and accountability"),
+        ("END-1", "Client and endpoint protection"),
+        ("IAM-1", "Identity and access management"),
+        ("APP-1", "Application-level controls"),
+    ];
+    let controls = domains
+        .iter()
+        .map(|(id, domain)| row(&[id, &format!("{domain} control"), domain, "quarterly", "*"]))
+        .collect();
+    let evidence = domains
+        .iter()
+        .map(|(id, _)| {
+            let mut r = row(&[id, "", "Quarterly review"]);
+            r.push(d(2026, 9, 1).into());
+            r.extend(row(&["Effective", "A. Tester"]));
+            r
+        })
+        .collect();
+    Book::new()
+        .sheet(
+            "Services",
+            &[
+                "service",
+                "provider",
+                "service_model",
+                "data_classes",
+                "in_scope",
+            ],
+            vec![row(&["Okta", "Okta", "SaaS", "Confidential", "yes"])],
+        )
+        .sheet(
+            "Controls",
+            &["control_id", "title", "domain", "frequency", "applies_to"],
+            controls,
+        )
+        .sheet(
+            "Evidence",
+            &[
+                "control_id",
+                "service",
+                "evidence",
+                "collected_on",
+                "result",
+                "tester",
+            ],
+            evidence,
+        )
+        .sheet(
+            "Attestations",
+            &[
+                "vendor",
+                "services",
+                "type",
+                "period_start",
+                "period_end",
+                "opinion",
+                "exceptions",
+                "bridge_letter_through",
+                "domains",
+            ],
+            vec![row(&[
+                "Okta",
+                "*",
+                "SOC 2 Type II",
+                "2025-07-01",
+                "2026-06-30",
+                "Unqualified",
+                "0",
+                "2026-12-31",
+                "*",
+            ])],
+        )
 }
 
 /// Runs ingest + reconcile through the library for a period such as "2026-Q3".
