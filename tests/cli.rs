@@ -469,6 +469,23 @@ mod bad_input {
         );
     }
 
+    /// A date typed as ISO text that the calendar does not have says so, with the month's
+    /// length, rather than only "not a date".
+    #[test]
+    fn a_day_the_month_does_not_have_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = small_company()
+            .push(
+                "Evidence",
+                row(&["IAM-1", "", "Review", "2026-02-30", "Effective"]),
+            )
+            .write(dir.path(), "q3.xlsx");
+        refused(
+            &[book],
+            &["q3.xlsx: Evidence!D6: collected_on: \"2026-02-30\" is not a day of the calendar: February 2026 has 28 days"],
+        );
+    }
+
     #[test]
     fn unknown_result_names_the_accepted_values_and_a_hint() {
         let dir = tempfile::tempdir().unwrap();

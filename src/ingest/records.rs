@@ -90,6 +90,11 @@ impl RowReader<'_> {
                     text.trim()
                 ),
                 Err(DateProblem::NotADate) => format!("{expected}, found {}", cell.describe()),
+                Err(DateProblem::NoSuchDay { year, month, days }) => format!(
+                    "{:?} is not a day of the calendar: {} {year} has {days} days",
+                    text.trim(),
+                    chrono::Month::try_from(month as u8).map_or("that month", |m| m.name())
+                ),
             },
             Cell::Number(_) => format!(
                 "{expected}, found {}: format the cell as a date",

@@ -385,6 +385,13 @@ pub enum DateProblem {
     NotADate,
     /// Day and month could be swapped (`03/04/2026`) and no date order is configured.
     Ambiguous,
+    /// Written as an ISO date whose day the month does not have (`2026-02-30`): the
+    /// year and month, and how many days that month has.
+    NoSuchDay {
+        year: i32,
+        month: u32,
+        days: u32,
+    },
 }
 
 /// Reads a date written as text: ISO 8601 (`2026-09-30`, with or without a time),
@@ -427,7 +434,31 @@ fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
             return Ok(date);
         }
     }
+    if let Some(problem) = day_past_month_end(text) {
+        return Err(problem);
+    }
     parse_numeric_date(text, order)
+}
+
+/// For ISO-shaped text whose day is past its month's end (`2026-02-30`, `2026-04-31`), the
+/// month and its length, so the error can say so rather than "not a date".
+fn day_past_month_end(text: &str) -> Option<DateProblem> {
+    let head = text.get(..10)?;
+    let bytes = head.as_bytes();
+    if bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (
+        head[..4].parse::<i32>().ok()?,
+        head[5..7].parse::<u32>().ok()?,
+        head[8..10].parse::<u32>().ok()?,
+    );
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let days = first
+        .checked_add_months(chrono::Months::new(1))?
+        .signed_duration_since(first)
+        .num_days() as u32;
+    (day > days && day <= 31).then_some(DateProblem::NoSuchDay { year, month, days })
 }
 
 fn parse_iso_prefix(text: &str) -> Option<NaiveDate> {
@@ -576,5 +607,46 @@ mod tests {
         assert_eq!(column_letters(26), "AA");
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
+    }
+}
+
+#[cfg(test)]
+mod impossible_days {
+    use super::*;
+
+    #[test]
+    fn a_day_past_the_month_end_is_named_as_such() {
+        assert_eq!(
+            parse_text_date("2026-02-30", None),
+            Err(DateProblem::NoSuchDay {
+                year: 2026,
+                month: 2,
+                days: 28
+            })
+        );
+        assert_eq!(
+            parse_text_date("2028-02-30", None),
+            Err(DateProblem::NoSuchDay {
+                year: 2028,
+                month: 2,
+                days: 29
+            })
+        );
+        assert_eq!(
+            parse_text_date("2026-04-31", None),
+            Err(DateProblem::NoSuchDay {
+                year: 2026,
+                month: 4,
+                days: 30
+            })
+        );
+        assert_eq!(
+            parse_text_date("2026-13-01", None),
+            Err(DateProblem::NotADate)
+        );
+        assert_eq!(
+            parse_text_date("2026-02-28", None),
+            Ok(NaiveDate::from_ymd_opt(2026, 2, 28).unwrap())
+        );
     }
 }
