@@ -25,34 +25,51 @@ pub struct KnownService {
     providers: Vec<String>,
 }
 
+/// One row of the catalogue: its name, aliases, provider names and model.
+struct Row {
+    name: String,
+    aliases: Vec<String>,
+    providers: Vec<String>,
+    model: ServiceModel,
+}
+
+/// The catalogue's rows, parsed once.
+fn rows() -> &'static [Row] {
+    static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        csv::Reader::from_reader(CATALOGUE.as_bytes())
+            .records()
+            .map(|record| {
+                let record = record.expect("the built-in service catalogue is valid CSV");
+                Row {
+                    name: record[0].to_string(),
+                    aliases: crate::names::split_list(&record[1]),
+                    providers: crate::names::split_list(&record[2]),
+                    model: ServiceModel::parse(&record[3])
+                        .expect("the built-in service catalogue names real service models"),
+                }
+            })
+            .collect()
+    })
+}
+
 /// Entries by the loose key of their name and of each alias.
 fn index() -> &'static FxHashMap<String, Vec<KnownService>> {
     static INDEX: OnceLock<FxHashMap<String, Vec<KnownService>>> = OnceLock::new();
     INDEX.get_or_init(|| {
         let mut index: FxHashMap<String, Vec<KnownService>> = FxHashMap::default();
-        let mut reader = csv::Reader::from_reader(CATALOGUE.as_bytes());
-        for record in reader.records() {
-            let record = record.expect("the built-in service catalogue is valid CSV");
-            let name = record[0].to_string();
-            let model = ServiceModel::parse(&record[3])
-                .expect("the built-in service catalogue names real service models");
-            let providers: Vec<String> = crate::names::split_list(&record[2])
-                .iter()
-                .map(|p| loose_key(p))
+        for row in rows() {
+            let mut keys: Vec<String> = std::iter::once(&row.name)
+                .chain(&row.aliases)
+                .map(|n| loose_key(n))
                 .collect();
-            let mut keys = vec![loose_key(&name)];
-            keys.extend(
-                crate::names::split_list(&record[1])
-                    .iter()
-                    .map(|a| loose_key(a)),
-            );
             keys.sort();
             keys.dedup();
             for key in keys {
                 index.entry(key).or_default().push(KnownService {
-                    name: name.clone(),
-                    model,
-                    providers: providers.clone(),
+                    name: row.name.clone(),
+                    model: row.model,
+                    providers: row.providers.iter().map(|p| loose_key(p)).collect(),
                 });
             }
         }
@@ -72,29 +89,23 @@ pub fn lookup(service: &str, provider: &str) -> Option<&'static KnownService> {
 /// The well-known service a misspelt name probably means, by its name or an alias.
 pub fn suggest(service: &str) -> Option<&'static str> {
     let spellings = spellings();
-    let closest = crate::names::closest(service, spellings.iter().map(|(s, _)| s.as_str()))?;
+    let closest = crate::names::closest(service, spellings.iter().map(|(s, _)| *s))?;
     spellings
         .iter()
-        .find(|(s, _)| s == closest)
-        .map(|(_, canonical)| canonical.as_str())
+        .find(|(s, _)| *s == closest)
+        .map(|(_, canonical)| *canonical)
 }
 
 /// Every name and alias, with the name it stands for.
-fn spellings() -> &'static Vec<(String, String)> {
-    static SPELLINGS: OnceLock<Vec<(String, String)>> = OnceLock::new();
-    SPELLINGS.get_or_init(|| {
-        let mut reader = csv::Reader::from_reader(CATALOGUE.as_bytes());
-        let mut all = Vec::new();
-        for record in reader.records() {
-            let record = record.expect("the built-in service catalogue is valid CSV");
-            let name = record[0].to_string();
-            all.push((name.clone(), name.clone()));
-            for alias in crate::names::split_list(&record[1]) {
-                all.push((alias, name.clone()));
-            }
-        }
-        all
-    })
+fn spellings() -> Vec<(&'static str, &'static str)> {
+    rows()
+        .iter()
+        .flat_map(|row| {
+            std::iter::once(&row.name)
+                .chain(&row.aliases)
+                .map(move |spelling| (spelling.as_str(), row.name.as_str()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
