@@ -721,6 +721,55 @@ mod full_listing {
             .success();
         assert!(!plain.join("2026-Q3/auditor-pack-appendix").exists());
     }
+
+    /// The appendix is laid out by demarc as fixed-width lines, paginated by demarc: long
+    /// text wraps within its column and nothing is lost, and every page (none spilled over
+    /// by Typst) starts with the column titles.
+    #[test]
+    fn long_rows_wrap_within_their_columns_and_every_page_has_the_titles() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut book = small_company();
+        let start = d(2026, 7, 1);
+        for i in 0..150 {
+            let words =
+                "the quarterly access review of every privileged account ".repeat(1 + i % 3);
+            let mut r = row(&["IAM-1", "", &format!("Row {i} marker: {words}end{i:03}")]);
+            r.push((start + chrono::Duration::days(i as i64 % 90)).into());
+            r.push("Effective".into());
+            book = book.push("Evidence", r);
+        }
+        let path = book.write(dir.path(), "q3.xlsx");
+        let out = dir.path().join("out");
+        demarc()
+            .arg("report")
+            .arg(&path)
+            .args(["--period", "2026-Q3", "--evidence-listing", "full", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let pages = support::pdf_pages(&out.join("2026-Q3/auditor-pack-appendix/part-01.pdf"));
+        assert!(pages.len() >= 3, "150 long rows take several pages");
+        for (n, page) in pages.iter().enumerate() {
+            let words: Vec<&str> = page.split_whitespace().collect();
+            let titles = ["Row", "Control", "Service", "Collected", "Result", "Tester"];
+            assert!(
+                words.windows(titles.len()).any(|w| w == titles),
+                "page {} has the column titles: {page}",
+                n + 1
+            );
+        }
+        let all = pages
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for i in 0..150 {
+            // The description's first and last words, wherever the wrap put them (text
+            // extraction may join a line's last word to the next line's first).
+            assert!(all.contains(&format!("Row {i} marker:")), "row {i} listed");
+            assert!(all.contains(&format!("end{i:03}")), "row {i} whole");
+        }
+    }
 }
 
 mod board_at_scale {

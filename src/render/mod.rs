@@ -4,6 +4,7 @@
 //! and never a half-written report.
 
 pub mod document;
+pub mod listing;
 pub mod oscal;
 pub mod pdf;
 pub mod questionnaire_view;
@@ -241,32 +242,36 @@ fn compile_all(
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(jobs.len())
         .max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
     type Slot = Option<Result<Vec<u8>, pdf::PdfError>>;
     let slots: std::sync::Mutex<Vec<Slot>> =
         std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let gate = EvictionGate::new(EVICT_AFTER_PAGES);
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
-                let document = job.name.trim_end_matches(".pdf");
-                let started = std::time::Instant::now();
-                let result = pdf::compile(
-                    document,
-                    job.source.clone(),
-                    job.data.clone(),
-                    today,
-                    archival,
-                );
-                crate::terminal::detail(format!(
-                    "compiled {} in {:.2} s",
-                    job.name,
-                    started.elapsed().as_secs_f64()
-                ));
-                slots.lock().expect("no worker panics holding the lock")[i] = Some(result);
-                if let Some(bar) = &options.progress {
-                    bar.inc(1);
+            scope.spawn(|| {
+                while let Some(i) = gate.next_job(jobs.len()) {
+                    let job = &jobs[i];
+                    let document = job.name.trim_end_matches(".pdf");
+                    let started = std::time::Instant::now();
+                    let result = pdf::compile(
+                        document,
+                        job.source.clone(),
+                        job.data.clone(),
+                        today,
+                        archival,
+                    );
+                    crate::terminal::detail(format!(
+                        "compiled {} in {:.2} s",
+                        job.name,
+                        started.elapsed().as_secs_f64()
+                    ));
+                    let pages = result.as_ref().map_or(0, |c| c.pages);
+                    slots.lock().expect("no worker panics holding the lock")[i] =
+                        Some(result.map(|c| c.pdf));
+                    gate.finished(pages);
+                    if let Some(bar) = &options.progress {
+                        bar.inc(1);
+                    }
                 }
             });
         }
@@ -284,6 +289,83 @@ fn compile_all(
             })
         })
         .collect()
+}
+
+/// Pages compiled after which the workers stop taking new documents until those running
+/// finish, so that Typst's memo cache can be emptied. Scale 1 of the benchmark is a
+/// 184-page auditor pack beside 40 vendor packs of ~180 pages in all: it compiles without
+/// a pause; the full evidence appendix (~170 pages a part) pauses every two parts.
+const EVICT_AFTER_PAGES: usize = 200;
+
+/// Hands out jobs and decides when Typst's memo cache is emptied.
+///
+/// The cache is global: emptying it while another document compiles throws away results
+/// that document's next layout pass reuses (the auditor pack's layout runs more than once
+/// to settle its page references), which made the auditor pack 1.8× slower beside the
+/// vendor packs. Never emptying it keeps every finished document's layout in memory (5.7
+/// GB for the full appendix at scale 1). So: the cache is emptied whenever no document is
+/// compiling; and once `budget` pages have finished since it was last emptied, no new
+/// document starts until the running ones finish and it is.
+struct EvictionGate {
+    state: std::sync::Mutex<GateState>,
+    resumed: std::sync::Condvar,
+    budget: usize,
+}
+
+#[derive(Default)]
+struct GateState {
+    next: usize,
+    running: usize,
+    pages_since_eviction: usize,
+    draining: bool,
+}
+
+impl EvictionGate {
+    fn new(budget: usize) -> EvictionGate {
+        EvictionGate {
+            state: std::sync::Mutex::new(GateState::default()),
+            resumed: std::sync::Condvar::new(),
+            budget,
+        }
+    }
+
+    /// The next job to compile, once the gate is open; `None` when every job is taken.
+    fn next_job(&self, jobs: usize) -> Option<usize> {
+        let mut state = self
+            .state
+            .lock()
+            .expect("no worker panics holding the lock");
+        while state.draining {
+            state = self
+                .resumed
+                .wait(state)
+                .expect("no worker panics holding the lock");
+        }
+        if state.next >= jobs {
+            return None;
+        }
+        state.next += 1;
+        state.running += 1;
+        Some(state.next - 1)
+    }
+
+    /// Records a finished job of `pages` pages, emptying the cache when it can.
+    fn finished(&self, pages: usize) {
+        let mut state = self
+            .state
+            .lock()
+            .expect("no worker panics holding the lock");
+        state.running -= 1;
+        state.pages_since_eviction += pages;
+        if state.running == 0 {
+            pdf::evict_memo_cache();
+            state.pages_since_eviction = 0;
+            state.draining = false;
+            self.resumed.notify_all();
+        } else if state.pages_since_eviction >= self.budget {
+            state.draining = true;
+        }
+    }
 }
 
 /// A file name for a vendor: letters, digits, `-` and `_` kept, the rest `-`; a suffix

@@ -120,15 +120,24 @@ impl World for ReportWorld {
     }
 }
 
+/// A compiled document: its PDF bytes and its number of pages.
+pub struct Compiled {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+}
+
 /// Compiles Typst source with its data into PDF bytes. `today` fixes the document's notion
 /// of the current date (the as-of date), so the same inputs give the same bytes.
+///
+/// Typst memoises across compiles in one global cache, shared by every thread; the caller
+/// empties it ([`evict_memo_cache`]) when no compile is running.
 pub fn compile(
     document: &str,
     source: String,
     data_json: Vec<u8>,
     today: NaiveDate,
     archival: Option<Archival>,
-) -> Result<Vec<u8>, PdfError> {
+) -> Result<Compiled, PdfError> {
     let world = ReportWorld {
         main: Source::new(file_id("/main.typ"), source),
         data: Bytes::new(data_json),
@@ -144,7 +153,7 @@ pub fn compile(
     let result = warned
         .output
         .map_err(|errors| fail(describe(&world, &errors)));
-    let pdf = result.and_then(|doc| {
+    result.and_then(|doc| {
         let standards = match archival {
             Some(a) => typst_pdf::PdfStandards::new(&[a.standard()])
                 .map_err(|e| fail(e.message().to_string()))?,
@@ -158,11 +167,20 @@ pub fn compile(
             tagged: false,
             ..Default::default()
         };
-        typst_pdf::pdf(&doc, &options).map_err(|errors| fail(describe(&world, &errors)))
-    });
-    // Typst memoises across compiles; without eviction a batch of reports keeps growing.
+        let pdf =
+            typst_pdf::pdf(&doc, &options).map_err(|errors| fail(describe(&world, &errors)))?;
+        Ok(Compiled {
+            pdf,
+            pages: doc.pages().len(),
+        })
+    })
+}
+
+/// Empties Typst's memo cache. Without it a batch of documents keeps every one's layout
+/// results; but a compile running beside the eviction loses the results its next layout
+/// pass would reuse, so call it only when no compile is running.
+pub fn evict_memo_cache() {
     typst::comemo::evict(0);
-    pdf
 }
 
 /// Typst diagnostics as `line:column: message` in the generated source.

@@ -5,6 +5,7 @@
 use crate::findings::{Finding, Severity};
 use crate::inputs::{Attestation, Inputs};
 use crate::reconcile::Reconciliation;
+use crate::render::listing;
 use crate::render::trend::{self, Previous};
 use crate::Run;
 use serde_json::{json, Value};
@@ -18,9 +19,63 @@ pub const HEATMAP_MAX_SERVICES: usize = 30;
 /// The auditor pack lists at most this many findings of one code at one severity.
 pub const MAX_FINDINGS_PER_CODE: usize = 300;
 
+/// The full evidence appendix's columns, in monospace cells: 196 cells fill an A4
+/// landscape line at 6.5 pt DejaVu Sans Mono (773.9 pt of text width / 3.913 pt a cell
+/// = 197.7 cells; one spare).
+fn appendix_layout() -> listing::Layout {
+    use listing::Column;
+    let columns = vec![
+        Column {
+            title: "Row",
+            width: 30,
+        },
+        Column {
+            title: "Control",
+            width: 12,
+        },
+        Column {
+            title: "Service",
+            width: 22,
+        },
+        Column {
+            title: "Collected",
+            width: 10,
+        },
+        Column {
+            title: "Result",
+            width: 11,
+        },
+        Column {
+            title: "Tester",
+            width: 16,
+        },
+        Column {
+            title: "Evidence · file",
+            width: 57,
+        },
+        Column {
+            title: "Status · SHA-256",
+            width: 24,
+        },
+    ];
+    listing::Layout {
+        columns,
+        lines_per_page: APPENDIX_LINES_PER_PAGE,
+        lines_on_first_page: APPENDIX_LINES_PER_PAGE - APPENDIX_INTRODUCTION_LINES,
+    }
+}
+
+/// Lines of rows on an appendix page. The template fixes each line's height at 1.25 em of
+/// 6.5 pt (8.125 pt); A4 landscape with the appendix's margins leaves 493.2 pt, less the
+/// column titles and their rule: 58 lines leave more than a line to spare.
+pub const APPENDIX_LINES_PER_PAGE: usize = 58;
+
+/// Lines of a first page the appendix's heading and introduction take.
+const APPENDIX_INTRODUCTION_LINES: usize = 16;
+
 /// One part of the full evidence appendix (`--evidence-listing full`): the evidence rows
-/// `rows` (indexes into `inputs.evidence`, all on or before the period end), as compact
-/// arrays so that a 10,000-row part stays a small JSON document.
+/// `rows` (indexes into `inputs.evidence`, all on or before the period end), laid out here
+/// as pages of fixed-width monospace lines (see [`listing`]) so that Typst only sets text.
 pub fn evidence_appendix(
     run: &Run,
     inputs: &Inputs,
@@ -28,7 +83,8 @@ pub fn evidence_appendix(
     rows: &[usize],
     numbering: AppendixPart,
 ) -> Value {
-    let listed: Vec<Value> = rows
+    let layout = appendix_layout();
+    let cells: Vec<[String; 8]> = rows
         .iter()
         .map(|&i| {
             let e = &inputs.evidence[i];
@@ -48,18 +104,19 @@ pub fn evidence_appendix(
                 (false, true) => e.description.clone(),
                 (true, _) => e.file.clone(),
             };
-            json!([
+            [
                 format!("{file_name} {}!{}", e.source.sheet, e.source.row),
-                e.control_id,
-                e.service.as_deref().unwrap_or("*"),
+                e.control_id.clone(),
+                e.service.as_deref().unwrap_or("*").to_string(),
                 e.collected_on.to_string(),
-                e.result.as_str(),
-                e.tester,
+                e.result.as_str().to_string(),
+                e.tester.clone(),
                 evidence,
                 status_text,
-            ])
+            ]
         })
         .collect();
+    let pages = layout.paginate(cells.iter().map(|r| r.iter().map(String::as_str).collect()));
     json!({
         "meta": meta(run),
         "part": numbering.part,
@@ -67,7 +124,8 @@ pub fn evidence_appendix(
         "first": numbering.first,
         "last": numbering.first + rows.len().saturating_sub(1),
         "total": numbering.total,
-        "rows": listed,
+        "titles": layout.titles(),
+        "pages": pages,
     })
 }
 

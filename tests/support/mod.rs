@@ -330,6 +330,12 @@ pub fn pdf_text(path: &Path) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The text of each page of a PDF, as extracted (line breaks kept).
+pub fn pdf_pages(path: &Path) -> Vec<String> {
+    let bytes = std::fs::read(path).unwrap();
+    pdf_extract::extract_text_from_mem_by_pages(&bytes).unwrap()
+}
+
 /// Reads a workbook back into a [`Book`] (first row of each sheet as its header), as a
 /// user's spreadsheet program would open it before they fill it in.
 pub fn read_book(path: &Path) -> Book {
