@@ -835,6 +835,39 @@ mod board_at_scale {
             section.contains("S ok") && section.contains("C ok"),
             "{section}"
         );
+        // So does a vendor pack above three services: Okta runs all 31.
+        let okta = support::pdf_text(&out.join("2026-Q3/vendors/Okta.pdf"));
+        let used = &okta[okta.find("Services used").unwrap()..];
+        let used = &used[..used.find("Where the data is held").unwrap()];
+        assert!(used.contains("31 services, one row each"), "{used}");
+        assert!(used.contains("Tool 29") && used.contains("S ok"), "{used}");
+        assert!(
+            !used.contains("Worst finding"),
+            "no table per service: {used}"
+        );
+    }
+
+    /// A vendor with a few services keeps a table per service, each domain named.
+    #[test]
+    fn a_vendor_with_few_services_keeps_a_table_per_service() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = small_company().push(
+            "Services",
+            row(&["Okta Workflows", "Okta", "SaaS", "Confidential", "yes"]),
+        );
+        let path = book.write(dir.path(), "q3.xlsx");
+        let out = dir.path().join("out");
+        demarc()
+            .arg("report")
+            .arg(&path)
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let okta = support::pdf_text(&out.join("2026-Q3/vendors/Okta.pdf"));
+        assert!(!okta.contains("one row each"), "{okta}");
+        assert_eq!(okta.matches("Worst finding").count(), 2, "{okta}");
+        assert!(okta.contains("Identity and access management"));
     }
 }
 

@@ -89,14 +89,57 @@ struct TemplateContext<'a> {
     vendor: &'a str,
 }
 
-/// A document to compile: its output name, Typst source and data.
-struct Job {
+impl<'a> TemplateContext<'a> {
+    fn of(run: &'a Run, vendor: &'a str) -> TemplateContext<'a> {
+        TemplateContext {
+            organisation: run
+                .organisation
+                .as_deref()
+                .unwrap_or("(organisation not set)"),
+            classification: &run.classification,
+            period: &run.period.label,
+            version: env!("CARGO_PKG_VERSION"),
+            vendor,
+        }
+    }
+}
+
+/// What a task makes: a document to compile (its Typst source and data), or a file's
+/// bytes.
+enum Made {
+    Pdf { source: String, data: Vec<u8> },
+    File(Vec<u8>),
+}
+
+/// One output to produce, on whichever worker is free: its name (relative to the period's
+/// output directory) and the work that makes it. Building a document's data runs on the
+/// workers too, so the vendor packs' views are built while the auditor pack compiles.
+struct Task<'a> {
     name: String,
-    source: String,
-    data: Vec<u8>,
+    make: Box<dyn Fn() -> Result<Made, RenderError> + Send + Sync + 'a>,
+}
+
+impl<'a> Task<'a> {
+    fn new(
+        name: impl Into<String>,
+        make: impl Fn() -> Result<Made, RenderError> + Send + Sync + 'a,
+    ) -> Task<'a> {
+        Task {
+            name: name.into(),
+            make: Box::new(make),
+        }
+    }
+}
+
+fn to_json(value: serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(&value).expect("report data is JSON")
 }
 
 /// Renders every output of `demarc report` in memory.
+///
+/// Tasks start longest first: the auditor pack is the critical path, and the files demarc
+/// writes itself (the 100 MB evidence index at scale) are made beside it; the vendor packs
+/// and appendix parts fill the cores after.
 pub fn render_all(
     run: &Run,
     options: &ReportOptions,
@@ -105,117 +148,132 @@ pub fn render_all(
     files: &[crate::evidence_files::FileStatus],
 ) -> Result<Vec<Output>, RenderError> {
     let templates = Templates::load(run.templates.as_deref())?;
-    let context = |vendor: &'static str| TemplateContext {
-        organisation: run
-            .organisation
-            .as_deref()
-            .unwrap_or("(organisation not set)"),
-        classification: &run.classification,
-        period: &run.period.label,
-        version: env!("CARGO_PKG_VERSION"),
-        vendor,
+    let templates = &templates;
+    let pdf = move |template: &str, vendor: &str, data: serde_json::Value| {
+        Ok(Made::Pdf {
+            source: templates.render(template, &TemplateContext::of(run, vendor))?,
+            data: to_json(data),
+        })
     };
-    let json = |value: serde_json::Value| serde_json::to_vec(&value).expect("report data is JSON");
-    let mut jobs = vec![
-        Job {
-            name: "board-report.pdf".into(),
-            source: templates.render("board-report", &context(""))?,
-            data: json(view::board_report(
-                run,
+    let mut tasks = vec![
+        Task::new("auditor-pack.pdf", move || {
+            pdf(
+                "auditor-pack",
+                "",
+                view::auditor_pack(run, inputs, rec, files, options.evidence_listing),
+            )
+        }),
+        Task::new("findings.json", move || {
+            Ok(Made::File(
+                FindingsDocument::new(run, rec).to_json().into_bytes(),
+            ))
+        }),
+        Task::new("findings.csv", move || {
+            Ok(Made::File(document::findings_csv(&rec.findings)))
+        }),
+        Task::new("evidence-index.csv", move || {
+            Ok(Made::File(document::evidence_index_csv(
                 inputs,
-                rec,
-                options.previous.as_ref(),
-            )),
-        },
-        Job {
-            name: "auditor-pack.pdf".into(),
-            source: templates.render("auditor-pack", &context(""))?,
-            data: json(view::auditor_pack(
-                run,
-                inputs,
-                rec,
                 files,
-                options.evidence_listing,
-            )),
-        },
+                run.period.end,
+            )))
+        }),
+        Task::new("assessment-results.json", move || {
+            Ok(Made::File(
+                oscal::assessment_results(run, inputs, rec, files).into_bytes(),
+            ))
+        }),
+        Task::new("board-report.pdf", move || {
+            pdf(
+                "board-report",
+                "",
+                view::board_report(run, inputs, rec, options.previous.as_ref()),
+            )
+        }),
     ];
     let mut used_names = std::collections::BTreeSet::new();
     for vendor in view::pack_vendors(inputs) {
-        let vendor_context = TemplateContext {
-            vendor: &vendor,
-            ..context("")
-        };
-        jobs.push(Job {
-            name: format!("vendors/{}.pdf", unique_file_stem(&vendor, &mut used_names)),
-            source: templates.render("vendor-pack", &vendor_context)?,
-            data: json(view::vendor_pack(run, inputs, rec, &vendor)),
-        });
+        let name = format!("vendors/{}.pdf", unique_file_stem(&vendor, &mut used_names));
+        tasks.push(Task::new(name, move || {
+            pdf(
+                "vendor-pack",
+                &vendor,
+                view::vendor_pack(run, inputs, rec, &vendor),
+            )
+        }));
     }
     if options.evidence_listing == EvidenceListing::Full {
-        jobs.extend(appendix_jobs(run, inputs, files, &templates, &context(""))?);
+        tasks.extend(appendix_tasks(run, inputs, files, templates)?);
     }
     if let Some(bar) = &options.progress {
-        bar.set_length(jobs.len() as u64);
+        bar.set_length(tasks.len() as u64);
     }
-    let pdfs = compile_all(jobs, run.as_of, options)?;
-    let document = FindingsDocument::new(run, rec);
-    let mut outputs = vec![
-        Output {
-            name: "findings.json".into(),
-            bytes: document.to_json().into_bytes(),
-        },
-        Output {
-            name: "findings.csv".into(),
-            bytes: document::findings_csv(&rec.findings),
-        },
-        Output {
-            name: "evidence-index.csv".into(),
-            bytes: document::evidence_index_csv(inputs, files, run.period.end),
-        },
-        Output {
-            name: "assessment-results.json".into(),
-            bytes: oscal::assessment_results(run, inputs, rec, files).into_bytes(),
-        },
-    ];
-    outputs.extend(pdfs);
+    let mut outputs = run_tasks(tasks, run.as_of, options)?;
+    // Written (and listed) in a fixed order: the findings and indexes, then the PDFs.
+    outputs.sort_by_key(|o| output_rank(&o.name));
     Ok(outputs)
 }
 
-/// The full evidence appendix, one job per part: every evidence row dated on or before the
-/// period end, in input order.
-fn appendix_jobs(
-    run: &Run,
-    inputs: &Inputs,
-    files: &[crate::evidence_files::FileStatus],
+/// Where an output comes in the list of written files: the findings document and the
+/// indexes first, then the board report, the auditor pack, its appendix, the vendor packs.
+fn output_rank(name: &str) -> (u8, String) {
+    let rank = match name {
+        "findings.json" => 0,
+        "findings.csv" => 1,
+        "evidence-index.csv" => 2,
+        "assessment-results.json" => 3,
+        "board-report.pdf" => 4,
+        "auditor-pack.pdf" => 5,
+        _ if name.starts_with("vendors/") => 7,
+        _ => 6,
+    };
+    (rank, name.to_string())
+}
+
+/// The full evidence appendix, one task per part: every evidence row dated on or before
+/// the period end, in input order.
+fn appendix_tasks<'a>(
+    run: &'a Run,
+    inputs: &'a Inputs,
+    files: &'a [crate::evidence_files::FileStatus],
     templates: &Templates,
-    context: &TemplateContext<'_>,
-) -> Result<Vec<Job>, RenderError> {
+) -> Result<Vec<Task<'a>>, RenderError> {
     let listed: Vec<usize> = (0..inputs.evidence.len())
         .filter(|&i| inputs.evidence[i].collected_on <= run.period.end)
         .collect();
+    let listed = std::sync::Arc::new(listed);
     let ranges = appendix_parts(listed.len(), APPENDIX_ROWS_PER_PART);
-    let source = templates.render("evidence-appendix", context)?;
-    let mut jobs = Vec::with_capacity(ranges.len());
-    for (part, range) in ranges.iter().enumerate() {
-        let data = view::evidence_appendix(
-            run,
-            inputs,
-            files,
-            &listed[range.clone()],
-            view::AppendixPart {
-                part: part + 1,
-                parts: ranges.len(),
-                first: range.start + 1,
-                total: listed.len(),
-            },
-        );
-        jobs.push(Job {
-            name: format!("auditor-pack-appendix/part-{:02}.pdf", part + 1),
-            source: source.clone(),
-            data: serde_json::to_vec(&data).expect("report data is JSON"),
-        });
-    }
-    Ok(jobs)
+    let source = templates.render("evidence-appendix", &TemplateContext::of(run, ""))?;
+    let parts = ranges.len();
+    Ok(ranges
+        .into_iter()
+        .enumerate()
+        .map(|(part, range)| {
+            let listed = std::sync::Arc::clone(&listed);
+            let source = source.clone();
+            Task::new(
+                format!("auditor-pack-appendix/part-{:02}.pdf", part + 1),
+                move || {
+                    let data = view::evidence_appendix(
+                        run,
+                        inputs,
+                        files,
+                        &listed[range.clone()],
+                        view::AppendixPart {
+                            part: part + 1,
+                            parts,
+                            first: range.start + 1,
+                            total: listed.len(),
+                        },
+                    );
+                    Ok(Made::Pdf {
+                        source: source.clone(),
+                        data: to_json(data),
+                    })
+                },
+            )
+        })
+        .collect())
 }
 
 /// Splits `rows` listed rows into parts of at most `per_part`; one (empty) part when there
@@ -230,9 +288,10 @@ fn appendix_parts(rows: usize, per_part: usize) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
-/// Compiles the documents on `--jobs` threads (default: every core), keeping their order.
-fn compile_all(
-    jobs: Vec<Job>,
+/// Runs the tasks on `--jobs` threads (default: every core), each worker taking the next
+/// task in order.
+fn run_tasks(
+    tasks: Vec<Task<'_>>,
     today: chrono::NaiveDate,
     options: &ReportOptions,
 ) -> Result<Vec<Output>, RenderError> {
@@ -240,34 +299,34 @@ fn compile_all(
     let workers = options
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .min(jobs.len())
+        .min(tasks.len())
         .max(1);
-    type Slot = Option<Result<Vec<u8>, pdf::PdfError>>;
+    type Slot = Option<Result<Vec<u8>, RenderError>>;
     let slots: std::sync::Mutex<Vec<Slot>> =
-        std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
+        std::sync::Mutex::new((0..tasks.len()).map(|_| None).collect());
     let gate = EvictionGate::new(EVICT_AFTER_PAGES);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
-                while let Some(i) = gate.next_job(jobs.len()) {
-                    let job = &jobs[i];
-                    let document = job.name.trim_end_matches(".pdf");
+                while let Some(i) = gate.next_job(tasks.len()) {
+                    let task = &tasks[i];
                     let started = std::time::Instant::now();
-                    let result = pdf::compile(
-                        document,
-                        job.source.clone(),
-                        job.data.clone(),
-                        today,
-                        archival,
-                    );
+                    let mut pages = 0;
+                    let result = (task.make)().and_then(|made| match made {
+                        Made::File(bytes) => Ok(bytes),
+                        Made::Pdf { source, data } => {
+                            let document = task.name.trim_end_matches(".pdf");
+                            let compiled = pdf::compile(document, source, data, today, archival)?;
+                            pages = compiled.pages;
+                            Ok(compiled.pdf)
+                        }
+                    });
                     crate::terminal::detail(format!(
-                        "compiled {} in {:.2} s",
-                        job.name,
+                        "made {} in {:.2} s",
+                        task.name,
                         started.elapsed().as_secs_f64()
                     ));
-                    let pages = result.as_ref().map_or(0, |c| c.pages);
-                    slots.lock().expect("no worker panics holding the lock")[i] =
-                        Some(result.map(|c| c.pdf));
+                    slots.lock().expect("no worker panics holding the lock")[i] = Some(result);
                     gate.finished(pages);
                     if let Some(bar) = &options.progress {
                         bar.inc(1);
@@ -279,13 +338,13 @@ fn compile_all(
     let results = slots
         .into_inner()
         .expect("no worker panics holding the lock");
-    jobs.into_iter()
+    tasks
+        .into_iter()
         .zip(results)
-        .map(|(job, result)| {
-            let bytes = result.expect("every job ran")?;
+        .map(|(task, result)| {
             Ok(Output {
-                name: job.name,
-                bytes,
+                name: task.name,
+                bytes: result.expect("every task ran")?,
             })
         })
         .collect()
@@ -395,12 +454,35 @@ fn unique_file_stem(vendor: &str, used: &mut std::collections::BTreeSet<String>)
     candidate
 }
 
-/// Writes outputs into `dir`, each through a temporary file renamed into place.
+/// Writes outputs into `dir`: every file is first written in full to a temporary file
+/// beside its place and synced to disk, several at once (syncing waits on the disk, not
+/// the processor); only when all are staged is each renamed into place. A failure while
+/// staging leaves every previous output as it was.
 pub fn write_all(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>, RenderError> {
-    let mut written = Vec::new();
-    for output in outputs {
+    const WRITERS: usize = 8;
+    let per_writer = outputs.len().div_ceil(WRITERS).max(1);
+    let staged: Vec<Result<tempfile::NamedTempFile, RenderError>> = std::thread::scope(|scope| {
+        let writers: Vec<_> = outputs
+            .chunks(per_writer)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|output| stage(&dir.join(&output.name), &output.bytes))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        writers
+            .into_iter()
+            .flat_map(|writer| writer.join().expect("a writer does not panic"))
+            .collect()
+    });
+    let staged: Vec<tempfile::NamedTempFile> = staged.into_iter().collect::<Result<_, _>>()?;
+    let mut written = Vec::with_capacity(outputs.len());
+    for (output, temp) in outputs.iter().zip(staged) {
         let path = dir.join(&output.name);
-        write_atomically(&path, &output.bytes)?;
+        persist(temp, &path)?;
         written.push(path);
     }
     Ok(written)
@@ -408,34 +490,84 @@ pub fn write_all(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>, RenderE
 
 /// Writes a file so that readers see either the old content or the new, never a part.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
-    let fail = |source| RenderError::Write {
+    persist(stage(path, bytes)?, path)
+}
+
+fn write_error(path: &Path) -> impl Fn(std::io::Error) -> RenderError + '_ {
+    move |source| RenderError::Write {
         path: path.to_path_buf(),
         source,
-    };
+    }
+}
+
+/// Writes `bytes` in full to a synced temporary file in `path`'s directory.
+fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, RenderError> {
+    let fail = write_error(path);
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(fail)?;
+    std::fs::create_dir_all(dir).map_err(&fail)?;
     let mut temp = tempfile::Builder::new()
         .prefix(".demarc-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(fail)?;
-    temp.write_all(bytes).map_err(fail)?;
-    temp.as_file().sync_all().map_err(fail)?;
+        .map_err(&fail)?;
+    temp.write_all(bytes).map_err(&fail)?;
+    temp.as_file().sync_all().map_err(&fail)?;
     // Temporary files are private (0600); reports are ordinary files.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         temp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(fail)?;
+            .map_err(&fail)?;
     }
-    temp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(temp)
+}
+
+/// Renames a staged file into place.
+fn persist(temp: tempfile::NamedTempFile, path: &Path) -> Result<(), RenderError> {
+    temp.persist(path).map_err(|e| write_error(path)(e.error))?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gate_holds_new_documents_once_the_budget_is_spent_until_the_running_ones_finish() {
+        let gate = EvictionGate::new(10);
+        assert_eq!(gate.next_job(5), Some(0));
+        assert_eq!(gate.next_job(5), Some(1));
+        // Job 1 finishes with 12 pages while job 0 still runs: over budget, drain.
+        gate.finished(12);
+        assert!(gate.state.lock().unwrap().draining);
+        std::thread::scope(|scope| {
+            let waiting = scope.spawn(|| gate.next_job(5));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            assert!(!waiting.is_finished(), "no new job while draining");
+            // The last running job finishes: the cache is emptied and the gate opens.
+            gate.finished(1);
+            assert_eq!(waiting.join().unwrap(), Some(2));
+        });
+        let state = gate.state.lock().unwrap();
+        assert!(!state.draining);
+        assert_eq!(state.pages_since_eviction, 0);
+    }
+
+    #[test]
+    fn under_budget_the_gate_never_holds_and_every_job_is_handed_out_once() {
+        let gate = EvictionGate::new(1000);
+        let mut handed = Vec::new();
+        while let Some(i) = gate.next_job(4) {
+            handed.push(i);
+            if handed.len() % 2 == 0 {
+                gate.finished(5);
+                gate.finished(5);
+            }
+        }
+        assert_eq!(handed, vec![0, 1, 2, 3]);
+        assert!(!gate.state.lock().unwrap().draining);
+    }
 
     #[test]
     fn appendix_parts_cover_every_row_once() {

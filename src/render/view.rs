@@ -246,6 +246,33 @@ fn attestation_view(a: &Attestation, period: &crate::period::Period, current: bo
     })
 }
 
+/// One mark per domain of the model, in model order, for a service's row in a folded
+/// services matrix (auditor pack above 30 services, vendor pack above 3): the owner's
+/// initial (`*` when an override decided it), whether the cell is owned and evidenced,
+/// and its worst finding. A domain with no cell (the service is out of scope) has an
+/// empty owner.
+fn service_marks<'c>(
+    domain_names: &[&str],
+    cells: impl Iterator<Item = &'c crate::reconcile::CellStatus>,
+) -> Vec<Value> {
+    let cells: Vec<&crate::reconcile::CellStatus> = cells.collect();
+    domain_names
+        .iter()
+        .map(|d| match cells.iter().find(|c| c.domain == *d) {
+            Some(c) => json!({
+                "owner": format!("{}{}", &c.owner.as_str()[..1].to_uppercase(), if c.overridden { "*" } else { "" }),
+                "ok": c.evidenced,
+                "worst": c.worst.map(|w| w.as_str()).unwrap_or(""),
+            }),
+            None => json!({"owner": "", "ok": true, "worst": ""}),
+        })
+        .collect()
+}
+
+/// Above this many services a vendor pack shows one matrix (a row per service, a mark per
+/// domain) instead of a table per service.
+pub const VENDOR_PACK_FOLD_SERVICES: usize = 3;
+
 /// Data for `auditor-pack.typ`.
 pub fn auditor_pack(
     run: &Run,
@@ -280,20 +307,7 @@ pub fn auditor_pack(
                     })
                 })
                 .collect();
-            // One mark per domain, in model order, for the folded matrix of large estates.
-            let marks: Vec<Value> = domain_names
-                .iter()
-                .map(|d| {
-                    match rec.cells.iter().find(|c| c.service == s.name && c.domain == *d) {
-                        Some(c) => json!({
-                            "owner": format!("{}{}", &c.owner.as_str()[..1].to_uppercase(), if c.overridden { "*" } else { "" }),
-                            "ok": c.evidenced,
-                            "worst": c.worst.map(|w| w.as_str()).unwrap_or(""),
-                        }),
-                        None => json!({"owner": "", "ok": true, "worst": ""}),
-                    }
-                })
-                .collect();
+            let marks = service_marks(&domain_names, rec.cells.iter().filter(|c| c.service == s.name));
             json!({
                 "name": s.name,
                 "provider": s.provider,
@@ -782,13 +796,15 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
     if customer_side > 0 {
         verdict.push(plural(customer_side, "gap on our side", "gaps on our side"));
     }
+    let domain_names: Vec<&str> = run.model.domains.iter().map(|d| d.name.as_str()).collect();
     let service_rows: Vec<Value> = services
         .iter()
         .map(|s| {
-            let cells: Vec<Value> = rec
-                .cells
+            let name = key(&s.name);
+            let own: Vec<&crate::reconcile::CellStatus> =
+                rec.cells.iter().filter(|c| key(&c.service) == name).collect();
+            let cells: Vec<Value> = own
                 .iter()
-                .filter(|c| key(&c.service) == key(&s.name))
                 .map(|c| json!({"domain": c.domain, "owner": c.owner.as_str(), "status": cell_status(c), "worst": c.worst.map(|w| w.as_str()).unwrap_or("")}))
                 .collect();
             json!({
@@ -797,6 +813,7 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
                 "data_classes": s.data_classes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
                 "regions": s.regions.join(", "),
                 "cells": cells,
+                "marks": service_marks(&domain_names, own.into_iter()),
             })
         })
         .collect();
@@ -807,6 +824,26 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
         .filter(|(_, a)| key(&a.vendor) == vendor_key)
         .map(|(i, a)| attestation_view(a, &run.period, rec.current_attestations.contains(&i)))
         .collect();
+    // Looked up once per CUEC below: built here, not searched for each.
+    let control_by_key: std::collections::HashMap<String, usize> = inputs
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (key(&c.id), i))
+        .rev()
+        .collect();
+    let in_this_pack: Vec<bool> = inputs
+        .services
+        .iter()
+        .map(|s| service_keys.contains(&key(&s.name)))
+        .collect();
+    let mut statuses_of: std::collections::HashMap<usize, Vec<&crate::reconcile::ControlStatus>> =
+        std::collections::HashMap::new();
+    for st in &rec.control_status {
+        if in_this_pack[st.service] {
+            statuses_of.entry(st.control).or_default().push(st);
+        }
+    }
     let cuecs: Vec<Value> = inputs
         .cuecs
         .iter()
@@ -819,14 +856,12 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
             let evidence: Vec<String> = cuec
                 .mapped_control
                 .as_deref()
-                .and_then(|id| inputs.controls.iter().position(|c| key(&c.id) == key(id)))
+                .and_then(|id| control_by_key.get(&key(id)))
                 .map(|c| {
-                    rec.control_status
+                    statuses_of
+                        .get(c)
+                        .map_or(&[][..], Vec::as_slice)
                         .iter()
-                        .filter(|st| {
-                            st.control == c
-                                && service_keys.contains(&key(&inputs.services[st.service].name))
-                        })
                         .map(|st| {
                             let service = &inputs.services[st.service].name;
                             match st.newest.map(|e| &inputs.evidence[e]) {
@@ -856,6 +891,8 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
         "vendor": vendor,
         "verdict": verdict.join("; "),
         "services": service_rows,
+        "services_folded": services.len() > VENDOR_PACK_FOLD_SERVICES,
+        "domain_names": domain_names,
         "attestations": attestations,
         "cuecs": cuecs,
         "findings": findings.iter().map(|f| finding_view(f)).collect::<Vec<_>>(),
