@@ -847,6 +847,70 @@ mod board_at_scale {
         );
     }
 
+    /// Above 300 CUECs the auditor pack lists those with a finding and counts the
+    /// evidenced ones by vendor; findings.json still names every unevidenced one.
+    #[test]
+    fn many_cuecs_list_only_those_with_a_finding() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cuecs = Vec::new();
+        for i in 0..310 {
+            // Every tenth maps to a control nobody has: unmapped, so it has a finding.
+            let control = if i % 10 == 0 { "NOPE-9" } else { "IAM-1" };
+            cuecs.push(row(&[
+                "Okta",
+                "SOC 2 Type II",
+                &format!("CU-{i:03}"),
+                "Review access",
+                control,
+            ]));
+        }
+        let book = small_company().sheet(
+            "CUECs",
+            &[
+                "vendor",
+                "attestation",
+                "cuec_id",
+                "description",
+                "mapped_control",
+            ],
+            cuecs,
+        );
+        let path = book.write(dir.path(), "q3.xlsx");
+        let out = dir.path().join("out");
+        demarc()
+            .arg("report")
+            .arg(&path)
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
+        let at = pack.find("Complementary user entity controls").unwrap();
+        let section = &pack[at..pack[at..].find("Findings").map_or(pack.len(), |f| at + f)];
+        assert!(
+            section.contains("With 310 CUECs, only those with a finding are listed; the 279 whose mapped control is evidenced are counted by vendor: Okta 279."),
+            "{section}"
+        );
+        assert!(
+            section.contains("CU-000") && section.contains("CU-300"),
+            "{section}"
+        );
+        assert!(
+            !section.contains("CU-001"),
+            "evidenced CUECs are counted, not listed"
+        );
+        let findings: Value =
+            serde_json::from_slice(&std::fs::read(out.join("2026-Q3/findings.json")).unwrap())
+                .unwrap();
+        let unmapped = findings["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["cuec_id"].as_str().is_some_and(|c| c.starts_with("CU-")))
+            .count();
+        assert_eq!(unmapped, 31);
+    }
+
     /// A vendor with a few services keeps a table per service, each domain named.
     #[test]
     fn a_vendor_with_few_services_keeps_a_table_per_service() {

@@ -16,6 +16,9 @@ pub const AUTO_COMPACT_ROWS: usize = 2_000;
 /// Above this many in-scope services the board's heatmap shows service models instead.
 pub const HEATMAP_MAX_SERVICES: usize = 30;
 
+/// Above this many CUECs the auditor pack lists only those with a finding.
+pub const MAX_LISTED_CUECS: usize = 300;
+
 /// The auditor pack lists at most this many findings of one code at one severity.
 pub const MAX_FINDINGS_PER_CODE: usize = 300;
 
@@ -420,25 +423,56 @@ pub fn auditor_pack(
             })
         })
         .collect();
-    let cuecs: Vec<Value> = inputs
-        .cuecs
-        .iter()
-        .map(|cuec| {
-            let finding = rec.findings.iter().find(|f| {
-                f.cuec_id.as_deref() == Some(cuec.cuec_id.as_str())
-                    && f.vendor.as_deref() == Some(cuec.vendor.as_str())
-                    && f.sources.first() == Some(&cuec.source)
-            });
-            json!({
-                "vendor": cuec.vendor,
-                "attestation": cuec.attestation,
-                "id": cuec.cuec_id,
-                "description": cuec.description,
-                "control": cuec.mapped_control.clone().unwrap_or_default(),
-                "status": finding.map(|f| f.code.as_str()).unwrap_or("evidenced"),
-            })
-        })
-        .collect();
+    // Each CUEC's finding, looked up once: the first finding naming the CUEC, its vendor
+    // and its row.
+    let mut cuec_findings: std::collections::HashMap<
+        (&str, &str, &crate::findings::Source),
+        &Finding,
+    > = std::collections::HashMap::new();
+    for f in &rec.findings {
+        if let (Some(id), Some(vendor), Some(source)) =
+            (f.cuec_id.as_deref(), f.vendor.as_deref(), f.sources.first())
+        {
+            cuec_findings.entry((id, vendor, source)).or_insert(f);
+        }
+    }
+    // Up to MAX_LISTED_CUECS every CUEC is listed; above, those with a finding are, and
+    // the evidenced ones are counted by vendor (findings.json holds every CUEC's finding).
+    let list_every_cuec = inputs.cuecs.len() <= MAX_LISTED_CUECS;
+    let mut evidenced_by_vendor: std::collections::BTreeMap<&str, usize> =
+        std::collections::BTreeMap::new();
+    let mut cuecs: Vec<Value> = Vec::new();
+    for cuec in &inputs.cuecs {
+        let finding = cuec_findings
+            .get(&(cuec.cuec_id.as_str(), cuec.vendor.as_str(), &cuec.source))
+            .copied();
+        if finding.is_none() && !list_every_cuec {
+            *evidenced_by_vendor.entry(cuec.vendor.as_str()).or_default() += 1;
+            continue;
+        }
+        cuecs.push(json!({
+            "vendor": cuec.vendor,
+            "attestation": cuec.attestation,
+            "id": cuec.cuec_id,
+            "description": cuec.description,
+            "control": cuec.mapped_control.clone().unwrap_or_default(),
+            "status": finding.map(|f| f.code.as_str()).unwrap_or("evidenced"),
+        }));
+    }
+    let cuecs_counted = if evidenced_by_vendor.is_empty() {
+        String::new()
+    } else {
+        let total: usize = evidenced_by_vendor.values().sum();
+        format!(
+            "With {} CUECs, only those with a finding are listed; the {total} whose mapped control is evidenced are counted by vendor: {}.",
+            inputs.cuecs.len(),
+            evidenced_by_vendor
+                .iter()
+                .map(|(vendor, n)| format!("{vendor} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     // Every finding is listed, up to a bound per code and severity that keeps the PDF
     // usable; findings.json and findings.csv always hold them all.
     let mut findings_by_severity = Vec::new();
@@ -523,6 +557,7 @@ pub fn auditor_pack(
         }).collect::<Vec<_>>(),
         "attestations_absent": inputs.attestations_absent,
         "cuecs": cuecs,
+        "cuecs_counted": cuecs_counted,
         "findings": findings_by_severity,
         "residency": super::residency::auditor_section(run, inputs, rec),
     })
