@@ -224,14 +224,21 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
         }
     }
 
-    // Evidence: same control, service and date, different result.
-    let mut first: HashMap<(String, String, chrono::NaiveDate), usize> = HashMap::default();
+    // Evidence: same control, service and date, different result. The map holds a slot
+    // per evidence row (a million at scale): names are numbers here, not strings.
+    let mut controls = Numbering::new(inputs.controls.len());
+    let mut services = Numbering::new(inputs.services.len());
+    let mut first: HashMap<(u32, u32, chrono::NaiveDate), usize> = HashMap::default();
     for (i, e) in inputs.evidence.iter().enumerate() {
         if e.collected_on > index.judgement.period.end {
             continue;
         }
-        let service = e.service.as_deref().map(key).unwrap_or_default();
-        let slot = (key(&e.control_id), service, e.collected_on);
+        let control = controls.number(index.control(&e.control_id), &e.control_id);
+        let service = match e.service.as_deref() {
+            Some(name) => services.number(index.service(name), name),
+            None => u32::MAX,
+        };
+        let slot = (control, service, e.collected_on);
         let Some(&f) = first.get(&slot) else {
             first.insert(slot, i);
             continue;
@@ -339,6 +346,34 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
                 .done(),
             );
         }
+    }
+}
+
+/// Numbers for the names of one kind (controls or services): a known name is its row in
+/// the index, an unknown one gets the next number after the rows, the same for every
+/// spelling with the same key.
+struct Numbering {
+    next: u32,
+    unknown: HashMap<String, u32>,
+}
+
+impl Numbering {
+    fn new(rows: usize) -> Numbering {
+        Numbering {
+            next: u32::try_from(rows).unwrap_or(u32::MAX - 1),
+            unknown: HashMap::default(),
+        }
+    }
+
+    fn number(&mut self, row: Option<usize>, name: &str) -> u32 {
+        if let Some(row) = row.and_then(|r| u32::try_from(r).ok()) {
+            return row;
+        }
+        let next = &mut self.next;
+        *self.unknown.entry(key(name)).or_insert_with(|| {
+            *next = next.saturating_add(1);
+            *next - 1
+        })
     }
 }
 
