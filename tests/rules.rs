@@ -1682,6 +1682,29 @@ fn duplicate_row_when_two_evidence_rows_for_the_same_control_service_and_date_di
             "CONTROL_NOT_TESTED medium service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!6",
         ],
     );
+
+    // Names nobody knows are compared too, ignoring case: an unknown control and an
+    // unknown service, spelt two ways, on the same day.
+    let book = baseline()
+        .push("Evidence", evidence("XYZ-9", "Wiki", sep(15), "Effective"))
+        .push(
+            "Evidence",
+            evidence("xyz-9", "WIKI", sep(15), "Ineffective"),
+        )
+        .push(
+            "Evidence",
+            evidence("XYZ-9", "Other", sep(15), "Ineffective"),
+        );
+    let got = findings(&run(&book));
+    let duplicates: Vec<&String> = got
+        .iter()
+        .filter(|f| f.starts_with("DUPLICATE_ROW"))
+        .collect();
+    assert_eq!(
+        duplicates,
+        ["DUPLICATE_ROW medium service=Wiki control=XYZ-9 @ Evidence!6 Evidence!7"],
+        "{got:#?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
