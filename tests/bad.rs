@@ -162,6 +162,9 @@ cases!(
     ods_workbook,
     unknown_region_under_a_residency_policy,
     unknown_region_without_a_policy,
+    rows_out_of_order_in_the_sheet,
+    a_cell_written_twice,
+    a_later_sheets_limit_before_an_earlier_sheets_rows,
 );
 
 #[test]
@@ -502,6 +505,10 @@ mod cases {
     // The residency cases live beside the helper that builds their workbook.
     pub use super::residency_cases::{
         unknown_region_under_a_residency_policy, unknown_region_without_a_policy,
+    };
+    pub use super::stream_cases::{
+        a_cell_written_twice, a_later_sheets_limit_before_an_earlier_sheets_rows,
+        rows_out_of_order_in_the_sheet,
     };
     use super::*;
 
@@ -1555,6 +1562,148 @@ mod residency_cases {
                     warnings[0]
                 );
             }),
+        }
+    }
+}
+
+/// Sheets are read as a stream of cells where that is safe; these cases hold the stream
+/// to what reading the whole sheet into a table gives.
+mod stream_cases {
+    use super::*;
+
+    /// The company with three evidence rows (rows 2–4), told apart by their description.
+    fn three_evidence_rows() -> Book {
+        let mut book = company();
+        for (n, month) in [("second", 8), ("third", 7)] {
+            let mut evidence = row(&["IAM-1", "", n]);
+            evidence.push(d(2026, month, 1).into());
+            evidence.push("Effective".into());
+            book = book.push("Evidence", evidence);
+        }
+        book
+    }
+
+    /// A sheet's `<row r="N">…</row>` element.
+    fn row_element(xml: &str, n: u32) -> std::ops::Range<usize> {
+        let start = xml.find(&format!("<row r=\"{n}\"")).unwrap();
+        let end = start + xml[start..].find("</row>").unwrap() + "</row>".len();
+        start..end
+    }
+
+    fn descriptions(inputs: &Inputs) -> Vec<(&str, u32)> {
+        inputs
+            .evidence
+            .iter()
+            .map(|e| (e.description.as_str(), e.source.row))
+            .collect()
+    }
+
+    pub fn rows_out_of_order_in_the_sheet() -> Case {
+        Case {
+            name: "rows_out_of_order_in_the_sheet",
+            // Excel writes rows in order, but a file from elsewhere need not: row 4 before
+            // row 2. The rows are read in sheet order all the same.
+            build: |dir| {
+                let path = three_evidence_rows().write(dir, "q3.xlsx");
+                rezip(&path, |name, bytes| {
+                    if name != "xl/worksheets/sheet3.xml" {
+                        return bytes;
+                    }
+                    let xml = String::from_utf8(bytes).unwrap();
+                    let (second, fourth) = (row_element(&xml, 2), row_element(&xml, 4));
+                    format!(
+                        "{}{}{}{}{}",
+                        &xml[..second.start],
+                        &xml[fourth.clone()],
+                        &xml[second.end..fourth.start],
+                        &xml[second],
+                        &xml[fourth.end..]
+                    )
+                    .into_bytes()
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(
+                    descriptions(inputs),
+                    [("Access review", 2), ("second", 3), ("third", 4)]
+                );
+            }),
+        }
+    }
+
+    pub fn a_cell_written_twice() -> Case {
+        Case {
+            name: "a_cell_written_twice",
+            // Two values at C2 (the second after E2): the later one stands, as a
+            // spreadsheet would show it.
+            build: |dir| {
+                let path = three_evidence_rows().write(dir, "q3.xlsx");
+                rezip(&path, |name, bytes| {
+                    if name != "xl/worksheets/sheet3.xml" {
+                        return bytes;
+                    }
+                    let mut xml = String::from_utf8(bytes).unwrap();
+                    let end = row_element(&xml, 2).end - "</row>".len();
+                    xml.insert_str(
+                        end,
+                        "<c r=\"C2\" t=\"inlineStr\"><is><t>written again</t></is></c>",
+                    );
+                    xml.into_bytes()
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(
+                    descriptions(inputs),
+                    [("written again", 2), ("second", 3), ("third", 4)]
+                );
+            }),
+        }
+    }
+
+    pub fn a_later_sheets_limit_before_an_earlier_sheets_rows() -> Case {
+        Case {
+            name: "a_later_sheets_limit_before_an_earlier_sheets_rows",
+            // A file's sheets are all opened (and their limits applied) before any sheet's
+            // rows are read: the Evidence sheet's long cell comes before the Services
+            // sheet's empty provider, though the Services sheet comes first.
+            build: |dir| {
+                let book = company().sheet(
+                    "Services",
+                    &["service", "provider", "service_model"],
+                    vec![row(&["Okta", "", "SaaS"])],
+                );
+                let path = dir.join("q3.xlsx");
+                write_xlsx(&book, &path, |wb| {
+                    let ws = wb.worksheet_from_name("Evidence").unwrap();
+                    ws.write_string(1, 2, "PLACEHOLDER").unwrap();
+                });
+                rezip(&path, |name, bytes| {
+                    if name != "xl/sharedStrings.xml" {
+                        return bytes;
+                    }
+                    String::from_utf8(bytes)
+                        .unwrap()
+                        .replace("PLACEHOLDER", &"x".repeat(40_000))
+                        .into_bytes()
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[
+                (
+                    "q3.xlsx",
+                    Some("Evidence"),
+                    Some("C2"),
+                    "the cell holds 40000 characters; demarc reads cells up to 32767 (raise [limits] cell_chars in demarc.toml)",
+                ),
+                (
+                    "q3.xlsx",
+                    Some("Services"),
+                    Some("B2"),
+                    "provider: required, but the cell is empty",
+                ),
+            ]),
         }
     }
 }

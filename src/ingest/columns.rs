@@ -316,6 +316,15 @@ impl ColumnMap {
         self.positions[index]
     }
 
+    /// The same map with every position moved `by` columns to the right: from columns
+    /// counted from a table's origin to columns counted from the sheet's column A.
+    pub(crate) fn shifted(mut self, by: usize) -> ColumnMap {
+        for position in self.positions.iter_mut().flatten() {
+            *position += by;
+        }
+        self
+    }
+
     /// Names of required columns the sheet lacks.
     pub fn missing_required(&self, kind: SheetKind) -> Vec<&'static Column> {
         self.missing_in(kind.columns())

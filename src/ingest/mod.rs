@@ -10,6 +10,7 @@ pub mod columns;
 mod fedramp;
 mod limits;
 mod records;
+mod stream;
 pub mod table;
 mod vendor_documents;
 
@@ -27,7 +28,7 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use table::{column_letters, Table, TableBuilder};
+use table::{column_letters, CellSink, Table, TableBuilder};
 
 /// At most this many input errors are collected before a run gives up.
 pub const MAX_ERRORS: usize = 50;
@@ -156,9 +157,17 @@ pub fn read_inputs(
             bytes: bytes.len() as u64,
             sheets: Vec::new(),
         };
-        let tables = open_tables(path, &shown, bytes, options, &mut inputs, &mut problems);
+        let sheets = open_sheets(
+            path,
+            &shown,
+            bytes,
+            options,
+            model,
+            &mut inputs,
+            &mut problems,
+        );
         let mut vendor_document = None;
-        for (sheet, table) in tables {
+        for (sheet, read) in sheets {
             let Some(kind) = SheetKind::from_sheet_name(&sheet) else {
                 vendor_document = vendor_document.or(vendor_documents::looks_like(&sheet));
                 // The starter workbook's own help and drop-down sheets are expected.
@@ -176,18 +185,21 @@ pub fn read_inputs(
             };
             found.insert(kind);
             // A sheet that broke a limit has said so already.
-            let Some(mut table) = table else {
-                continue;
+            let rows = match read {
+                None => continue,
+                Some(Sheet::Table(mut table)) => read_sheet(
+                    &shown,
+                    &sheet,
+                    kind,
+                    &mut table,
+                    &mut collector,
+                    &mut inputs,
+                    &mut problems,
+                ),
+                Some(Sheet::Streamed(read)) => {
+                    read.take_into(&mut collector, &mut inputs.warnings, &mut problems)
+                }
             };
-            let rows = read_sheet(
-                &shown,
-                &sheet,
-                kind,
-                &mut table,
-                &mut collector,
-                &mut inputs,
-                &mut problems,
-            );
             file.sheets.push(SheetRead {
                 name: sheet,
                 kind: kind.as_str().into(),
@@ -403,37 +415,84 @@ fn read_file(
 /// demarc's sheets, or when it broke a limit and the problem has been recorded).
 type NamedTable = (String, Option<Table>);
 
-/// Opens a file's sheets: every worksheet of a workbook, or the one sheet a CSV file is
-/// (named after the file's stem). Only sheets demarc reads are parsed: a huge unrelated
-/// sheet costs nothing.
-fn open_tables(
-    path: &Path,
-    shown: &str,
-    bytes: Vec<u8>,
-    options: &IngestOptions,
-    inputs: &mut Inputs,
-    problems: &mut Problems,
-) -> Vec<NamedTable> {
-    open_sheets(path, shown, bytes, options, inputs, problems, false)
+/// What was read of one of demarc's sheets: its table, or — read as a stream — its
+/// records, problems and warnings, waiting for the sheet's turn.
+enum Sheet<'m> {
+    Table(Table),
+    Streamed(stream::ReadSheet<'m>),
 }
 
-/// [`open_tables`], or with `every_sheet` every worksheet whatever its name (a vendor's
-/// questionnaire is recognised by its header, not its sheet name), without merged cells.
-fn open_sheets(
+/// A sheet's name and what was read of it (`None` when it is not one of demarc's sheets,
+/// or when it broke a limit or is damaged and the problem has been recorded).
+type NamedSheet<'m> = (String, Option<Sheet<'m>>);
+
+/// Opens a file's sheets: every worksheet of a workbook, or the one sheet a CSV file is
+/// (named after the file's stem). Only sheets demarc reads are parsed: a huge unrelated
+/// sheet costs nothing. Each is streamed straight into records where that gives what its
+/// table would (`stream.rs`), and read into a table otherwise.
+fn open_sheets<'m>(
+    path: &Path,
+    shown: &str,
+    bytes: Vec<u8>,
+    options: &'m IngestOptions,
+    model: &'m Model,
+    inputs: &mut Inputs,
+    problems: &mut Problems,
+) -> Vec<NamedSheet<'m>> {
+    open(path, shown, bytes, options, Some(model), inputs, problems)
+}
+
+/// Every worksheet of a file into a table, whatever its name (a vendor's questionnaire is
+/// recognised by its header, not its sheet name), without merged cells.
+fn open_every_sheet(
     path: &Path,
     shown: &str,
     bytes: Vec<u8>,
     options: &IngestOptions,
     inputs: &mut Inputs,
     problems: &mut Problems,
-    every_sheet: bool,
 ) -> Vec<NamedTable> {
+    open(path, shown, bytes, options, None, inputs, problems)
+        .into_iter()
+        .map(|(name, sheet)| {
+            let table = sheet.and_then(|sheet| match sheet {
+                Sheet::Table(table) => Some(table),
+                Sheet::Streamed(_) => None,
+            });
+            (name, table)
+        })
+        .collect()
+}
+
+/// [`open_sheets`] when given the model to read records with; [`open_every_sheet`]
+/// without it.
+fn open<'m>(
+    path: &Path,
+    shown: &str,
+    bytes: Vec<u8>,
+    options: &'m IngestOptions,
+    model: Option<&'m Model>,
+    inputs: &mut Inputs,
+    problems: &mut Problems,
+) -> Vec<NamedSheet<'m>> {
+    let every_sheet = model.is_none();
     let limits = &options.limits;
     let error = |problem: String| InputError {
         file: shown.to_string(),
         sheet: None,
         location: None,
         problem,
+    };
+    // A sheet that broke a limit: its problems, and no sheet.
+    let refused = |sheet: &str, limit_problems: &[table::LimitProblem], problems: &mut Problems| {
+        for p in limit_problems {
+            problems.push(InputError {
+                file: shown.to_string(),
+                sheet: Some(sheet.to_string()),
+                location: Some(p.location.clone()),
+                problem: p.problem.clone(),
+            });
+        }
     };
     let ext = extension(path);
     if ext == "csv" {
@@ -449,13 +508,35 @@ fn open_sheets(
                 "{shown}: the text is not UTF-8; read it as {encoding} (check accented letters, or save the file as \"CSV UTF-8\")"
             ));
         }
+        if let (Some(model), Some(kind)) = (model, SheetKind::from_sheet_name(&stem)) {
+            let sheet = stream::SheetStream::new(
+                shown,
+                &stem,
+                kind,
+                false,
+                limits,
+                records::Collector::new(model, options),
+            );
+            match stream::read(sheet, |sink| read_csv(&text, sink)) {
+                stream::Streamed::Read(read) => return vec![(stem, Some(Sheet::Streamed(read)))],
+                stream::Streamed::Refused(limit_problems) => {
+                    refused(&stem, &limit_problems, problems);
+                    return vec![(stem, None)];
+                }
+                stream::Streamed::Damaged(problem) => {
+                    problems.push(error(problem));
+                    return Vec::new();
+                }
+                stream::Streamed::NeedsTable => {}
+            }
+        }
         let mut builder = TableBuilder::new(limits);
         if let Err(problem) = read_csv(&text, &mut builder) {
             problems.push(error(problem));
             return Vec::new();
         }
         let table = finish_table(shown, &stem, builder, problems);
-        return vec![(stem, table)];
+        return vec![(stem, table.map(Sheet::Table))];
     }
     let format = match sniff(&ext, &bytes) {
         Ok(format) => format,
@@ -477,22 +558,50 @@ fn open_sheets(
             return Vec::new();
         }
     };
-    let mut tables = Vec::new();
+    let damaged = |sheet: &str, e: &str| InputError {
+        file: shown.to_string(),
+        sheet: Some(sheet.to_string()),
+        location: None,
+        problem: format!("cannot read the sheet: the workbook is damaged ({e})"),
+    };
+    let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
         let kind = SheetKind::from_sheet_name(&name);
         if kind.is_none() && !every_sheet {
-            tables.push((name, None));
+            sheets.push((name, None));
             continue;
+        }
+        if let (Some(model), Some(kind)) = (model, kind) {
+            let sheet = stream::SheetStream::new(
+                shown,
+                &name,
+                kind,
+                format.keeps_merged_cells(),
+                limits,
+                records::Collector::new(model, options),
+            );
+            match stream::read(sheet, |sink| workbook.read_cells(&name, sink)) {
+                stream::Streamed::Read(read) => {
+                    sheets.push((name, Some(Sheet::Streamed(read))));
+                    continue;
+                }
+                stream::Streamed::Refused(limit_problems) => {
+                    refused(&name, &limit_problems, problems);
+                    sheets.push((name, None));
+                    continue;
+                }
+                stream::Streamed::Damaged(e) => {
+                    problems.push(damaged(&name, &e));
+                    sheets.push((name, None));
+                    continue;
+                }
+                stream::Streamed::NeedsTable => {}
+            }
         }
         let mut builder = TableBuilder::new(limits);
         if let Err(e) = guarded(|| workbook.read_cells(&name, &mut builder)) {
-            problems.push(InputError {
-                file: shown.to_string(),
-                sheet: Some(name.clone()),
-                location: None,
-                problem: format!("cannot read the sheet: the workbook is damaged ({e})"),
-            });
-            tables.push((name, None));
+            problems.push(damaged(&name, &e));
+            sheets.push((name, None));
             continue;
         }
         let mut table = finish_table(shown, &name, builder, problems);
@@ -503,9 +612,9 @@ fn open_sheets(
                 table.set_merged(workbook.merged_cells(&name));
             }
         }
-        tables.push((name, table));
+        sheets.push((name, table.map(Sheet::Table)));
     }
-    tables
+    sheets
 }
 
 /// Runs a step of reading a workbook, turning a panic inside the parser into an error: a
@@ -556,6 +665,12 @@ enum Format {
 impl Format {
     fn is_zip(self) -> bool {
         self != Format::Xls
+    }
+
+    /// Whether the format records merged regions that calamine reads (apart from the
+    /// cells): a header may rely on them.
+    fn keeps_merged_cells(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Xls)
     }
 }
 
@@ -680,7 +795,7 @@ impl Workbook {
     /// (calamine's dense range would allocate rows × columns, so one stray far-away cell
     /// could cost gigabytes); `.ods` and `.xls` come as calamine's range, which bounds
     /// itself.
-    fn read_cells(&mut self, name: &str, builder: &mut TableBuilder) -> Result<(), String> {
+    fn read_cells(&mut self, name: &str, builder: &mut impl CellSink) -> Result<(), String> {
         use calamine::Reader;
         match self {
             Workbook::Xlsx(wb) => {
@@ -731,7 +846,7 @@ impl Workbook {
     }
 }
 
-fn push_range(range: &calamine::Range<Data>, builder: &mut TableBuilder) {
+fn push_range(range: &calamine::Range<Data>, builder: &mut impl CellSink) {
     let (top, left) = range.start().unwrap_or((0, 0));
     for (r, c, data) in range.used_cells() {
         if !builder.push(top + r as u32, left + c as u32, data.clone()) {
@@ -760,7 +875,7 @@ fn decode_text(bytes: &[u8]) -> (String, Option<&'static str>) {
 
 /// Reads CSV text into the builder (row 1 is the first record; quoted fields may hold
 /// line breaks).
-fn read_csv(text: &str, builder: &mut TableBuilder) -> Result<(), String> {
+fn read_csv(text: &str, builder: &mut impl CellSink) -> Result<(), String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -787,7 +902,8 @@ fn read_csv(text: &str, builder: &mut TableBuilder) -> Result<(), String> {
     }
 }
 
-/// Reads one recognised sheet into the collector; returns the number of data rows read.
+/// Reads one recognised sheet's table into the collector; returns the number of data rows
+/// read.
 fn read_sheet(
     file: &str,
     sheet: &str,
@@ -797,6 +913,51 @@ fn read_sheet(
     inputs: &mut Inputs,
     problems: &mut Problems,
 ) -> usize {
+    let (origin_row, origin_col) = table.origin();
+    let Some(map) = header(file, sheet, kind, table, problems, &mut inputs.warnings) else {
+        return 0;
+    };
+    let mut rows = 0;
+    for row in map.header_row + 1..table.height() {
+        if table.row_is_blank(row) {
+            continue;
+        }
+        if problems.is_full() {
+            break;
+        }
+        rows += 1;
+        let source = Source {
+            file: file.to_string(),
+            sheet: sheet.to_string(),
+            row: origin_row + row as u32 + 1,
+        };
+        let reader = records::RowReader {
+            cells: table.row(row),
+            origin_col,
+            map: &map,
+            kind,
+            source,
+        };
+        collector.read_row(&reader, problems);
+        // The row is a record now: free its cells, so that a large sheet's cells and its
+        // records are not both held in full at the peak.
+        table.release_row(row);
+    }
+    rows
+}
+
+/// Locates a recognised sheet's header row among the top rows of its table, reporting a
+/// missing header, missing required columns and columns read twice (the sheet's rows are
+/// then not read: `None`), and warning of columns demarc does not read. Positions in the
+/// map count from the table's origin.
+fn header(
+    file: &str,
+    sheet: &str,
+    kind: SheetKind,
+    table: &Table,
+    problems: &mut Problems,
+    warnings: &mut Vec<String>,
+) -> Option<columns::ColumnMap> {
     let (origin_row, origin_col) = table.origin();
     let sheet_error = |problem: String| InputError {
         file: file.to_string(),
@@ -823,7 +984,7 @@ fn read_sheet(
             )
         };
         problems.push(sheet_error(problem));
-        return 0;
+        return None;
     };
     let header_row_number = origin_row + map.header_row as u32 + 1;
     let missing = map.missing_required(kind);
@@ -840,7 +1001,7 @@ fn read_sheet(
                 ),
             });
         }
-        return 0;
+        return None;
     }
     for (name, first, second) in &map.duplicates {
         problems.push(InputError {
@@ -855,41 +1016,14 @@ fn read_sheet(
         });
     }
     if !map.duplicates.is_empty() {
-        return 0;
+        return None;
     }
     for extra in &map.extra {
-        inputs.warnings.push(format!(
+        warnings.push(format!(
             "{file}: {sheet}: column {extra:?} is not one demarc reads; ignored"
         ));
     }
-    let mut rows = 0;
-    for row in map.header_row + 1..table.height() {
-        if table.row_is_blank(row) {
-            continue;
-        }
-        if problems.is_full() {
-            break;
-        }
-        rows += 1;
-        let source = Source {
-            file: file.to_string(),
-            sheet: sheet.to_string(),
-            row: origin_row + row as u32 + 1,
-        };
-        let reader = records::RowReader {
-            table,
-            row,
-            origin_col,
-            map: &map,
-            kind,
-            source,
-        };
-        collector.read_row(&reader, problems);
-        // The row is a record now: free its cells, so that a large sheet's cells and its
-        // records are not both held in full at the peak.
-        table.release_row(row);
-    }
-    rows
+    Some(map)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! cells, dates, enumerations, lists) and the error wording for each.
 
 use super::columns::{ColumnMap, SheetKind};
-use super::table::{column_letters, parse_text_date, Cell, DateProblem, Table};
+use super::table::{cell_in, column_letters, parse_text_date, Cell, DateProblem};
 use super::{IngestOptions, InputError, Problems};
 use crate::findings::Source;
 use crate::inputs::{
@@ -15,8 +15,10 @@ use chrono::NaiveDate;
 
 /// One data row of a recognised sheet, with what is needed to read and locate its cells.
 pub(crate) struct RowReader<'a> {
-    pub table: &'a Table,
-    pub row: usize,
+    /// The row's non-empty cells, in column order, as (column counted from `origin_col`,
+    /// value): a table's row, or a row as it streamed in.
+    pub cells: &'a [(u32, calamine::Data)],
+    /// The 0-based sheet column that `map`'s and `cells`' columns count from.
     pub origin_col: u32,
     pub map: &'a ColumnMap,
     pub kind: SheetKind,
@@ -29,7 +31,7 @@ struct Rejected;
 impl RowReader<'_> {
     fn cell(&self, column: &str) -> (Cell<'_>, Option<usize>) {
         match self.map.position(self.kind, column) {
-            Some(col) => (self.table.cell(self.row, col), Some(col)),
+            Some(col) => (cell_in(self.cells, col), Some(col)),
             None => (Cell::Empty, None),
         }
     }
@@ -289,7 +291,7 @@ fn formula_errors_in_text(row: &RowReader<'_>, problems: &mut Problems) {
 /// Accumulates the records of every sheet read.
 pub(crate) struct Collector<'m> {
     model: &'m Model,
-    options: IngestOptions,
+    options: &'m IngestOptions,
     services: Vec<Service>,
     controls: Vec<Control>,
     evidence: Vec<Evidence>,
@@ -301,10 +303,10 @@ pub(crate) struct Collector<'m> {
 }
 
 impl<'m> Collector<'m> {
-    pub(crate) fn new(model: &'m Model, options: &IngestOptions) -> Self {
+    pub(crate) fn new(model: &'m Model, options: &'m IngestOptions) -> Self {
         Collector {
             model,
-            options: options.clone(),
+            options,
             services: Vec::new(),
             controls: Vec::new(),
             evidence: Vec::new(),
@@ -328,6 +330,24 @@ impl<'m> Collector<'m> {
                 .map(|r| self.attestations.push(r)),
             SheetKind::Cuecs => self.cuec(row, problems).map(|r| self.cuecs.push(r)),
         };
+    }
+
+    /// Adds another collector's records (a sheet read apart) after this one's.
+    pub(crate) fn append(&mut self, other: Collector<'m>) {
+        fn extend<T>(to: &mut Vec<T>, from: Vec<T>) {
+            // Moving a large sheet's records, rather than copying them, keeps the peak down.
+            if to.is_empty() {
+                *to = from;
+            } else {
+                to.extend(from);
+            }
+        }
+        extend(&mut self.services, other.services);
+        extend(&mut self.controls, other.controls);
+        extend(&mut self.evidence, other.evidence);
+        extend(&mut self.attestations, other.attestations);
+        extend(&mut self.cuecs, other.cuecs);
+        extend(&mut self.unknown_regions, other.unknown_regions);
     }
 
     pub(crate) fn finish(self, inputs: &mut Inputs) {
@@ -465,7 +485,7 @@ impl<'m> Collector<'m> {
 
     fn evidence(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Evidence, Rejected> {
         let control_id = row.required_text("control_id", problems);
-        let collected_on = row.required_date("collected_on", &self.options, problems);
+        let collected_on = row.required_date("collected_on", self.options, problems);
         let results: Vec<&str> = TestResult::ALL.iter().map(|r| r.as_str()).collect();
         let result = row.choice("result", parse_result, &results, problems);
         let (control_id, collected_on, result) = (control_id?, collected_on?, result?);
@@ -493,7 +513,7 @@ impl<'m> Collector<'m> {
         row: &RowReader<'_>,
         problems: &mut Problems,
     ) -> Result<Attestation, Rejected> {
-        let options = &self.options;
+        let options = self.options;
         let vendor = row.required_text("vendor", problems);
         let types: Vec<&str> = AttestationType::ALL.iter().map(|t| t.as_str()).collect();
         let kind = row.choice("type", parse_attestation_type, &types, problems);

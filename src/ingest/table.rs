@@ -72,13 +72,13 @@ impl Table {
 
     /// The cell at a row and column relative to the origin.
     pub fn cell(&self, row: usize, col: usize) -> Cell<'_> {
-        let Some(cells) = self.rows.get(row) else {
-            return Cell::Empty;
-        };
-        match cells.binary_search_by_key(&(col as u64), |(c, _)| u64::from(*c)) {
-            Ok(i) => view(&cells[i].1),
-            Err(_) => Cell::Empty,
-        }
+        cell_in(self.row(row), col)
+    }
+
+    /// A row's non-empty cells as (column relative to the origin, value), in column order;
+    /// empty past the last row.
+    pub(crate) fn row(&self, row: usize) -> &[(u32, Data)] {
+        self.rows.get(row).map_or(&[], Vec::as_slice)
     }
 
     /// The non-empty cells of a row: (column relative to the origin, cell).
@@ -158,6 +158,15 @@ impl Table {
     }
 }
 
+/// The cell in a column of a row's non-empty cells (sorted by column, as [`Table::row`]
+/// gives them).
+pub(crate) fn cell_in(cells: &[(u32, Data)], col: usize) -> Cell<'_> {
+    match cells.binary_search_by_key(&(col as u64), |(c, _)| u64::from(*c)) {
+        Ok(i) => view(&cells[i].1),
+        Err(_) => Cell::Empty,
+    }
+}
+
 fn view(data: &Data) -> Cell<'_> {
     match data {
         Data::Empty => Cell::Empty,
@@ -210,10 +219,31 @@ pub struct LimitProblem {
     pub problem: String,
 }
 
-/// Builds a [`Table`] from cells in any order, applying the row and cell-size limits.
-pub(crate) struct TableBuilder {
+/// Where a sheet's cells go as they are read: a [`TableBuilder`], or a channel to the
+/// thread that turns rows into records (`stream.rs`).
+pub(crate) trait CellSink {
+    /// Takes a cell at a 0-based sheet position. Returns `false` when reading the sheet
+    /// further is pointless (a limit was broken badly, or nobody is listening any more).
+    fn push(&mut self, row: u32, col: u32, data: Data) -> bool;
+}
+
+/// What [`CellLimits::admit`] decided about one cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Admit {
+    /// The cell holds something and is within the limits.
+    Keep,
+    /// The cell is blank, or refused with a problem recorded: read on.
+    Skip,
+    /// The sheet went past a limit badly enough that reading it further is pointless.
+    Stop,
+}
+
+/// The per-sheet limits (rows, characters per cell), applied cell by cell in the order the
+/// cells are read, so that a table and a streamed sheet refuse the same cells with the same
+/// problems.
+#[derive(Debug)]
+pub(crate) struct CellLimits {
     limits: Limits,
-    cells: Vec<(u32, u32, Data)>,
     problems: Vec<LimitProblem>,
     stopped: bool,
 }
@@ -221,32 +251,23 @@ pub(crate) struct TableBuilder {
 /// At most this many limit problems are kept per sheet.
 const MAX_LIMIT_PROBLEMS: usize = 10;
 
-impl TableBuilder {
-    pub(crate) fn new(limits: &Limits) -> TableBuilder {
-        TableBuilder {
+impl CellLimits {
+    pub(crate) fn new(limits: &Limits) -> CellLimits {
+        CellLimits {
             limits: *limits,
-            cells: Vec::new(),
             problems: Vec::new(),
             stopped: false,
         }
     }
 
-    fn unlimited() -> TableBuilder {
-        TableBuilder::new(&Limits {
-            rows: u64::MAX,
-            cell_chars: u64::MAX,
-            ..Limits::default()
-        })
-    }
-
-    /// Adds a cell at a 0-based sheet position. Returns `false` once the sheet has gone
-    /// past a limit badly enough that reading it further is pointless.
-    pub(crate) fn push(&mut self, row: u32, col: u32, data: Data) -> bool {
+    /// Decides whether a cell at a 0-based sheet position is kept, recording a problem
+    /// when it breaks a limit.
+    pub(crate) fn admit(&mut self, row: u32, col: u32, data: &Data) -> Admit {
         if self.stopped {
-            return false;
+            return Admit::Stop;
         }
-        if is_blank(&data) {
-            return true;
+        if is_blank(data) {
+            return Admit::Skip;
         }
         // Row numbers are shown 1-based, so the last u32 row is never reachable.
         if u64::from(row) >= self.limits.rows.min(u64::from(u32::MAX)) {
@@ -259,9 +280,9 @@ impl TableBuilder {
                 ),
             });
             self.stopped = true;
-            return false;
+            return Admit::Stop;
         }
-        if let Data::String(s) = &data {
+        if let Data::String(s) = data {
             // Counting characters is only needed when the bytes could exceed the limit.
             if s.len() as u64 > self.limits.cell_chars {
                 let chars = s.chars().count() as u64;
@@ -276,19 +297,69 @@ impl TableBuilder {
                     });
                     if self.problems.len() >= MAX_LIMIT_PROBLEMS {
                         self.stopped = true;
-                        return false;
+                        return Admit::Stop;
                     }
-                    return true;
+                    return Admit::Skip;
                 }
             }
         }
-        self.cells.push((row, col, data));
-        true
+        Admit::Keep
     }
 
     /// The problems found (empty when the sheet is within every limit).
     pub(crate) fn problems(&self) -> &[LimitProblem] {
         &self.problems
+    }
+
+    pub(crate) fn into_problems(self) -> Vec<LimitProblem> {
+        self.problems
+    }
+}
+
+/// Builds a [`Table`] from cells in any order, applying the row and cell-size limits.
+pub(crate) struct TableBuilder {
+    limits: CellLimits,
+    cells: Vec<(u32, u32, Data)>,
+}
+
+impl CellSink for TableBuilder {
+    fn push(&mut self, row: u32, col: u32, data: Data) -> bool {
+        TableBuilder::push(self, row, col, data)
+    }
+}
+
+impl TableBuilder {
+    pub(crate) fn new(limits: &Limits) -> TableBuilder {
+        TableBuilder {
+            limits: CellLimits::new(limits),
+            cells: Vec::new(),
+        }
+    }
+
+    pub(crate) fn unlimited() -> TableBuilder {
+        TableBuilder::new(&Limits {
+            rows: u64::MAX,
+            cell_chars: u64::MAX,
+            ..Limits::default()
+        })
+    }
+
+    /// Adds a cell at a 0-based sheet position. Returns `false` once the sheet has gone
+    /// past a limit badly enough that reading it further is pointless.
+    pub(crate) fn push(&mut self, row: u32, col: u32, data: Data) -> bool {
+        match self.limits.admit(row, col, &data) {
+            Admit::Keep => {
+                self.cells.push((row, col, data));
+                true
+            }
+            Admit::Skip => true,
+            Admit::Stop => false,
+        }
+    }
+
+    /// The problems found (empty when the sheet is within every limit).
+    pub(crate) fn problems(&self) -> &[LimitProblem] {
+        self.limits.problems()
     }
 
     pub(crate) fn finish(mut self) -> Table {

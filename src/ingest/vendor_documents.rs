@@ -3,7 +3,7 @@
 //! reading each with the same limits as any input, and checking that each vendor named
 //! provides a service.
 
-use super::{caiq, fedramp, open_sheets, read_file, IngestOptions, InputError, Problems};
+use super::{caiq, fedramp, open_every_sheet, read_file, IngestOptions, InputError, Problems};
 use crate::inputs::{InputFile, Inputs};
 use crate::mapping::DomainMapping;
 use crate::model::Model;
@@ -110,7 +110,7 @@ pub(super) fn read_all(
             bytes: bytes.len() as u64,
             sheets: Vec::new(),
         };
-        let tables = open_sheets(path, &shown, bytes, options, inputs, problems, true);
+        let tables = open_every_sheet(path, &shown, bytes, options, inputs, problems);
         if is_caiq {
             let read = caiq::read(vendor, &shown, &tables, &documents.mapping, model, problems);
             file.sheets = read.sheets;
