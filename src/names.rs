@@ -5,6 +5,14 @@
 /// whitespace collapsed to one space.
 pub fn key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    key_into(text, &mut out);
+    out
+}
+
+/// [`key`], written into a buffer (cleared first): looking up a million rows' names then
+/// allocates nothing.
+pub fn key_into(text: &str, out: &mut String) {
+    out.clear();
     if text.is_ascii() {
         // The common case, without per-character Unicode case tables.
         let mut pending_space = false;
@@ -19,7 +27,7 @@ pub fn key(text: &str) -> String {
             }
             out.push(b.to_ascii_lowercase() as char);
         }
-        return out;
+        return;
     }
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -27,7 +35,6 @@ pub fn key(text: &str) -> String {
         }
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
-    out
 }
 
 /// The looser key headers, enumerations and domain names are matched by: lowercase letters

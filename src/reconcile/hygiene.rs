@@ -16,8 +16,12 @@ pub(super) fn unknown_references(index: &Index<'_>, findings: &mut Vec<Finding>)
 
     let end = index.judgement.period.end;
     // Rows dated after the period end do not count for the period, in any rule.
-    for e in inputs.evidence.iter().filter(|e| e.collected_on <= end) {
-        if index.control(&e.control_id).is_none() {
+    for (i, e) in inputs.evidence.iter().enumerate() {
+        if e.collected_on > end {
+            continue;
+        }
+        let (control, known_service) = index.evidence_names(i);
+        if control.is_none() {
             findings.push(
                 unknown(
                     format!(
@@ -31,7 +35,7 @@ pub(super) fn unknown_references(index: &Index<'_>, findings: &mut Vec<Finding>)
                 .done(),
             );
         } else if let Some(service) = &e.service {
-            if index.service(service).is_none() {
+            if known_service.is_none() {
                 findings.push(
                     unknown(
                         format!("Evidence for {} names service {service}, which is not in the Services sheet.", e.control_id),
@@ -233,9 +237,11 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
         if e.collected_on > index.judgement.period.end {
             continue;
         }
-        let control = controls.number(index.control(&e.control_id), &e.control_id);
+        // The index looked each row's names up once.
+        let (control_row, service_row) = index.evidence_names(i);
+        let control = controls.number(control_row, &e.control_id);
         let service = match e.service.as_deref() {
-            Some(name) => services.number(index.service(name), name),
+            Some(name) => services.number(service_row, name),
             None => u32::MAX,
         };
         let slot = (control, service, e.collected_on);

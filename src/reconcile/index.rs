@@ -4,7 +4,7 @@
 
 use super::Judgement;
 use crate::inputs::{Evidence, Reach, TestResult};
-use crate::names::key;
+use crate::names::{key, key_into};
 use crate::period::months_before;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap as HashMap;
@@ -29,6 +29,9 @@ pub struct Index<'a> {
     newest_for_service: HashMap<(usize, usize), usize>,
     /// control → newest evidence row with a blank or `*` service, on or before the period end.
     newest_for_all: HashMap<usize, usize>,
+    /// For each evidence row on or before the period end, the row of its control and of
+    /// its service, found by name once (`None`: unknown, or no service named).
+    evidence_names: Vec<(Option<usize>, Option<usize>)>,
     /// Vendor key → attestation rows that count (issued on or before the as-of date).
     attestations: HashMap<String, Vec<usize>>,
     /// Provider key → its services (first rows only, in or out of scope).
@@ -94,11 +97,21 @@ impl<'a> Index<'a> {
 
         let mut newest_for_service: HashMap<(usize, usize), usize> = HashMap::default();
         let mut newest_for_all: HashMap<usize, usize> = HashMap::default();
+        let mut evidence_names = Vec::with_capacity(inputs.evidence.len());
+        let mut name = String::new();
         for (i, e) in inputs.evidence.iter().enumerate() {
             if e.collected_on > end {
+                evidence_names.push((None, None));
                 continue;
             }
-            let Some(&control) = controls.get(&key(&e.control_id)) else {
+            key_into(&e.control_id, &mut name);
+            let control = controls.get(name.as_str()).copied();
+            let service = e.service.as_deref().and_then(|service| {
+                key_into(service, &mut name);
+                services.get(name.as_str()).copied()
+            });
+            evidence_names.push((control, service));
+            let Some(control) = control else {
                 continue;
             };
             // Rows are visited in sheet order, so `>=` lets the lower row win a tie of dates.
@@ -106,9 +119,9 @@ impl<'a> Index<'a> {
                 current.is_none_or(|&c| e.collected_on >= inputs.evidence[c].collected_on)
             };
             match &e.service {
-                Some(service) => {
+                Some(_) => {
                     // Evidence for a service not in the inventory serves no cell.
-                    let Some(&service) = services.get(&key(service)) else {
+                    let Some(service) = service else {
                         continue;
                     };
                     if newer(newest_for_service.get(&(control, service))) {
@@ -139,9 +152,16 @@ impl<'a> Index<'a> {
             controls_by_domain,
             newest_for_service,
             newest_for_all,
+            evidence_names,
             attestations,
             services_of_vendor,
         }
+    }
+
+    /// The rows of an evidence row's control and service, found by name (`None`: unknown,
+    /// no service named, or the row is dated after the period end and was not looked up).
+    pub fn evidence_names(&self, row: usize) -> (Option<usize>, Option<usize>) {
+        self.evidence_names[row]
     }
 
     /// The row index of a service by name.

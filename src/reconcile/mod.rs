@@ -115,9 +115,52 @@ pub struct ControlStatus {
     pub status: String,
 }
 
-/// Runs every rule.
+/// Runs every rule. The row hygiene checks read every evidence row and depend on nothing
+/// but the index, so they run on a second thread beside the cell rules; their findings
+/// are put in the same place among the others as before, so the order of findings that
+/// sort as equal does not depend on the threads.
 pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
     let index = Index::build(judgement);
+    let (mut findings, mut cells, control_status) = std::thread::scope(|scope| {
+        let hygiene = scope.spawn(|| {
+            let mut findings = Vec::new();
+            hygiene::unknown_references(&index, &mut findings);
+            hygiene::duplicates(&index, &mut findings);
+            findings
+        });
+        let (mut findings, cells) = judge_cells(&index);
+        vendor::judge_attestation_rows(&index, &mut findings);
+        cuecs::judge(&index, &mut findings);
+        let control_status = customer::control_status(&index);
+        match hygiene.join() {
+            Ok(hygiene) => findings.extend(hygiene),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        (findings, cells, control_status)
+    });
+    let residency = judgement
+        .residency
+        .map(|policy| residency::judge(&index, policy, &mut findings))
+        .unwrap_or_default();
+    questionnaire::judge(&index, &mut findings);
+    fedramp::judge(&index, &mut findings);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+
+    mark_worst(&mut cells, &findings);
+    let coverage = coverage(&cells);
+    Reconciliation {
+        findings,
+        cells,
+        coverage,
+        control_status,
+        current_attestations: index.current_attestations(),
+        residency,
+    }
+}
+
+/// Judges every in-scope service × domain cell of the model: its findings and its status.
+fn judge_cells(index: &Index<'_>) -> (Vec<Finding>, Vec<CellStatus>) {
+    let judgement = index.judgement;
     let mut findings = Vec::new();
     let mut cells = Vec::new();
     for (s, service) in judgement.inputs.services.iter().enumerate() {
@@ -132,10 +175,10 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
             let owner = ownership.owner;
             let customer_evidenced = owner
                 .needs_customer_evidence()
-                .then(|| customer::judge_cell(&index, s, d, &mut findings));
+                .then(|| customer::judge_cell(index, s, d, &mut findings));
             let provider_attested = owner
                 .needs_attestation()
-                .then(|| vendor::judge_cell(&index, s, d, &mut findings));
+                .then(|| vendor::judge_cell(index, s, d, &mut findings));
             cells.push(CellStatus {
                 service: service.name.clone(),
                 provider: service.provider.clone(),
@@ -150,29 +193,7 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
             });
         }
     }
-    vendor::judge_attestation_rows(&index, &mut findings);
-    cuecs::judge(&index, &mut findings);
-    hygiene::unknown_references(&index, &mut findings);
-    hygiene::duplicates(&index, &mut findings);
-    let residency = judgement
-        .residency
-        .map(|policy| residency::judge(&index, policy, &mut findings))
-        .unwrap_or_default();
-    questionnaire::judge(&index, &mut findings);
-    fedramp::judge(&index, &mut findings);
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-
-    mark_worst(&mut cells, &findings);
-    let coverage = coverage(&cells);
-    let control_status = customer::control_status(&index);
-    Reconciliation {
-        findings,
-        cells,
-        coverage,
-        control_status,
-        current_attestations: index.current_attestations(),
-        residency,
-    }
+    (findings, cells)
 }
 
 fn mark_worst(cells: &mut [CellStatus], findings: &[Finding]) {
