@@ -79,7 +79,7 @@ fn main() {
             let pdf_bytes: usize = outputs
                 .iter()
                 .filter(|o| o.name.ends_with(".pdf"))
-                .map(|o| o.bytes.len())
+                .map(|o| o.bytes().map_or(0, |b| b.len()))
                 .sum();
             println!(
                 "{} xlsx: render {render:>9.2?}  ({} outputs, {:.1} MB of PDF)",

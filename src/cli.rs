@@ -309,6 +309,7 @@ pub fn resolve_report(
         },
         jobs: args.jobs.map(usize::from),
         progress: None,
+        stage_in: None,
     };
     Ok((run, options))
 }

@@ -293,6 +293,7 @@ fn execute_report(args: cli::ReportArgs) -> Result<ExitCode, Error> {
         .cloned()
         .collect();
     prepare_output_dir(&out_dir)?;
+    options.stage_in = Some(out_dir.clone());
     let produced = (|| {
         if let Some(root) = options.evidence_root.as_deref().filter(|r| !r.is_dir()) {
             return Err(Error::Config(config::ConfigError::Option(format!(
@@ -312,9 +313,12 @@ fn execute_report(args: cli::ReportArgs) -> Result<ExitCode, Error> {
             return Err(error);
         }
     };
-    let written = render::write_all(&out_dir, &reports.outputs)?;
-    terminal::print_report(&run, &reports.analysis, &written);
-    Ok(exit_for(&reports.analysis.reconciliation.findings, fail_on))
+    let Reports {
+        analysis, outputs, ..
+    } = reports;
+    let written = render::write_all(&out_dir, outputs)?;
+    terminal::print_report(&run, &analysis, &written);
+    Ok(exit_for(&analysis.reconciliation.findings, fail_on))
 }
 
 /// Makes sure the output directory exists and is writable before any work is done.

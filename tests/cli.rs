@@ -234,6 +234,44 @@ mod samples {
         }
     }
 
+    /// `report` writes the evidence index straight to its file; `bundle` holds it in
+    /// memory. Both give the same bytes, and the findings too.
+    #[test]
+    fn report_and_bundle_write_the_same_index_and_findings() {
+        let dir = tempfile::tempdir().unwrap();
+        report(dir.path());
+        let bundle = dir.path().join("pack.zip");
+        demarc()
+            .current_dir(repo(""))
+            .args(["bundle", "--config", "samples/demarc.toml", "--out"])
+            .arg(&bundle)
+            .assert()
+            .success();
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&bundle).unwrap()).unwrap();
+        for name in ["evidence-index.csv", "findings.json"] {
+            let mut inside = Vec::new();
+            std::io::Read::read_to_end(
+                &mut archive.by_name(&format!("reports/{name}")).unwrap(),
+                &mut inside,
+            )
+            .unwrap();
+            let written = std::fs::read(dir.path().join("2026-Q3").join(name)).unwrap();
+            assert!(!written.is_empty());
+            assert_eq!(inside, written, "{name}");
+        }
+        let leftovers = std::fs::read_dir(dir.path().join("2026-Q3"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".demarc-")
+            })
+            .count();
+        assert_eq!(leftovers, 0, "no temporary file is left behind");
+    }
+
     #[test]
     fn reports_are_byte_identical_across_runs() {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());

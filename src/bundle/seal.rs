@@ -204,13 +204,26 @@ fn lay_out(
     let run = contents.run;
     let mut entries: Vec<Entry> = outputs
         .into_iter()
-        .map(|output| Entry {
-            name: format!("reports/{}", output.name),
-            bytes: output.bytes.len() as u64,
-            sha256: format!("{:x}", Sha256::digest(&output.bytes)),
-            content: Content::Memory(output.bytes),
+        .map(|output| {
+            // The bundle renders without staging, so every output is in memory; a staged
+            // one is read back.
+            let bytes = match output.content {
+                crate::render::Content::Bytes(bytes) => bytes,
+                crate::render::Content::Staged(temp) => {
+                    std::fs::read(temp.path()).map_err(|source| BundleError::Read {
+                        path: temp.path().to_path_buf(),
+                        source,
+                    })?
+                }
+            };
+            Ok(Entry {
+                name: format!("reports/{}", output.name),
+                bytes: bytes.len() as u64,
+                sha256: format!("{:x}", Sha256::digest(&bytes)),
+                content: Content::Memory(bytes),
+            })
         })
-        .collect();
+        .collect::<Result<_, BundleError>>()?;
 
     let mut used = BTreeSet::new();
     let mut inputs = Vec::new();

@@ -135,7 +135,7 @@ pub fn findings_csv(findings: &[Finding]) -> Vec<u8> {
             &sources,
         ];
         writer
-            .write_record(row.iter().map(|cell| neutralise_formula(cell)))
+            .write_record(row.iter().map(|cell| neutralise_formula(cell).into_owned()))
             .expect("writing to memory");
     }
     writer.into_inner().expect("writing to memory")
@@ -148,25 +148,34 @@ pub fn evidence_index_csv(
     files: &[crate::evidence_files::FileStatus],
     period_end: chrono::NaiveDate,
 ) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
-            "control_id",
-            "service",
-            "collected_on",
-            "result",
-            "tester",
-            "evidence",
-            "evidence_file",
-            "file_status",
-            "sha256",
-            "bytes",
-            "counts_for_period",
-            "file",
-            "sheet",
-            "row",
-        ])
-        .expect("writing to memory");
+    write_evidence_index(Vec::new(), inputs, files, period_end).expect("writing to memory")
+}
+
+/// [`evidence_index_csv`] written to `out` (a million rows are 190 MB: `report` writes them
+/// straight to their file rather than holding them).
+pub fn write_evidence_index<W: std::io::Write>(
+    out: W,
+    inputs: &crate::inputs::Inputs,
+    files: &[crate::evidence_files::FileStatus],
+    period_end: chrono::NaiveDate,
+) -> std::io::Result<W> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
+        "control_id",
+        "service",
+        "collected_on",
+        "result",
+        "tester",
+        "evidence",
+        "evidence_file",
+        "file_status",
+        "sha256",
+        "bytes",
+        "counts_for_period",
+        "file",
+        "sheet",
+        "row",
+    ])?;
     for (e, status) in inputs.evidence.iter().zip(files) {
         let bytes = match status {
             crate::evidence_files::FileStatus::Hashed { bytes, .. } => bytes.to_string(),
@@ -192,11 +201,12 @@ pub fn evidence_index_csv(
             &e.source.sheet,
             &e.source.row.to_string(),
         ];
-        writer
-            .write_record(row.iter().map(|cell| neutralise_formula(cell)))
-            .expect("writing to memory");
+        for cell in row {
+            writer.write_field(neutralise_formula(cell).as_bytes())?;
+        }
+        writer.write_record(std::iter::empty::<&[u8]>())?;
     }
-    writer.into_inner().expect("writing to memory")
+    writer.into_inner().map_err(|e| e.into_error())
 }
 
 /// GitHub Actions workflow commands, one per finding: `::error` for critical and high,
@@ -242,11 +252,11 @@ fn escape_property(text: &str) -> String {
 
 /// A cell starting with `=`, `+`, `-`, `@` (or a tab/CR) would run as a formula when the
 /// CSV is opened in a spreadsheet: prefix it with an apostrophe so it stays text.
-fn neutralise_formula(cell: &str) -> String {
+fn neutralise_formula(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
+        std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
-        cell.to_string()
+        std::borrow::Cow::Borrowed(cell)
     }
 }
 

@@ -42,7 +42,24 @@ pub enum RenderError {
 pub struct Output {
     /// Path relative to the period's output directory.
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub content: Content,
+}
+
+/// An output's content: in memory, or already written in full to a synced temporary file
+/// beside its place (see [`ReportOptions::stage_in`]), waiting to be renamed into it.
+pub enum Content {
+    Bytes(Vec<u8>),
+    Staged(tempfile::NamedTempFile),
+}
+
+impl Output {
+    /// The content's bytes (read back from disk when staged).
+    pub fn bytes(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        match &self.content {
+            Content::Bytes(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
+            Content::Staged(temp) => std::fs::read(temp.path()).map(std::borrow::Cow::Owned),
+        }
+    }
 }
 
 /// How much evidence the auditor pack lists per control.
@@ -76,6 +93,10 @@ pub struct ReportOptions {
     pub jobs: Option<usize>,
     /// Ticked once per PDF compiled (a terminal's progress bar), if any.
     pub progress: Option<indicatif::ProgressBar>,
+    /// The directory outputs will be written to, when known: the evidence index (190 MB at a
+    /// million rows) is then written straight to a temporary file there instead of being
+    /// held in memory until the end.
+    pub stage_in: Option<PathBuf>,
 }
 
 /// Run-level values the Handlebars templates may use (escaped for Typst markup).
@@ -109,6 +130,7 @@ impl<'a> TemplateContext<'a> {
 enum Made {
     Pdf { source: String, data: Vec<u8> },
     File(Vec<u8>),
+    Staged(tempfile::NamedTempFile),
 }
 
 /// One output to produce, on whichever worker is free: its name (relative to the period's
@@ -172,11 +194,21 @@ pub fn render_all(
             Ok(Made::File(document::findings_csv(&rec.findings)))
         }),
         Task::new("evidence-index.csv", move || {
-            Ok(Made::File(document::evidence_index_csv(
-                inputs,
-                files,
-                run.period.end,
-            )))
+            let end = run.period.end;
+            match &options.stage_in {
+                Some(dir) => {
+                    let path = dir.join("evidence-index.csv");
+                    stage_with(&path, |file| {
+                        let buffered = std::io::BufWriter::with_capacity(1 << 20, file);
+                        document::write_evidence_index(buffered, inputs, files, end)?
+                            .into_inner()
+                            .map_err(|e| e.into_error())?;
+                        Ok(())
+                    })
+                    .map(Made::Staged)
+                }
+                None => Ok(Made::File(document::evidence_index_csv(inputs, files, end))),
+            }
         }),
         Task::new("assessment-results.json", move || {
             Ok(Made::File(
@@ -301,7 +333,7 @@ fn run_tasks(
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(tasks.len())
         .max(1);
-    type Slot = Option<Result<Vec<u8>, RenderError>>;
+    type Slot = Option<Result<Content, RenderError>>;
     let slots: std::sync::Mutex<Vec<Slot>> =
         std::sync::Mutex::new((0..tasks.len()).map(|_| None).collect());
     let gate = EvictionGate::new(EVICT_AFTER_PAGES);
@@ -313,12 +345,13 @@ fn run_tasks(
                     let started = std::time::Instant::now();
                     let mut pages = 0;
                     let result = (task.make)().and_then(|made| match made {
-                        Made::File(bytes) => Ok(bytes),
+                        Made::File(bytes) => Ok(Content::Bytes(bytes)),
+                        Made::Staged(temp) => Ok(Content::Staged(temp)),
                         Made::Pdf { source, data } => {
                             let document = task.name.trim_end_matches(".pdf");
                             let compiled = pdf::compile(document, source, data, today, archival)?;
                             pages = compiled.pages;
-                            Ok(compiled.pdf)
+                            Ok(Content::Bytes(compiled.pdf))
                         }
                     });
                     crate::terminal::detail(format!(
@@ -344,7 +377,7 @@ fn run_tasks(
         .map(|(task, result)| {
             Ok(Output {
                 name: task.name,
-                bytes: result.expect("every task ran")?,
+                content: result.expect("every task ran")?,
             })
         })
         .collect()
@@ -461,7 +494,7 @@ fn unique_file_stem(vendor: &str, used: &mut std::collections::BTreeSet<String>)
 /// beside its place and synced to disk, several at once (syncing waits on the disk, not
 /// the processor); only when all are staged is each renamed into place. A failure while
 /// staging leaves every previous output as it was.
-pub fn write_all(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>, RenderError> {
+pub fn write_all(dir: &Path, outputs: Vec<Output>) -> Result<Vec<PathBuf>, RenderError> {
     const WRITERS: usize = 8;
     let per_writer = outputs.len().div_ceil(WRITERS).max(1);
     let staged: Vec<Result<tempfile::NamedTempFile, RenderError>> = std::thread::scope(|scope| {
@@ -471,7 +504,10 @@ pub fn write_all(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>, RenderE
                 scope.spawn(move || {
                     chunk
                         .iter()
-                        .map(|output| stage(&dir.join(&output.name), &output.bytes))
+                        .filter_map(|output| match &output.content {
+                            Content::Bytes(bytes) => Some(stage(&dir.join(&output.name), bytes)),
+                            Content::Staged(_) => None,
+                        })
                         .collect::<Vec<_>>()
                 })
             })
@@ -481,10 +517,17 @@ pub fn write_all(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>, RenderE
             .flat_map(|writer| writer.join().expect("a writer does not panic"))
             .collect()
     });
-    let staged: Vec<tempfile::NamedTempFile> = staged.into_iter().collect::<Result<_, _>>()?;
+    let mut staged = staged
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter();
     let mut written = Vec::with_capacity(outputs.len());
-    for (output, temp) in outputs.iter().zip(staged) {
+    for output in outputs {
         let path = dir.join(&output.name);
+        let temp = match output.content {
+            Content::Staged(temp) => temp,
+            Content::Bytes(_) => staged.next().expect("one staged file per output in memory"),
+        };
         persist(temp, &path)?;
         written.push(path);
     }
@@ -505,6 +548,14 @@ fn write_error(path: &Path) -> impl Fn(std::io::Error) -> RenderError + '_ {
 
 /// Writes `bytes` in full to a synced temporary file in `path`'s directory.
 fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, RenderError> {
+    stage_with(path, |file| file.write_all(bytes))
+}
+
+/// Writes a file's content with `write` to a synced temporary file in `path`'s directory.
+fn stage_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<tempfile::NamedTempFile, RenderError> {
     let fail = write_error(path);
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(&fail)?;
@@ -513,7 +564,7 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, RenderErr
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(&fail)?;
-    temp.write_all(bytes).map_err(&fail)?;
+    write(temp.as_file_mut()).map_err(&fail)?;
     temp.as_file().sync_all().map_err(&fail)?;
     // Temporary files are private (0600); reports are ordinary files.
     #[cfg(unix)]
