@@ -46,6 +46,23 @@ fn documented_findings(readme: &str, heading: &str) -> Vec<Vec<String>> {
 }
 
 /// The sample company's reports (`samples/demarc.toml`), written into `out`.
+/// Writes `book` as `q3.xlsx` in `dir` and runs `demarc report` on it for 2026-Q3 with the
+/// `extra` options; returns the workbook's path and the output root (`dir/out`).
+fn report_q3(dir: &Path, book: &support::Book, extra: &[&str]) -> (PathBuf, PathBuf) {
+    let path = book.write(dir, "q3.xlsx");
+    let out = dir.join("out");
+    demarc()
+        .arg("report")
+        .arg(&path)
+        .args(["--period", "2026-Q3"])
+        .args(extra)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    (path, out)
+}
+
 fn sample_reports(out: &Path) {
     demarc()
         .current_dir(repo(""))
@@ -664,15 +681,7 @@ mod large_packs {
                 book = book.push("Evidence", r);
             }
         }
-        let path = book.write(dir.path(), "q3.xlsx");
-        let out = dir.path().join("out");
-        demarc()
-            .arg("report")
-            .arg(&path)
-            .args(["--period", "2026-Q3", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+        let (_, out) = report_q3(dir.path(), &book, &[]);
         let doc = read_json(&out.join("2026-Q3/findings.json"));
         assert_eq!(doc["summary"]["by_code"]["DUPLICATE_ROW"], 301);
         let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
@@ -708,15 +717,7 @@ mod full_listing {
         late.push(d(2026, 10, 2).into());
         late.push("Effective".into());
         book = book.push("Evidence", late);
-        let path = book.write(dir.path(), "q3.xlsx");
-        let out = dir.path().join("out");
-        demarc()
-            .arg("report")
-            .arg(&path)
-            .args(["--period", "2026-Q3", "--evidence-listing", "full", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+        let (path, out) = report_q3(dir.path(), &book, &["--evidence-listing", "full"]);
         let appendix = support::pdf_text(&out.join("2026-Q3/auditor-pack-appendix/part-01.pdf"));
         assert!(!out
             .join("2026-Q3/auditor-pack-appendix/part-02.pdf")
@@ -776,15 +777,7 @@ mod full_listing {
             r.push("Effective".into());
             book = book.push("Evidence", r);
         }
-        let path = book.write(dir.path(), "q3.xlsx");
-        let out = dir.path().join("out");
-        demarc()
-            .arg("report")
-            .arg(&path)
-            .args(["--period", "2026-Q3", "--evidence-listing", "full", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+        let (_, out) = report_q3(dir.path(), &book, &["--evidence-listing", "full"]);
         let pages = support::pdf_pages(&out.join("2026-Q3/auditor-pack-appendix/part-01.pdf"));
         assert!(pages.len() >= 3, "150 long rows take several pages");
         for (n, page) in pages.iter().enumerate() {
@@ -831,15 +824,7 @@ mod board_at_scale {
                 ]),
             );
         }
-        let path = book.write(dir.path(), "q3.xlsx");
-        let out = dir.path().join("out");
-        demarc()
-            .arg("report")
-            .arg(&path)
-            .args(["--period", "2026-Q3", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+        let (_, out) = report_q3(dir.path(), &book, &[]);
         let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
         assert!(
             board.contains("gathers the 31 in-scope services"),
@@ -913,15 +898,7 @@ mod board_at_scale {
             ],
             cuecs,
         );
-        let path = book.write(dir.path(), "q3.xlsx");
-        let out = dir.path().join("out");
-        demarc()
-            .arg("report")
-            .arg(&path)
-            .args(["--period", "2026-Q3", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+        let (_, out) = report_q3(dir.path(), &book, &[]);
         let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
         let at = pack.find("Complementary user entity controls").unwrap();
         let section = &pack[at..pack[at..].find("Findings").map_or(pack.len(), |f| at + f)];
@@ -957,15 +934,7 @@ mod board_at_scale {
             "Services",
             row(&["Okta Workflows", "Okta", "SaaS", "Confidential", "yes"]),
         );
-        let path = book.write(dir.path(), "q3.xlsx");
-        let out = dir.path().join("out");
-        demarc()
-            .arg("report")
-            .arg(&path)
-            .args(["--period", "2026-Q3", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+        let (_, out) = report_q3(dir.path(), &book, &[]);
         let okta = support::pdf_text(&out.join("2026-Q3/vendors/Okta.pdf"));
         assert!(!okta.contains("one row each"), "{okta}");
         assert_eq!(okta.matches("Worst finding").count(), 2, "{okta}");
