@@ -301,8 +301,9 @@ impl fmt::Display for Code {
 /// (1-based, banner rows counted). CSV files use the file's stem as the sheet name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Source {
-    pub file: String,
-    pub sheet: String,
+    /// Shared, not copied: a million evidence rows name the same file and sheet.
+    pub file: std::sync::Arc<str>,
+    pub sheet: std::sync::Arc<str>,
     pub row: u32,
 }
 

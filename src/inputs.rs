@@ -293,15 +293,17 @@ pub struct Control {
 /// One piece of collected evidence (Evidence sheet).
 #[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
-    pub control_id: String,
+    /// Shared with every row naming the same control (a million rows name a few hundred).
+    pub control_id: std::sync::Arc<str>,
     /// `None` when the cell is blank or `*`: the row counts for every service the control
-    /// applies to.
-    pub service: Option<String>,
+    /// applies to. Shared like `control_id`.
+    pub service: Option<std::sync::Arc<str>>,
     pub description: String,
     pub file: String,
     pub collected_on: NaiveDate,
     pub result: TestResult,
-    pub tester: String,
+    /// Shared like `control_id`.
+    pub tester: std::sync::Arc<str>,
     pub notes: String,
     pub source: Source,
 }

@@ -816,9 +816,9 @@ mod cases {
             expect: Expect::Read(|inputs| {
                 assert_eq!(inputs.evidence.len(), 1);
                 let e = &inputs.evidence[0];
-                assert_eq!(e.control_id, "IAM-1");
+                assert_eq!(&*e.control_id, "IAM-1");
                 assert_eq!(e.collected_on, d(2026, 9, 1));
-                assert_eq!(e.tester, "A. Tester");
+                assert_eq!(&*e.tester, "A. Tester");
                 assert_eq!(e.source.row, 3);
             }),
         }
@@ -1280,7 +1280,7 @@ mod cases {
             },
             expect: Expect::Read(|inputs| {
                 // The first header (`control_id`, `service`) matched despite the BOM.
-                assert_eq!(inputs.evidence[0].control_id, "IAM-1");
+                assert_eq!(&*inputs.evidence[0].control_id, "IAM-1");
                 assert_eq!(inputs.services[0].name, "Okta");
                 assert!(
                     inputs

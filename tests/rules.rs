@@ -350,11 +350,7 @@ fn subject(f: &Finding) -> String {
 /// The subject, then the source rows (sorted).
 fn show(f: &Finding) -> String {
     let mut line = subject(f);
-    let mut rows: Vec<(&str, u32)> = f
-        .sources
-        .iter()
-        .map(|s| (s.sheet.as_str(), s.row))
-        .collect();
+    let mut rows: Vec<(&str, u32)> = f.sources.iter().map(|s| (&*s.sheet, s.row)).collect();
     rows.sort();
     line.push_str(" @");
     for (sheet, row) in rows {
@@ -473,7 +469,7 @@ fn sources_name_the_file_and_count_banner_rows() {
         &["EVIDENCE_STALE medium service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!6"],
     );
     for source in &a.reconciliation.findings[0].sources {
-        assert_eq!(source.file, path.display().to_string());
+        assert_eq!(&*source.file, path.display().to_string());
     }
 }
 
@@ -1733,7 +1729,7 @@ fn csv_inputs_give_the_same_findings_as_the_workbook() {
             .map(|f| {
                 let mut f = f.clone();
                 for source in &mut f.sources {
-                    source.sheet = source.sheet.to_lowercase();
+                    source.sheet = source.sheet.to_lowercase().into();
                 }
                 show(&f)
             })

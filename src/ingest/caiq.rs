@@ -274,8 +274,8 @@ fn read_questions(
             ccm_domain_title: ccm[2].clone(),
             question_id,
             source: Source {
-                file: shown.to_string(),
-                sheet: sheet.to_string(),
+                file: shown.into(),
+                sheet: sheet.into(),
                 row: origin_row + row as u32 + 1,
             },
         });

@@ -537,8 +537,8 @@ fn read_cis(
             crm: None,
             domain: None,
             source: Source {
-                file: shown.to_string(),
-                sheet: sheet.to_string(),
+                file: shown.into(),
+                sheet: sheet.into(),
                 row: origin_row + row as u32 + 1,
             },
             duplicate: false,
@@ -597,8 +597,8 @@ fn read_crm(
             responsibility,
             in_cis: false,
             source: Source {
-                file: shown.to_string(),
-                sheet: sheet.to_string(),
+                file: shown.into(),
+                sheet: sheet.into(),
                 row: origin_row + row as u32 + 1,
             },
             duplicate: false,

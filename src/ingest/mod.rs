@@ -419,7 +419,7 @@ type NamedTable = (String, Option<Table>);
 /// records, problems and warnings, waiting for the sheet's turn.
 enum Sheet<'m> {
     Table(Table),
-    Streamed(stream::ReadSheet<'m>),
+    Streamed(Box<stream::ReadSheet<'m>>),
 }
 
 /// A sheet's name and what was read of it (`None` when it is not one of demarc's sheets,
@@ -917,6 +917,9 @@ fn read_sheet(
     let Some(map) = header(file, sheet, kind, table, problems, &mut inputs.warnings) else {
         return 0;
     };
+    // One copy of the file and sheet names, shared by every record of the sheet.
+    let shared_file: std::sync::Arc<str> = file.into();
+    let shared_sheet: std::sync::Arc<str> = sheet.into();
     let mut rows = 0;
     for row in map.header_row + 1..table.height() {
         if table.row_is_blank(row) {
@@ -927,8 +930,8 @@ fn read_sheet(
         }
         rows += 1;
         let source = Source {
-            file: file.to_string(),
-            sheet: sheet.to_string(),
+            file: shared_file.clone(),
+            sheet: shared_sheet.clone(),
             row: origin_row + row as u32 + 1,
         };
         let reader = records::RowReader {

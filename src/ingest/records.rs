@@ -46,8 +46,8 @@ impl RowReader<'_> {
             None => format!("row {}", self.source.row),
         };
         InputError {
-            file: self.source.file.clone(),
-            sheet: Some(self.source.sheet.clone()),
+            file: self.source.file.to_string(),
+            sheet: Some(self.source.sheet.to_string()),
             location: Some(location),
             problem: format!("{column}: {problem}"),
         }
@@ -300,6 +300,24 @@ pub(crate) struct Collector<'m> {
     /// Region cells naming no known region, read without a residency policy: where
     /// (`file: Sheet!G7`) and what.
     unknown_regions: Vec<(String, String)>,
+    /// The texts repeated down the Evidence sheet (control, service, tester), one copy each.
+    shared: SharedTexts,
+}
+
+/// One shared copy of each distinct text: a million evidence rows name a few hundred
+/// controls and services, and holding a copy per row cost ~100 MB at that scale.
+#[derive(Default)]
+struct SharedTexts(std::collections::HashSet<std::sync::Arc<str>>);
+
+impl SharedTexts {
+    fn share(&mut self, text: String) -> std::sync::Arc<str> {
+        if let Some(shared) = self.0.get(text.as_str()) {
+            return shared.clone();
+        }
+        let shared: std::sync::Arc<str> = text.into();
+        self.0.insert(shared.clone());
+        shared
+    }
 }
 
 impl<'m> Collector<'m> {
@@ -313,6 +331,7 @@ impl<'m> Collector<'m> {
             attestations: Vec::new(),
             cuecs: Vec::new(),
             unknown_regions: Vec::new(),
+            shared: SharedTexts::default(),
         }
     }
 
@@ -483,7 +502,11 @@ impl<'m> Collector<'m> {
         })
     }
 
-    fn evidence(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Evidence, Rejected> {
+    fn evidence(
+        &mut self,
+        row: &RowReader<'_>,
+        problems: &mut Problems,
+    ) -> Result<Evidence, Rejected> {
         let control_id = row.required_text("control_id", problems);
         let collected_on = row.required_date("collected_on", self.options, problems);
         let results: Vec<&str> = TestResult::ALL.iter().map(|r| r.as_str()).collect();
@@ -491,18 +514,18 @@ impl<'m> Collector<'m> {
         let (control_id, collected_on, result) = (control_id?, collected_on?, result?);
         let service = row.text("service");
         Ok(Evidence {
-            control_id,
+            control_id: self.shared.share(control_id),
             service: if service.is_empty() || service == "*" {
                 None
             } else {
-                Some(service)
+                Some(self.shared.share(service))
             },
             description: row.text("evidence"),
             file: row.text("evidence_file"),
             collected_on,
             // A row that states no result records collection, not a conclusion.
             result: result.unwrap_or(TestResult::NotTested),
-            tester: row.text("tester"),
+            tester: self.shared.share(row.text("tester")),
             notes: row.text("notes"),
             source: row.source.clone(),
         })

@@ -73,7 +73,7 @@ impl Sender {
 /// How reading a sheet as a stream ended.
 pub(crate) enum Streamed<'m> {
     /// The sheet's records, problems and warnings, to be taken in the sheet's turn.
-    Read(ReadSheet<'m>),
+    Read(Box<ReadSheet<'m>>),
     /// The sheet broke a limit: these problems, and no rows.
     Refused(Vec<LimitProblem>),
     /// The sheet could not be parsed (calamine's error, or a caught panic).
@@ -133,8 +133,8 @@ enum Flow {
 /// The reading side: applies the limits, locates the header among the top rows, and turns
 /// each complete row after it into a record.
 pub(crate) struct SheetStream<'m> {
-    file: String,
-    sheet: String,
+    file: std::sync::Arc<str>,
+    sheet: std::sync::Arc<str>,
     kind: SheetKind,
     /// The format keeps merged regions (which a header may rely on) apart from the cells.
     merges_matter: bool,
@@ -162,8 +162,8 @@ impl<'m> SheetStream<'m> {
         records: Collector<'m>,
     ) -> SheetStream<'m> {
         SheetStream {
-            file: file.to_string(),
-            sheet: sheet.to_string(),
+            file: file.into(),
+            sheet: sheet.into(),
             kind,
             merges_matter,
             limits: CellLimits::new(limits),
@@ -299,7 +299,7 @@ impl<'m> SheetStream<'m> {
             }
         }
         self.finish_row();
-        Streamed::Read(self.out)
+        Streamed::Read(Box::new(self.out))
     }
 }
 

@@ -182,7 +182,7 @@ pub fn write_evidence_index<W: std::io::Write>(
             _ => String::new(),
         };
         let row = [
-            e.control_id.as_str(),
+            &*e.control_id,
             e.service.as_deref().unwrap_or("*"),
             &e.collected_on.to_string(),
             e.result.as_str(),

@@ -641,7 +641,7 @@ fn back_matter(ids: &mut Ids, inputs: &Inputs) -> BackMatter {
 
 /// A link from an observation to the input file resource its row came from.
 fn resource_link(source: &Source, resources: &HashMap<&str, &str>) -> Option<Link> {
-    resources.get(source.file.as_str()).map(|uuid| Link {
+    resources.get(&*source.file).map(|uuid| Link {
         href: format!("#{uuid}"),
         rel: "reference",
         text: format!("{}!{}", source.sheet, source.row),

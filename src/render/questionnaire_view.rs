@@ -23,7 +23,7 @@ fn from_file<'f>(findings: &'f [&'f Finding], code: Code, file: &str) -> Vec<&'f
     findings
         .iter()
         .copied()
-        .filter(|f| f.code == code && f.sources.first().is_some_and(|s| s.file == file))
+        .filter(|f| f.code == code && f.sources.first().is_some_and(|s| &*s.file == file))
         .collect()
 }
 

@@ -91,7 +91,7 @@ pub fn evidence_appendix(
         .iter()
         .map(|&i| {
             let e = &inputs.evidence[i];
-            let file_name = std::path::Path::new(&e.source.file)
+            let file_name = std::path::Path::new(&*e.source.file)
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
@@ -109,11 +109,11 @@ pub fn evidence_appendix(
             };
             [
                 format!("{file_name} {}!{}", e.source.sheet, e.source.row),
-                e.control_id.clone(),
+                e.control_id.to_string(),
                 e.service.as_deref().unwrap_or("*").to_string(),
                 e.collected_on.to_string(),
                 e.result.as_str().to_string(),
-                e.tester.clone(),
+                e.tester.to_string(),
                 evidence,
                 status_text,
             ]
