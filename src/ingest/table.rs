@@ -555,6 +555,8 @@ fn parse_numeric_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate,
     }
     let order = match order {
         Some(order) => order,
+        // Neither number can be the month: no order makes it a date.
+        None if a > 12 && b > 12 => return Err(DateProblem::NotADate),
         None if a > 12 && b <= 12 => DateOrder::Dmy,
         None if b > 12 && a <= 12 => DateOrder::Mdy,
         None if a == b => DateOrder::Dmy,
@@ -609,6 +611,11 @@ mod tests {
             Ok(d(2026, 3, 4))
         );
         assert_eq!(parse_text_date("n/a", None), Err(DateProblem::NotADate));
+        // Neither 31 nor 13 is a month: not a date, not a question of order.
+        assert_eq!(
+            parse_text_date("31/13/2026", None),
+            Err(DateProblem::NotADate)
+        );
         assert_eq!(
             parse_text_date("31/02/2026", None),
             Err(DateProblem::NotADate)
