@@ -188,14 +188,21 @@ fn summary_line(analysis: &Analysis) -> String {
             )
         })
         .collect();
-    format!(
+    let mut line = format!(
         "{} findings ({}); {} of {} responsibility cells owned and evidenced ({:.1}%)",
         rec.findings.len(),
         counts.join(", "),
         rec.coverage.evidenced,
         rec.coverage.cells,
         rec.coverage.percent
-    )
+    );
+    // Warnings scroll past above the findings; the last line keeps their count in view.
+    match analysis.inputs.warnings.len() {
+        0 => {}
+        1 => line.push_str("; 1 warning (see above)"),
+        n => line.push_str(&format!("; {n} warnings (see above)")),
+    }
+    line
 }
 
 /// Prints warnings on stderr (not under `--quiet`).

@@ -782,7 +782,7 @@ mod cases {
                 "q3.xlsx",
                 Some("Evidence"),
                 Some("row 1"),
-                "columns A and F both read as `control_id`: rename or remove one",
+                "columns A (\"control_id\") and F (\"Control ID\") both read as `control_id`, and neither names it more plainly: rename or remove one",
             )]),
         }
     }
@@ -1836,4 +1836,334 @@ fn limits_are_read_from_demarc_toml_and_unknown_keys_refused() {
     )
     .unwrap();
     demarc().arg("check").assert().code(predicates::ord::lt(2));
+}
+
+// ---------------------------------------------------------------------------------------
+// Headers a person reads as unambiguous (issue 14): registers carry extra columns whose
+// names happen to be aliases (`Link`, `ID`, `Date`, `Report`). The column's own name beats
+// an alias, an earlier alias beats a later one, and the loser is kept as an extra column
+// with a warning naming both cells. Only two headers of the same rank are refused.
+
+/// Reads the inputs, failing the test with the full error when they are refused.
+fn read_ok(paths: &[PathBuf]) -> Inputs {
+    read_inputs(paths, &Model::default(), &defaults()).unwrap_or_else(|e| panic!("refused:\n{e}"))
+}
+
+/// The warnings that mention `needle`.
+fn warnings_about<'a>(inputs: &'a Inputs, needle: &str) -> Vec<&'a str> {
+    inputs
+        .warnings
+        .iter()
+        .map(String::as_str)
+        .filter(|w| w.contains(needle))
+        .collect()
+}
+
+/// The issue's own register: `Link` beside `Evidence File`.
+fn register_with_a_link_column() -> Book {
+    let mut evidence = row(&["IAM-1", "Okta", "Access review", "reviews/q3.pdf"]);
+    evidence.push(d(2026, 9, 1).into());
+    evidence.extend(row(&["Effective", "J. Doe", "https://wiki.example/q3"]));
+    company().sheet(
+        "Evidence",
+        &[
+            "Control ID",
+            "Service",
+            "Evidence",
+            "Evidence File",
+            "Collected On",
+            "Result",
+            "Tester",
+            "Link",
+        ],
+        vec![evidence],
+    )
+}
+
+#[test]
+fn evidence_link_column_beside_evidence_file_is_kept_as_an_extra_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = register_with_a_link_column().write(dir.path(), "q3.xlsx");
+    let inputs = read_ok(&[path]);
+    assert_eq!(inputs.evidence.len(), 1);
+    assert_eq!(inputs.evidence[0].file, "reviews/q3.pdf");
+    assert_eq!(
+        warnings_about(&inputs, "kept as an extra column"),
+        [format!(
+            "{}: Evidence!H1 \"Link\" kept as an extra column: D1 \"Evidence File\" is evidence_file",
+            dir.path().join("q3.xlsx").display()
+        )]
+    );
+}
+
+#[test]
+fn evidence_link_column_in_csv_is_kept_as_an_extra_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = register_with_a_link_column().write_csv(dir.path());
+    let inputs = read_ok(&paths);
+    assert_eq!(inputs.evidence[0].file, "reviews/q3.pdf");
+    let warnings = warnings_about(&inputs, "kept as an extra column");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].ends_with(
+            "evidence.csv: evidence!H1 \"Link\" kept as an extra column: D1 \"Evidence File\" is evidence_file"
+        ),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn evidence_generic_date_loses_to_a_more_specific_alias_under_a_banner() {
+    // Neither header is `collected_on` itself: `Tested On` is listed before `Date`.
+    let dir = tempfile::tempdir().unwrap();
+    let mut evidence = row(&["IAM-1", "Okta", "not a date at all"]);
+    evidence.push(d(2026, 9, 1).into());
+    evidence.push("Effective".into());
+    let path = company()
+        .sheet(
+            "Evidence",
+            &["Control ID", "Service", "Date", "Tested On", "Result"],
+            vec![evidence],
+        )
+        .banner("Evidence", &["Q3 evidence log", ""])
+        .write(dir.path(), "q3.xlsx");
+    let inputs = read_ok(&[path]);
+    assert_eq!(inputs.evidence[0].collected_on, d(2026, 9, 1));
+    let warnings = warnings_about(&inputs, "kept as an extra column");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].ends_with(
+            "Evidence!C3 \"Date\" kept as an extra column: D3 \"Tested On\" is collected_on"
+        ),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn services_vendor_column_beside_provider_is_kept_as_an_extra_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = company()
+        .sheet(
+            "Services",
+            &["Service", "Vendor", "Provider", "Service Model"],
+            vec![row(&["Okta", "Reseller Ltd", "Okta", "SaaS"])],
+        )
+        .write(dir.path(), "q3.xlsx");
+    let inputs = read_ok(&[path]);
+    assert_eq!(inputs.services[0].provider, "Okta");
+    let warnings = warnings_about(&inputs, "kept as an extra column");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].ends_with(
+            "Services!B1 \"Vendor\" kept as an extra column: C1 \"Provider\" is provider"
+        ),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn controls_id_ref_and_name_beside_their_columns_are_kept_as_extra_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = company()
+        .sheet(
+            "Controls",
+            &[
+                "ID",
+                "Ref",
+                "Control ID",
+                "Name",
+                "Title",
+                "Domain",
+                "Applies To",
+            ],
+            vec![row(&[
+                "17",
+                "SOC2 CC6.2",
+                "IAM-1",
+                "short name",
+                "Access reviews",
+                "Identity and access management",
+                "*",
+            ])],
+        )
+        .write(dir.path(), "q3.xlsx");
+    let inputs = read_ok(&[path]);
+    assert_eq!(inputs.controls[0].id, "IAM-1");
+    assert_eq!(inputs.controls[0].title, "Access reviews");
+    let warnings: Vec<String> = warnings_about(&inputs, "kept as an extra column")
+        .iter()
+        .map(|w| w.split_once(": ").unwrap().1.to_string())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "Controls!A1 \"ID\" kept as an extra column: C1 \"Control ID\" is control_id",
+            "Controls!B1 \"Ref\" kept as an extra column: C1 \"Control ID\" is control_id",
+            "Controls!D1 \"Name\" kept as an extra column: E1 \"Title\" is title",
+        ]
+    );
+}
+
+#[test]
+fn attestations_report_and_link_beside_report_file_are_kept_as_extra_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = company()
+        .sheet(
+            "Attestations",
+            &[
+                "Vendor",
+                "Services",
+                "Type",
+                "Link",
+                "Report File",
+                "Expires On",
+            ],
+            vec![vec![
+                "Okta".into(),
+                "Okta".into(),
+                "ISO 27001".into(),
+                "https://trust.okta.example".into(),
+                "okta-iso.pdf".into(),
+                d(2027, 6, 30).into(),
+            ]],
+        )
+        .write(dir.path(), "q3.xlsx");
+    let inputs = read_ok(&[path]);
+    assert_eq!(inputs.attestations[0].report_file, "okta-iso.pdf");
+    let warnings = warnings_about(&inputs, "kept as an extra column");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].ends_with(
+            "Attestations!D1 \"Link\" kept as an extra column: E1 \"Report File\" is report_file"
+        ),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn cuecs_id_beside_cuec_id_is_kept_as_an_extra_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = company()
+        .sheet(
+            "CUECs",
+            &["Vendor", "ID", "CUEC ID", "Description", "Control"],
+            vec![row(&[
+                "Okta",
+                "7",
+                "CUEC-1",
+                "Customers review access",
+                "IAM-1",
+            ])],
+        )
+        .write(dir.path(), "q3.xlsx");
+    let inputs = read_ok(&[path]);
+    assert_eq!(inputs.cuecs[0].cuec_id, "CUEC-1");
+    assert_eq!(inputs.cuecs[0].mapped_control.as_deref(), Some("IAM-1"));
+    let warnings = warnings_about(&inputs, "kept as an extra column");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].ends_with("CUECs!B1 \"ID\" kept as an extra column: C1 \"CUEC ID\" is cuec_id"),
+        "{warnings:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Formula cells with no computed value (issue 14): a workbook written by a script holds
+// `<f>` without `<v>`; Excel computes it on opening, demarc cannot. Read as blank, it
+// silently turned a control's title into "untitled".
+
+/// Writes `book` with formulas in the given (sheet, row, col) cells, then strips their
+/// cached values from the zip, as a script that writes workbooks leaves them.
+fn with_uncomputed_formulas(book: &Book, path: &Path, cells: &[(&str, u32, u16, &str)]) {
+    write_xlsx(book, path, |wb| {
+        for (sheet, row, col, formula) in cells {
+            let ws = wb.worksheet_from_name(sheet).unwrap();
+            ws.write_formula(*row, *col, Formula::new(*formula).set_result("UNCOMPUTED"))
+                .unwrap();
+        }
+    });
+    rezip(path, |name, bytes| {
+        if !name.starts_with("xl/worksheets/") {
+            return bytes;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        text.replace(" t=\"str\"", "")
+            .replace("<v>UNCOMPUTED</v>", "")
+            .into_bytes()
+    });
+}
+
+#[test]
+fn uncomputed_formula_in_a_text_column_is_read_as_blank_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("q3.xlsx");
+    // Controls!B2 is the title; "= Not a heading" is text a person typed after "=".
+    with_uncomputed_formulas(&company(), &path, &[("Controls", 1, 1, "= Not a heading")]);
+    let inputs = read_ok(&[path.clone()]);
+    assert_eq!(inputs.controls[0].title, "");
+    assert_eq!(
+        warnings_about(&inputs, "formula"),
+        [format!(
+            "{}: Controls!B2: title: read as blank: the cell holds a formula with no computed value (a workbook written by a script, or text typed starting with \"=\"): open and save the workbook in Excel or LibreOffice so the formula is computed, or type the text with a leading apostrophe",
+            path.display()
+        )]
+    );
+}
+
+#[test]
+fn uncomputed_formulas_down_a_column_give_one_warning_with_the_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("q3.xlsx");
+    let book = company()
+        .push("Evidence", {
+            let mut r = row(&["IAM-1", "", "Second review"]);
+            r.push(d(2026, 9, 2).into());
+            r.push("Effective".into());
+            r
+        })
+        .push("Evidence", {
+            let mut r = row(&["IAM-1", "", "Third review"]);
+            r.push(d(2026, 9, 3).into());
+            r.push("Effective".into());
+            r
+        });
+    let cells: Vec<(&str, u32, u16, &str)> = (1..=3)
+        .map(|r| ("Evidence", r, 2, "=CONCAT(\"review \", A2)"))
+        .collect();
+    with_uncomputed_formulas(&book, &path, &cells);
+    let inputs = read_ok(&[path]);
+    assert_eq!(inputs.evidence.len(), 3);
+    let warnings = warnings_about(&inputs, "formula");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("Evidence!C2: evidence: read as blank (and 2 more cells in the column): the cell holds a formula with no computed value"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn uncomputed_formula_in_a_required_column_is_an_error_saying_how_to_fix_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("q3.xlsx");
+    // Evidence!A2 is control_id, D2 collected_on (required), E2 result (a choice).
+    with_uncomputed_formulas(
+        &company(),
+        &path,
+        &[
+            ("Evidence", 1, 0, "=Controls!A2"),
+            ("Evidence", 1, 3, "=TODAY()"),
+            ("Evidence", 1, 4, "=IF(TRUE,\"Effective\")"),
+        ],
+    );
+    let error = read_inputs(&[path], &Model::default(), &defaults()).unwrap_err();
+    let shown = error.to_string();
+    let fix = "the cell holds a formula with no computed value (a workbook written by a script, or text typed starting with \"=\"): open and save the workbook in Excel or LibreOffice so the formula is computed, or type the text with a leading apostrophe";
+    for wanted in [
+        format!("Evidence!A2: control_id: required, but {fix}"),
+        format!("Evidence!D2: collected_on: expected a date (a date cell, 2026-09-30, or 30 Sep 2026), but {fix}"),
+        format!("Evidence!E2: result: expected one of "),
+    ] {
+        assert!(shown.contains(&wanted), "missing {wanted:?} in:\n{shown}");
+    }
+    assert!(shown.contains(&format!("but {fix}")), "{shown}");
 }

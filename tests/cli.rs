@@ -1801,3 +1801,35 @@ mod residency {
         );
     }
 }
+
+/// Issue 14: warnings scroll past above the findings; the summary line counts them, so a
+/// run that kept a column aside or read a formula as blank cannot look clean.
+#[test]
+fn check_summary_counts_the_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = small_company().sheet(
+        "Services",
+        &["Service", "Vendor", "Provider", "Service Model", "Reviewer"],
+        vec![row(&["Okta", "Reseller Ltd", "Okta", "SaaS", "J. Doe"])],
+    );
+    let path = book.write(dir.path(), "q3.xlsx");
+    let output = demarc()
+        .arg("check")
+        .arg(&path)
+        .args(["--period", "2026-Q3"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // A kept-aside Vendor column, an unread Reviewer column, and no CUECs sheet.
+    let warned = stderr.matches("warning: ").count();
+    assert_eq!(warned, 3, "{stderr}");
+    let summary = stdout
+        .lines()
+        .find(|l| l.contains("responsibility cells owned and evidenced"))
+        .unwrap_or_else(|| panic!("no summary line:\n{stdout}"));
+    assert!(
+        summary.ends_with(&format!("; {warned} warnings (see above)")),
+        "{summary}"
+    );
+}

@@ -76,6 +76,8 @@ const CCM_COLUMNS: [&str; 3] = ["ccm_control_id", "ccm_control_title", "ccm_doma
 pub(super) struct Read {
     pub caiq: Option<Caiq>,
     pub sheets: Vec<SheetRead>,
+    /// Headers kept as extra columns because another header names their column better.
+    pub warnings: Vec<String>,
 }
 
 /// Finds the CAIQ sheet among a workbook's sheets and reads its questions.
@@ -145,7 +147,11 @@ pub(super) fn read(
         for (name, _) in tables {
             sheets.push(ignored(name));
         }
-        return Read { caiq: None, sheets };
+        return Read {
+            caiq: None,
+            sheets,
+            warnings: Vec::new(),
+        };
     }
     // Prefer a sheet named like one (`CAIQv4.0.3`) when several have the header.
     if found.len() > 1 {
@@ -169,10 +175,28 @@ pub(super) fn read(
             return Read {
                 caiq: None,
                 sheets: tables.iter().map(|(n, _)| ignored(n)).collect(),
+                warnings: Vec::new(),
             };
         }
     }
     let (sheet, table, map) = found.pop().expect("one CAIQ sheet");
+    // Two headers of one rank for a column (two `Question ID`s): which one holds the
+    // answers is anybody's guess, so the questionnaire is refused rather than half-read.
+    if !map.duplicates.is_empty() {
+        for (name, first, second) in &map.duplicates {
+            problems.push(error(
+                Some(sheet),
+                Some(format!("row {}", table_row(tables, sheet, map.header_row))),
+                super::same_rank_problem(table, &map, name, *first, *second),
+            ));
+        }
+        return Read {
+            caiq: None,
+            sheets: tables.iter().map(|(n, _)| ignored(n)).collect(),
+            warnings: Vec::new(),
+        };
+    }
+    let warnings = super::outranked_warnings(shown, sheet, table, &map);
     let questions = read_questions(shown, sheet, table, &map, mapping, model);
     for (name, _) in tables {
         if name == sheet {
@@ -193,6 +217,7 @@ pub(super) fn read(
             questions,
         }),
         sheets,
+        warnings,
     }
 }
 
@@ -281,4 +306,78 @@ fn read_questions(
         });
     }
     questions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(header: &[&str], answer_row: &[&str]) -> Vec<NamedTable> {
+        let rows = vec![
+            csv::StringRecord::from(vec![
+                "Consensus Assessments Initiative Questionnaire v4.0.3",
+            ]),
+            csv::StringRecord::from(header.to_vec()),
+            csv::StringRecord::from(answer_row.to_vec()),
+        ];
+        vec![("CAIQv4.0.3".to_string(), Some(Table::from_records(&rows)))]
+    }
+
+    fn read_sheet(tables: &[NamedTable]) -> (Read, Problems) {
+        let mut problems = Problems::default();
+        let read = read(
+            "Acme",
+            "acme-caiq.xlsx",
+            tables,
+            &DomainMapping::default(),
+            &Model::default(),
+            &mut problems,
+        );
+        (read, problems)
+    }
+
+    #[test]
+    fn a_less_plain_alias_beside_its_column_is_kept_as_an_extra_column() {
+        // `Question ID` and `CAIQ Question ID` both read as question_id; the first alias
+        // listed wins and the other is named in a warning.
+        let tables = sheet(
+            &[
+                "CAIQ Question ID",
+                "Question ID",
+                "CSP CAIQ Answer",
+                "SSRM Control Ownership",
+                "CCM Control ID",
+            ],
+            &["internal-7", "IAM-02.1", "Yes", "CSP-owned", "IAM-02"],
+        );
+        let (read, problems) = read_sheet(&tables);
+        assert!(problems.errors.is_empty(), "{problems:?}");
+        let caiq = read.caiq.expect("a CAIQ");
+        assert_eq!(caiq.questions[0].question_id, "IAM-02.1");
+        assert_eq!(
+            read.warnings,
+            ["acme-caiq.xlsx: CAIQv4.0.3!A2 \"CAIQ Question ID\" kept as an extra column: B2 \"Question ID\" is question_id"]
+        );
+    }
+
+    #[test]
+    fn two_headers_of_one_rank_refuse_the_questionnaire() {
+        let tables = sheet(
+            &[
+                "Question ID",
+                "CSP CAIQ Answer",
+                "SSRM Control Ownership",
+                "CCM Control ID",
+                "CSP CAIQ Answer",
+            ],
+            &["IAM-02.1", "Yes", "CSP-owned", "IAM-02", "No"],
+        );
+        let (read, problems) = read_sheet(&tables);
+        assert!(read.caiq.is_none());
+        let shown: Vec<String> = problems.errors.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            shown,
+            ["acme-caiq.xlsx: CAIQv4.0.3!row 2: columns B (\"CSP CAIQ Answer\") and E (\"CSP CAIQ Answer\") both read as `answer`, and neither names it more plainly: rename or remove one"]
+        );
+    }
 }

@@ -66,6 +66,11 @@ impl SheetKind {
 
 /// A column demarc understands: its canonical name, whether a sheet must have it, and the
 /// header spellings accepted for it (compared by [`loose_key`]).
+///
+/// The aliases are ranked: the most specific first, the generic words registers also use
+/// for columns of their own (`Link`, `Date`, `ID`) last. When two headers read as one
+/// column, the column's own name wins, then the alias listed first; the other header is
+/// kept as an extra column with a warning. Only two headers of the same rank are an error.
 #[derive(Debug)]
 pub struct Column {
     pub name: &'static str,
@@ -90,19 +95,19 @@ const SERVICES: &[Column] = &[
     col(
         "provider",
         true,
-        &["provider", "vendor", "csp", "cloudprovider"],
+        &["provider", "cloudprovider", "csp", "vendor"],
     ),
     col(
         "service_model",
         true,
-        &["servicemodel", "model", "deliverymodel", "cloudmodel"],
+        &["servicemodel", "deliverymodel", "cloudmodel", "model"],
     ),
     col(
         "data_classes",
         false,
-        &["dataclasses", "dataclass", "data", "dataclassification"],
+        &["dataclasses", "dataclass", "dataclassification", "data"],
     ),
-    col("owner", false, &["owner", "serviceowner"]),
+    col("owner", false, &["serviceowner", "owner"]),
     col("in_scope", false, &["inscope", "scope"]),
     col(
         "regions",
@@ -115,7 +120,7 @@ const CONTROLS: &[Column] = &[
     col(
         "control_id",
         true,
-        &["controlid", "id", "control", "ref", "controlref"],
+        &["controlid", "controlref", "control", "ref", "id"],
     ),
     col(
         "title",
@@ -128,7 +133,7 @@ const CONTROLS: &[Column] = &[
         false,
         &["frameworks", "framework", "mappings", "references"],
     ),
-    col("owner", false, &["owner", "controlowner"]),
+    col("owner", false, &["controlowner", "owner"]),
     col(
         "frequency",
         false,
@@ -137,7 +142,7 @@ const CONTROLS: &[Column] = &[
     col(
         "applies_to",
         false,
-        &["appliesto", "services", "appliestoservices"],
+        &["appliesto", "appliestoservices", "services"],
     ),
 ];
 
@@ -145,24 +150,24 @@ const EVIDENCE: &[Column] = &[
     col(
         "control_id",
         true,
-        &["controlid", "id", "control", "ref", "controlref"],
+        &["controlid", "controlref", "control", "ref", "id"],
     ),
     col("service", false, &["service", "servicename"]),
     col(
         "evidence",
         false,
-        &["evidence", "description", "evidencedescription"],
+        &["evidence", "evidencedescription", "description"],
     ),
     col(
         "evidence_file",
         false,
         &[
             "evidencefile",
+            "evidencelink",
             "file",
+            "path",
             "link",
             "url",
-            "path",
-            "evidencelink",
         ],
     ),
     col(
@@ -170,18 +175,18 @@ const EVIDENCE: &[Column] = &[
         true,
         &[
             "collectedon",
-            "collected",
-            "date",
             "collectiondate",
             "datecollected",
+            "collected",
             "testedon",
             "testdate",
+            "date",
         ],
     ),
     col(
         "result",
         false,
-        &["result", "outcome", "testresult", "conclusion"],
+        &["result", "testresult", "outcome", "conclusion"],
     ),
     col("tester", false, &["tester", "testedby", "collectedby"]),
     col("notes", false, &["notes", "note", "comments", "comment"]),
@@ -192,7 +197,7 @@ const ATTESTATIONS: &[Column] = &[
     col(
         "services",
         false,
-        &["services", "service", "servicesinscope"],
+        &["services", "servicesinscope", "service"],
     ),
     col(
         "type",
@@ -202,22 +207,22 @@ const ATTESTATIONS: &[Column] = &[
     col(
         "period_start",
         false,
-        &["periodstart", "start", "periodfrom", "from"],
+        &["periodstart", "periodfrom", "start", "from"],
     ),
     col(
         "period_end",
         false,
-        &["periodend", "end", "periodto", "through", "to"],
+        &["periodend", "periodto", "through", "end", "to"],
     ),
     col(
         "issued_on",
         false,
         &[
             "issuedon",
-            "issued",
             "issuedate",
-            "reportdate",
             "dateissued",
+            "issued",
+            "reportdate",
         ],
     ),
     col(
@@ -263,7 +268,7 @@ const ATTESTATIONS: &[Column] = &[
     col(
         "report_file",
         false,
-        &["reportfile", "file", "report", "link"],
+        &["reportfile", "report", "file", "link"],
     ),
 ];
 
@@ -283,7 +288,7 @@ const CUECS: &[Column] = &[
     col(
         "mapped_control",
         false,
-        &["mappedcontrol", "control", "controlid", "customercontrol"],
+        &["mappedcontrol", "customercontrol", "controlid", "control"],
     ),
 ];
 
@@ -300,8 +305,23 @@ pub struct ColumnMap {
     pub positions: Vec<Option<usize>>,
     /// Headers that named no known column: kept and ignored, listed as warnings.
     pub extra: Vec<String>,
-    /// Pairs of table columns whose headers both read as the same column.
+    /// Pairs of table columns whose headers read as the same column with the same rank
+    /// (two `Evidence File` columns): nothing can tell which one the user meant.
     pub duplicates: Vec<(&'static str, usize, usize)>,
+    /// Headers that read as a column another header names more plainly (`Link` beside
+    /// `Evidence File`): kept as extra columns, each with a warning naming both cells.
+    pub outranked: Vec<Outranked>,
+}
+
+/// A header that lost its column to a better-ranked one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outranked {
+    /// The column both headers read as.
+    pub column: &'static str,
+    /// The table column kept as an extra column.
+    pub kept: usize,
+    /// The table column read as `column`.
+    pub winner: usize,
 }
 
 impl ColumnMap {
@@ -395,38 +415,64 @@ pub fn header_may_be_merged(table: &Table, kind: SheetKind) -> bool {
 }
 
 fn map_row(table: &Table, row: usize, columns: &[Column]) -> ColumnMap {
-    let mut positions = vec![None; columns.len()];
+    // Each header's best reading: the column it names and how strongly (its rank).
+    let mut claims: Vec<(usize, usize, u8)> = Vec::new(); // (table column, column, rank)
     let mut extra = Vec::new();
-    let mut duplicates = Vec::new();
     for col in table.header_columns(row) {
         let header = match table.header_cell(row, col) {
             Cell::Text(s) => s,
             _ => continue,
         };
-        let wanted = loose_key(header);
-        // An exact canonical name beats an alias (`file` is an alias in two places).
-        let found = columns
-            .iter()
-            .position(|c| loose_key(c.name) == wanted)
-            .or_else(|| {
-                columns
-                    .iter()
-                    .position(|c| c.aliases.contains(&wanted.as_str()))
-            });
-        match found {
-            Some(i) => match positions[i] {
-                None => positions[i] = Some(col),
-                Some(first) => duplicates.push((columns[i].name, first, col)),
-            },
+        match reading(columns, &loose_key(header)) {
+            Some((i, rank)) => claims.push((col, i, rank)),
             None => extra.push(header.trim().to_string()),
         }
     }
+    let mut positions = vec![None; columns.len()];
+    let mut duplicates = Vec::new();
+    let mut outranked = Vec::new();
+    for (i, column) in columns.iter().enumerate() {
+        let Some(best) = claims.iter().filter(|c| c.1 == i).map(|c| c.2).min() else {
+            continue;
+        };
+        let mut winners = claims.iter().filter(|c| c.1 == i && c.2 == best);
+        let winner = winners.next().map(|c| c.0);
+        positions[i] = winner;
+        if let (Some(first), Some(second)) = (winner, winners.next()) {
+            duplicates.push((column.name, first, second.0));
+        }
+        for loser in claims.iter().filter(|c| c.1 == i && c.2 > best) {
+            outranked.push(Outranked {
+                column: column.name,
+                kept: loser.0,
+                winner: winner.unwrap_or(loser.0),
+            });
+        }
+    }
+    outranked.sort_by_key(|o| o.kept);
     ColumnMap {
         header_row: row,
         positions,
         extra,
         duplicates,
+        outranked,
     }
+}
+
+/// Which column a header (already through [`loose_key`]) names, and its rank: 0 when it
+/// is the column's own name, otherwise 1 + the alias's place in the column's list. A
+/// column's own name is looked for in every column before any alias is, so `file` in the
+/// Attestations sheet is never read as another column's alias.
+fn reading(columns: &[Column], wanted: &str) -> Option<(usize, u8)> {
+    if let Some(i) = columns.iter().position(|c| loose_key(c.name) == wanted) {
+        return Some((i, 0));
+    }
+    columns.iter().enumerate().find_map(|(i, c)| {
+        c.aliases
+            .iter()
+            .position(|a| *a == wanted)
+            .map(|rank| (i, rank as u8 + 1))
+    })
 }
 
 #[cfg(test)]

@@ -107,7 +107,7 @@ impl std::error::Error for IngestError {}
 /// Collects problems while reading, so all of them can be reported together.
 #[derive(Debug, Default)]
 pub(crate) struct Problems {
-    errors: Vec<InputError>,
+    pub(crate) errors: Vec<InputError>,
     truncated: bool,
 }
 
@@ -805,9 +805,19 @@ impl Workbook {
                     Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(()),
                     Err(e) => return Err(e.to_string()),
                 };
-                while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-                    let (row, col) = cell.get_position();
-                    if !builder.push(row, col, Data::from(cell.get_value().clone())) {
+                // Formulas are read with the values (in the same pass) only to tell a formula
+                // nobody computed from a blank cell: a workbook written by a script holds the
+                // formula without its value, and Excel computes it on opening, demarc can't.
+                while let Some(cell) = reader
+                    .next_cell_with_formula_metadata()
+                    .map_err(|e| e.to_string())?
+                {
+                    let (row, col) = cell.pos;
+                    let data = match (&cell.value, &cell.formula) {
+                        (calamine::DataRef::Empty, Some(_)) => table::uncomputed_formula(),
+                        (value, _) => Data::from(value.clone()),
+                    };
+                    if !builder.push(row, col, data) {
                         break;
                     }
                 }
@@ -961,7 +971,7 @@ fn header(
     problems: &mut Problems,
     warnings: &mut Vec<String>,
 ) -> Option<columns::ColumnMap> {
-    let (origin_row, origin_col) = table.origin();
+    let (origin_row, _) = table.origin();
     let sheet_error = |problem: String| InputError {
         file: file.to_string(),
         sheet: Some(sheet.to_string()),
@@ -1011,11 +1021,7 @@ fn header(
             file: file.to_string(),
             sheet: Some(sheet.to_string()),
             location: Some(format!("row {header_row_number}")),
-            problem: format!(
-                "columns {} and {} both read as `{name}`: rename or remove one",
-                column_letters(origin_col + *first as u32),
-                column_letters(origin_col + *second as u32)
-            ),
+            problem: same_rank_problem(table, &map, name, *first, *second),
         });
     }
     if !map.duplicates.is_empty() {
@@ -1026,7 +1032,61 @@ fn header(
             "{file}: {sheet}: column {extra:?} is not one demarc reads; ignored"
         ));
     }
+    warnings.extend(outranked_warnings(file, sheet, table, &map));
     Some(map)
+}
+
+/// Why two headers reading as one column at the same rank are refused. Positions count
+/// from the table's origin.
+pub(crate) fn same_rank_problem(
+    table: &Table,
+    map: &columns::ColumnMap,
+    column: &str,
+    first: usize,
+    second: usize,
+) -> String {
+    let (_, origin_col) = table.origin();
+    let cell = |col: usize| {
+        format!(
+            "{} ({:?})",
+            column_letters(origin_col + col as u32),
+            table.header_cell(map.header_row, col).to_text()
+        )
+    };
+    format!(
+        "columns {} and {} both read as `{column}`, and neither names it more plainly: rename or remove one",
+        cell(first),
+        cell(second)
+    )
+}
+
+/// One warning per header that lost its column to a better-ranked header, naming both
+/// cells: `Evidence!H3 "Link" kept as an extra column: D3 "Evidence File" is
+/// evidence_file`. Positions in the map count from the table's origin.
+pub(crate) fn outranked_warnings(
+    file: &str,
+    sheet: &str,
+    table: &Table,
+    map: &columns::ColumnMap,
+) -> Vec<String> {
+    let (origin_row, origin_col) = table.origin();
+    let row_number = origin_row + map.header_row as u32 + 1;
+    let cell = |col: usize| {
+        let header = table.header_cell(map.header_row, col).to_text();
+        let letters = column_letters(origin_col + col as u32);
+        format!("{letters}{row_number} {header:?}")
+    };
+    map.outranked
+        .iter()
+        .map(|o| {
+            format!(
+                "{file}: {sheet}!{} kept as an extra column: {} is {}",
+                cell(o.kept),
+                cell(o.winner),
+                o.column
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -59,6 +59,10 @@ impl RowReader<'_> {
     }
 
     fn required_text(&self, column: &str, problems: &mut Problems) -> Result<String, Rejected> {
+        if let (Cell::Uncomputed, _) = self.cell(column) {
+            problems.push(self.error(column, format!("required, but {UNCOMPUTED}")));
+            return Err(Rejected);
+        }
         let text = self.text(column);
         if text.is_empty() {
             problems.push(self.error(column, "required, but the cell is empty".into()));
@@ -102,6 +106,7 @@ impl RowReader<'_> {
                 "{expected}, found {}: format the cell as a date",
                 cell.describe()
             ),
+            Cell::Uncomputed => format!("{expected}, but {UNCOMPUTED}"),
             _ => format!("{expected}, found {}", cell.describe()),
         };
         problems.push(self.error(column, problem));
@@ -139,6 +144,13 @@ impl RowReader<'_> {
         let text = match cell {
             Cell::Empty => return Ok(None),
             Cell::Text(_) | Cell::Number(_) | Cell::Bool(_) => cell.to_text(),
+            Cell::Uncomputed => {
+                problems.push(self.error(
+                    column,
+                    format!("expected one of {}, but {UNCOMPUTED}", accepted.join(", ")),
+                ));
+                return Err(Rejected);
+            }
             _ => {
                 problems.push(self.error(
                     column,
@@ -270,6 +282,11 @@ const TYPED_OPTIONAL: &[&str] = &[
     "bridge_letter_through",
 ];
 
+/// Why a formula cell with no computed value cannot be read, and what to do. A program
+/// that writes workbooks (openpyxl, a script) stores the formula and leaves computing it
+/// to Excel; so does a cell whose text was typed starting with `=`.
+const UNCOMPUTED: &str = "the cell holds a formula with no computed value (a workbook written by a script, or text typed starting with \"=\"): open and save the workbook in Excel or LibreOffice so the formula is computed, or type the text with a leading apostrophe";
+
 /// A formula error (`#REF!`, `#N/A`) in a text or list column would otherwise be read as
 /// the text "#REF!" — a service, a control, a note nobody wrote. Reports each such cell.
 fn formula_errors_in_text(row: &RowReader<'_>, problems: &mut Problems) {
@@ -302,6 +319,18 @@ pub(crate) struct Collector<'m> {
     unknown_regions: Vec<(String, String)>,
     /// The texts repeated down the Evidence sheet (control, service, tester), one copy each.
     shared: SharedTexts,
+    /// Optional text cells holding a formula with no computed value, read as blank: per
+    /// sheet and column (in the order first met), the first cell and how many there were.
+    uncomputed: Vec<Uncomputed>,
+}
+
+/// Optional text cells of one column that hold an uncomputed formula.
+struct Uncomputed {
+    file: String,
+    sheet: String,
+    column: &'static str,
+    first_cell: String,
+    count: usize,
 }
 
 /// One shared copy of each distinct text: a million evidence rows name a few hundred
@@ -332,6 +361,7 @@ impl<'m> Collector<'m> {
             cuecs: Vec::new(),
             unknown_regions: Vec::new(),
             shared: SharedTexts::default(),
+            uncomputed: Vec::new(),
         }
     }
 
@@ -339,6 +369,7 @@ impl<'m> Collector<'m> {
         // Any problem fails the run, so a row with a formula error in a text column is
         // still read on, to report its other problems in the same pass.
         formula_errors_in_text(row, problems);
+        self.note_uncomputed_text(row);
         // A rejected row has already said why in `problems`.
         let _ = match row.kind {
             SheetKind::Services => self.service(row, problems).map(|r| self.services.push(r)),
@@ -367,9 +398,51 @@ impl<'m> Collector<'m> {
         extend(&mut self.attestations, other.attestations);
         extend(&mut self.cuecs, other.cuecs);
         extend(&mut self.unknown_regions, other.unknown_regions);
+        extend(&mut self.uncomputed, other.uncomputed);
+    }
+
+    /// Notes the optional text cells of a row that hold a formula nobody computed: they
+    /// are read as blank, which the run must say (a control titled by a formula would
+    /// otherwise become "untitled" without a word).
+    fn note_uncomputed_text(&mut self, row: &RowReader<'_>) {
+        for column in row.kind.columns() {
+            if column.required || TYPED_OPTIONAL.contains(&column.name) {
+                continue;
+            }
+            if !matches!(row.cell(column.name), (Cell::Uncomputed, _)) {
+                continue;
+            }
+            let error = row.error(column.name, String::new());
+            let sheet = error.sheet.unwrap_or_default();
+            match self
+                .uncomputed
+                .iter_mut()
+                .find(|u| u.column == column.name && u.sheet == sheet && u.file == error.file)
+            {
+                Some(seen) => seen.count += 1,
+                None => self.uncomputed.push(Uncomputed {
+                    file: error.file,
+                    sheet,
+                    column: column.name,
+                    first_cell: error.location.unwrap_or_default(),
+                    count: 1,
+                }),
+            }
+        }
     }
 
     pub(crate) fn finish(self, inputs: &mut Inputs) {
+        for u in &self.uncomputed {
+            let more = match u.count {
+                1 => String::new(),
+                2 => " (and 1 more cell in the column)".to_string(),
+                n => format!(" (and {} more cells in the column)", n - 1),
+            };
+            inputs.warnings.push(format!(
+                "{}: {}!{}: {}: read as blank{more}: {UNCOMPUTED}",
+                u.file, u.sheet, u.first_cell, u.column
+            ));
+        }
         inputs.services = self.services;
         inputs.controls = self.controls;
         inputs.evidence = self.evidence;

@@ -42,6 +42,16 @@ pub enum Cell<'a> {
     Date(Option<NaiveDate>),
     /// A formula error such as `#REF!`.
     Error(&'a calamine::CellErrorType),
+    /// A formula with no computed value: the workbook was written by a program that does
+    /// not calculate (a script), and nobody has opened and saved it since.
+    Uncomputed,
+}
+
+/// How a formula with no computed value travels with the cells: as the error Excel shows
+/// while a value is still being fetched (`#GETTING_DATA`, stored as code 0x2B in .xls),
+/// which means just that — the cell has no value yet — and which no formula can return.
+pub(crate) fn uncomputed_formula() -> Data {
+    Data::Error(calamine::CellErrorType::GettingData)
 }
 
 /// The largest Excel date serial (9999-12-31 in the 1900 system).
@@ -179,6 +189,7 @@ fn view(data: &Data) -> Cell<'_> {
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Bool(b) => Cell::Bool(*b),
         Data::DateTime(dt) => Cell::Date(serial_date(dt)),
+        Data::Error(calamine::CellErrorType::GettingData) => Cell::Uncomputed,
         Data::Error(e) => Cell::Error(e),
     }
 }
@@ -402,6 +413,7 @@ impl Cell<'_> {
             Cell::Date(Some(d)) => d.format("%Y-%m-%d").to_string(),
             Cell::Date(None) => "(date out of range)".to_string(),
             Cell::Error(e) => e.to_string(),
+            Cell::Uncomputed => String::new(),
         }
     }
 
@@ -415,6 +427,7 @@ impl Cell<'_> {
             Cell::Date(Some(d)) => format!("the date {d}"),
             Cell::Date(None) => "a date serial number outside the calendar".to_string(),
             Cell::Error(e) => format!("the formula error {e}"),
+            Cell::Uncomputed => "a formula with no computed value".to_string(),
         }
     }
 }

@@ -114,6 +114,7 @@ pub(super) fn read_all(
         if is_caiq {
             let read = caiq::read(vendor, &shown, &tables, &documents.mapping, model, problems);
             file.sheets = read.sheets;
+            inputs.warnings.extend(read.warnings);
             inputs.questionnaires.caiqs.extend(read.caiq);
         } else {
             let read = fedramp::read(vendor, &shown, &tables, &documents.mapping, model, problems);
