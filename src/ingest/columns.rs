@@ -510,3 +510,46 @@ mod tests {
         assert_eq!(map.extra, ["Reviewer"]);
     }
 }
+
+/// The README's table of the columns and the headers accepted for each, in rank order:
+/// generated here so that what the README promises is what the reader does.
+pub fn headers_markdown() -> String {
+    let mut out = String::from(
+        "| sheet | column | required | headers accepted, in rank order |\n|---|---|---|---|\n",
+    );
+    for kind in SheetKind::ALL {
+        for column in kind.columns() {
+            let aliases: Vec<String> = column
+                .aliases
+                .iter()
+                .filter(|a| **a != loose_key(column.name))
+                .map(|a| format!("`{a}`"))
+                .collect();
+            out.push_str(&format!(
+                "| {} | `{}` | {} | {} |\n",
+                kind.as_str(),
+                column.name,
+                if column.required { "yes" } else { "" },
+                if aliases.is_empty() {
+                    "—".to_string()
+                } else {
+                    aliases.join(", ")
+                }
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod readme {
+    #[test]
+    fn the_readme_lists_every_column_and_its_headers_in_rank_order() {
+        let readme = include_str!("../../README.md");
+        let table = super::headers_markdown();
+        assert!(
+            readme.contains(&table),
+            "README.md's header table is out of date; it should read:\n{table}"
+        );
+    }
+}
