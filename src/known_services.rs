@@ -86,6 +86,28 @@ pub fn lookup(service: &str, provider: &str) -> Option<&'static KnownService> {
         .find(|entry| entry.providers.contains(&provider))
 }
 
+impl KnownService {
+    /// Whether `provider` is one of the names the catalogue knows this service's provider
+    /// by (`AWS`, `Amazon`, `Amazon Web Services`).
+    pub fn is_run_by(&self, provider: &str) -> bool {
+        self.providers.contains(&loose_key(provider))
+    }
+}
+
+/// Whether two names of a service run by `provider` name one service: the same name, or
+/// two spellings the catalogue knows of one service (`S3` and `Amazon S3` run by AWS). A
+/// name is only an alias under a provider that runs the service: `S3` run by Wasabi is
+/// not Amazon S3.
+pub fn same_service(a: &str, b: &str, provider: &str) -> bool {
+    if crate::names::key(a) == crate::names::key(b) {
+        return true;
+    }
+    match (lookup(a, provider), lookup(b, provider)) {
+        (Some(a), Some(b)) => a.name == b.name,
+        _ => false,
+    }
+}
+
 /// The well-known service a misspelt name probably means, by its name or an alias.
 pub fn suggest(service: &str) -> Option<&'static str> {
     let spellings = spellings();

@@ -91,7 +91,7 @@ pub fn analyse(run: &Run) -> Result<Analysis, Error> {
         strict_regions: run.ingest.strict_regions || run.residency.is_some(),
         ..run.ingest.clone()
     };
-    let inputs = {
+    let mut inputs = {
         let _step = terminal::Step::start("reading inputs");
         let spinner = terminal::spinner("reading the inputs");
         let read = ingest::read_inputs(&run.inputs, &run.model, &options);
@@ -107,6 +107,9 @@ pub fn analyse(run: &Run) -> Result<Analysis, Error> {
         inputs.cuecs.len(),
         inputs.files.len()
     ));
+    inputs
+        .warnings
+        .extend(run.model.overrides_matching_nothing(&inputs.services));
     let reconciliation = {
         let _step = terminal::Step::start("reconciling");
         reconcile::reconcile(reconcile::Judgement {

@@ -110,9 +110,30 @@ pub struct Override {
     pub domains: Vec<usize>,
     pub owner: Owner,
     pub note: Option<String>,
+    /// Where it is written: the model file's line of its `[[overrides]]` header, so that a
+    /// warning can send the user there.
+    pub line: Option<usize>,
 }
 
 impl Override {
+    /// Whether the override is written for services of `provider`: the same name, or
+    /// another name the service catalogue knows that provider by for this service
+    /// (`AWS` for a service whose provider is written `Amazon Web Services`).
+    fn names_provider(&self, service: &str, provider: &str) -> bool {
+        self.provider.as_deref().is_none_or(|p| {
+            key(p) == key(provider)
+                || crate::known_services::lookup(service, provider).is_some_and(|k| k.is_run_by(p))
+        })
+    }
+
+    /// Whether the override names this service among its `services`, as the service
+    /// catalogue spells it or by one of its aliases (`S3` names `Amazon S3`).
+    fn names_service(&self, service: &str, provider: &str) -> bool {
+        self.services
+            .iter()
+            .any(|s| crate::known_services::same_service(s, service, provider))
+    }
+
     /// Whether this override applies, and how specific it is (a service-level override
     /// beats a provider-level one; a later one beats an earlier one of equal weight).
     fn specificity(
@@ -126,8 +147,8 @@ impl Override {
             return None;
         }
         let mut weight = 0;
-        if let Some(p) = &self.provider {
-            if key(p) != key(provider) {
+        if self.provider.is_some() {
+            if !self.names_provider(service, provider) {
                 return None;
             }
             weight += 1;
@@ -139,7 +160,7 @@ impl Override {
             weight += 1;
         }
         if !self.services.is_empty() {
-            if !self.services.iter().any(|s| key(s) == key(service)) {
+            if !self.names_service(service, provider) {
                 return None;
             }
             weight += 4;
@@ -245,6 +266,79 @@ impl Model {
         }
     }
 
+    /// Warnings for overrides that change nothing in these inputs: a provider that runs
+    /// none of the services, a service name no service answers to (a typo, or a name
+    /// the catalogue does not know), a service model no service has, or parts that are
+    /// each present but never together. Each names the model file and line.
+    pub fn overrides_matching_nothing(&self, services: &[crate::inputs::Service]) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for (n, o) in self.overrides.iter().enumerate() {
+            let at = match (&self.file, o.line) {
+                (Some(file), Some(line)) => format!("{}:{line}", file.display()),
+                (Some(file), None) => file.display().to_string(),
+                (None, _) => "the model".to_string(),
+            };
+            let nothing =
+                |what: String| format!("{at}: override #{} {what}: it changes nothing", n + 1);
+            if let Some(p) = &o.provider {
+                if !services
+                    .iter()
+                    .any(|s| o.names_provider(&s.name, &s.provider))
+                {
+                    warnings.push(nothing(format!(
+                        "names provider {p:?}, which runs no service in the inputs"
+                    )));
+                    continue;
+                }
+            }
+            if let Some(m) = o.service_model {
+                if !services.iter().any(|s| s.service_model == m) {
+                    warnings.push(nothing(format!(
+                        "names service model {}, which no service in the inputs has",
+                        m.as_str()
+                    )));
+                    continue;
+                }
+            }
+            let unmatched: Vec<&String> = o
+                .services
+                .iter()
+                .filter(|name| {
+                    !services
+                        .iter()
+                        .any(|s| crate::known_services::same_service(name, &s.name, &s.provider))
+                })
+                .collect();
+            if !unmatched.is_empty() {
+                let names: Vec<String> = unmatched.iter().map(|n| format!("{n:?}")).collect();
+                let (noun, verb) = if unmatched.len() == 1 {
+                    ("service", "matches")
+                } else {
+                    ("services", "match")
+                };
+                let what = format!(
+                    "names {noun} {}, which no service in the inputs {verb}",
+                    names.join(", ")
+                );
+                if unmatched.len() == o.services.len() {
+                    warnings.push(nothing(what));
+                    continue;
+                }
+                // Some names match: the others are still worth a word, the override works.
+                warnings.push(format!("{at}: override #{} {what}", n + 1));
+            }
+            let applies = services.iter().any(|s| {
+                o.names_provider(&s.name, &s.provider)
+                    && o.service_model.is_none_or(|m| m == s.service_model)
+                    && (o.services.is_empty() || o.names_service(&s.name, &s.provider))
+            });
+            if !applies {
+                warnings.push(nothing("matches no service in the inputs: its provider, service model and services are never found together".to_string()));
+            }
+        }
+        warnings
+    }
+
     /// Loads a model file, extending the default unless it says `extends = "none"`.
     pub fn load(path: &Path) -> Result<Model, ModelError> {
         let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read {
@@ -303,6 +397,14 @@ impl Model {
                     .into(),
             ));
         }
+        // Each `[[overrides]]` header's line, when the overrides are written that way.
+        let headers: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_start().starts_with("[[overrides]]"))
+            .map(|(i, _)| i + 1)
+            .collect();
+        let count = file.overrides.len();
         for (n, o) in file.overrides.into_iter().enumerate() {
             let mut domains = Vec::new();
             for name in &o.domains {
@@ -344,6 +446,7 @@ impl Model {
                 domains,
                 owner: o.owner,
                 note: o.note,
+                line: (headers.len() == count).then(|| headers[n]),
             });
         }
         Ok(model)
@@ -538,6 +641,89 @@ mod tests {
         );
     }
 
+    fn service(name: &str, provider: &str, model: ServiceModel) -> crate::inputs::Service {
+        crate::inputs::Service {
+            name: name.into(),
+            provider: provider.into(),
+            service_model: model,
+            service_model_inferred: false,
+            data_classes: Vec::new(),
+            owner: String::new(),
+            in_scope: true,
+            regions: Vec::new(),
+            source: crate::findings::Source {
+                file: "q3.xlsx".into(),
+                sheet: "Services".into(),
+                row: 2,
+            },
+        }
+    }
+
+    /// The README's override example, as a model file.
+    fn readme_example() -> Model {
+        let readme = include_str!("../README.md");
+        let start = readme
+            .find("```toml\n[[overrides]]")
+            .expect("the README's override example");
+        let block = &readme[start + "```toml\n".len()..];
+        let block = &block[..block.find("```").unwrap()];
+        Model::from_toml(block, Path::new("model.toml")).unwrap()
+    }
+
+    #[test]
+    fn override_names_match_through_the_service_catalogue() {
+        // The README's example writes `AWS` and `S3`; the inventory writes the catalogue's
+        // own names. The example must change the cell it says it changes.
+        let m = readme_example();
+        let app = m.domain_index("Application-level controls").unwrap();
+        let base = Model::default();
+        assert_eq!(
+            base.owner(app, "Amazon S3", "Amazon Web Services", ServiceModel::Paas)
+                .owner,
+            Owner::Shared
+        );
+        for (name, provider) in [
+            ("Amazon S3", "Amazon Web Services"),
+            ("AWS S3", "Amazon"),
+            ("s3", "aws"),
+            ("Amazon DynamoDB", "AWS"),
+        ] {
+            let cell = m.owner(app, name, provider, ServiceModel::Paas);
+            assert_eq!(cell.owner, Owner::Provider, "{name} run by {provider}");
+            assert!(cell.overridden_by.is_some());
+        }
+        // `S3` is only an alias under a provider that runs Amazon S3.
+        let wasabi = m.owner(app, "S3 compatible storage", "Wasabi", ServiceModel::Paas);
+        assert_eq!(wasabi.owner, Owner::Shared);
+        // Other domains keep the matrix.
+        let iam = m.domain_index("Identity and access management").unwrap();
+        assert_eq!(
+            m.owner(iam, "Amazon S3", "Amazon Web Services", ServiceModel::Paas)
+                .owner,
+            Owner::Shared
+        );
+    }
+
+    #[test]
+    fn an_override_matching_nothing_is_a_warning_naming_the_file_and_line() {
+        let text = "name = \"ours\"\n\n[[overrides]]\nprovider = \"AWS\"\nservices = [\"S3\", \"S4\"]\nowner = \"provider\"\n\n[[overrides]]\nprovider = \"Oracle\"\nowner = \"customer\"\n\n[[overrides]]\nservice_model = \"On-prem\"\nowner = \"customer\"\n\n[[overrides]]\nservices = [\"Lambda\"]\nowner = \"provider\"\n\n[[overrides]]\nprovider = \"Okta\"\nservices = [\"Amazon S3\"]\nowner = \"provider\"\n";
+        let m = Model::from_toml(text, Path::new("model.toml")).unwrap();
+        let services = [
+            service("Amazon S3", "Amazon Web Services", ServiceModel::Paas),
+            service("Okta", "Okta", ServiceModel::Saas),
+        ];
+        assert_eq!(
+            m.overrides_matching_nothing(&services),
+            [
+                "model.toml:3: override #1 names service \"S4\", which no service in the inputs matches",
+                "model.toml:8: override #2 names provider \"Oracle\", which runs no service in the inputs: it changes nothing",
+                "model.toml:12: override #3 names service model On-prem, which no service in the inputs has: it changes nothing",
+                "model.toml:16: override #4 names service \"Lambda\", which no service in the inputs matches: it changes nothing",
+                "model.toml:20: override #5 matches no service in the inputs: its provider, service model and services are never found together: it changes nothing",
+            ]
+        );
+    }
+
     #[test]
     fn service_override_beats_provider_override() {
         let text = r#"
@@ -589,7 +775,13 @@ mod tests {
         assert_eq!(m.domains.len(), 8);
         let again = Model::from_toml(&m.to_toml(), Path::new("export.toml")).unwrap();
         assert_eq!(again.domains, m.domains);
-        assert_eq!(again.overrides, m.overrides);
+        // The same overrides, written on other lines of another file.
+        let unplaced = |model: &Model| -> Vec<Override> {
+            let mut overrides = model.overrides.clone();
+            overrides.iter_mut().for_each(|o| o.line = None);
+            overrides
+        };
+        assert_eq!(unplaced(&again), unplaced(&m));
     }
 
     #[test]
