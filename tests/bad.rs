@@ -2099,7 +2099,7 @@ fn uncomputed_formula_in_a_text_column_is_read_as_blank_with_a_warning() {
     let path = dir.path().join("q3.xlsx");
     // Controls!B2 is the title; "= Not a heading" is text a person typed after "=".
     with_uncomputed_formulas(&company(), &path, &[("Controls", 1, 1, "= Not a heading")]);
-    let inputs = read_ok(&[path.clone()]);
+    let inputs = read_ok(std::slice::from_ref(&path));
     assert_eq!(inputs.controls[0].title, "");
     assert_eq!(
         warnings_about(&inputs, "formula"),
@@ -2161,7 +2161,7 @@ fn uncomputed_formula_in_a_required_column_is_an_error_saying_how_to_fix_it() {
     for wanted in [
         format!("Evidence!A2: control_id: required, but {fix}"),
         format!("Evidence!D2: collected_on: expected a date (a date cell, 2026-09-30, or 30 Sep 2026), but {fix}"),
-        format!("Evidence!E2: result: expected one of "),
+        "Evidence!E2: result: expected one of ".to_string(),
     ] {
         assert!(shown.contains(&wanted), "missing {wanted:?} in:\n{shown}");
     }
