@@ -28,6 +28,29 @@ pub enum PeriodError {
     Backwards { from: NaiveDate, to: NaiveDate },
     #[error("fiscal year start month must be 1..=12, found {0}")]
     BadFiscalStart(u32),
+    #[error("period {label} runs {start} … {end}, outside the years demarc reports on (1900 to 2999: OSCAL's dates and the reports' four-digit years end there)")]
+    OutOfRange {
+        label: String,
+        start: NaiveDate,
+        end: NaiveDate,
+    },
+}
+
+/// The first and last days a period may cover. Excel's dates start in 1900; OSCAL's date
+/// pattern allows years up to 2999 only, and the reports name a period by four digits.
+const FIRST_DAY: (i32, u32, u32) = (1900, 1, 1);
+const LAST_DAY: (i32, u32, u32) = (2999, 12, 31);
+
+fn check_range(label: &str, start: NaiveDate, end: NaiveDate) -> Result<(), PeriodError> {
+    let day = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).expect("a real day");
+    if start < day(FIRST_DAY) || end > day(LAST_DAY) {
+        return Err(PeriodError::OutOfRange {
+            label: label.to_string(),
+            start,
+            end,
+        });
+    }
+    Ok(())
 }
 
 impl Period {
@@ -83,6 +106,7 @@ impl Period {
             Some(q) => format!("{year}-Q{q}"),
             None => format!("{year}"),
         };
+        check_range(&label, start, end)?;
         Ok(Period { label, start, end })
     }
 
@@ -91,8 +115,10 @@ impl Period {
         if from > to {
             return Err(PeriodError::Backwards { from, to });
         }
+        let label = format!("{}_{}", from.format("%Y-%m-%d"), to.format("%Y-%m-%d"));
+        check_range(&label, from, to)?;
         Ok(Period {
-            label: format!("{}_{}", from.format("%Y-%m-%d"), to.format("%Y-%m-%d")),
+            label,
             start: from,
             end: to,
         })
@@ -138,6 +164,29 @@ mod tests {
         let year = Period::parse("2026", 1).unwrap();
         assert_eq!((year.start, year.end), (d(2026, 1, 1), d(2026, 12, 31)));
         assert_eq!(year.days(), 365);
+    }
+
+    #[test]
+    fn periods_outside_1900_to_2999_are_refused_not_a_panic_later() {
+        // 9999 with April fiscal years would end in the year 10000: the PDF's date panicked.
+        assert_eq!(
+            Period::parse("9999", 4).unwrap_err().to_string(),
+            "period 9999 runs 9999-04-01 … +10000-03-31, outside the years demarc reports on (1900 to 2999: OSCAL's dates and the reports' four-digit years end there)"
+        );
+        assert!(matches!(
+            Period::parse("2999-Q4", 4),
+            Err(PeriodError::OutOfRange { .. })
+        ));
+        assert!(Period::parse("2999-Q4", 1).is_ok());
+        assert!(matches!(
+            Period::parse("1899", 1),
+            Err(PeriodError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            Period::between(d(1899, 12, 1), d(1900, 1, 31)),
+            Err(PeriodError::OutOfRange { .. })
+        ));
+        assert!(Period::between(d(1900, 1, 1), d(2999, 12, 31)).is_ok());
     }
 
     #[test]

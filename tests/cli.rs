@@ -19,6 +19,21 @@ fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
+/// A TOML basic string holding `text`, every control character escaped.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -1086,6 +1101,98 @@ mod untrusted_text {
         );
         // The `#show "0": "9"` cell must not have changed any number.
         assert!(pack.contains("2026-09-10"), "dates were altered");
+    }
+
+    /// Typst ends a line at VT, FF, NEL, U+2028 and U+2029 too, and a line that then starts
+    /// `= ` is a heading, `- ` a list item. Values that reach the templates themselves
+    /// (organisation, classification, vendor names) must stay on their line, and control
+    /// characters must not reach the PDF.
+    #[test]
+    fn line_breaks_and_control_characters_in_template_values_stay_inert() {
+        let organisation = "Acme\u{2028}= Pwned Org\u{0B}- listed\u{1b}[2J";
+        let classification = "SECRET\u{0C}= Heading\u{85}#panic(\"x\")";
+        let vendor = "Evil\u{2029}= Vendor\u{7}";
+        let dir = tempfile::tempdir().unwrap();
+        let book = small_company()
+            .sheet(
+                "Services",
+                &["service", "provider", "service_model", "in_scope"],
+                vec![row(&["Okta", vendor, "SaaS", "yes"])],
+            )
+            .sheet(
+                "Attestations",
+                &[
+                    "vendor",
+                    "services",
+                    "type",
+                    "period_start",
+                    "period_end",
+                    "opinion",
+                ],
+                vec![row(&[
+                    vendor,
+                    "*",
+                    "SOC 2 Type II",
+                    "2025-07-01",
+                    "2026-06-30",
+                    "Unqualified",
+                ])],
+            );
+        let path = book.write(dir.path(), "q3.xlsx");
+        let config = dir.path().join("demarc.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "organisation = {}\nclassification = {}\nperiod = \"2026-Q3\"\ninputs = [\"q3.xlsx\"]\n",
+                toml_string(organisation),
+                toml_string(classification)
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        let result = demarc()
+            .arg("report")
+            .arg("--config")
+            .arg(&config)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let mut pdfs = vec![
+            out.join("2026-Q3/board-report.pdf"),
+            out.join("2026-Q3/auditor-pack.pdf"),
+        ];
+        pdfs.extend(
+            std::fs::read_dir(out.join("2026-Q3/vendors"))
+                .unwrap()
+                .map(|e| e.unwrap().path()),
+        );
+        for pdf in &pdfs {
+            let text = support::pdf_text(pdf);
+            // Each value prints on one line, its `=` and `-` literal, nothing lost.
+            let lines: Vec<&str> = text.lines().collect();
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.contains("Acme = Pwned Org - listed")),
+                "{}: organisation not on one line:\n{text}",
+                pdf.display()
+            );
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\t'),
+                "{}: a control character reached the PDF",
+                pdf.display()
+            );
+        }
+        let board = support::pdf_text(&pdfs[0]);
+        assert!(board.contains("SECRET = Heading #panic(\"x\")"), "{board}");
     }
 
     /// Names are text too: hostile service, vendor, attestation and CUEC fields print

@@ -57,16 +57,18 @@ pub enum TemplateError {
     Invalid { name: String, message: String },
 }
 
-/// Escapes text for Typst *markup*: every ASCII punctuation character gets a backslash and
-/// line breaks become spaces, so no value can open code (`#`), math (`$`), a label (`<x>`),
-/// a reference (`@x`), a comment (`//`) or close a content block (`]`).
+/// Escapes text for Typst *markup*: every ASCII punctuation character gets a backslash, so
+/// no value can open code (`#`), math (`$`), a label (`<x>`), a reference (`@x`), a comment
+/// (`//`) or close a content block (`]`). Every line break Typst knows (LF, CR, VT, FF, NEL,
+/// U+2028, U+2029) and every other control character becomes a space: after a line break,
+/// `= x` would start a heading and `- x` a list item, and a control character has no glyph.
 pub fn escape_typst(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if c.is_ascii_punctuation() {
             out.push('\\');
             out.push(c);
-        } else if c == '\n' || c == '\r' {
+        } else if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
             out.push(' ');
         } else {
             out.push(c);
@@ -136,5 +138,11 @@ mod tests {
         assert_eq!(escape_typst("a], [b"), "a\\]\\, \\[b");
         assert_eq!(escape_typst("C:\\new"), "C:\\\\new".replace(":", "\\:"));
         assert_eq!(escape_typst("R&D\nline"), "R\\&D line");
+        // Typst's other line breaks would start a heading or a list on a line of its own.
+        for brk in ['\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}', '\r'] {
+            assert_eq!(escape_typst(&format!("Acme{brk}= Pwned")), "Acme \\= Pwned");
+            assert_eq!(escape_typst(&format!("Acme{brk}- item")), "Acme \\- item");
+        }
+        assert_eq!(escape_typst("a\u{0}b\u{1b}[2Jc\u{7f}"), "a b \\[2Jc ");
     }
 }
