@@ -1625,6 +1625,15 @@ fn unknown_reference_once_per_row_naming_a_control_service_or_vendor_that_exists
         rows[0].starts_with("UNKNOWN_REFERENCE low") && rows[0].ends_with("@ Evidence!6"),
         "{rows:#?}"
     );
+    // ... and that finding names both, so that fixing the control alone is not a surprise.
+    assert_eq!(
+        rows[0],
+        "UNKNOWN_REFERENCE low service=Okta Classic control=IAM-9 @ Evidence!6"
+    );
+    assert_eq!(
+        a.reconciliation.findings[0].message,
+        "Evidence names control IAM-9, which is not in the catalogue, and service Okta Classic, which is not in the Services sheet."
+    );
 }
 
 #[test]

@@ -21,9 +21,11 @@ pub(super) fn unknown_references(index: &Index<'_>, findings: &mut Vec<Finding>)
             continue;
         }
         let (control, known_service) = index.evidence_names(i);
+        // One finding per row, naming everything in it that is unknown.
+        let unknown_service = e.service.as_ref().filter(|_| known_service.is_none());
         if control.is_none() {
-            findings.push(
-                unknown(
+            let draft = match unknown_service {
+                None => unknown(
                     format!(
                         "Evidence names control {}, which is not in the catalogue.",
                         e.control_id
@@ -31,9 +33,19 @@ pub(super) fn unknown_references(index: &Index<'_>, findings: &mut Vec<Finding>)
                     "Correct the control_id, or add the control to the Controls sheet.".into(),
                     &e.source,
                 )
+                .control(&e.control_id),
+                Some(service) => unknown(
+                    format!(
+                        "Evidence names control {}, which is not in the catalogue, and service {service}, which is not in the Services sheet.",
+                        e.control_id
+                    ),
+                    "Correct the control_id and the service name, or add the control to the Controls sheet and the service to the Services sheet.".into(),
+                    &e.source,
+                )
                 .control(&e.control_id)
-                .done(),
-            );
+                .service(service),
+            };
+            findings.push(draft.done());
         } else if let Some(service) = &e.service {
             if known_service.is_none() {
                 findings.push(
