@@ -108,6 +108,32 @@ pub fn same_service(a: &str, b: &str, provider: &str) -> bool {
     }
 }
 
+/// When `service` is a well-known service's name or alias, whatever its provider: the
+/// catalogue's name for it and the providers that run it, as the catalogue writes them.
+/// Used to say that it is the *provider* that does not match (`Google Workspace` is run by
+/// Google, not Google Cloud), rather than offer the name the user already wrote.
+pub fn providers_of(service: &str) -> Option<(&'static str, Vec<&'static str>)> {
+    let wanted = loose_key(service);
+    let rows: Vec<&Row> = rows()
+        .iter()
+        .filter(|row| {
+            std::iter::once(&row.name)
+                .chain(&row.aliases)
+                .any(|n| loose_key(n) == wanted)
+        })
+        .collect();
+    let first = rows.first()?;
+    let mut providers: Vec<&'static str> = Vec::new();
+    for row in &rows {
+        for p in &row.providers {
+            if !providers.contains(&p.as_str()) {
+                providers.push(p.as_str());
+            }
+        }
+    }
+    Some((first.name.as_str(), providers))
+}
+
 /// The well-known service a misspelt name probably means, by its name or an alias.
 pub fn suggest(service: &str) -> Option<&'static str> {
     let spellings = spellings();

@@ -555,6 +555,7 @@ fn a_blank_service_model_is_filled_in_for_well_known_services_only() {
     let bad = services
         .push("Services", row(&["Lambada", "AWS", ""]))
         .push("Services", row(&["S3", "Wasabi", ""]))
+        .push("Services", row(&["Google Workspace", "Google Cloud", ""]))
         .write(dir.path(), "unknown.xlsx");
     let out = demarc()
         .args(["check", "--period", "2026-Q3"])
@@ -567,8 +568,18 @@ fn a_blank_service_model_is_filled_in_for_well_known_services_only() {
         stderr.contains("Services!C5") && stderr.contains("did you mean AWS Lambda"),
         "{stderr}"
     );
+    // A known name under another provider: it is the provider that does not match, and
+    // the hint must not offer back the name the user wrote.
     assert!(
-        stderr.contains("Services!C6") && stderr.contains("\"S3\" run by \"Wasabi\""),
+        stderr.contains("Services!C6: service_model: the cell is empty, and Amazon S3 is a well-known service run by AWS / Amazon / Amazon Web Services, not \"Wasabi\": correct the provider, or fill in the service model"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Services!C7: service_model: the cell is empty, and Google Workspace is a well-known service run by Google, not \"Google Cloud\""),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("did you mean Google Workspace"),
         "{stderr}"
     );
 }

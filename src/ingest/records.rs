@@ -511,16 +511,24 @@ impl<'m> Collector<'m> {
             None => match crate::known_services::lookup(&name, &provider) {
                 Some(known) => (known.model, true),
                 None => {
-                    let hint = crate::known_services::suggest(&name)
-                        .map(|known| format!(" (did you mean {known}?)"))
-                        .unwrap_or_default();
-                    problems.push(row.error(
-                        "service_model",
-                        format!(
-                            "the cell is empty and {name:?} run by {provider:?} is not a well-known service demarc can fill in{hint}: expected one of {}",
+                    let problem = match crate::known_services::providers_of(&name) {
+                        // The name is known: it is the provider that does not match.
+                        Some((known, providers)) => format!(
+                            "the cell is empty, and {known} is a well-known service run by {}, not {provider:?}: correct the provider, or fill in the service model: expected one of {}",
+                            providers.join(" / "),
                             models.join(", ")
                         ),
-                    ));
+                        None => {
+                            let hint = crate::known_services::suggest(&name)
+                                .map(|known| format!(" (did you mean {known}?)"))
+                                .unwrap_or_default();
+                            format!(
+                                "the cell is empty and {name:?} run by {provider:?} is not a well-known service demarc can fill in{hint}: expected one of {}",
+                                models.join(", ")
+                            )
+                        }
+                    };
+                    problems.push(row.error("service_model", problem));
                     return Err(Rejected);
                 }
             },
