@@ -233,7 +233,7 @@ impl Code {
 
 impl Code {
     /// Why an auditor or a board should care, in two or three sentences. Printed by
-    /// `demarc explain`; the lessons are the seeds' (see `../shared/seeds/`).
+    /// `demarc explain`; the lessons are the seeds' (the documents the project was founded on).
     pub fn why(self) -> &'static str {
         match self {
             Code::EvidenceMissing => "The model says this part is yours, and nothing shows it is done. Most cloud breaches are not attacks on the provider but the customer's own side left unmanaged (Capital One, 2019: overly permissive customer IAM roles). An auditor treats an unevidenced control as not operating.",

@@ -627,15 +627,10 @@ mod fedramp {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cloud.gov-CIS-Worksheet.xlsx")
     }
 
+    /// The blank GSA template, shipped in tests/data (see its README for provenance).
     fn template() -> PathBuf {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/formats/fedramp/SSP-Appendix-J-CSO-CIS-and-CRM-Workbook.xlsx");
-        assert!(
-            path.is_file(),
-            "{} is missing: the tests expect ../shared/formats beside the crate",
-            path.display()
-        );
-        path
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/SSP-Appendix-J-CSO-CIS-and-CRM-Workbook.xlsx")
     }
 
     fn count(a: &Analysis, code: Code, severity: &str) -> usize {
