@@ -151,7 +151,8 @@ pub struct RenderArgs {
     #[arg(long, value_name = "DIR")]
     pub evidence_root: Option<PathBuf>,
     /// How much evidence the auditor pack lists per control: `newest` (every service),
-    /// `compact` (services with gaps; the rest counted), or `auto` (compact for large inputs).
+    /// `compact` (services with gaps; the rest counted), `auto` (compact for large inputs), or
+    /// `full` (auto, plus every evidence row in an appendix).
     #[arg(long, value_enum, default_value = "auto")]
     pub evidence_listing: crate::render::EvidenceListing,
     /// Write archival PDFs conforming to this PDF/A standard.

@@ -1,7 +1,8 @@
 //! `demarc init`: a starter a compliance lead can fill in and run the same hour —
-//! `demarc.toml` with every setting explained, and `compliance.xlsx` with the five sheets,
-//! a worked example row in each, drop-down lists for every enumeration, and a starter
-//! control catalogue for the customer's side of the model.
+//! `demarc.toml` with every setting explained, and `compliance.xlsx`: a Read me sheet, the
+//! five sheets demarc reads with a worked example row in each, drop-down lists for every
+//! enumeration (fed by a hidden Lists sheet), and a starter control catalogue for the
+//! customer's side of the model.
 //!
 //! The example rows are dated inside the previous quarter (the starter's `period`), so the
 //! first `demarc report` works at once and its findings say what to fill in next.
@@ -451,7 +452,7 @@ fn read_me(
         ("Evidence", "What was collected to show each control works: one row per control, service and date, with the result.".into()),
         ("Attestations", "Vendors' SOC reports and certificates: the only independent evidence that the provider does its part.".into()),
         ("CUECs", "Complementary user entity controls: what a vendor's SOC report expects you to do, mapped to your controls.".into()),
-        ("Period", format!("demarc.toml says period = \"previous-quarter\": today that is {} ({} to {}).", period.label, period.start, period.end)),
+        ("Period", format!("demarc.toml says period = \"previous-quarter\": the calendar quarter before the day demarc runs, worked out afresh at every run. When this workbook was written that was {} ({} to {}), and the example rows are dated inside it.", period.label, period.start, period.end)),
         ("Drop-downs", "Enumerations (service model, in scope, domain, frequency, result, type, opinion) have drop-down lists; anything else is refused by demarc with the cell named and a did-you-mean hint.".into()),
         ("Next", "demarc check shows the findings on the terminal; demarc report writes the PDFs; demarc explain CODE says what a finding means and how to fix it.".into()),
     ];

@@ -214,6 +214,27 @@ fn the_starter_workbook_has_drop_downs_for_every_enumeration() {
             "Lists"
         ]
     );
+    // The Read me describes previous-quarter as a rule, not as one quarter that will be
+    // wrong by the next (it said "today that is 2026-Q3").
+    let read_me: Vec<&str> = book.sheets[0]
+        .rows
+        .iter()
+        .flatten()
+        .filter_map(|c| match c {
+            support::Cell::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    let period = read_me
+        .iter()
+        .find(|t| t.contains("previous-quarter"))
+        .expect("a Period line");
+    assert!(
+        period.contains(
+            "the calendar quarter before the day demarc runs, worked out afresh at every run"
+        ) && !period.contains("today that is"),
+        "{period}"
+    );
     let lists = book.sheets.iter().find(|s| s.name == "Lists").unwrap();
     assert_eq!(
         lists.header,
