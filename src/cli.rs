@@ -27,6 +27,17 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Command {
+    /// Whether the command writes files, so that a failure must say whether any were
+    /// written (`check` writes nothing and must not claim otherwise).
+    pub fn writes_files(&self) -> bool {
+        matches!(
+            self,
+            Command::Report(_) | Command::Bundle(_) | Command::Init(_) | Command::Model(_)
+        )
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Reconcile the inputs and print the findings (no PDFs).

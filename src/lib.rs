@@ -78,6 +78,17 @@ pub enum Error {
     Output { path: PathBuf, message: String },
 }
 
+impl Error {
+    /// Whether the run stopped before any output was written: settings, the model and
+    /// the inputs are all read and checked first.
+    pub fn failed_before_writing(&self) -> bool {
+        matches!(
+            self,
+            Error::Config(_) | Error::Model(_) | Error::Ingest(_) | Error::Explain(_)
+        )
+    }
+}
+
 /// The result of reading and reconciling.
 pub struct Analysis {
     pub inputs: inputs::Inputs,

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     restore_default_sigpipe();
     let cli = demarc::cli::Cli::parse();
+    let writes_files = cli.command.writes_files();
     match demarc::execute(cli) {
         Ok(code) => code,
         Err(error) => {
-            demarc::terminal::print_error(&error);
+            demarc::terminal::print_error(&error, writes_files);
             ExitCode::from(2)
         }
     }

@@ -216,18 +216,25 @@ pub fn print_warnings(warnings: &[String]) {
     }
 }
 
-/// Prints a failed run's error with every cause on its own line.
-pub fn print_error(error: &Error) {
+/// Prints a failed run's error with every cause on its own line; for a command that writes
+/// files, says that none were when the run failed before writing began.
+pub fn print_error(error: &Error, writes_files: bool) {
     let on = colour_enabled(std::io::stderr().is_terminal());
-    eprintln!("{} {error}", paint("error:", "1;31", on));
+    let mut said = error.to_string();
+    eprintln!("{} {}", paint("error:", "1;31", on), said.trim_end());
     let mut cause = std::error::Error::source(error);
     while let Some(c) = cause {
-        // Transparent variants repeat their source's message: skip exact repeats.
+        // A message that quotes its cause (`…: No such file or directory (os error 2)`),
+        // or a transparent variant, would print the same words twice.
         let text = c.to_string();
-        if text != error.to_string() {
+        if !said.contains(&text) {
             eprintln!("  caused by: {text}");
+            said.push_str(&text);
         }
         cause = c.source();
+    }
+    if writes_files && error.failed_before_writing() {
+        eprintln!("nothing was written");
     }
 }
 

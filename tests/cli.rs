@@ -1880,7 +1880,8 @@ mod residency {
                 && stderr.contains("(did you mean \"westeurope\"?)"),
             "{stderr}"
         );
-        assert!(stderr.contains("nothing was written"), "{stderr}");
+        // `check` writes nothing, so it says nothing about writing.
+        assert!(!stderr.contains("nothing was written"), "{stderr}");
 
         let (code, stderr) = check("[residency]\nPII = [\"EU\", \"Europe\"]\n");
         assert_eq!(code, Some(2), "{stderr}");
@@ -1938,5 +1939,35 @@ fn check_summary_counts_the_warnings() {
     assert!(
         summary.ends_with(&format!("; {warned} warnings (see above)")),
         "{summary}"
+    );
+}
+
+/// Issue 14: `check` never writes, so its errors must not say "nothing was written"; the
+/// commands that write say it when they stop before writing. An OS error is said once.
+#[test]
+fn errors_say_nothing_was_written_only_where_something_could_have_been() {
+    let dir = tempfile::tempdir().unwrap();
+    let stderr = |args: &[&str]| {
+        let out = demarc()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let check = stderr(&["check", "--period", "2026-Q3"]);
+    assert!(check.contains("no inputs"), "{check}");
+    assert!(!check.contains("nothing was written"), "{check}");
+    let report = stderr(&["report", "--period", "2026-Q3", "missing.xlsx"]);
+    assert!(
+        report.trim_end().ends_with("nothing was written"),
+        "{report}"
+    );
+    let config = stderr(&["check", "--config", "missing.toml"]);
+    assert_eq!(
+        config.matches("No such file or directory").count(),
+        1,
+        "{config}"
     );
 }

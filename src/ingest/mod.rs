@@ -81,24 +81,24 @@ impl fmt::Display for IngestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.errors.len();
         if n == 1 {
-            writeln!(f, "the inputs have a problem:")?;
+            write!(f, "the inputs have a problem:")?;
         } else {
-            writeln!(
+            write!(
                 f,
                 "the inputs have {n}{} problems:",
                 if self.truncated { "+" } else { "" }
             )?;
         }
         for e in &self.errors {
-            writeln!(f, "  {e}")?;
+            write!(f, "\n  {e}")?;
         }
         if self.truncated {
-            writeln!(
+            write!(
                 f,
-                "  … stopped after {MAX_ERRORS} problems; fix these and run again"
+                "\n  … stopped after {MAX_ERRORS} problems; fix these and run again"
             )?;
         }
-        write!(f, "nothing was written")
+        Ok(())
     }
 }
 
