@@ -46,8 +46,31 @@ pub fn catalogue() -> String {
             code.title()
         ));
     }
-    text.push_str("\nSeverity rises one step (to at most critical) where the service holds PII, PHI or PCI data\n(UNKNOWN_REFERENCE, the RESIDENCY_ codes, QUESTIONNAIRE_INCONSISTENT and ORIGINATION_MISMATCH\nhave their own rule).\n`demarc explain CODE` gives the rule, why it matters and the remedy.\n");
+    let own: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|&&code| has_own_rule(code))
+        .map(|code| code.as_str())
+        .collect();
+    text.push('\n');
+    text.push_str(&wrap(&format!(
+        "Severity rises one step (to at most critical) where the service holds PII, PHI or PCI data; {} have their own rule.",
+        own.join(", ")
+    )));
+    text.push_str("\n`demarc explain CODE` gives the rule, why it matters and the remedy.\n");
     text
+}
+
+/// The standard step-up, as [`severity_text`] words it.
+const STANDARD_STEP_UP: &str =
+    "; one step up (to at most critical) where the service holds PII, PHI or PCI";
+
+/// Whether a code's severity follows a rule of its own rather than the standard step-up.
+fn has_own_rule(code: Code) -> bool {
+    let text = severity_text(code);
+    let rule = text
+        .strip_prefix(code.base_severity().as_str())
+        .unwrap_or(&text);
+    !rule.is_empty() && rule != STANDARD_STEP_UP
 }
 
 /// The base severity, with the code's own rule for moving from it.
@@ -69,7 +92,7 @@ fn severity_text(code: Code) -> String {
             "; high when the CRM promises more inheritance than the origination allows; one step up for PII, PHI or PCI"
         }
         _ if base == Severity::Critical => "",
-        _ => "; one step up (to at most critical) where the service holds PII, PHI or PCI",
+        _ => STANDARD_STEP_UP,
     };
     format!("{base}{note}")
 }
@@ -102,6 +125,21 @@ mod tests {
         assert!(one("evidence-stale").unwrap().starts_with("EVIDENCE_STALE"));
         let error = one("EVIDENCE_STAEL").unwrap_err().to_string();
         assert!(error.contains("did you mean EVIDENCE_STALE"), "{error}");
+    }
+
+    /// The README's table of codes with a severity rule of their own says what `demarc
+    /// explain` says, code by code, and lists every such code.
+    #[test]
+    fn the_readme_states_each_own_severity_rule_as_explain_does() {
+        let readme = include_str!("../README.md");
+        for code in Code::ALL.into_iter().filter(|&c| has_own_rule(c)) {
+            let text = severity_text(code);
+            let own = text
+                .strip_prefix(code.base_severity().as_str())
+                .unwrap_or(&text);
+            let row = format!("| `{}` | {} |", code.as_str(), own.trim_start_matches("; "));
+            assert!(readme.contains(&row), "README.md lacks the row\n{row}");
+        }
     }
 
     #[test]
