@@ -73,8 +73,9 @@ fn has_own_rule(code: Code) -> bool {
     !rule.is_empty() && rule != STANDARD_STEP_UP
 }
 
-/// The base severity, with the code's own rule for moving from it.
-fn severity_text(code: Code) -> String {
+/// The base severity, with the code's own rule for moving from it (also the auditor pack's
+/// methodology table, so the two cannot drift apart).
+pub(crate) fn severity_text(code: Code) -> String {
     let base = code.base_severity();
     let note = match code {
         Code::OpinionModified => {

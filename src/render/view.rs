@@ -544,6 +544,7 @@ pub fn auditor_pack(
         "codes": crate::findings::Code::ALL.iter().map(|c| json!({
             "code": c.as_str(),
             "severity": c.base_severity().as_str(),
+            "severity_rule": crate::explain::severity_text(*c),
             "title": c.title(),
             "rule": c.rule(),
         })).collect::<Vec<_>>(),
