@@ -87,6 +87,9 @@ impl ConfigFile {
         };
         file.inputs.iter_mut().for_each(rebase);
         file.model.as_mut().map(rebase);
+        // One rule for `out`: beside the settings file, whether it is written there or left
+        // to its default, as the file's other paths are.
+        file.out = Some(file.out.take().unwrap_or_else(|| PathBuf::from("output")));
         file.out.as_mut().map(rebase);
         file.templates.as_mut().map(rebase);
         file.evidence_root.as_mut().map(rebase);
@@ -120,6 +123,18 @@ mod tests {
         std::fs::write(&path, "inputs = [\"book.xlsx\"]\n").unwrap();
         let file = ConfigFile::load(&path).unwrap();
         assert_eq!(file.inputs, [dir.path().join("book.xlsx")]);
+    }
+
+    #[test]
+    fn out_is_beside_the_file_whether_written_or_left_to_its_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demarc.toml");
+        std::fs::write(&path, "out = \"output\"\n").unwrap();
+        let written = ConfigFile::load(&path).unwrap().out;
+        std::fs::write(&path, "period = \"2026-Q3\"\n").unwrap();
+        let default = ConfigFile::load(&path).unwrap().out;
+        assert_eq!(written, Some(dir.path().join("output")));
+        assert_eq!(default, written);
     }
 
     #[test]
