@@ -531,10 +531,10 @@ fn evidence_row(
 ) -> Evidence {
     let (y, m, _) = date;
     let file = if service.is_empty() || service == "*" {
-        format!("evidence/{y:04}-{m:02}/{}.pdf", c.id.to_lowercase())
+        format!("{y:04}-{m:02}/{}.pdf", c.id.to_lowercase())
     } else {
         format!(
-            "evidence/{y:04}-{m:02}/{}-{}.pdf",
+            "{y:04}-{m:02}/{}-{}.pdf",
             c.id.to_lowercase(),
             slug(service)
         )
@@ -595,7 +595,7 @@ fn evidence_rows() -> Vec<Evidence> {
                 control_id: id.to_string(),
                 service: service.to_string(),
                 evidence: "Tabletop exercise report".to_string(),
-                evidence_file: format!("evidence/{y:04}-{m:02}/{}.pdf", id.to_lowercase()),
+                evidence_file: format!("{y:04}-{m:02}/{}.pdf", id.to_lowercase()),
                 collected_on: (y, m, d),
                 result,
                 tester: TESTERS[0],
@@ -1063,5 +1063,74 @@ fn main() -> Result<(), XlsxError> {
         .map_err(XlsxError::IoError)?;
     workbook.save(OUTPUT)?;
     println!("wrote {OUTPUT}");
+    write_evidence_files().map_err(XlsxError::IoError)?;
     Ok(())
+}
+
+/// A few of the files the Evidence sheet names, under `samples/evidence/` (the sample's
+/// evidence root: the sheet's paths are relative to it), so that a newcomer sees hashing,
+/// `bundle` and `verify` at work. The rest of the sample's files are left out on purpose:
+/// the reports list them as missing.
+const EVIDENCE_FILES: [(&str, &str); 3] = [
+    (
+        "2026-09/iam-01.pdf",
+        "IAM-01: MFA enforcement report, September 2026",
+    ),
+    (
+        "2026-09/iam-03.pdf",
+        "IAM-03: quarterly access review sign-off, Q3 2026",
+    ),
+    (
+        "2026-09/net-04.pdf",
+        "NET-04: firewall rule review, September 2026",
+    ),
+];
+
+fn write_evidence_files() -> std::io::Result<()> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/evidence");
+    for (path, title) in EVIDENCE_FILES {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder"))?;
+        std::fs::write(&path, one_page_pdf(title))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// A one-page PDF showing `title` (ASCII) in Helvetica: the smallest real document a PDF
+/// viewer opens, with its cross-reference table's byte offsets computed as it is written.
+fn one_page_pdf(title: &str) -> Vec<u8> {
+    let text = title
+        .replace('\\', "\\\\")
+        .replace('(', "\\(")
+        .replace(')', "\\)");
+    let content = format!(
+        "BT /F1 14 Tf 72 760 Td (Northwind Health - sample evidence) Tj 0 -24 Td ({text}) Tj ET"
+    );
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend(format!("{} 0 obj\n{object}\nendobj\n", i + 1).bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+    for offset in offsets {
+        pdf.extend(format!("{offset:010} 00000 n \n").bytes());
+    }
+    pdf.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .bytes(),
+    );
+    pdf
 }

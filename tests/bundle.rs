@@ -622,21 +622,17 @@ fn a_bad_key_or_evidence_root_stops_the_run_before_anything_is_written() {
     );
 }
 
-/// The samples, sealed with a few evidence files: the sample workbook names its files
-/// `evidence/YYYY-MM/…`, so an evidence root holding three of them is enough.
+/// The samples, sealed with the few evidence files they ship: the sample workbook names
+/// its files `YYYY-MM/…`, relative to `samples/evidence/`, where three of them are.
 #[test]
 fn the_samples_bundle_with_a_few_evidence_files_and_verify() {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/evidence");
     let files = [
-        "evidence/2026-09/iam-01.pdf",
-        "evidence/2026-09/iam-03.pdf",
-        "evidence/2026-09/net-04.pdf",
+        "2026-09/iam-01.pdf",
+        "2026-09/iam-03.pdf",
+        "2026-09/net-04.pdf",
     ];
-    for f in files {
-        std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
-        std::fs::write(root.join(f), format!("%PDF-1.7 {f}")).unwrap();
-    }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = dir.path().join("q3.zip");
     demarc(repo)
@@ -676,7 +672,7 @@ fn the_samples_bundle_with_a_few_evidence_files_and_verify() {
         "reports/auditor-pack.pdf",
         "reports/findings.json",
         "inputs/northwind.xlsx",
-        "evidence/evidence/2026-09/iam-01.pdf",
+        "evidence/2026-09/iam-01.pdf",
     ] {
         assert!(
             names.iter().any(|n| n == wanted),
