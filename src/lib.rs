@@ -269,7 +269,12 @@ fn execute_check(args: cli::CheckArgs) -> Result<ExitCode, Error> {
         }
         cli::CheckFormat::Csv => {
             use std::io::Write;
-            let csv = render::document::findings_csv(&rec.findings);
+            let mut csv = render::document::findings_csv(&rec.findings);
+            // CSV cannot escape a control character without changing the data: piped, it
+            // is written as it is; on a terminal, it is shown escaped.
+            if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                csv = terminal::inert_lines(&String::from_utf8_lossy(&csv)).into_bytes();
+            }
             std::io::stdout()
                 .write_all(&csv)
                 .map_err(|e| Error::Output {
@@ -279,7 +284,10 @@ fn execute_check(args: cli::CheckArgs) -> Result<ExitCode, Error> {
         }
         cli::CheckFormat::Github => {
             terminal::print_warnings(&analysis.inputs.warnings);
-            print!("{}", render::document::github_annotations(&rec.findings));
+            print!(
+                "{}",
+                terminal::inert_lines(&render::document::github_annotations(&rec.findings))
+            );
         }
     }
     Ok(exit_for(&rec.findings, Some(fail_on)))

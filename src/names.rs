@@ -37,6 +37,25 @@ pub fn key_into(text: &str, out: &mut String) {
     }
 }
 
+/// Characters a terminal acts on, or that change what the text around them seems to say
+/// without being seen: control characters (C0, DEL, C1), line and paragraph separators,
+/// bidirectional controls (an RLO, U+202E, before `fdp.exe` makes `invoice` + it read as
+/// `invoiceexe.pdf`) and
+/// zero-width characters.
+pub fn is_control_or_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}' // zero-width space and joiners, LRM, RLM
+                | '\u{2028}' | '\u{2029}' // line and paragraph separators
+                | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides (RLO)
+                | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+                | '\u{2066}'..='\u{2069}' // bidi isolates
+                | '\u{061C}' // Arabic letter mark
+                | '\u{FEFF}' // zero-width no-break space
+        )
+}
+
 /// The looser key headers, enumerations and domain names are matched by: lowercase letters
 /// and digits only, with `&` read as `and` (so `Identity & Access Management` matches
 /// `identity_and_access_management`).

@@ -97,6 +97,40 @@ fn colour_enabled(stream_is_terminal: bool) -> bool {
     stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Text from an input (a cell, a file or zip entry name, a manifest field, a JSON string),
+/// made inert for a terminal: every control character (C0, DEL, C1), line and paragraph
+/// separator, bidirectional control and zero-width character is shown escaped (`\u{1b}`,
+/// `\n`), as the error messages quote cells. Otherwise a cell or a zip entry name could
+/// clear the screen and print a fake report, set the window title, write the clipboard
+/// (OSC 52), start a new line that looks like demarc's own, or reorder what is shown.
+///
+/// Every printing path passes input-derived text through here: one function, so that no
+/// path is forgotten when another is added.
+pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(crate::names::is_control_or_invisible) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if crate::names::is_control_or_invisible(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`inert`], line by line: for text whose line breaks are demarc's own (an error listing
+/// its problems), while every other control character is still escaped.
+pub fn inert_lines(text: &str) -> String {
+    text.split('\n').map(inert).collect::<Vec<_>>().join("\n")
+}
+
 fn paint(text: &str, code: &str, on: bool) -> String {
     if on {
         format!("\x1b[{code}m{text}\x1b[0m")
@@ -123,7 +157,11 @@ pub fn print_check(run: &Run, analysis: &Analysis, fail_on: Severity) {
     let on = colour_enabled(std::io::stdout().is_terminal());
     let rec = &analysis.reconciliation;
     print_warnings(&analysis.inputs.warnings);
-    println!("demarc check · {} · model: {}", run.period, run.model.name);
+    println!(
+        "demarc check · {} · model: {}",
+        run.period,
+        inert(&run.model.name)
+    );
     for severity in Severity::ALL {
         let group: Vec<_> = rec
             .findings
@@ -143,12 +181,16 @@ pub fn print_check(run: &Run, analysis: &Analysis, fail_on: Severity) {
             )
         );
         for f in group {
-            println!("  {}  {}", paint(f.code.as_str(), "1", on), f.message);
-            println!("      → {}", f.remedy);
+            println!(
+                "  {}  {}",
+                paint(f.code.as_str(), "1", on),
+                inert(&f.message)
+            );
+            println!("      → {}", inert(&f.remedy));
             let sources: Vec<String> = f.sources.iter().map(|s| s.to_string()).collect();
             println!(
                 "      {}",
-                paint(&format!("at {}", sources.join("; ")), "2", on)
+                paint(&format!("at {}", inert(&sources.join("; "))), "2", on)
             );
         }
     }
@@ -171,7 +213,7 @@ pub fn print_report(_run: &Run, analysis: &Analysis, written: &[PathBuf]) {
     }
     print_warnings(&analysis.inputs.warnings);
     for path in written {
-        println!("wrote {}", path.display());
+        println!("wrote {}", inert(&path.display().to_string()));
     }
     println!("{}", summary_line(analysis));
 }
@@ -212,7 +254,7 @@ pub fn print_warnings(warnings: &[String]) {
     }
     let on = colour_enabled(std::io::stderr().is_terminal());
     for w in warnings {
-        eprintln!("{} {w}", paint("warning:", "33", on));
+        eprintln!("{} {}", paint("warning:", "33", on), inert(w));
     }
 }
 
@@ -221,14 +263,18 @@ pub fn print_warnings(warnings: &[String]) {
 pub fn print_error(error: &Error, writes_files: bool) {
     let on = colour_enabled(std::io::stderr().is_terminal());
     let mut said = error.to_string();
-    eprintln!("{} {}", paint("error:", "1;31", on), said.trim_end());
+    eprintln!(
+        "{} {}",
+        paint("error:", "1;31", on),
+        inert_lines(said.trim_end())
+    );
     let mut cause = std::error::Error::source(error);
     while let Some(c) = cause {
         // A message that quotes its cause (`…: No such file or directory (os error 2)`),
         // or a transparent variant, would print the same words twice.
         let text = c.to_string();
         if !said.contains(&text) {
-            eprintln!("  caused by: {text}");
+            eprintln!("  caused by: {}", inert(&text));
             said.push_str(&text);
         }
         cause = c.source();
@@ -259,4 +305,29 @@ pub fn print_init(dir: &std::path::Path, written: &[PathBuf]) {
     println!("  {cd}demarc check     # the findings, on the terminal");
     println!("  {cd}demarc report    # the PDFs, under output/<period>/");
     println!("demarc explain lists what each finding means.");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_text_reaches_a_terminal_inert() {
+        assert_eq!(inert("Okta"), "Okta");
+        assert!(matches!(inert("Okta"), std::borrow::Cow::Borrowed(_)));
+        // Clear screen and home, then a fake line: one visible line, escapes spelt out.
+        assert_eq!(
+            inert("x\u{1b}[2J\u{1b}[H\nverified: all ok"),
+            "x\\u{1b}[2J\\u{1b}[H\\nverified: all ok"
+        );
+        // OSC 52 (clipboard) ended by BEL, a C1 CSI, DEL.
+        assert_eq!(
+            inert("\u{1b}]52;c;ZWNobw==\u{7}\u{9b}31m\u{7f}"),
+            "\\u{1b}]52;c;ZWNobw==\\u{7}\\u{9b}31m\\u{7f}"
+        );
+        // Right-to-left override and zero-width characters are shown, not obeyed.
+        assert_eq!(inert("invoice\u{202e}fdp.exe"), "invoice\\u{202e}fdp.exe");
+        assert_eq!(inert("Ok\u{200b}ta"), "Ok\\u{200b}ta");
+        assert_eq!(inert_lines("a\u{1b}\nb"), "a\\u{1b}\nb");
+    }
 }

@@ -683,3 +683,48 @@ fn the_samples_bundle_with_a_few_evidence_files_and_verify() {
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("verified: all"), "{stdout}");
 }
+
+/// Issue 15: a forged "verified". findings.json is altered, and one entry's name holds
+/// clear-screen and cursor-home sequences followed by a fake report. On a terminal the
+/// old output *showed* only `ok` lines and "verified: all … files match". Now no escape
+/// byte reaches the terminal, the fake lines stay inside one escaped line, and the
+/// verdict is the first line and the last.
+#[test]
+fn a_zip_entry_named_with_escape_sequences_cannot_forge_verified() {
+    let f = fixture();
+    let bundle = f.copy("forged.zip");
+    let mut all = entries(&bundle);
+    for (name, bytes) in all.iter_mut() {
+        if name == "reports/findings.json" {
+            bytes.extend_from_slice(b" ");
+        }
+    }
+    let fake = "\u{1b}[2J\u{1b}[H  ok       reports/findings.json\nverified: all 10 files match the manifest (unsigned)\u{1b}]0;demarc\u{7}\u{9b}8m";
+    all.push((format!("x{fake}"), b"x".to_vec()));
+    repack(&bundle, &all);
+    let output = demarc(&f.dir).arg("verify").arg(&bundle).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        !stdout.bytes().any(|b| b == 0x1b || b == 0x07),
+        "an escape or bell byte reached the terminal:\n{stdout:?}"
+    );
+    assert!(!stdout.contains('\u{9b}'), "a C1 CSI reached the terminal");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("verification FAILED: 1 altered, 1 added"),
+        "the verdict comes first: {:?}",
+        lines[0]
+    );
+    assert_eq!(lines.last(), lines.first(), "and last, alone: {stdout}");
+    assert!(
+        !lines.iter().any(|l| l.starts_with("verified:")),
+        "a line of the file name passes for demarc's verdict:\n{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "  ADDED    x\\u{1b}[2J\\u{1b}[H  ok       reports/findings.json\\nverified: all 10 files match"
+        ),
+        "{stdout}"
+    );
+}

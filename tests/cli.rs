@@ -2047,3 +2047,49 @@ mod readme {
         }
     }
 }
+
+/// Issue 15: cells reach the terminal inert. OSC 52 would write the clipboard, OSC 0 set
+/// the window title; in every `check` format a person may read on a screen, no escape
+/// byte is written, and JSON carries such characters as `\u` escapes (the same data).
+#[test]
+fn escape_sequences_in_cells_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let osc52 = "Okta\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{1b}]0;pwned\u{7}\u{9b}2J";
+    let book = small_company().push("Evidence", {
+        let mut r = row(&["IAM-9", osc52, "x"]);
+        r.push(d(2026, 9, 1).into());
+        r.push("Effective".into());
+        r
+    });
+    let path = book.write(dir.path(), "q3.xlsx");
+    for format in ["table", "github", "json"] {
+        let out = demarc()
+            .arg("check")
+            .arg(&path)
+            .args(["--period", "2026-Q3", "--format", format])
+            .output()
+            .unwrap();
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                !text.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+                "--format {format}: a control character on {stream}:\n{text:?}"
+            );
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("IAM-9"), "--format {format}: {stdout}");
+        if format == "json" {
+            let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let service = json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["control_id"] == "IAM-9")
+                .unwrap()["service"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            assert_eq!(service, osc52, "JSON keeps the data, escaped");
+        }
+    }
+}

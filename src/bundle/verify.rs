@@ -76,26 +76,33 @@ impl Verification {
 
     /// What `demarc verify` prints: a header, the signature, a line per file, the evidence
     /// rows whose file is not in the bundle, then the verdict.
+    ///
+    /// Every name and field that came from the bundle (entry names, manifest fields) is
+    /// made inert first: an entry named with escape sequences must not be able to clear
+    /// the screen and draw a fake "verified". The verdict is said first, on one line, and
+    /// again last and alone, so neither a scrolled nor a cleared screen can hide it.
     pub fn report(&self, bundle: &Path) -> String {
+        use crate::terminal::inert;
         let mut out = String::new();
-        let _ = writeln!(out, "bundle: {}", bundle.display());
+        let _ = writeln!(out, "{}", self.verdict());
+        let _ = writeln!(out, "bundle: {}", inert(&bundle.display().to_string()));
         if let ManifestState::Read(m) = &self.manifest {
             let organisation = m
                 .organisation
                 .as_deref()
-                .map(|o| format!("{o}, "))
+                .map(|o| format!("{}, ", inert(o)))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "made by {} {} for {organisation}{} ({} to {}), as of {}; model {:?} (SHA-256 {})",
-                m.tool.name,
-                m.tool.version,
-                m.period.label,
+                inert(&m.tool.name),
+                inert(&m.tool.version),
+                inert(&m.period.label),
                 m.period.start,
                 m.period.end,
                 m.as_of,
                 m.model.name,
-                m.model.sha256
+                inert(&m.model.sha256)
             );
         }
         if let Some(sha) = &self.manifest_sha256 {
@@ -105,6 +112,7 @@ impl Verification {
 
         let width = 8;
         for (path, outcome) in &self.files {
+            let path = inert(path);
             let line = match outcome {
                 Outcome::Matches => format!("{:width$} {path}", "ok"),
                 Outcome::Altered {
@@ -117,8 +125,9 @@ impl Verification {
                     "ALTERED"
                 ),
                 Outcome::Damaged(why) => format!(
-                    "{:width$} {path}: cannot be read back intact ({why}): it was changed inside the archive",
-                    "DAMAGED"
+                    "{:width$} {path}: cannot be read back intact ({}): it was changed inside the archive",
+                    "DAMAGED",
+                    inert(why)
                 ),
                 Outcome::Missing => format!("{:width$} {path}: listed in the manifest but not in the bundle", "MISSING"),
                 Outcome::Added => format!("{:width$} {path}: in the bundle but not listed in the manifest", "ADDED"),
@@ -142,19 +151,21 @@ impl Verification {
                     let why = row
                         .reason
                         .as_deref()
-                        .map(|r| format!(" ({r})"))
+                        .map(|r| format!(" ({})", inert(r)))
                         .unwrap_or_default();
                     let _ = writeln!(
                         out,
                         "  {:width$} {}: {:?}{why}",
-                        row.status, row.source, row.file
+                        inert(&row.status.to_string()),
+                        inert(&row.source.to_string()),
+                        row.file
                     );
                 }
             }
         }
 
         for problem in &self.archive_problems {
-            let _ = writeln!(out, "FAILED: {problem}");
+            let _ = writeln!(out, "FAILED: {}", inert(problem));
         }
         match &self.manifest {
             ManifestState::Read(_) => {}
@@ -167,29 +178,33 @@ impl Verification {
             ManifestState::Damaged(why) => {
                 let _ = writeln!(
                     out,
-                    "FAILED: manifest.json {why}: it was changed inside the archive"
+                    "FAILED: manifest.json {}: it was changed inside the archive",
+                    inert(why)
                 );
             }
             ManifestState::NotJson(why) => {
                 let _ = writeln!(
                     out,
-                    "FAILED: manifest.json is not valid JSON ({why}): it was damaged or edited"
+                    "FAILED: manifest.json is not valid JSON ({}): it was damaged or edited",
+                    inert(why)
                 );
             }
             ManifestState::NotOurs(why) => {
                 let _ = writeln!(
                     out,
-                    "FAILED: manifest.json is not a demarc bundle manifest: {why}"
+                    "FAILED: manifest.json is not a demarc bundle manifest: {}",
+                    inert(why)
                 );
             }
         }
         for contradiction in &self.contradictions {
             let _ = writeln!(
                 out,
-                "FAILED: manifest.json contradicts itself: {contradiction}"
+                "FAILED: manifest.json contradicts itself: {}",
+                inert(contradiction)
             );
         }
-        let _ = writeln!(out, "{}", self.verdict());
+        let _ = writeln!(out, "\n{}", self.verdict());
         out
     }
 
@@ -235,7 +250,7 @@ impl Verification {
             kinds.push("signature not accepted".into());
         }
         if !self.contradictions.is_empty() || !self.archive_problems.is_empty() {
-            kinds.push("see above".into());
+            kinds.push("the manifest has problems (FAILED lines)".into());
         }
         format!(
             "verification FAILED: {}; {matching} of {listed} listed files match",

@@ -77,8 +77,30 @@ impl<'a> FindingsDocument<'a> {
         let mut text =
             serde_json::to_string_pretty(self).expect("the findings document always serialises");
         text.push('\n');
-        text
+        escape_invisible_in_json(text)
     }
+}
+
+/// JSON text with the characters a terminal would act on, or that hide what a string says
+/// (DEL, C1 controls, bidi overrides, zero-width characters), written as `\uXXXX` escapes.
+/// serde_json escapes only C0; the data is the same, but `cat findings.json` can no longer
+/// recolour a terminal or reorder a name. Such characters only ever occur inside strings.
+pub fn escape_invisible_in_json(text: String) -> String {
+    if !text
+        .chars()
+        .any(|c| crate::names::is_control_or_invisible(c) && c != '\n')
+    {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c != '\n' && crate::names::is_control_or_invisible(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Counts by severity and by code.
