@@ -307,15 +307,10 @@ fn execute_report(args: cli::ReportArgs) -> Result<ExitCode, Error> {
         .out
         .or(config.out)
         .unwrap_or_else(|| PathBuf::from("output"));
-    let out_dir = out_root.join(&run.period.label);
-    // Directories this run creates are removed again if it fails before writing.
-    let created: Vec<PathBuf> = [&out_root, &out_dir]
-        .into_iter()
-        .filter(|d| !d.exists())
-        .cloned()
-        .collect();
-    prepare_output_dir(&out_dir)?;
-    options.stage_in = Some(out_dir.clone());
+    // Directories this run creates are removed again if it fails before publishing.
+    let created = (!out_root.exists()).then(|| out_root.clone());
+    let staging = render::publish::Staging::begin(&out_root, &run.period.label)?;
+    options.stage_in = Some(staging.path().to_path_buf());
     let produced = (|| {
         if let Some(root) = options.evidence_root.as_deref().filter(|r| !r.is_dir()) {
             return Err(Error::Config(config::ConfigError::Option(format!(
@@ -328,7 +323,8 @@ fn execute_report(args: cli::ReportArgs) -> Result<ExitCode, Error> {
     let reports = match produced {
         Ok(reports) => reports,
         Err(error) => {
-            for dir in created.iter().rev() {
+            drop(staging);
+            if let Some(dir) = created {
                 // Only succeeds while empty: nothing of anyone's is ever removed.
                 let _ = std::fs::remove_dir(dir);
             }
@@ -338,21 +334,7 @@ fn execute_report(args: cli::ReportArgs) -> Result<ExitCode, Error> {
     let Reports {
         analysis, outputs, ..
     } = reports;
-    let written = render::write_all(&out_dir, outputs)?;
+    let written = staging.publish(outputs)?;
     terminal::print_report(&run, &analysis, &written);
     Ok(exit_for(&analysis.reconciliation.findings, fail_on))
-}
-
-/// Makes sure the output directory exists and is writable before any work is done.
-fn prepare_output_dir(dir: &std::path::Path) -> Result<(), Error> {
-    let fail = |e: std::io::Error| Error::Output {
-        path: dir.to_path_buf(),
-        message: format!("cannot write reports here: {e}"),
-    };
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    tempfile::Builder::new()
-        .prefix(".demarc-probe-")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    Ok(())
 }

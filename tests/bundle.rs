@@ -728,3 +728,30 @@ fn a_zip_entry_named_with_escape_sequences_cannot_forge_verified() {
         "{stdout}"
     );
 }
+
+/// Issue 15: `--out` naming a file the bundle reads or seals would overwrite it with a
+/// zip of itself. Refused, and the file is left as it was.
+#[test]
+fn a_bundle_named_like_one_of_its_own_inputs_is_refused() {
+    let f = fixture();
+    let register = f.dir.join("q3.xlsx");
+    let before = std::fs::read(&register).unwrap();
+    for (out, what) in [
+        ("q3.xlsx", "an input"),
+        ("./evidence/../q3.xlsx", "an input"),
+        ("evidence/q3/iam.pdf", "an evidence file"),
+    ] {
+        let evidence_before = std::fs::read(f.dir.join("evidence/q3/iam.pdf")).unwrap();
+        let assert = f.bundle(&["--out", out]).code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(&format!("{out}: --out names {what} of this bundle")),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read(&register).unwrap(), before);
+        assert_eq!(
+            std::fs::read(f.dir.join("evidence/q3/iam.pdf")).unwrap(),
+            evidence_before
+        );
+    }
+}

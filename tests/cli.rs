@@ -1138,7 +1138,7 @@ mod untrusted_text {
                     "Unqualified",
                 ])],
             );
-        let path = book.write(dir.path(), "q3.xlsx");
+        book.write(dir.path(), "q3.xlsx");
         let config = dir.path().join("demarc.toml");
         std::fs::write(
             &config,
@@ -2091,5 +2091,128 @@ fn escape_sequences_in_cells_never_reach_the_terminal() {
                 .to_string();
             assert_eq!(service, osc52, "JSON keeps the data, escaped");
         }
+    }
+}
+
+/// Issue 15: "nothing was written" is true, and a run's outputs switch as one set.
+mod output_set {
+    use super::*;
+
+    fn report(dir: &Path, book: &support::Book) -> std::process::Output {
+        let path = book.write(dir, "q3.xlsx");
+        demarc()
+            .arg("report")
+            .arg(&path)
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(dir.join("out"))
+            .output()
+            .unwrap()
+    }
+
+    fn vendor_packs(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.join("out/2026-Q3/vendors"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn with_provider(provider: &str) -> support::Book {
+        small_company().sheet(
+            "Services",
+            &["service", "provider", "service_model"],
+            vec![
+                row(&["Okta", "Okta", "SaaS"]),
+                row(&["Payroll", provider, "SaaS"]),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_vendor_that_left_the_inputs_leaves_no_stale_pack() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(report(dir.path(), &with_provider("Acme Payroll"))
+            .status
+            .success());
+        assert_eq!(vendor_packs(dir.path()), ["Acme-Payroll.pdf", "Okta.pdf"]);
+        assert!(report(dir.path(), &small_company()).status.success());
+        assert_eq!(vendor_packs(dir.path()), ["Okta.pdf"]);
+        // The replaced set is kept beside it until the next run.
+        assert!(dir
+            .path()
+            .join("out/.demarc-previous-2026-Q3/vendors/Acme-Payroll.pdf")
+            .is_file());
+    }
+
+    #[test]
+    fn a_provider_name_of_300_characters_gets_a_pack_whose_name_fits() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = format!("Acme {}", "Very Long Holdings ".repeat(16));
+        let out = report(dir.path(), &with_provider(&long));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let packs = vendor_packs(dir.path());
+        let long_pack = packs.iter().find(|p| p.starts_with("Acme-")).unwrap();
+        assert!(long_pack.len() <= 100, "{long_pack}");
+        assert!(
+            long_pack.starts_with("Acme-Very-Long-Holdings-"),
+            "{long_pack}"
+        );
+    }
+
+    #[test]
+    fn an_old_output_that_cannot_be_replaced_leaves_no_mixed_set() {
+        // Last run's auditor-pack.pdf cannot be renamed over (here: a folder with a file in
+        // it; in life, a PDF locked by a viewer). Before, the files renamed ahead of it were
+        // new and the rest old, while the run said nothing was written.
+        let dir = tempfile::tempdir().unwrap();
+        assert!(report(dir.path(), &small_company()).status.success());
+        let period = dir.path().join("out/2026-Q3");
+        let old_findings = std::fs::read(period.join("findings.json")).unwrap();
+        std::fs::remove_file(period.join("auditor-pack.pdf")).unwrap();
+        std::fs::create_dir_all(period.join("auditor-pack.pdf")).unwrap();
+        std::fs::write(period.join("auditor-pack.pdf/locked"), "x").unwrap();
+        let out = report(dir.path(), &with_provider("Acme Payroll"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            period.join("auditor-pack.pdf").is_file(),
+            "the new pack is in place"
+        );
+        assert_ne!(
+            std::fs::read(period.join("findings.json")).unwrap(),
+            old_findings
+        );
+        assert_eq!(vendor_packs(dir.path()), ["Acme-Payroll.pdf", "Okta.pdf"]);
+    }
+
+    #[test]
+    fn files_that_are_not_the_reports_are_carried_into_the_new_set() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(report(dir.path(), &small_company()).status.success());
+        let period = dir.path().join("out/2026-Q3");
+        std::fs::write(period.join("evidence-bundle-2026-Q3.zip"), "a bundle").unwrap();
+        std::fs::write(period.join(".demarc-killed.tmp"), "half a PDF").unwrap();
+        assert!(report(dir.path(), &small_company()).status.success());
+        assert_eq!(
+            std::fs::read_to_string(period.join("evidence-bundle-2026-Q3.zip")).unwrap(),
+            "a bundle"
+        );
+        assert!(!period.join(".demarc-killed.tmp").exists());
+        let beside: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        assert!(
+            beside.iter().all(|n| !n.ends_with(".tmp")),
+            "no staging left: {beside:?}"
+        );
     }
 }

@@ -42,6 +42,29 @@ pub enum BundleError {
     },
     #[error("{path}: cannot be verified: {message}")]
     Unreadable { path: PathBuf, message: String },
+    #[error("{path}: --out names {what} of this bundle: the bundle would overwrite what it seals; write it elsewhere")]
+    OutIsAnInput { path: PathBuf, what: &'static str },
+}
+
+/// Refuses a bundle path that is one of the files the bundle reads or seals (`demarc
+/// bundle q3.xlsx --out q3.xlsx` would replace the register with a zip of itself).
+fn refuse_out_among<'a>(
+    target: &Path,
+    what: &'static str,
+    candidates: impl IntoIterator<Item = &'a Path>,
+) -> Result<(), BundleError> {
+    let Ok(target_real) = std::fs::canonicalize(target) else {
+        return Ok(()); // not there yet, so no input either
+    };
+    for candidate in candidates {
+        if std::fs::canonicalize(candidate).is_ok_and(|c| c == target_real) {
+            return Err(BundleError::OutIsAnInput {
+                path: target.to_path_buf(),
+                what,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `demarc bundle`: analyse and render as `demarc report` does, then seal everything into
@@ -86,6 +109,18 @@ pub fn execute_bundle(args: BundleArgs) -> Result<ExitCode, Error> {
             .join(label)
             .join(format!("evidence-bundle-{label}.zip"))
     });
+    refuse_out_among(&target, "an input", run.inputs.iter().map(PathBuf::as_path))?;
+    let documents = &run.ingest.vendor_documents;
+    refuse_out_among(
+        &target,
+        "a vendor's document",
+        documents
+            .caiq
+            .iter()
+            .chain(&documents.fedramp)
+            .map(|(_, p)| p.as_path()),
+    )?;
+    refuse_out_among(&target, "the model file", run.model.file.as_deref())?;
     let temp = temp_file_beside(&target)?;
 
     let crate::Reports {
@@ -93,6 +128,29 @@ pub fn execute_bundle(args: BundleArgs) -> Result<ExitCode, Error> {
         files,
         outputs,
     } = crate::make_reports(&run, &options)?;
+    // Files found inside input directories too.
+    refuse_out_among(
+        &target,
+        "an input",
+        analysis.inputs.files.iter().map(|f| Path::new(&f.path)),
+    )?;
+    if let Some(root) = &evidence_root {
+        let sealed: Vec<PathBuf> = analysis
+            .inputs
+            .evidence
+            .iter()
+            .zip(&files)
+            .filter(|(_, status)| {
+                matches!(status, crate::evidence_files::FileStatus::Hashed { .. })
+            })
+            .map(|(e, _)| root.join(&e.file))
+            .collect();
+        refuse_out_among(
+            &target,
+            "an evidence file",
+            sealed.iter().map(PathBuf::as_path),
+        )?;
+    }
     let sealed = seal::seal(
         seal::Contents {
             run: &run,

@@ -7,6 +7,7 @@ pub mod document;
 pub mod listing;
 pub mod oscal;
 pub mod pdf;
+pub mod publish;
 pub mod questionnaire_view;
 pub mod residency;
 pub mod templates;
@@ -481,6 +482,18 @@ fn unique_file_stem(vendor: &str, used: &mut std::collections::BTreeSet<String>)
     if stem.is_empty() {
         stem = "vendor".into();
     }
+    // File systems allow 255 bytes a name: a long vendor name keeps its first 80 bytes and
+    // a hash of the whole, so that two long names sharing a beginning stay apart.
+    const MAX_STEM_BYTES: usize = 80;
+    if stem.len() > MAX_STEM_BYTES {
+        let mut cut = MAX_STEM_BYTES;
+        while !stem.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(vendor.as_bytes());
+        let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+        stem = format!("{}-{hash}", stem[..cut].trim_end_matches('-'));
+    }
     let mut candidate = stem.clone();
     let mut n = 2;
     while !used.insert(candidate.to_lowercase()) {
@@ -490,56 +503,12 @@ fn unique_file_stem(vendor: &str, used: &mut std::collections::BTreeSet<String>)
     candidate
 }
 
-/// Writes outputs into `dir`: every file is first written in full to a temporary file
-/// beside its place and synced to disk, several at once (syncing waits on the disk, not
-/// the processor); only when all are staged is each renamed into place. A failure while
-/// staging leaves every previous output as it was.
-pub fn write_all(dir: &Path, outputs: Vec<Output>) -> Result<Vec<PathBuf>, RenderError> {
-    const WRITERS: usize = 8;
-    let per_writer = outputs.len().div_ceil(WRITERS).max(1);
-    let staged: Vec<Result<tempfile::NamedTempFile, RenderError>> = std::thread::scope(|scope| {
-        let writers: Vec<_> = outputs
-            .chunks(per_writer)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .filter_map(|output| match &output.content {
-                            Content::Bytes(bytes) => Some(stage(&dir.join(&output.name), bytes)),
-                            Content::Staged(_) => None,
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        writers
-            .into_iter()
-            .flat_map(|writer| writer.join().expect("a writer does not panic"))
-            .collect()
-    });
-    let mut staged = staged
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter();
-    let mut written = Vec::with_capacity(outputs.len());
-    for output in outputs {
-        let path = dir.join(&output.name);
-        let temp = match output.content {
-            Content::Staged(temp) => temp,
-            Content::Bytes(_) => staged.next().expect("one staged file per output in memory"),
-        };
-        persist(temp, &path)?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
 /// Writes a file so that readers see either the old content or the new, never a part.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
     persist(stage(path, bytes)?, path)
 }
 
-fn write_error(path: &Path) -> impl Fn(std::io::Error) -> RenderError + '_ {
+pub(crate) fn write_error(path: &Path) -> impl Fn(std::io::Error) -> RenderError + '_ {
     move |source| RenderError::Write {
         path: path.to_path_buf(),
         source,
