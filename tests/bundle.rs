@@ -525,6 +525,16 @@ fn signatures_name_their_key_and_fail_when_broken_or_foreign() {
     );
     assert!(stdout.contains("(signed, signer not checked)"), "{stdout}");
 
+    // The secret key given where the public key goes: an input error (exit 2) that says
+    // so, not "WRONG KEY".
+    let (code, stdout, stderr) = verify(&f.dir, &signed, &["--public-key", "keys/a.key"]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("keys/a.key: this is a secret (signing) key, not a public key"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("WRONG KEY"), "{stdout}");
+
     let (code, stdout, _) = verify(&f.dir, &signed, &["--public-key", "keys/a.key.pub"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(

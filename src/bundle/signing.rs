@@ -154,6 +154,19 @@ pub fn load_secret_key(path: &Path) -> Result<SigningKey, BundleError> {
 /// Reads a public key file.
 pub fn load_public_key(path: &Path) -> Result<VerifyingKey, BundleError> {
     let bytes = read_key_file::<32>(path, "a public key: 64 hex digits")?;
+    // A secret key is 64 hex digits too: read as a public key it would only ever give
+    // "WRONG KEY", while a secret is being handed around. demarc's secret key files say
+    // what they are in their first comment (read_key_file has bounded the file's size).
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let says_secret = text
+        .lines()
+        .any(|l| l.starts_with('#') && l.to_lowercase().contains("secret key"));
+    if says_secret {
+        return Err(BundleError::Key {
+            path: path.to_path_buf(),
+            message: "this is a secret (signing) key, not a public key: give the signer's FILE.pub (written beside the key by --generate-key), and keep this file private".into(),
+        });
+    }
     VerifyingKey::from_bytes(&bytes).map_err(|_| BundleError::Key {
         path: path.to_path_buf(),
         message: "not a valid Ed25519 public key".into(),
