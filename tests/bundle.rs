@@ -765,3 +765,34 @@ fn a_bundle_named_like_one_of_its_own_inputs_is_refused() {
         );
     }
 }
+
+/// Issue 15: unzipping and re-zipping a bundle adds entries for its folders (`inputs/`,
+/// `reports/`). They are not files: the bundle still verifies. A "folder" holding bytes is
+/// still a file added.
+#[test]
+fn folder_entries_of_a_rezipped_bundle_are_not_files_added() {
+    let f = fixture();
+    let bundle = f.copy("rezipped.zip");
+    let all = entries(&bundle);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&bundle).unwrap());
+    for folder in ["evidence/", "inputs/", "reports/"] {
+        zip.add_directory(folder, zip::write::SimpleFileOptions::default())
+            .unwrap();
+    }
+    for (name, bytes) in &all {
+        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    let (code, stdout, _) = verify(&f.dir, &bundle, &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(!stdout.contains("ADDED"), "{stdout}");
+
+    let mut with_bytes = entries(&bundle);
+    with_bytes.push(("notes/".into(), b"not a folder".to_vec()));
+    repack(&bundle, &with_bytes);
+    let (code, stdout, _) = verify(&f.dir, &bundle, &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("ADDED    notes/"), "{stdout}");
+}

@@ -378,11 +378,24 @@ pub fn verify(
     bar.finish_and_clear();
 
     let listed: BTreeSet<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
+    // An auditor who unzips and re-zips a bundle adds entries for its folders (`inputs/`):
+    // they hold nothing, so they are not files added. An entry named like a folder that
+    // holds bytes is still reported.
+    let folders: BTreeSet<String> = (0..archive.len())
+        .filter_map(|i| {
+            let entry = archive.by_index_raw(i).ok()?;
+            (entry.is_dir() && entry.size() == 0)
+                .then(|| String::from_utf8_lossy(entry.name_raw()).into_owned())
+        })
+        .collect();
     let mut added: Vec<String> = archive
         .file_names_raw()
         .map(|raw| String::from_utf8_lossy(raw).into_owned())
         .filter(|name| {
-            name != MANIFEST_NAME && name != SIGNATURE_NAME && !listed.contains(name.as_str())
+            name != MANIFEST_NAME
+                && name != SIGNATURE_NAME
+                && !listed.contains(name.as_str())
+                && !folders.contains(name)
         })
         .collect();
     added.sort();
