@@ -56,6 +56,36 @@ pub fn is_control_or_invisible(c: char) -> bool {
         )
 }
 
+/// Characters that change what a cell seems to say without being seen: bidirectional
+/// controls, zero-width characters and control characters other than tab and line breaks
+/// (which a note may hold). They are removed from every text cell demarc reads, so that
+/// `Ok<ZWSP>ta` is Okta and an RLO cannot make a name read backwards in a report.
+pub fn is_hidden(c: char) -> bool {
+    is_control_or_invisible(c) && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Whether `text` holds a [`is_hidden`] character, without looking at every character of
+/// plain ASCII text (the usual case, a million cells at a time).
+pub fn has_hidden(text: &str) -> bool {
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f);
+    }
+    text.chars().any(is_hidden)
+}
+
+/// `text` without its [`is_hidden`] characters.
+pub fn strip_hidden(text: &str) -> String {
+    text.chars().filter(|c| !is_hidden(*c)).collect()
+}
+
+/// Unicode's skeleton of a name (UTS #39): two names with one skeleton look alike
+/// (`Okta` with a Latin O, and with a Cyrillic one).
+pub fn skeleton(text: &str) -> String {
+    unicode_security::confusable_detection::skeleton(&key(text)).collect()
+}
+
 /// The looser key headers, enumerations and domain names are matched by: lowercase letters
 /// and digits only, with `&` read as `and` (so `Identity & Access Management` matches
 /// `identity_and_access_management`).

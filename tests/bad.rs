@@ -2167,3 +2167,75 @@ fn uncomputed_formula_in_a_required_column_is_an_error_saying_how_to_fix_it() {
     }
     assert!(shown.contains(&format!("but {fix}")), "{shown}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Names that hide what they say (issue 15): bidi controls and zero-width characters are
+// removed with a warning; names that differ only by look-alike letters get a warning
+// naming both cells.
+
+#[test]
+fn hidden_characters_in_names_are_removed_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut evidence = row(&["IAM-1", "Ok\u{200b}ta", "Access review"]);
+    evidence.push(d(2026, 9, 1).into());
+    evidence.push("Effective".into());
+    let path = company()
+        .sheet(
+            "Services",
+            &["service", "provider", "service_model"],
+            vec![row(&["Okta\u{202e}", "Okta", "SaaS"])],
+        )
+        .sheet(
+            "Evidence",
+            &[
+                "control_id",
+                "service",
+                "evidence",
+                "collected_on",
+                "result",
+            ],
+            vec![evidence],
+        )
+        .write(dir.path(), "q3.xlsx");
+    let inputs = read_ok(std::slice::from_ref(&path));
+    assert_eq!(inputs.services[0].name, "Okta");
+    assert_eq!(inputs.evidence[0].service.as_deref(), Some("Okta"));
+    let warnings: Vec<String> = warnings_about(&inputs, "hidden characters")
+        .iter()
+        .map(|w| w.split_once(": ").unwrap().1.to_string())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "Services!A2: service: hidden characters (bidirectional controls, zero-width or control characters) removed: they change what a name seems to say without being seen",
+            "Evidence!B2: service: hidden characters (bidirectional controls, zero-width or control characters) removed: they change what a name seems to say without being seen",
+        ]
+    );
+}
+
+#[test]
+fn look_alike_names_get_a_warning_naming_both_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    // A Cyrillic O (U+041E) in the attestation's vendor: demarc reads another vendor.
+    let path = company()
+        .sheet(
+            "Attestations",
+            &["vendor", "services", "type", "expires_on"],
+            vec![vec![
+                "\u{41e}kta".into(),
+                "*".into(),
+                "ISO 27001".into(),
+                d(2027, 6, 30).into(),
+            ]],
+        )
+        .write(dir.path(), "q3.xlsx");
+    let inputs = read_ok(std::slice::from_ref(&path));
+    let warnings = warnings_about(&inputs, "look alike");
+    assert_eq!(
+        warnings,
+        [format!(
+            "{0}: Services!B2 \"Okta\" and {0}: Attestations!A2 \"\u{41e}kta\" look alike but are different vendor names to demarc (look-alike characters U+041E): check which one is meant",
+            path.display()
+        )]
+    );
+}

@@ -53,9 +53,15 @@ impl RowReader<'_> {
         }
     }
 
-    /// The cell's text, trimmed; empty when blank or absent.
+    /// The cell's text, trimmed, without hidden characters (see [`crate::names::is_hidden`];
+    /// the collector warns of them); empty when blank or absent.
     fn text(&self, column: &str) -> String {
-        self.cell(column).0.to_text()
+        let text = self.cell(column).0.to_text();
+        if crate::names::has_hidden(&text) {
+            crate::names::strip_hidden(&text).trim().to_string()
+        } else {
+            text
+        }
     }
 
     fn required_text(&self, column: &str, problems: &mut Problems) -> Result<String, Rejected> {
@@ -305,6 +311,51 @@ fn formula_errors_in_text(row: &RowReader<'_>, problems: &mut Problems) {
     }
 }
 
+/// Warnings for names that differ but look alike (`Okta` and `Оkta` with a Cyrillic O):
+/// demarc treats them as two names, which a reader of the sheet cannot see.
+fn look_alike_warnings(
+    spellings: &std::collections::BTreeMap<(&'static str, String), (String, String)>,
+) -> Vec<String> {
+    let mut by_skeleton: std::collections::BTreeMap<(&str, String), Vec<&(String, String)>> =
+        Default::default();
+    for ((what, _), first) in spellings {
+        by_skeleton
+            .entry((*what, crate::names::skeleton(&first.0)))
+            .or_default()
+            .push(first);
+    }
+    let mut warnings = Vec::new();
+    for ((what, _), names) in by_skeleton {
+        let Some((first, rest)) = names.split_first() else {
+            continue;
+        };
+        for other in rest {
+            let odd: Vec<String> = other
+                .0
+                .chars()
+                .chain(first.0.chars())
+                .filter(|c| !c.is_ascii())
+                .map(|c| format!("U+{:04X}", c as u32))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            warnings.push(format!(
+                "{} {:?} and {} {:?} look alike but are different {what} names to demarc{}: check which one is meant",
+                first.1,
+                first.0,
+                other.1,
+                other.0,
+                if odd.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (look-alike characters {})", odd.join(", "))
+                }
+            ));
+        }
+    }
+    warnings
+}
+
 /// Accumulates the records of every sheet read.
 pub(crate) struct Collector<'m> {
     model: &'m Model,
@@ -319,18 +370,30 @@ pub(crate) struct Collector<'m> {
     unknown_regions: Vec<(String, String)>,
     /// The texts repeated down the Evidence sheet (control, service, tester), one copy each.
     shared: SharedTexts,
-    /// Optional text cells holding a formula with no computed value, read as blank: per
-    /// sheet and column (in the order first met), the first cell and how many there were.
-    uncomputed: Vec<Uncomputed>,
+    /// Cells read other than as written, said once per sheet, column and kind (in the
+    /// order first met), with the first cell and how many there were.
+    notes: Vec<ColumnNote>,
+    /// The first cell of each distinct name (service, control, vendor), to find names that
+    /// only look alike: (what, key) → (text, `file: Sheet!A5`).
+    spellings: std::collections::BTreeMap<(&'static str, String), (String, String)>,
 }
 
-/// Optional text cells of one column that hold an uncomputed formula.
-struct Uncomputed {
+/// Cells of one column that were read other than as written.
+struct ColumnNote {
+    what: Note,
     file: String,
     sheet: String,
     column: &'static str,
     first_cell: String,
     count: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Note {
+    /// An optional text cell holding a formula with no computed value, read as blank.
+    Uncomputed,
+    /// Hidden characters (bidi controls, zero-width) removed.
+    Hidden,
 }
 
 /// One shared copy of each distinct text: a million evidence rows name a few hundred
@@ -361,7 +424,8 @@ impl<'m> Collector<'m> {
             cuecs: Vec::new(),
             unknown_regions: Vec::new(),
             shared: SharedTexts::default(),
-            uncomputed: Vec::new(),
+            notes: Vec::new(),
+            spellings: Default::default(),
         }
     }
 
@@ -369,7 +433,21 @@ impl<'m> Collector<'m> {
         // Any problem fails the run, so a row with a formula error in a text column is
         // still read on, to report its other problems in the same pass.
         formula_errors_in_text(row, problems);
-        self.note_uncomputed_text(row);
+        self.note_cells(row);
+        let names: &[(&'static str, &str)] = match row.kind {
+            SheetKind::Services => &[("service", "service"), ("vendor", "provider")],
+            SheetKind::Controls => &[("control", "control_id")],
+            SheetKind::Attestations | SheetKind::Cuecs => &[("vendor", "vendor")],
+            // Evidence rows name what the other sheets define: a look-alike there is an
+            // unknown reference, found by reconcile.
+            SheetKind::Evidence => &[],
+        };
+        for (what, column) in names {
+            let name = row.text(column);
+            if !name.is_empty() {
+                self.spelling(row, what, column, &name);
+            }
+        }
         // A rejected row has already said why in `problems`.
         let _ = match row.kind {
             SheetKind::Services => self.service(row, problems).map(|r| self.services.push(r)),
@@ -398,29 +476,37 @@ impl<'m> Collector<'m> {
         extend(&mut self.attestations, other.attestations);
         extend(&mut self.cuecs, other.cuecs);
         extend(&mut self.unknown_regions, other.unknown_regions);
-        extend(&mut self.uncomputed, other.uncomputed);
+        extend(&mut self.notes, other.notes);
+        for (name, first) in other.spellings {
+            self.spellings.entry(name).or_insert(first);
+        }
     }
 
-    /// Notes the optional text cells of a row that hold a formula nobody computed: they
-    /// are read as blank, which the run must say (a control titled by a formula would
-    /// otherwise become "untitled" without a word).
-    fn note_uncomputed_text(&mut self, row: &RowReader<'_>) {
+    /// Notes the cells of a row that are read other than as written: optional text cells
+    /// holding a formula nobody computed (read as blank, which the run must say: a control
+    /// titled by a formula would otherwise become "untitled" without a word), and cells
+    /// whose hidden characters are removed.
+    fn note_cells(&mut self, row: &RowReader<'_>) {
         for column in row.kind.columns() {
-            if column.required || TYPED_OPTIONAL.contains(&column.name) {
-                continue;
-            }
-            if !matches!(row.cell(column.name), (Cell::Uncomputed, _)) {
-                continue;
-            }
+            let (cell, _) = row.cell(column.name);
+            let what = match cell {
+                Cell::Uncomputed if !column.required && !TYPED_OPTIONAL.contains(&column.name) => {
+                    Note::Uncomputed
+                }
+                Cell::Text(text) if crate::names::has_hidden(text) => Note::Hidden,
+                _ => continue,
+            };
             let error = row.error(column.name, String::new());
             let sheet = error.sheet.unwrap_or_default();
-            match self
-                .uncomputed
-                .iter_mut()
-                .find(|u| u.column == column.name && u.sheet == sheet && u.file == error.file)
-            {
+            match self.notes.iter_mut().find(|n| {
+                n.what == what
+                    && n.column == column.name
+                    && n.sheet == sheet
+                    && n.file == error.file
+            }) {
                 Some(seen) => seen.count += 1,
-                None => self.uncomputed.push(Uncomputed {
+                None => self.notes.push(ColumnNote {
+                    what,
                     file: error.file,
                     sheet,
                     column: column.name,
@@ -431,18 +517,40 @@ impl<'m> Collector<'m> {
         }
     }
 
-    pub(crate) fn finish(self, inputs: &mut Inputs) {
-        for u in &self.uncomputed {
-            let more = match u.count {
-                1 => String::new(),
-                2 => " (and 1 more cell in the column)".to_string(),
-                n => format!(" (and {} more cells in the column)", n - 1),
-            };
-            inputs.warnings.push(format!(
-                "{}: {}!{}: {}: read as blank{more}: {UNCOMPUTED}",
-                u.file, u.sheet, u.first_cell, u.column
+    /// Remembers where a name was first written, to warn of names that only look alike.
+    fn spelling(&mut self, row: &RowReader<'_>, what: &'static str, column: &str, name: &str) {
+        let entry = self.spellings.entry((what, crate::names::key(name)));
+        if let std::collections::btree_map::Entry::Vacant(slot) = entry {
+            let error = row.error(column, String::new());
+            slot.insert((
+                name.to_string(),
+                format!(
+                    "{}: {}!{}",
+                    error.file,
+                    error.sheet.unwrap_or_default(),
+                    error.location.unwrap_or_default()
+                ),
             ));
         }
+    }
+
+    pub(crate) fn finish(self, inputs: &mut Inputs) {
+        for n in &self.notes {
+            let more = match n.count {
+                1 => String::new(),
+                2 => " (and 1 more cell in the column)".to_string(),
+                k => format!(" (and {} more cells in the column)", k - 1),
+            };
+            let what = match n.what {
+                Note::Uncomputed => format!("read as blank{more}: {UNCOMPUTED}"),
+                Note::Hidden => format!("hidden characters (bidirectional controls, zero-width or control characters) removed{more}: they change what a name seems to say without being seen"),
+            };
+            inputs.warnings.push(format!(
+                "{}: {}!{}: {}: {what}",
+                n.file, n.sheet, n.first_cell, n.column
+            ));
+        }
+        inputs.warnings.extend(look_alike_warnings(&self.spellings));
         inputs.services = self.services;
         inputs.controls = self.controls;
         inputs.evidence = self.evidence;
