@@ -2216,3 +2216,34 @@ mod output_set {
         );
     }
 }
+
+/// Issue 15: a service name of 100–200 characters took the board heatmap's width, leaving
+/// the domain columns a letter wide. It is cut in the heatmap, numbered, and given in full
+/// under it.
+#[test]
+fn a_very_long_service_name_is_shortened_in_the_heatmap_and_given_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!(
+        "Okta Workforce Identity Cloud {}",
+        "for Subsidiaries and Affiliates ".repeat(5)
+    );
+    let long = long.trim().to_string();
+    let book = small_company().sheet(
+        "Services",
+        &["service", "provider", "service_model"],
+        vec![row(&[&long, "Okta", "SaaS"])],
+    );
+    let (_, out) = report_q3(dir.path(), &book, &[]);
+    let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    assert!(
+        board.contains("Okta Workforce Identity Cloud for Su… 1 (SaaS)"),
+        "the heatmap shows the name cut:\n{board}"
+    );
+    assert!(
+        squash(&board).contains(&squash(&format!(
+            "Names shortened above, in full: 1 {long}"
+        ))),
+        "the legend gives it whole:\n{board}"
+    );
+}

@@ -13,6 +13,21 @@ use serde_json::{json, Value};
 /// Above this many (control, service) rows the auditor pack lists only gaps in full.
 pub const AUTO_COMPACT_ROWS: usize = 2_000;
 
+/// The longest service name the board's heatmap shows whole, in characters: a longer one
+/// would take the width the domain columns need (a 200-character name left them a letter
+/// wide). It is cut, numbered, and given whole in a legend under the heatmap.
+const HEATMAP_NAME_CHARS: usize = 40;
+
+/// A service's label in the heatmap, and its legend number when the name is cut.
+fn heatmap_label(name: &str, notes: &mut usize) -> (String, Option<usize>) {
+    if name.chars().count() <= HEATMAP_NAME_CHARS {
+        return (name.to_string(), None);
+    }
+    *notes += 1;
+    let cut: String = name.chars().take(HEATMAP_NAME_CHARS - 4).collect();
+    (format!("{}…", cut.trim_end()), Some(*notes))
+}
+
 /// Above this many in-scope services the board's heatmap shows service models instead.
 pub const HEATMAP_MAX_SERVICES: usize = 30;
 
@@ -657,9 +672,11 @@ pub fn board_report(
             })
             .collect()
     } else {
+        let mut notes = 0;
         in_scope
             .iter()
             .map(|s| {
+                let (label, note) = heatmap_label(&s.name, &mut notes);
                 let cells: Vec<Value> = domains
                     .iter()
                     .map(|d| {
@@ -672,10 +689,15 @@ pub fn board_report(
                         )
                     })
                     .collect();
-                json!({"service": s.name, "model": s.service_model.as_str(), "cells": cells})
+                json!({"service": label, "note": note, "full_name": s.name, "model": s.service_model.as_str(), "cells": cells})
             })
             .collect()
     };
+    let heat_legend: Vec<Value> = heat_rows
+        .iter()
+        .filter(|r| r.get("note").is_some_and(|n| !n.is_null()))
+        .map(|r| json!({"note": r["note"], "name": r["full_name"]}))
+        .collect();
     let top: Vec<Value> = rec.findings.iter().take(7).map(finding_view).collect();
     let end = run.period.end;
     let mut lapsing = Vec::new();
@@ -718,7 +740,7 @@ pub fn board_report(
         "by_domain": rec.coverage.by_domain.iter().map(|l| json!({
             "name": l.name, "cells": l.cells, "evidenced": l.evidenced, "percent": format!("{:.1}", l.percent),
         })).collect::<Vec<_>>(),
-        "heat": {"domains": domains, "rows": heat_rows, "by_model": by_model, "services": in_scope.len()},
+        "heat": {"domains": domains, "rows": heat_rows, "legend": heat_legend, "by_model": by_model, "services": in_scope.len()},
         "top_risks": top,
         "lapsing": lapsing,
         "lapsed": lapsed,
