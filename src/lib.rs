@@ -79,13 +79,12 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether the run stopped before any output was written: settings, the model and
-    /// the inputs are all read and checked first.
-    pub fn failed_before_writing(&self) -> bool {
-        matches!(
-            self,
-            Error::Config(_) | Error::Model(_) | Error::Ingest(_) | Error::Explain(_)
-        )
+    /// Whether the failed run left every file as it was. `report` publishes its outputs
+    /// as one set in one rename and `bundle` and `model --export` write one file the same
+    /// way, so a failure anywhere writes nothing; only `init`, which writes two files,
+    /// can fail between them.
+    pub fn wrote_nothing(&self) -> bool {
+        !matches!(self, Error::Init(_))
     }
 }
 

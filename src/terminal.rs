@@ -259,7 +259,7 @@ pub fn print_warnings(warnings: &[String]) {
 }
 
 /// Prints a failed run's error with every cause on its own line; for a command that writes
-/// files, says that none were when the run failed before writing began.
+/// files, says that none were when that is so.
 pub fn print_error(error: &Error, writes_files: bool) {
     let on = colour_enabled(std::io::stderr().is_terminal());
     let mut said = error.to_string();
@@ -279,7 +279,7 @@ pub fn print_error(error: &Error, writes_files: bool) {
         }
         cause = c.source();
     }
-    if writes_files && error.failed_before_writing() {
+    if writes_files && error.wrote_nothing() {
         eprintln!("nothing was written");
     }
 }

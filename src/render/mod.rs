@@ -37,6 +37,11 @@ pub enum RenderError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path}: cannot write reports here: {source}")]
+    OutputDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// One rendered output, ready to be written.

@@ -45,7 +45,10 @@ impl Staging {
     /// fresh staging directory for the period `label`. Fails early, before any work, when
     /// the output directory cannot be written.
     pub fn begin(out_root: &Path, label: &str) -> Result<Staging, RenderError> {
-        let fail = write_error(out_root);
+        let fail = |source| RenderError::OutputDir {
+            path: out_root.to_path_buf(),
+            source,
+        };
         std::fs::create_dir_all(out_root).map_err(&fail)?;
         remove_leftovers(out_root, label);
         let dir = tempfile::Builder::new()
