@@ -1004,7 +1004,10 @@ mod nothing_lost {
         let failed = run(&["--templates", templates.to_str().unwrap()]);
         assert_eq!(failed.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&failed.stderr);
-        assert!(stderr.trim_end().ends_with("nothing was written"), "{stderr}");
+        assert!(
+            stderr.trim_end().ends_with("nothing was written"),
+            "{stderr}"
+        );
         assert_eq!(snapshot(&out), before, "the previous set changed");
     }
 
