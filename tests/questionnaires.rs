@@ -684,7 +684,7 @@ mod fedramp {
                 None
             ]
             .map(side),
-            [498, 95, 21, 2]
+            [498, 107, 9, 2]
         );
         // Several marks on a row: AC-02 (a) is Shared and Inherited.
         assert_eq!(f.controls[2].control_id, "AC-02 (a)");
@@ -701,11 +701,14 @@ mod fedramp {
         );
 
         // The findings: Sandbox apps is PaaS and Public, so nothing is stepped up.
-        assert_eq!(count(&a, Code::OriginationMismatch, "high"), 22);
-        assert_eq!(count(&a, Code::OriginationMismatch, "medium"), 429);
-        assert_eq!(count(&a, Code::ResponsibilityDrift, "high"), 23);
+        assert_eq!(count(&a, Code::OriginationMismatch, "high"), 6);
+        assert_eq!(count(&a, Code::OriginationMismatch, "medium"), 423);
+        assert_eq!(count(&a, Code::ResponsibilityDrift, "high"), 18);
         assert_eq!(count(&a, Code::VendorControlGap, "medium"), 1);
-        assert_eq!(count(&a, Code::QuestionnaireInconsistent, "low"), 0);
+        // IA-05 (a) to (j) are marked Implemented and N/A; PS-03 (03) (a) and (b) are N/A
+        // with no origination.
+        assert_eq!(count(&a, Code::QuestionnaireInconsistent, "low"), 10);
+        assert_eq!(count(&a, Code::QuestionnaireInconsistent, "info"), 2);
         let shown: Vec<String> = a
             .reconciliation
             .findings
@@ -718,6 +721,8 @@ mod fedramp {
                             | "NIST-800-53:IA-04 (a)"
                             | "NIST-800-53:SA-11 (01)"
                             | "NIST-800-53:AC-22 (a)"
+                            | "NIST-800-53:IA-05 (a)"
+                            | "NIST-800-53:PS-03 (03) (a)"
                     )
                 )
             })
@@ -726,9 +731,6 @@ mod fedramp {
         assert_eq!(
             shown,
             [
-                // Customer origination (Provided by Customer, with System Specific): IAM
-                // is shared for PaaS.
-                "RESPONSIBILITY_DRIFT high domain=IAM control=NIST-800-53:AC-22 (a) vendor=cloud.gov @ CIS Worksheet!74 Services!4",
                 // Shared origination (with Hybrid), but the CRM says Yes: inherited outright.
                 "ORIGINATION_MISMATCH high domain=IAM control=NIST-800-53:IA-04 (a) vendor=cloud.gov @ CIS Worksheet!256 PaaS CRM!256",
                 // Partially implemented by the provider (Corporate) ...
@@ -737,6 +739,13 @@ mod fedramp {
                 "ORIGINATION_MISMATCH medium control=NIST-800-53:SA-11 (01) vendor=cloud.gov @ CIS Worksheet!523 PaaS CRM!523",
                 // Hybrid (the provider's), but the CRM says it cannot be inherited.
                 "ORIGINATION_MISMATCH medium domain=IAM control=NIST-800-53:AC-01 (a) vendor=cloud.gov @ CIS Worksheet!4 PaaS CRM!4",
+                // Provided by Customer with System Specific: shared, as the model has IAM
+                // for PaaS (no drift), but the CRM leaves it all to the customer.
+                "ORIGINATION_MISMATCH medium domain=IAM control=NIST-800-53:AC-22 (a) vendor=cloud.gov @ CIS Worksheet!74 PaaS CRM!74",
+                // Implemented and N/A: which is it?
+                "QUESTIONNAIRE_INCONSISTENT low domain=IAM control=NIST-800-53:IA-05 (a) vendor=cloud.gov @ CIS Worksheet!262",
+                // N/A and no origination: counted as "none marked", and listed.
+                "QUESTIONNAIRE_INCONSISTENT info control=NIST-800-53:PS-03 (03) (a) vendor=cloud.gov @ CIS Worksheet!434",
             ]
         );
         let mismatch = a
@@ -759,8 +768,8 @@ mod fedramp {
             demarc::render::view::vendor_pack(&run, &a.inputs, &a.reconciliation, "cloud.gov");
         let fed = &pack["fedramp"];
         assert_eq!(fed["controls"], "616");
-        assert_eq!(fed["mismatches"], "451");
-        assert_eq!(fed["drift"], "23");
+        assert_eq!(fed["mismatches"], "429");
+        assert_eq!(fed["drift"], "18");
         assert_eq!(fed["customer_rows"], "492");
         let first = &fed["responsibilities"][0];
         assert_eq!(first["controls"], "AC-01 (a), AC-01 (b)");
@@ -964,13 +973,17 @@ mod fedramp {
     const CIS: &[CisRow] = &[
         ("AC-1(a)", "BG", None),           // row 4: provider
         ("AC-2(a)", "BLM", None),          // row 5: shared + inherited → shared
-        ("AC-2(b)", "BHK", None),          // row 6: provider + customer → customer
+        ("AC-2(b)", "BJK", None),          // row 6: customer twice → customer
         ("AC-3", "DI", None),              // row 7: Planned, provider
         ("IA-2", "BJ", None),              // row 8: customer
         ("PE-3", "B", Some(("G", "Yes"))), // row 9: not a mark
         ("SC-7", "B", None),               // row 10: no origination
-        ("SI-2", "F", None),               // row 11: N/A, no origination: fine
+        ("SI-2", "F", None),               // row 11: N/A, no origination: info
         ("AU-2", "BG", None),              // row 12: no CRM row
+        ("SC-8", "DIK", None),             // row 13: Planned, Hybrid + customer → shared
+        ("SC-12", "FK", None),             // row 14: N/A: left out of drift and mismatch
+        ("SC-13", "BFG", None),            // row 15: Implemented and N/A
+        ("SC-20", "G", None),              // row 16: no status
     ];
 
     const CRM: &[(&str, &str)] = &[
@@ -983,6 +996,10 @@ mod fedramp {
         ("SC-07", "Partial"),     // row 10
         ("SI-02", "Maybe"),       // row 11: not an answer
         ("CM-02", "Yes"),         // row 12: not in the CIS
+        ("SC-08", "Partial"),     // row 13
+        ("SC-12", "Yes"),         // row 14: would promise more, but the control is N/A
+        ("SC-13", "Yes"),         // row 15
+        ("SC-20", "Yes"),         // row 16
     ];
 
     #[test]
@@ -995,46 +1012,76 @@ mod fedramp {
         let f = &a.inputs.questionnaires.fedramp[0];
         assert_eq!(f.cis_sheet.as_deref(), Some("Moderate CIS Worksheet"));
         assert_eq!(f.blank_sheets, ["High CIS Worksheet"]);
-        assert_eq!((f.controls.len(), f.crm.len()), (9, 9));
+        assert_eq!((f.controls.len(), f.crm.len()), (13, 13));
         let (cis, crm) = ("Moderate CIS Worksheet", "Moderate CRM Worksheet");
         assert_eq!(
             questionnaire_findings(&a),
             [
                 format!("ORIGINATION_MISMATCH high domain=IAM control=NIST-800-53:AC-2(b) vendor=cloud.gov @ {cis}!6 {crm}!6"),
                 format!("ORIGINATION_MISMATCH medium domain=IAM control=NIST-800-53:AC-3 vendor=cloud.gov @ {cis}!7 {crm}!7"),
+                // N/A without origination: listed, as info.
+                format!("QUESTIONNAIRE_INCONSISTENT info domain=HOST control=NIST-800-53:SI-2 vendor=cloud.gov @ {cis}!11"),
                 format!("QUESTIONNAIRE_INCONSISTENT low control=NIST-800-53:AU-2 vendor=cloud.gov @ {cis}!12"),
                 format!("QUESTIONNAIRE_INCONSISTENT low control=NIST-800-53:CM-02 vendor=cloud.gov @ {crm}!12"),
                 format!("QUESTIONNAIRE_INCONSISTENT low domain=HOST control=NIST-800-53:SI-02 vendor=cloud.gov @ {crm}!11"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=NET control=NIST-800-53:SC-13 vendor=cloud.gov @ {cis}!15"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=NET control=NIST-800-53:SC-20 vendor=cloud.gov @ {cis}!16"),
                 format!("QUESTIONNAIRE_INCONSISTENT low domain=NET control=NIST-800-53:SC-7 vendor=cloud.gov @ {cis}!10"),
                 format!("QUESTIONNAIRE_INCONSISTENT low domain=PHYS control=NIST-800-53:PE-3 vendor=cloud.gov @ {cis}!9"),
                 format!("RESPONSIBILITY_DRIFT high domain=IAM control=NIST-800-53:AC-2(b) vendor=cloud.gov @ {cis}!6 Services!4"),
                 format!("RESPONSIBILITY_DRIFT high domain=IAM control=NIST-800-53:IA-2 vendor=cloud.gov @ {cis}!8 Services!4"),
+                // Hybrid + Provided by Customer is shared: it drifts from the provider's
+                // network cell, agrees with the CRM's Partial, and its Planned status is
+                // the provider's gap. SC-12 (N/A) is in none of these checks.
+                format!("RESPONSIBILITY_DRIFT high domain=NET control=NIST-800-53:SC-8 vendor=cloud.gov @ {cis}!13 Services!4"),
                 format!("VENDOR_CONTROL_GAP medium domain=IAM control=NIST-800-53:AC-3 vendor=cloud.gov @ {cis}!7"),
+                format!("VENDOR_CONTROL_GAP medium domain=NET control=NIST-800-53:SC-8 vendor=cloud.gov @ {cis}!13"),
             ]
         );
-        let message = |control: &str| {
+        let message = |code: Code, control: &str| {
             a.reconciliation
                 .findings
                 .iter()
                 .find(|f| {
-                    f.code == Code::QuestionnaireInconsistent
+                    f.code == code
                         && f.control_id.as_deref() == Some(&format!("NIST-800-53:{control}"))
                 })
                 .unwrap()
                 .message
                 .clone()
         };
+        let inconsistent = |control: &str| message(Code::QuestionnaireInconsistent, control);
         assert_eq!(
-            message("PE-3"),
+            inconsistent("PE-3"),
             "cloud.gov's CIS control PE-3: G9 (under \"Service Provider Corporate (Acme Inc.)\") holds \"Yes\", not X; no control origination is marked."
         );
         assert_eq!(
-            message("SI-02"),
+            inconsistent("SI-02"),
             "cloud.gov's CRM row for SI-02: Can Be Inherited from CSP \"Maybe\" is not one of Yes, Partial, No."
         );
         assert_eq!(
-            message("AU-2"),
+            inconsistent("AU-2"),
             "cloud.gov's CIS control AU-2: the CRM (Moderate CRM Worksheet) has no row for it."
+        );
+        assert_eq!(
+            inconsistent("SI-2"),
+            "cloud.gov's CIS control SI-2: no control origination is marked (its status is N/A)."
+        );
+        assert_eq!(
+            inconsistent("SC-13"),
+            "cloud.gov's CIS control SC-13: it is marked both N/A and Implemented."
+        );
+        assert_eq!(
+            inconsistent("SC-20"),
+            "cloud.gov's CIS control SC-20: no implementation status is marked."
+        );
+        assert_eq!(
+            message(Code::ResponsibilityDrift, "SC-8"),
+            "cloud.gov says FedRAMP control SC-8 is shared with the customer (origination Service Provider Hybrid + Provided by Customer), but the model gives Network controls to cloud.gov alone for Sandbox apps (PaaS)."
+        );
+        assert_eq!(
+            message(Code::VendorControlGap, "SC-8"),
+            "cloud.gov's CIS gives SC-8 the status Planned although the provider has a part in it (Service Provider Hybrid + Provided by Customer)."
         );
     }
 
