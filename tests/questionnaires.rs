@@ -1085,6 +1085,106 @@ mod fedramp {
         );
     }
 
+    /// cloud.gov has one service, so its drift findings name none (every service drifts):
+    /// the cells still show them — the cell's status, its worst finding, the heatmap —
+    /// even when the cell is evidenced, while findings that are not drift stay off them.
+    #[test]
+    fn drift_without_a_service_shows_in_that_vendors_cells() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = company()
+            .sheet(
+                "Attestations",
+                &[
+                    "vendor",
+                    "services",
+                    "type",
+                    "period_start",
+                    "period_end",
+                    "issued_on",
+                    "opinion",
+                    "exceptions",
+                    "bridge_letter_through",
+                    "domains",
+                ],
+                vec![vec![
+                    "cloud.gov".into(),
+                    "*".into(),
+                    "SOC 2 Type II".into(),
+                    d(2025, 7, 1).into(),
+                    d(2026, 6, 30).into(),
+                    d(2026, 8, 1).into(),
+                    "Unqualified".into(),
+                    0.0.into(),
+                    d(2026, 12, 31).into(),
+                    "*".into(),
+                ]],
+            )
+            .write(dir.path(), "company.xlsx");
+        let file = dir.path().join("cis.xlsx");
+        write_fedramp(&file, &HEADINGS, CIS, CRM);
+        let run = run_of(&[book], fedramp_of("cloud.gov", &file));
+        let a = demarc::analyse(&run).unwrap();
+        let drift_about = |domain: &str| {
+            a.reconciliation
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.code == Code::ResponsibilityDrift && f.domain.as_deref() == Some(domain)
+                })
+                .inspect(|f| assert_eq!(f.service, None))
+                .count()
+        };
+        let iam = "Identity and access management";
+        assert_eq!(drift_about(iam), 2);
+        let cell = |domain: &str| {
+            a.reconciliation
+                .cells
+                .iter()
+                .find(|c| c.service == "Sandbox apps" && c.domain == domain)
+                .unwrap()
+        };
+        let iam_cell = cell(iam);
+        assert!(iam_cell.evidenced);
+        assert!(iam_cell.disputed);
+        assert_eq!(iam_cell.worst.map(|w| w.as_str()), Some("high"));
+        // Host infrastructure has questionnaire findings too (SI-2), but no drift.
+        let host = cell("Host infrastructure");
+        assert!(host.evidenced && !host.disputed);
+        assert_eq!(host.worst, None);
+
+        let pack =
+            demarc::render::view::vendor_pack(&run, &a.inputs, &a.reconciliation, "cloud.gov");
+        let shown = |domain: &str| {
+            pack["services"][0]["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["domain"] == domain)
+                .map(|c| format!("{} / {}", c["status"], c["worst"]))
+                .unwrap()
+        };
+        assert_eq!(
+            shown(iam),
+            "\"evidenced; the vendor states another owner (responsibility drift)\" / \"high\""
+        );
+        assert_eq!(shown("Host infrastructure"), "\"evidenced\" / \"\"");
+
+        let board = demarc::render::view::board_report(&run, &a.inputs, &a.reconciliation, None);
+        let domains: Vec<&str> = run.model.domains.iter().map(|d| d.name.as_str()).collect();
+        let heat = board["heat"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["service"] == "Sandbox apps")
+            .unwrap();
+        let heat_of = |domain: &str| {
+            let i = domains.iter().position(|d| *d == domain).unwrap();
+            heat["cells"][i]["worst"].as_str().unwrap().to_string()
+        };
+        assert_eq!(heat_of(iam), "high");
+        assert_eq!(heat_of("Host infrastructure"), "ok");
+    }
+
     /// A customer control may carry an 800-53 id too (`AC-2(b)` here): a finding about the
     /// provider's control must not be taken for one about the customer's, in findings.json
     /// (`control_id` carries the framework) or in the OSCAL export (it targets the rule).
