@@ -154,6 +154,11 @@ pub struct CaiqQuestion {
     pub question: String,
     pub answer: Stated<CaiqAnswer>,
     pub ownership: Stated<Ownership>,
+    /// `CSP Implementation Description` (column E): the vendor's own explanation of its
+    /// answer, shown beside each gap and drift so a reviewer reads "No" with its reason.
+    pub implementation: String,
+    /// `CSC Responsibilities` (column F): what the vendor says is the customer's to do,
+    /// listed in the vendor pack as the customer's to-do list.
     pub csc_responsibilities: String,
     pub ccm_control_id: String,
     pub ccm_control_title: String,

@@ -214,6 +214,12 @@ mod caiq {
     /// two blank columns, four CCM columns), and the questions from row 3, the CCM cells
     /// merged down across the questions of each control.
     fn write_caiq(path: &Path, questions: &[Question]) {
+        write_caiq_with(path, questions, &[]);
+    }
+
+    /// [`write_caiq`], with the vendor's texts for some questions: (question id, CSP
+    /// Implementation Description in column E, CSC Responsibilities in column F).
+    fn write_caiq_with(path: &Path, questions: &[Question], texts: &[(&str, &str, &str)]) {
         let mut workbook = Workbook::new();
         let intro = workbook.add_worksheet();
         intro.set_name("Introduction").unwrap();
@@ -268,6 +274,13 @@ mod caiq {
                 }
                 if !ownership.is_empty() {
                     ws.write_string(at, 3, *ownership).unwrap();
+                }
+                if let Some((_, explanation, customer)) = texts.iter().find(|t| t.0 == *id) {
+                    for (col, text) in [(4u16, explanation), (5, customer)] {
+                        if !text.is_empty() {
+                            ws.write_string(at, col, *text).unwrap();
+                        }
+                    }
                 }
             }
             let (title, domain) = ccm(control);
@@ -558,6 +571,125 @@ mod caiq {
             .unwrap()
             .to_string();
         assert!(error.contains("damaged.xlsx: "), "{error}");
+    }
+
+    /// Column E, the vendor's explanation, is read beside each gap and drift (in the
+    /// message and in the vendor pack, the same sentence down a domain shown once);
+    /// column F and the CSC-owned questions, with their answers, are the customer's
+    /// to-do list, whether or not their domain is mapped (GRC is not).
+    #[test]
+    fn the_vendors_explanations_and_the_customers_part_are_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = company().write(dir.path(), "company.xlsx");
+        let caiq = dir.path().join("acme-caiq.xlsx");
+        let premises = "No physical premises: managed cloud PaaS.";
+        write_caiq_with(
+            &caiq,
+            &[
+                ("DCS-01.1", "No", "CSP-owned"),
+                ("DCS-01.2", "No", "CSP-owned"),
+                ("DCS-02.1", "No", "CSP-owned"),
+                ("DCS-02.2", "No", "CSP-owned"),
+                // IAM is shared for Acme Mail (SaaS): CSC-owned drifts there.
+                ("IAM-01.1", "Yes", "CSC-owned"),
+                ("GRC-01.1", "No", "CSC-owned"),
+                ("IAM-01.2", "Yes", "Shared CSP and CSC"),
+            ],
+            &[
+                ("DCS-01.1", premises, ""),
+                ("DCS-01.2", premises, ""),
+                ("DCS-02.1", premises, ""),
+                ("DCS-02.2", premises, ""),
+                (
+                    "IAM-01.1",
+                    "Customers administer their own users",
+                    "Manage your users' access in the admin console.",
+                ),
+                (
+                    "IAM-01.2",
+                    "We enforce MFA for our staff.",
+                    "Configure MFA for your users.",
+                ),
+            ],
+        );
+        let run = run_of(std::slice::from_ref(&book), caiq_of("Acme Cloud", &caiq));
+        let a = demarc::analyse(&run).unwrap();
+        let gap = a
+            .reconciliation
+            .findings
+            .iter()
+            .find(|f| {
+                f.code == Code::VendorControlGap && f.control_id.as_deref() == Some("CAIQ:DCS-01.1")
+            })
+            .unwrap();
+        assert_eq!(
+            gap.message,
+            format!("Acme Cloud answers No to CAIQ DCS-01.1 (\"Is DCS-01.1 done?\"), a question it owns (CSP-owned). Acme Cloud explains: \"{premises}\"")
+        );
+        let drift = a
+            .reconciliation
+            .findings
+            .iter()
+            .find(|f| f.code == Code::ResponsibilityDrift)
+            .unwrap();
+        assert!(
+            drift.message.ends_with("for Acme Mail (SaaS). Acme Cloud explains: \"Customers administer their own users\"."),
+            "{}",
+            drift.message
+        );
+        let pack =
+            demarc::render::view::vendor_pack(&run, &a.inputs, &a.reconciliation, "Acme Cloud");
+        let rows = |list: &str| -> Vec<String> {
+            pack["caiq"][list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} | {} | {}",
+                        r["covered"].as_str().unwrap(),
+                        r["label"].as_str().unwrap(),
+                        r["text"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            rows("explained"),
+            [
+                format!("DCS-01.1 … DCS-02.2 (4 questions) | gap | {premises}"),
+                "IAM-01.1 | drift | Customers administer their own users".to_string(),
+            ]
+        );
+        assert_eq!(
+            rows("todo"),
+            [
+                "IAM-01.1 | Yes · CSC-owned | Manage your users' access in the admin console.",
+                "GRC-01.1 | No · CSC-owned | (no CSC responsibilities given) Question: Is GRC-01.1 done?",
+                "IAM-01.2 | Yes · Shared CSP and CSC | Configure MFA for your users.",
+            ]
+        );
+
+        // And in the PDF.
+        let out = dir.path().join("out");
+        demarc()
+            .args(["report", "--period", PERIOD, "--caiq"])
+            .arg(format!("Acme Cloud={}", caiq.display()))
+            .arg(&book)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let text = pdf_text(&out.join("2026-Q3/vendors/Acme-Cloud.pdf"));
+        for wanted in [
+            "The vendor’s gaps and drift, with its explanation",
+            "DCS-01.1 … DCS-02.2 (4 questions) gap No physical premises: managed cloud PaaS.",
+            "What the customer must do (CAIQ: CSC Responsibilities, CSC-owned questions)",
+            "GRC-01.1 No · CSC-owned (no CSC responsibilities given) Question: Is GRC-01.1 done?",
+            "Acme Cloud explains: \"No physical premises: managed cloud PaaS.\"",
+        ] {
+            assert!(text.contains(wanted), "{wanted:?} not in: {text}");
+        }
     }
 
     #[test]

@@ -208,6 +208,8 @@ fn judge_control(
                 control_id: id,
                 reference: nist_reference(id),
                 source: &control.source,
+                // The CIS gives no reason for an origination.
+                explanation: "",
             },
             findings,
         );
