@@ -1415,6 +1415,128 @@ mod fedramp {
         );
     }
 
+    /// Writes a workbook of one sheet: a one-row header, then the rows.
+    fn one_sheet(path: &Path, sheet: &str, header: &[&str], rows: &[&[&str]]) {
+        let mut workbook = Workbook::new();
+        let ws = workbook.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        for (r, cells) in std::iter::once(header)
+            .chain(rows.iter().copied())
+            .enumerate()
+        {
+            for (c, text) in cells.iter().enumerate() {
+                if !text.is_empty() {
+                    ws.write_string(r as u32, c as u16, *text).unwrap();
+                }
+            }
+        }
+        workbook.save(path).unwrap();
+    }
+
+    /// Two headings for one column: the one that is the column's name wins and the other is
+    /// kept as an extra column, with a warning naming both cells (a mark in it is still an
+    /// error); two of equal rank are an error naming both, never resolved silently.
+    #[test]
+    fn two_headings_for_one_column_are_ranked_or_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = company().write(dir.path(), "company.xlsx");
+        let file = dir.path().join("cis.xlsx");
+        let error = |header: &[&str], rows: &[&[&str]]| {
+            one_sheet(&file, "CIS", header, rows);
+            run_with(std::slice::from_ref(&book), fedramp_of("cloud.gov", &file))
+                .err()
+                .expect("an input error")
+                .to_string()
+        };
+        let both = |e: String, wanted: &str| assert!(e.contains(wanted), "{wanted:?} not in {e}");
+        both(
+            error(
+                &["Control ID", "Implemented", "Service Provider Corporate", "Control ID"],
+                &[&["AC-1", "X", "X", "AC-2"]],
+            ),
+            "cis.xlsx: CIS!A1: two headers name the same column, Control ID: A1 \"Control ID\" and D1 \"Control ID\"; demarc cannot tell which to read: rename or remove one",
+        );
+        both(
+            error(
+                &[
+                    "Control ID",
+                    "Implemented",
+                    "Service Provider Corporate (Acme)",
+                    "Service Provider Corporate (Acme Gov)",
+                ],
+                &[&["AC-1", "X", "X", ""]],
+            ),
+            "cis.xlsx: CIS!C1: two headers name the same column, Service Provider Corporate: C1 \"Service Provider Corporate (Acme)\" and D1 \"Service Provider Corporate (Acme Gov)\"",
+        );
+        both(
+            error(&["Control ID", "N/A", "Not Applicable", "Shared"], &[&["AC-1", "X", "", "X"]]),
+            "cis.xlsx: CIS!B1: two headers name the same column, N/A: B1 \"N/A\" and C1 \"Not Applicable\"",
+        );
+        // The heading that is the column's name wins; a mark under the other is refused.
+        let ranked = [
+            "Control ID",
+            "Implemented",
+            "Service Provider Corporate (Old)",
+            "Service Provider Corporate",
+        ];
+        both(
+            error(&ranked, &[&["AC-1", "X", "X", ""]]),
+            "cis.xlsx: CIS!C2: a control is marked X in a column headed \"Service Provider Corporate (Old)\", kept as an extra column because D1 \"Service Provider Corporate\" is Service Provider Corporate: remove one of the two columns",
+        );
+        one_sheet(&file, "CIS", &ranked, &[&["AC-1", "X", "", "X"]]);
+        let a = run_with(std::slice::from_ref(&book), fedramp_of("cloud.gov", &file)).unwrap();
+        let control = &a.inputs.questionnaires.fedramp[0].controls[0];
+        assert_eq!(
+            control.origination,
+            [demarc::questionnaires::Origination::ProviderCorporate]
+        );
+        let warned: Vec<&String> = a
+            .inputs
+            .warnings
+            .iter()
+            .filter(|w| w.contains("extra column"))
+            .collect();
+        assert_eq!(
+            warned,
+            [&format!("{}: CIS!C1 \"Service Provider Corporate (Old)\" kept as an extra column: D1 \"Service Provider Corporate\" is Service Provider Corporate", file.display())]
+        );
+
+        // The CRM's columns likewise.
+        let crm = |inherited: [&str; 2]| {
+            one_sheet(
+                &file,
+                "CRM",
+                &[
+                    "Control ID",
+                    inherited[0],
+                    inherited[1],
+                    "Specific Inheritance and Customer Agency/CSP Responsibilities",
+                ],
+                &[&["AC-1", "Yes", "No", "Nothing."]],
+            );
+            run_with(std::slice::from_ref(&book), fedramp_of("cloud.gov", &file))
+        };
+        both(
+            crm(["Can Be Inherited from CSP (2023)", "Can Be Inherited from CSP (2024)"]).err().unwrap().to_string(),
+            "cis.xlsx: CRM!B1: two headers name the same column, Can Be Inherited from CSP: B1 \"Can Be Inherited from CSP (2023)\" and C1 \"Can Be Inherited from CSP (2024)\"",
+        );
+        let a = crm([
+            "Can Be Inherited from CSP (2023)",
+            "Can Be Inherited from CSP",
+        ])
+        .unwrap();
+        let row = &a.inputs.questionnaires.fedramp[0].crm[0];
+        assert_eq!(
+            row.inheritable.known(),
+            Some(demarc::questionnaires::Inheritable::No)
+        );
+        assert!(
+            a.inputs.warnings.iter().any(|w| w.ends_with("CRM!B1 \"Can Be Inherited from CSP (2023)\" kept as an extra column: C1 \"Can Be Inherited from CSP\" is Can Be Inherited from CSP")),
+            "{:?}",
+            a.inputs.warnings
+        );
+    }
+
     #[test]
     fn the_blank_templates_vendor_pack_says_so() {
         let dir = tempfile::tempdir().unwrap();
