@@ -1,10 +1,11 @@
 //! What the vendor pack shows of a vendor's own documents: its CAIQ (answer and ownership
-//! counts, drift and gaps per domain) and its FedRAMP CIS/CRM workbook (origination and
-//! inheritance counts, mismatches, and the customer responsibilities the CRM lists).
-//! Numbers are formatted here; the template only lays out the strings it is given.
+//! counts, drift and gaps per domain, each gap and drift beside the vendor's explanation,
+//! and the customer's to-do list from its CSC Responsibilities and CSC-owned questions)
+//! and its FedRAMP CIS/CRM workbook (origination and inheritance counts, mismatches, and
+//! the customer responsibilities the CRM lists). Numbers are formatted here; the template
+//! only lays out the strings it is given.
 
-use crate::findings::Source;
-use crate::findings::{Code, Finding};
+use crate::findings::{Code, Finding, Source};
 use crate::inputs::Inputs;
 use crate::mapping::split_control_id;
 use crate::names::key;
