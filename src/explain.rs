@@ -87,7 +87,7 @@ pub(crate) fn severity_text(code: Code) -> String {
         }
         Code::ResidencyUnknown => "; never stepped up (it only concerns regulated data)",
         Code::QuestionnaireInconsistent => {
-            "; info when the only fault is an ownership given for an NA answer; never stepped up"
+            "; info when the only fault is an ownership given for an NA answer, or no origination marked on an N/A CIS row; never stepped up"
         }
         Code::OriginationMismatch => {
             "; high when the CRM promises more inheritance than the origination allows; one step up for PII, PHI or PCI"

@@ -154,6 +154,11 @@ pub struct CaiqQuestion {
     pub question: String,
     pub answer: Stated<CaiqAnswer>,
     pub ownership: Stated<Ownership>,
+    /// `CSP Implementation Description` (column E): the vendor's own explanation of its
+    /// answer, shown beside each gap and drift so a reviewer reads "No" with its reason.
+    pub implementation: String,
+    /// `CSC Responsibilities` (column F): what the vendor says is the customer's to do,
+    /// listed in the vendor pack as the customer's to-do list.
     pub csc_responsibilities: String,
     pub ccm_control_id: String,
     pub ccm_control_title: String,
@@ -267,7 +272,7 @@ impl Origination {
 }
 
 /// Who carries a FedRAMP control, from its origination. Ordered from the provider to the
-/// customer, so that `max()` is the most customer-facing.
+/// customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
@@ -356,10 +361,28 @@ pub struct FedrampControl {
 }
 
 impl FedrampControl {
-    /// The side its origination puts it on: with several marks, the most customer-facing
-    /// one; `None` when nothing is marked.
+    /// The side its origination marks put it on, taking every mark into account: each
+    /// mark names who takes part (a provider mark the provider, a customer mark the
+    /// customer, Shared both), and the control is the provider's when only the provider
+    /// takes part, the customer's when only the customer does, and shared otherwise. So
+    /// Service Provider Hybrid + Provided by Customer is shared, not the customer's alone:
+    /// reading it as the customer's would hide the provider's part (and any gap in it).
+    /// `None` when nothing is marked.
     pub fn side(&self) -> Option<Side> {
-        self.origination.iter().map(|o| o.side()).max()
+        let provider = self.origination.iter().any(|o| o.side() != Side::Customer);
+        let customer = self.origination.iter().any(|o| o.side() != Side::Provider);
+        match (provider, customer) {
+            (true, false) => Some(Side::Provider),
+            (true, true) => Some(Side::Shared),
+            (false, true) => Some(Side::Customer),
+            (false, false) => None,
+        }
+    }
+
+    /// Whether the provider says the control does not apply (N/A): such a control has no
+    /// owner to compare with the model or the CRM, as a CAIQ question answered NA.
+    pub fn not_applicable(&self) -> bool {
+        self.status.contains(&ImplementationStatus::NotApplicable)
     }
 }
 
@@ -475,7 +498,7 @@ mod tests {
     }
 
     #[test]
-    fn several_originations_give_the_most_customer_facing_side() {
+    fn several_originations_are_every_party_they_name() {
         let control = |origination: Vec<Origination>| FedrampControl {
             control_id: "AC-2".into(),
             status: vec![],
@@ -500,7 +523,19 @@ mod tests {
                 Origination::ProvidedByCustomer
             ])
             .side(),
+            Some(Side::Shared)
+        );
+        assert_eq!(
+            control(vec![
+                Origination::ConfiguredByCustomer,
+                Origination::ProvidedByCustomer
+            ])
+            .side(),
             Some(Side::Customer)
+        );
+        assert_eq!(
+            control(vec![Origination::ProviderCorporate, Origination::Inherited]).side(),
+            Some(Side::Provider)
         );
         assert_eq!(control(vec![]).side(), None);
     }

@@ -214,6 +214,12 @@ mod caiq {
     /// two blank columns, four CCM columns), and the questions from row 3, the CCM cells
     /// merged down across the questions of each control.
     fn write_caiq(path: &Path, questions: &[Question]) {
+        write_caiq_with(path, questions, &[]);
+    }
+
+    /// [`write_caiq`], with the vendor's texts for some questions: (question id, CSP
+    /// Implementation Description in column E, CSC Responsibilities in column F).
+    fn write_caiq_with(path: &Path, questions: &[Question], texts: &[(&str, &str, &str)]) {
         let mut workbook = Workbook::new();
         let intro = workbook.add_worksheet();
         intro.set_name("Introduction").unwrap();
@@ -268,6 +274,13 @@ mod caiq {
                 }
                 if !ownership.is_empty() {
                     ws.write_string(at, 3, *ownership).unwrap();
+                }
+                if let Some((_, explanation, customer)) = texts.iter().find(|t| t.0 == *id) {
+                    for (col, text) in [(4u16, explanation), (5, customer)] {
+                        if !text.is_empty() {
+                            ws.write_string(at, col, *text).unwrap();
+                        }
+                    }
                 }
             }
             let (title, domain) = ccm(control);
@@ -560,6 +573,125 @@ mod caiq {
         assert!(error.contains("damaged.xlsx: "), "{error}");
     }
 
+    /// Column E, the vendor's explanation, is read beside each gap and drift (in the
+    /// message and in the vendor pack, the same sentence down a domain shown once);
+    /// column F and the CSC-owned questions, with their answers, are the customer's
+    /// to-do list, whether or not their domain is mapped (GRC is not).
+    #[test]
+    fn the_vendors_explanations_and_the_customers_part_are_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = company().write(dir.path(), "company.xlsx");
+        let caiq = dir.path().join("acme-caiq.xlsx");
+        let premises = "No physical premises: managed cloud PaaS.";
+        write_caiq_with(
+            &caiq,
+            &[
+                ("DCS-01.1", "No", "CSP-owned"),
+                ("DCS-01.2", "No", "CSP-owned"),
+                ("DCS-02.1", "No", "CSP-owned"),
+                ("DCS-02.2", "No", "CSP-owned"),
+                // IAM is shared for Acme Mail (SaaS): CSC-owned drifts there.
+                ("IAM-01.1", "Yes", "CSC-owned"),
+                ("GRC-01.1", "No", "CSC-owned"),
+                ("IAM-01.2", "Yes", "Shared CSP and CSC"),
+            ],
+            &[
+                ("DCS-01.1", premises, ""),
+                ("DCS-01.2", premises, ""),
+                ("DCS-02.1", premises, ""),
+                ("DCS-02.2", premises, ""),
+                (
+                    "IAM-01.1",
+                    "Customers administer their own users",
+                    "Manage your users' access in the admin console.",
+                ),
+                (
+                    "IAM-01.2",
+                    "We enforce MFA for our staff.",
+                    "Configure MFA for your users.",
+                ),
+            ],
+        );
+        let run = run_of(std::slice::from_ref(&book), caiq_of("Acme Cloud", &caiq));
+        let a = demarc::analyse(&run).unwrap();
+        let gap = a
+            .reconciliation
+            .findings
+            .iter()
+            .find(|f| {
+                f.code == Code::VendorControlGap && f.control_id.as_deref() == Some("CAIQ:DCS-01.1")
+            })
+            .unwrap();
+        assert_eq!(
+            gap.message,
+            format!("Acme Cloud answers No to CAIQ DCS-01.1 (\"Is DCS-01.1 done?\"), a question it owns (CSP-owned). Acme Cloud explains: \"{premises}\"")
+        );
+        let drift = a
+            .reconciliation
+            .findings
+            .iter()
+            .find(|f| f.code == Code::ResponsibilityDrift)
+            .unwrap();
+        assert!(
+            drift.message.ends_with("for Acme Mail (SaaS). Acme Cloud explains: \"Customers administer their own users\"."),
+            "{}",
+            drift.message
+        );
+        let pack =
+            demarc::render::view::vendor_pack(&run, &a.inputs, &a.reconciliation, "Acme Cloud");
+        let rows = |list: &str| -> Vec<String> {
+            pack["caiq"][list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} | {} | {}",
+                        r["covered"].as_str().unwrap(),
+                        r["label"].as_str().unwrap(),
+                        r["text"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            rows("explained"),
+            [
+                format!("DCS-01.1 … DCS-02.2 (4 questions) | gap | {premises}"),
+                "IAM-01.1 | drift | Customers administer their own users".to_string(),
+            ]
+        );
+        assert_eq!(
+            rows("todo"),
+            [
+                "IAM-01.1 | Yes · CSC-owned | Manage your users' access in the admin console.",
+                "GRC-01.1 | No · CSC-owned | (no CSC responsibilities given) Question: Is GRC-01.1 done?",
+                "IAM-01.2 | Yes · Shared CSP and CSC | Configure MFA for your users.",
+            ]
+        );
+
+        // And in the PDF.
+        let out = dir.path().join("out");
+        demarc()
+            .args(["report", "--period", PERIOD, "--caiq"])
+            .arg(format!("Acme Cloud={}", caiq.display()))
+            .arg(&book)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let text = pdf_text(&out.join("2026-Q3/vendors/Acme-Cloud.pdf"));
+        for wanted in [
+            "The vendor’s gaps and drift, with its explanation",
+            "DCS-01.1 … DCS-02.2 (4 questions) gap No physical premises: managed cloud PaaS.",
+            "What the customer must do (CAIQ: CSC Responsibilities, CSC-owned questions)",
+            "GRC-01.1 No · CSC-owned (no CSC responsibilities given) Question: Is GRC-01.1 done?",
+            "Acme Cloud explains: \"No physical premises: managed cloud PaaS.\"",
+        ] {
+            assert!(text.contains(wanted), "{wanted:?} not in: {text}");
+        }
+    }
+
     #[test]
     fn demarc_toml_and_the_flag_name_the_vendor_and_the_vendor_pack_shows_the_counts() {
         let dir = tempfile::tempdir().unwrap();
@@ -679,7 +811,7 @@ mod fedramp {
                 None
             ]
             .map(side),
-            [498, 95, 21, 2]
+            [498, 107, 9, 2]
         );
         // Several marks on a row: AC-02 (a) is Shared and Inherited.
         assert_eq!(f.controls[2].control_id, "AC-02 (a)");
@@ -696,11 +828,14 @@ mod fedramp {
         );
 
         // The findings: Sandbox apps is PaaS and Public, so nothing is stepped up.
-        assert_eq!(count(&a, Code::OriginationMismatch, "high"), 22);
-        assert_eq!(count(&a, Code::OriginationMismatch, "medium"), 429);
-        assert_eq!(count(&a, Code::ResponsibilityDrift, "high"), 23);
+        assert_eq!(count(&a, Code::OriginationMismatch, "high"), 6);
+        assert_eq!(count(&a, Code::OriginationMismatch, "medium"), 423);
+        assert_eq!(count(&a, Code::ResponsibilityDrift, "high"), 18);
         assert_eq!(count(&a, Code::VendorControlGap, "medium"), 1);
-        assert_eq!(count(&a, Code::QuestionnaireInconsistent, "low"), 0);
+        // IA-05 (a) to (j) are marked Implemented and N/A; PS-03 (03) (a) and (b) are N/A
+        // with no origination.
+        assert_eq!(count(&a, Code::QuestionnaireInconsistent, "low"), 10);
+        assert_eq!(count(&a, Code::QuestionnaireInconsistent, "info"), 2);
         let shown: Vec<String> = a
             .reconciliation
             .findings
@@ -713,6 +848,8 @@ mod fedramp {
                             | "NIST-800-53:IA-04 (a)"
                             | "NIST-800-53:SA-11 (01)"
                             | "NIST-800-53:AC-22 (a)"
+                            | "NIST-800-53:IA-05 (a)"
+                            | "NIST-800-53:PS-03 (03) (a)"
                     )
                 )
             })
@@ -721,9 +858,6 @@ mod fedramp {
         assert_eq!(
             shown,
             [
-                // Customer origination (Provided by Customer, with System Specific): IAM
-                // is shared for PaaS.
-                "RESPONSIBILITY_DRIFT high domain=IAM control=NIST-800-53:AC-22 (a) vendor=cloud.gov @ CIS Worksheet!74 Services!4",
                 // Shared origination (with Hybrid), but the CRM says Yes: inherited outright.
                 "ORIGINATION_MISMATCH high domain=IAM control=NIST-800-53:IA-04 (a) vendor=cloud.gov @ CIS Worksheet!256 PaaS CRM!256",
                 // Partially implemented by the provider (Corporate) ...
@@ -732,6 +866,13 @@ mod fedramp {
                 "ORIGINATION_MISMATCH medium control=NIST-800-53:SA-11 (01) vendor=cloud.gov @ CIS Worksheet!523 PaaS CRM!523",
                 // Hybrid (the provider's), but the CRM says it cannot be inherited.
                 "ORIGINATION_MISMATCH medium domain=IAM control=NIST-800-53:AC-01 (a) vendor=cloud.gov @ CIS Worksheet!4 PaaS CRM!4",
+                // Provided by Customer with System Specific: shared, as the model has IAM
+                // for PaaS (no drift), but the CRM leaves it all to the customer.
+                "ORIGINATION_MISMATCH medium domain=IAM control=NIST-800-53:AC-22 (a) vendor=cloud.gov @ CIS Worksheet!74 PaaS CRM!74",
+                // Implemented and N/A: which is it?
+                "QUESTIONNAIRE_INCONSISTENT low domain=IAM control=NIST-800-53:IA-05 (a) vendor=cloud.gov @ CIS Worksheet!262",
+                // N/A and no origination: counted as "none marked", and listed.
+                "QUESTIONNAIRE_INCONSISTENT info control=NIST-800-53:PS-03 (03) (a) vendor=cloud.gov @ CIS Worksheet!434",
             ]
         );
         let mismatch = a
@@ -754,8 +895,8 @@ mod fedramp {
             demarc::render::view::vendor_pack(&run, &a.inputs, &a.reconciliation, "cloud.gov");
         let fed = &pack["fedramp"];
         assert_eq!(fed["controls"], "616");
-        assert_eq!(fed["mismatches"], "451");
-        assert_eq!(fed["drift"], "23");
+        assert_eq!(fed["mismatches"], "429");
+        assert_eq!(fed["drift"], "18");
         assert_eq!(fed["customer_rows"], "492");
         let first = &fed["responsibilities"][0];
         assert_eq!(first["controls"], "AC-01 (a), AC-01 (b)");
@@ -959,13 +1100,17 @@ mod fedramp {
     const CIS: &[CisRow] = &[
         ("AC-1(a)", "BG", None),           // row 4: provider
         ("AC-2(a)", "BLM", None),          // row 5: shared + inherited → shared
-        ("AC-2(b)", "BHK", None),          // row 6: provider + customer → customer
+        ("AC-2(b)", "BJK", None),          // row 6: customer twice → customer
         ("AC-3", "DI", None),              // row 7: Planned, provider
         ("IA-2", "BJ", None),              // row 8: customer
         ("PE-3", "B", Some(("G", "Yes"))), // row 9: not a mark
         ("SC-7", "B", None),               // row 10: no origination
-        ("SI-2", "F", None),               // row 11: N/A, no origination: fine
+        ("SI-2", "F", None),               // row 11: N/A, no origination: info
         ("AU-2", "BG", None),              // row 12: no CRM row
+        ("SC-8", "DIK", None),             // row 13: Planned, Hybrid + customer → shared
+        ("SC-12", "FK", None),             // row 14: N/A: left out of drift and mismatch
+        ("SC-13", "BFG", None),            // row 15: Implemented and N/A
+        ("SC-20", "G", None),              // row 16: no status
     ];
 
     const CRM: &[(&str, &str)] = &[
@@ -978,6 +1123,10 @@ mod fedramp {
         ("SC-07", "Partial"),     // row 10
         ("SI-02", "Maybe"),       // row 11: not an answer
         ("CM-02", "Yes"),         // row 12: not in the CIS
+        ("SC-08", "Partial"),     // row 13
+        ("SC-12", "Yes"),         // row 14: would promise more, but the control is N/A
+        ("SC-13", "Yes"),         // row 15
+        ("SC-20", "Yes"),         // row 16
     ];
 
     #[test]
@@ -990,47 +1139,177 @@ mod fedramp {
         let f = &a.inputs.questionnaires.fedramp[0];
         assert_eq!(f.cis_sheet.as_deref(), Some("Moderate CIS Worksheet"));
         assert_eq!(f.blank_sheets, ["High CIS Worksheet"]);
-        assert_eq!((f.controls.len(), f.crm.len()), (9, 9));
+        assert_eq!((f.controls.len(), f.crm.len()), (13, 13));
         let (cis, crm) = ("Moderate CIS Worksheet", "Moderate CRM Worksheet");
         assert_eq!(
             questionnaire_findings(&a),
             [
                 format!("ORIGINATION_MISMATCH high domain=IAM control=NIST-800-53:AC-2(b) vendor=cloud.gov @ {cis}!6 {crm}!6"),
                 format!("ORIGINATION_MISMATCH medium domain=IAM control=NIST-800-53:AC-3 vendor=cloud.gov @ {cis}!7 {crm}!7"),
+                // N/A without origination: listed, as info.
+                format!("QUESTIONNAIRE_INCONSISTENT info domain=HOST control=NIST-800-53:SI-2 vendor=cloud.gov @ {cis}!11"),
                 format!("QUESTIONNAIRE_INCONSISTENT low control=NIST-800-53:AU-2 vendor=cloud.gov @ {cis}!12"),
                 format!("QUESTIONNAIRE_INCONSISTENT low control=NIST-800-53:CM-02 vendor=cloud.gov @ {crm}!12"),
                 format!("QUESTIONNAIRE_INCONSISTENT low domain=HOST control=NIST-800-53:SI-02 vendor=cloud.gov @ {crm}!11"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=NET control=NIST-800-53:SC-13 vendor=cloud.gov @ {cis}!15"),
+                format!("QUESTIONNAIRE_INCONSISTENT low domain=NET control=NIST-800-53:SC-20 vendor=cloud.gov @ {cis}!16"),
                 format!("QUESTIONNAIRE_INCONSISTENT low domain=NET control=NIST-800-53:SC-7 vendor=cloud.gov @ {cis}!10"),
                 format!("QUESTIONNAIRE_INCONSISTENT low domain=PHYS control=NIST-800-53:PE-3 vendor=cloud.gov @ {cis}!9"),
                 format!("RESPONSIBILITY_DRIFT high domain=IAM control=NIST-800-53:AC-2(b) vendor=cloud.gov @ {cis}!6 Services!4"),
                 format!("RESPONSIBILITY_DRIFT high domain=IAM control=NIST-800-53:IA-2 vendor=cloud.gov @ {cis}!8 Services!4"),
+                // Hybrid + Provided by Customer is shared: it drifts from the provider's
+                // network cell, agrees with the CRM's Partial, and its Planned status is
+                // the provider's gap. SC-12 (N/A) is in none of these checks.
+                format!("RESPONSIBILITY_DRIFT high domain=NET control=NIST-800-53:SC-8 vendor=cloud.gov @ {cis}!13 Services!4"),
                 format!("VENDOR_CONTROL_GAP medium domain=IAM control=NIST-800-53:AC-3 vendor=cloud.gov @ {cis}!7"),
+                format!("VENDOR_CONTROL_GAP medium domain=NET control=NIST-800-53:SC-8 vendor=cloud.gov @ {cis}!13"),
             ]
         );
-        let message = |control: &str| {
+        let message = |code: Code, control: &str| {
             a.reconciliation
                 .findings
                 .iter()
                 .find(|f| {
-                    f.code == Code::QuestionnaireInconsistent
+                    f.code == code
                         && f.control_id.as_deref() == Some(&format!("NIST-800-53:{control}"))
                 })
                 .unwrap()
                 .message
                 .clone()
         };
+        let inconsistent = |control: &str| message(Code::QuestionnaireInconsistent, control);
         assert_eq!(
-            message("PE-3"),
+            inconsistent("PE-3"),
             "cloud.gov's CIS control PE-3: G9 (under \"Service Provider Corporate (Acme Inc.)\") holds \"Yes\", not X; no control origination is marked."
         );
         assert_eq!(
-            message("SI-02"),
+            inconsistent("SI-02"),
             "cloud.gov's CRM row for SI-02: Can Be Inherited from CSP \"Maybe\" is not one of Yes, Partial, No."
         );
         assert_eq!(
-            message("AU-2"),
+            inconsistent("AU-2"),
             "cloud.gov's CIS control AU-2: the CRM (Moderate CRM Worksheet) has no row for it."
         );
+        assert_eq!(
+            inconsistent("SI-2"),
+            "cloud.gov's CIS control SI-2: no control origination is marked (its status is N/A)."
+        );
+        assert_eq!(
+            inconsistent("SC-13"),
+            "cloud.gov's CIS control SC-13: it is marked both N/A and Implemented."
+        );
+        assert_eq!(
+            inconsistent("SC-20"),
+            "cloud.gov's CIS control SC-20: no implementation status is marked."
+        );
+        assert_eq!(
+            message(Code::ResponsibilityDrift, "SC-8"),
+            "cloud.gov says FedRAMP control SC-8 is shared with the customer (origination Service Provider Hybrid + Provided by Customer), but the model gives Network controls to cloud.gov alone for Sandbox apps (PaaS)."
+        );
+        assert_eq!(
+            message(Code::VendorControlGap, "SC-8"),
+            "cloud.gov's CIS gives SC-8 the status Planned although the provider has a part in it (Service Provider Hybrid + Provided by Customer)."
+        );
+    }
+
+    /// cloud.gov has one service, so its drift findings name none (every service drifts):
+    /// the cells still show them — the cell's status, its worst finding, the heatmap —
+    /// even when the cell is evidenced, while findings that are not drift stay off them.
+    #[test]
+    fn drift_without_a_service_shows_in_that_vendors_cells() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = company()
+            .sheet(
+                "Attestations",
+                &[
+                    "vendor",
+                    "services",
+                    "type",
+                    "period_start",
+                    "period_end",
+                    "issued_on",
+                    "opinion",
+                    "exceptions",
+                    "bridge_letter_through",
+                    "domains",
+                ],
+                vec![vec![
+                    "cloud.gov".into(),
+                    "*".into(),
+                    "SOC 2 Type II".into(),
+                    d(2025, 7, 1).into(),
+                    d(2026, 6, 30).into(),
+                    d(2026, 8, 1).into(),
+                    "Unqualified".into(),
+                    0.0.into(),
+                    d(2026, 12, 31).into(),
+                    "*".into(),
+                ]],
+            )
+            .write(dir.path(), "company.xlsx");
+        let file = dir.path().join("cis.xlsx");
+        write_fedramp(&file, &HEADINGS, CIS, CRM);
+        let run = run_of(&[book], fedramp_of("cloud.gov", &file));
+        let a = demarc::analyse(&run).unwrap();
+        let drift_about = |domain: &str| {
+            a.reconciliation
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.code == Code::ResponsibilityDrift && f.domain.as_deref() == Some(domain)
+                })
+                .inspect(|f| assert_eq!(f.service, None))
+                .count()
+        };
+        let iam = "Identity and access management";
+        assert_eq!(drift_about(iam), 2);
+        let cell = |domain: &str| {
+            a.reconciliation
+                .cells
+                .iter()
+                .find(|c| c.service == "Sandbox apps" && c.domain == domain)
+                .unwrap()
+        };
+        let iam_cell = cell(iam);
+        assert!(iam_cell.evidenced);
+        assert!(iam_cell.disputed);
+        assert_eq!(iam_cell.worst.map(|w| w.as_str()), Some("high"));
+        // Host infrastructure has questionnaire findings too (SI-2), but no drift.
+        let host = cell("Host infrastructure");
+        assert!(host.evidenced && !host.disputed);
+        assert_eq!(host.worst, None);
+
+        let pack =
+            demarc::render::view::vendor_pack(&run, &a.inputs, &a.reconciliation, "cloud.gov");
+        let shown = |domain: &str| {
+            pack["services"][0]["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["domain"] == domain)
+                .map(|c| format!("{} / {}", c["status"], c["worst"]))
+                .unwrap()
+        };
+        assert_eq!(
+            shown(iam),
+            "\"evidenced; the vendor states another owner (responsibility drift)\" / \"high\""
+        );
+        assert_eq!(shown("Host infrastructure"), "\"evidenced\" / \"\"");
+
+        let board = demarc::render::view::board_report(&run, &a.inputs, &a.reconciliation, None);
+        let domains: Vec<&str> = run.model.domains.iter().map(|d| d.name.as_str()).collect();
+        let heat = board["heat"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["service"] == "Sandbox apps")
+            .unwrap();
+        let heat_of = |domain: &str| {
+            let i = domains.iter().position(|d| *d == domain).unwrap();
+            heat["cells"][i]["worst"].as_str().unwrap().to_string()
+        };
+        assert_eq!(heat_of(iam), "high");
+        assert_eq!(heat_of("Host infrastructure"), "ok");
     }
 
     /// A customer control may carry an 800-53 id too (`AC-2(b)` here): a finding about the
@@ -1128,6 +1407,128 @@ mod fedramp {
         assert!(
             error.contains("company.xlsx: not a FedRAMP CIS/CRM workbook"),
             "{error}"
+        );
+    }
+
+    /// Writes a workbook of one sheet: a one-row header, then the rows.
+    fn one_sheet(path: &Path, sheet: &str, header: &[&str], rows: &[&[&str]]) {
+        let mut workbook = Workbook::new();
+        let ws = workbook.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        for (r, cells) in std::iter::once(header)
+            .chain(rows.iter().copied())
+            .enumerate()
+        {
+            for (c, text) in cells.iter().enumerate() {
+                if !text.is_empty() {
+                    ws.write_string(r as u32, c as u16, *text).unwrap();
+                }
+            }
+        }
+        workbook.save(path).unwrap();
+    }
+
+    /// Two headings for one column: the one that is the column's name wins and the other is
+    /// kept as an extra column, with a warning naming both cells (a mark in it is still an
+    /// error); two of equal rank are an error naming both, never resolved silently.
+    #[test]
+    fn two_headings_for_one_column_are_ranked_or_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = company().write(dir.path(), "company.xlsx");
+        let file = dir.path().join("cis.xlsx");
+        let error = |header: &[&str], rows: &[&[&str]]| {
+            one_sheet(&file, "CIS", header, rows);
+            run_with(std::slice::from_ref(&book), fedramp_of("cloud.gov", &file))
+                .err()
+                .expect("an input error")
+                .to_string()
+        };
+        let both = |e: String, wanted: &str| assert!(e.contains(wanted), "{wanted:?} not in {e}");
+        both(
+            error(
+                &["Control ID", "Implemented", "Service Provider Corporate", "Control ID"],
+                &[&["AC-1", "X", "X", "AC-2"]],
+            ),
+            "cis.xlsx: CIS!A1: two headers name the same column, Control ID: A1 \"Control ID\" and D1 \"Control ID\"; demarc cannot tell which to read: rename or remove one",
+        );
+        both(
+            error(
+                &[
+                    "Control ID",
+                    "Implemented",
+                    "Service Provider Corporate (Acme)",
+                    "Service Provider Corporate (Acme Gov)",
+                ],
+                &[&["AC-1", "X", "X", ""]],
+            ),
+            "cis.xlsx: CIS!C1: two headers name the same column, Service Provider Corporate: C1 \"Service Provider Corporate (Acme)\" and D1 \"Service Provider Corporate (Acme Gov)\"",
+        );
+        both(
+            error(&["Control ID", "N/A", "Not Applicable", "Shared"], &[&["AC-1", "X", "", "X"]]),
+            "cis.xlsx: CIS!B1: two headers name the same column, N/A: B1 \"N/A\" and C1 \"Not Applicable\"",
+        );
+        // The heading that is the column's name wins; a mark under the other is refused.
+        let ranked = [
+            "Control ID",
+            "Implemented",
+            "Service Provider Corporate (Old)",
+            "Service Provider Corporate",
+        ];
+        both(
+            error(&ranked, &[&["AC-1", "X", "X", ""]]),
+            "cis.xlsx: CIS!C2: a control is marked X in a column headed \"Service Provider Corporate (Old)\", kept as an extra column because D1 \"Service Provider Corporate\" is Service Provider Corporate: remove one of the two columns",
+        );
+        one_sheet(&file, "CIS", &ranked, &[&["AC-1", "X", "", "X"]]);
+        let a = run_with(std::slice::from_ref(&book), fedramp_of("cloud.gov", &file)).unwrap();
+        let control = &a.inputs.questionnaires.fedramp[0].controls[0];
+        assert_eq!(
+            control.origination,
+            [demarc::questionnaires::Origination::ProviderCorporate]
+        );
+        let warned: Vec<&String> = a
+            .inputs
+            .warnings
+            .iter()
+            .filter(|w| w.contains("extra column"))
+            .collect();
+        assert_eq!(
+            warned,
+            [&format!("{}: CIS!C1 \"Service Provider Corporate (Old)\" kept as an extra column: D1 \"Service Provider Corporate\" is Service Provider Corporate", file.display())]
+        );
+
+        // The CRM's columns likewise.
+        let crm = |inherited: [&str; 2]| {
+            one_sheet(
+                &file,
+                "CRM",
+                &[
+                    "Control ID",
+                    inherited[0],
+                    inherited[1],
+                    "Specific Inheritance and Customer Agency/CSP Responsibilities",
+                ],
+                &[&["AC-1", "Yes", "No", "Nothing."]],
+            );
+            run_with(std::slice::from_ref(&book), fedramp_of("cloud.gov", &file))
+        };
+        both(
+            crm(["Can Be Inherited from CSP (2023)", "Can Be Inherited from CSP (2024)"]).err().unwrap().to_string(),
+            "cis.xlsx: CRM!B1: two headers name the same column, Can Be Inherited from CSP: B1 \"Can Be Inherited from CSP (2023)\" and C1 \"Can Be Inherited from CSP (2024)\"",
+        );
+        let a = crm([
+            "Can Be Inherited from CSP (2023)",
+            "Can Be Inherited from CSP",
+        ])
+        .unwrap();
+        let row = &a.inputs.questionnaires.fedramp[0].crm[0];
+        assert_eq!(
+            row.inheritable.known(),
+            Some(demarc::questionnaires::Inheritable::No)
+        );
+        assert!(
+            a.inputs.warnings.iter().any(|w| w.ends_with("CRM!B1 \"Can Be Inherited from CSP (2023)\" kept as an extra column: C1 \"Can Be Inherited from CSP\" is Can Be Inherited from CSP")),
+            "{:?}",
+            a.inputs.warnings
         );
     }
 

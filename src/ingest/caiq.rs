@@ -293,6 +293,7 @@ fn read_questions(
             question: text(row, "question"),
             answer: Stated::read(&answer, CaiqAnswer::parse),
             ownership: Stated::read(&ownership, Ownership::parse),
+            implementation: text(row, "implementation"),
             csc_responsibilities: text(row, "csc_responsibilities"),
             ccm_control_id,
             ccm_control_title: ccm[1].clone(),

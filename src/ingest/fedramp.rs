@@ -29,7 +29,7 @@ use crate::questionnaires::{
 use std::collections::HashMap;
 
 /// A column of the CIS worksheet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum CisColumn {
     Status(ImplementationStatus),
     Origination(Origination),
@@ -50,6 +50,36 @@ const CIS_HEADINGS: [&str; 12] = [
     "Shared (Service Provider and Customer Responsibility)",
     "Inherited from Pre-Existing Authorization",
 ];
+
+impl CisColumn {
+    /// The column's name as errors and warnings give it.
+    fn name(self) -> &'static str {
+        match self {
+            CisColumn::Status(s) => s.as_str(),
+            CisColumn::Origination(o) => o.as_str(),
+        }
+    }
+}
+
+/// Whether a heading is a CIS column's own name (a status, an origination's bare prefix,
+/// or the template's heading) rather than one recognised by how it begins: when two
+/// headings name the same column, the one that is its name wins.
+fn is_cis_name(heading: &str) -> bool {
+    let key = loose_key(heading);
+    CIS_HEADINGS.iter().any(|h| loose_key(h) == key)
+        || matches!(
+            key.as_str(),
+            "na" | "notapplicable"
+                | "serviceprovidercorporate"
+                | "serviceprovidersystemspecific"
+                | "serviceproviderhybrid"
+                | "configuredbycustomer"
+                | "providedbycustomer"
+                | "shared"
+                | "inherited"
+                | "inheritedfrompreexistingauthorization"
+        )
+}
 
 /// Recognises a CIS column heading. Statuses are matched whole; originations by how they
 /// begin, since providers append their own names ("Service Provider Corporate (GSA/18F)").
@@ -107,6 +137,15 @@ fn baseline(name: &str, marker: &str) -> String {
     words[..end].join(" ")
 }
 
+/// A headed column that is none of the CIS columns demarc reads, checked for stray marks.
+struct ExtraColumn {
+    col: usize,
+    heading: String,
+    /// Why a heading that names a CIS column is not read: another heading won it
+    /// (`G3 "Service Provider Corporate" is Service Provider Corporate`).
+    lost_to: Option<String>,
+}
+
 /// A sheet's layout, once recognised.
 enum Layout {
     Cis {
@@ -114,7 +153,7 @@ enum Layout {
         control_col: usize,
         columns: Vec<(usize, CisColumn, String)>,
         /// Headed columns that are none of the CIS columns (checked for stray marks).
-        unknown: Vec<(usize, String)>,
+        unknown: Vec<ExtraColumn>,
     },
     Crm {
         header_row: usize,
@@ -131,51 +170,168 @@ fn cell_text(table: &Table, row: usize, col: usize) -> String {
     }
 }
 
+/// A heading that may name one of the columns demarc reads.
+struct Candidate {
+    col: usize,
+    row: usize,
+    text: String,
+    /// The heading is the column's own name, not a variant recognised by how it begins.
+    exact: bool,
+}
+
+/// What recognising a header found wrong with it: an error (two headings of equal rank
+/// name one column, so demarc cannot tell which to read) or a warning (a heading lost to
+/// one that is the column's own name, and is kept as an extra column).
+enum HeaderIssue {
+    Error { cell: String, problem: String },
+    Warning(String),
+}
+
+/// A sheet's header, with what is wrong with it.
+struct Recognised {
+    layout: Layout,
+    issues: Vec<HeaderIssue>,
+}
+
+/// Picks the heading that names a column among several: a heading that is the column's
+/// name beats one recognised by how it begins (the loser is kept as an extra column, with
+/// a warning naming both cells); two of equal rank are an error naming both. Returns the
+/// winner (the first of a tie, so that reading can go on and report everything at once)
+/// and the losers.
+fn choose(
+    mut candidates: Vec<Candidate>,
+    what: &str,
+    a1: &dyn Fn(usize, usize) -> String,
+    issues: &mut Vec<HeaderIssue>,
+) -> Option<(Candidate, Vec<Candidate>)> {
+    let best = candidates.iter().map(|c| c.exact).max()?;
+    let first = candidates.iter().position(|c| c.exact == best)?;
+    let winner = candidates.remove(first);
+    let winner_cell = a1(winner.row, winner.col);
+    if let Some(tie) = candidates.iter().find(|c| c.exact == best) {
+        issues.push(HeaderIssue::Error {
+            cell: winner_cell.clone(),
+            problem: format!(
+                "two headers name the same column, {what}: {winner_cell} {:?} and {} {:?}; demarc cannot tell which to read: rename or remove one",
+                winner.text,
+                a1(tie.row, tie.col),
+                tie.text
+            ),
+        });
+    }
+    let losers: Vec<Candidate> = candidates.into_iter().filter(|c| c.exact != best).collect();
+    for loser in &losers {
+        issues.push(HeaderIssue::Warning(format!(
+            "{} {:?} kept as an extra column: {winner_cell} {:?} is {what}",
+            a1(loser.row, loser.col),
+            loser.text,
+            winner.text
+        )));
+    }
+    Some((winner, losers))
+}
+
 /// Recognises a CIS or CRM sheet by its header.
-fn layout(table: &Table) -> Option<Layout> {
+fn layout(table: &Table) -> Option<Recognised> {
+    let (origin_row, origin_col) = table.origin();
+    let a1 = |row: usize, col: usize| {
+        format!(
+            "{}{}",
+            column_letters(origin_col + col as u32),
+            origin_row + row as u32 + 1
+        )
+    };
     for row in 0..table.height().min(HEADER_SEARCH_ROWS) {
-        let cells: Vec<(usize, String)> = table
+        let cells: Vec<(usize, String, String)> = table
             .row_cells(row)
-            .map(|(c, cell)| (c, loose_key(&cell.to_text())))
+            .map(|(c, cell)| {
+                let text = cell.to_text().trim().to_string();
+                (c, loose_key(&text), text)
+            })
             .collect();
-        let Some(control_col) = cells
-            .iter()
-            .find(|(_, k)| k == "controlid")
-            .map(|(c, _)| *c)
-        else {
+        let candidates = |test: &dyn Fn(&str) -> Option<bool>, skip: &[usize]| -> Vec<Candidate> {
+            cells
+                .iter()
+                .filter(|(c, _, _)| !skip.contains(c))
+                .filter_map(|(c, k, text)| {
+                    test(k).map(|exact| Candidate {
+                        col: *c,
+                        row,
+                        text: text.clone(),
+                        exact,
+                    })
+                })
+                .collect()
+        };
+        let mut issues = Vec::new();
+        let Some((control, _)) = choose(
+            candidates(&|k| (k == "controlid").then_some(true), &[]),
+            "Control ID",
+            &a1,
+            &mut issues,
+        ) else {
             continue;
         };
-        if let Some(answer_col) = cells
-            .iter()
-            .find(|(_, k)| k.starts_with("canbeinherited"))
-            .map(|(c, _)| *c)
-        {
-            let text_col = cells
-                .iter()
-                .find(|(c, k)| *c != control_col && *c != answer_col && k.contains("responsibilit"))
-                .map(|(c, _)| *c);
-            return Some(Layout::Crm {
-                header_row: row,
-                control_col,
-                answer_col,
-                text_col,
+        let control_col = control.col;
+        if let Some((answer, _)) = choose(
+            candidates(
+                &|k| {
+                    k.starts_with("canbeinherited")
+                        .then(|| k == "canbeinheritedfromcsp")
+                },
+                &[control_col],
+            ),
+            "Can Be Inherited from CSP",
+            &a1,
+            &mut issues,
+        ) {
+            let text_col = choose(
+                candidates(
+                    &|k| {
+                        k.contains("responsibilit")
+                            .then(|| k == "specificinheritanceandcustomeragencycspresponsibilities")
+                    },
+                    &[control_col, answer.col],
+                ),
+                "the responsibility text",
+                &a1,
+                &mut issues,
+            )
+            .map(|(text, _)| text.col);
+            return Some(Recognised {
+                layout: Layout::Crm {
+                    header_row: row,
+                    control_col,
+                    answer_col: answer.col,
+                    text_col,
+                },
+                issues,
             });
         }
-        // The CIS header: this row, and the row under it when the headings sit there.
+        // The CIS header: this row, and the row under it when the headings sit there. A
+        // column headed in both rows is known by its lower heading.
         let mut header_rows = vec![row];
-        let mut columns = Vec::new();
+        let mut recognised: Vec<(CisColumn, Candidate)> = Vec::new();
         let mut unknown = Vec::new();
         for r in [row, row + 1] {
             let mut found_here = false;
             for (c, cell) in table.row_cells(r) {
-                let heading = cell.to_text();
+                let heading = cell.to_text().trim().to_string();
                 if c == control_col {
                     continue;
                 }
                 match cis_column(&heading) {
                     Some(kind) => {
-                        columns.retain(|(col, _, _)| *col != c);
-                        columns.push((c, kind, heading));
+                        recognised.retain(|(_, candidate)| candidate.col != c);
+                        recognised.push((
+                            kind,
+                            Candidate {
+                                col: c,
+                                row: r,
+                                exact: is_cis_name(&heading),
+                                text: heading,
+                            },
+                        ));
                         found_here = true;
                     }
                     None if r == row + 1
@@ -184,7 +340,11 @@ fn layout(table: &Table) -> Option<Layout> {
                             "implementationstatus" | "controlorigination"
                         ) =>
                     {
-                        unknown.push((c, heading));
+                        unknown.push(ExtraColumn {
+                            col: c,
+                            heading,
+                            lost_to: None,
+                        });
                     }
                     None => {}
                 }
@@ -193,30 +353,61 @@ fn layout(table: &Table) -> Option<Layout> {
                 header_rows.push(r);
             }
         }
-        let has_origination = columns
+        let has_origination = recognised
             .iter()
-            .any(|(_, k, _)| matches!(k, CisColumn::Origination(_)));
+            .any(|(k, _)| matches!(k, CisColumn::Origination(_)));
         if !has_origination {
             continue;
         }
         if header_rows.len() == 1 {
             // The row under a one-row header is data, not headings.
-            unknown.retain(|_| false);
+            unknown.clear();
             for (c, cell) in table.row_cells(row) {
-                let heading = cell.to_text();
+                let heading = cell.to_text().trim().to_string();
                 if c != control_col && cis_column(&heading).is_none() {
-                    unknown.push((c, heading));
+                    unknown.push(ExtraColumn {
+                        col: c,
+                        heading,
+                        lost_to: None,
+                    });
                 }
             }
         }
-        // A column headed in both rows is known by its lower heading.
-        unknown.retain(|(c, _)| !columns.iter().any(|(col, _, _)| col == c));
+        unknown.retain(|u| !recognised.iter().any(|(_, c)| c.col == u.col));
+        // Each CIS column read from one heading: the one that is its name, else an error.
+        let mut by_kind: std::collections::BTreeMap<CisColumn, Vec<Candidate>> =
+            std::collections::BTreeMap::new();
+        for (kind, candidate) in recognised {
+            by_kind.entry(kind).or_default().push(candidate);
+        }
+        let mut columns = Vec::new();
+        for (kind, candidates) in by_kind {
+            if let Some((winner, losers)) = choose(candidates, kind.name(), &a1, &mut issues) {
+                let winner_cell = a1(winner.row, winner.col);
+                for loser in losers {
+                    unknown.push(ExtraColumn {
+                        col: loser.col,
+                        lost_to: Some(format!(
+                            "{winner_cell} {:?} is {}",
+                            winner.text,
+                            kind.name()
+                        )),
+                        heading: loser.text,
+                    });
+                }
+                columns.push((winner.col, kind, winner.text));
+            }
+        }
         columns.sort_by_key(|(c, _, _)| *c);
-        return Some(Layout::Cis {
-            header_rows,
-            control_col,
-            columns,
-            unknown,
+        unknown.sort_by_key(|u| u.col);
+        return Some(Recognised {
+            layout: Layout::Cis {
+                header_rows,
+                control_col,
+                columns,
+                unknown,
+            },
+            issues,
         });
     }
     None
@@ -240,6 +431,9 @@ struct CrmRead {
 pub(super) struct Read {
     pub fedramp: Option<Fedramp>,
     pub sheets: Vec<SheetRead>,
+    /// Headings kept as extra columns because another heading won their column, each
+    /// naming both cells.
+    pub warnings: Vec<String>,
 }
 
 /// Reads the CIS and CRM worksheets of a provider's workbook.
@@ -260,18 +454,43 @@ pub(super) fn read(
     let mut cis: Vec<CisRead> = Vec::new();
     let mut crm: Vec<CrmRead> = Vec::new();
     let mut kinds: HashMap<String, &'static str> = HashMap::new();
+    let mut warnings = Vec::new();
     for (name, table) in tables {
         let Some(table) = table else { continue };
         if is_example(name) {
             continue;
         }
-        match layout(table) {
-            Some(Layout::Cis {
+        let Some(Recognised { layout, issues }) = layout(table) else {
+            continue;
+        };
+        let mut header_errors = false;
+        for issue in issues {
+            match issue {
+                HeaderIssue::Error { cell, problem } => {
+                    header_errors = true;
+                    problems.push(error(Some(name), Some(cell), problem));
+                }
+                HeaderIssue::Warning(text) => warnings.push(format!("{shown}: {name}!{text}")),
+            }
+        }
+        if header_errors {
+            // The sheet is one of the workbook's, but cannot be read as it stands.
+            kinds.insert(
+                name.clone(),
+                match layout {
+                    Layout::Cis { .. } => "FedRAMP CIS",
+                    Layout::Crm { .. } => "FedRAMP CRM",
+                },
+            );
+            continue;
+        }
+        match layout {
+            Layout::Cis {
                 header_rows,
                 control_col,
                 columns,
                 unknown,
-            }) => {
+            } => {
                 kinds.insert(name.clone(), "FedRAMP CIS");
                 if let Some(read) = read_cis(
                     shown,
@@ -286,12 +505,12 @@ pub(super) fn read(
                     cis.push(read);
                 }
             }
-            Some(Layout::Crm {
+            Layout::Crm {
                 header_row,
                 control_col,
                 answer_col,
                 text_col,
-            }) => {
+            } => {
                 kinds.insert(name.clone(), "FedRAMP CRM");
                 if let Some(read) = read_crm(
                     shown,
@@ -306,7 +525,6 @@ pub(super) fn read(
                     crm.push(read);
                 }
             }
-            None => {}
         }
     }
     let mut sheets: Vec<SheetRead> = tables
@@ -328,6 +546,7 @@ pub(super) fn read(
         return Read {
             fedramp: None,
             sheets,
+            warnings,
         };
     }
     let blank_sheets: Vec<String> = cis
@@ -350,6 +569,7 @@ pub(super) fn read(
         return Read {
             fedramp: None,
             sheets,
+            warnings,
         };
     }
     let cis = answered.pop();
@@ -377,6 +597,7 @@ pub(super) fn read(
                     return Read {
                         fedramp: None,
                         sheets,
+                        warnings,
                     };
                 }
             }
@@ -395,6 +616,7 @@ pub(super) fn read(
             return Read {
                 fedramp: None,
                 sheets,
+                warnings,
             };
         }
     };
@@ -448,6 +670,7 @@ pub(super) fn read(
             blank_sheets,
         }),
         sheets,
+        warnings,
     }
 }
 
@@ -459,7 +682,7 @@ fn read_cis(
     header_rows: &[usize],
     control_col: usize,
     columns: &[(usize, CisColumn, String)],
-    unknown: &[(usize, String)],
+    unknown: &[ExtraColumn],
     problems: &mut Problems,
 ) -> Option<CisRead> {
     let (origin_row, origin_col) = table.origin();
@@ -473,19 +696,32 @@ fn read_cis(
     let first = header_rows.last().copied().unwrap_or(0) + 1;
     let before = problems.errors.len();
     // A mark in a column demarc does not recognise would be silently lost: refuse it.
-    for (col, heading) in unknown {
+    for ExtraColumn {
+        col,
+        heading,
+        lost_to,
+    } in unknown
+    {
         if let Some(row) = (first..table.height()).find(|&r| is_mark(&cell_text(table, r, *col))) {
-            let hint = closest(heading, CIS_HEADINGS)
-                .map(|h| format!(" (did you mean {h:?}?)"))
-                .unwrap_or_default();
+            let problem = match lost_to {
+                Some(winner) => format!(
+                    "a control is marked X in a column headed {heading:?}, kept as an extra column because {winner}: remove one of the two columns"
+                ),
+                None => {
+                    let hint = closest(heading, CIS_HEADINGS)
+                        .map(|h| format!(" (did you mean {h:?}?)"))
+                        .unwrap_or_default();
+                    format!(
+                        "a control is marked X in a column headed {heading:?}, which is none of the CIS columns{hint}: expected one of {}",
+                        CIS_HEADINGS.join(", ")
+                    )
+                }
+            };
             problems.push(InputError {
                 file: shown.to_string(),
                 sheet: Some(sheet.to_string()),
                 location: Some(a1(row, *col)),
-                problem: format!(
-                    "a control is marked X in a column headed {heading:?}, which is none of the CIS columns{hint}: expected one of {}",
-                    CIS_HEADINGS.join(", ")
-                ),
+                problem,
             });
         }
     }

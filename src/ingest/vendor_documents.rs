@@ -119,6 +119,7 @@ pub(super) fn read_all(
         } else {
             let read = fedramp::read(vendor, &shown, &tables, &documents.mapping, model, problems);
             file.sheets = read.sheets;
+            inputs.warnings.extend(read.warnings);
             if let Some(f) = &read.fedramp {
                 for sheet in &f.blank_sheets {
                     inputs.warnings.push(format!(

@@ -71,16 +71,39 @@ fn judge_control(
             odd.cell, odd.column, odd.text
         ));
     }
-    let not_applicable = control
-        .status
-        .contains(&ImplementationStatus::NotApplicable);
-    if control.origination.is_empty() && !not_applicable {
-        faults.push("no control origination is marked".into());
+    let not_applicable = control.not_applicable();
+    if control.status.is_empty() {
+        faults.push("no implementation status is marked".into());
+    }
+    if not_applicable {
+        let others: Vec<&str> = control
+            .status
+            .iter()
+            .filter(|s| **s != ImplementationStatus::NotApplicable)
+            .map(|s| s.as_str())
+            .collect();
+        if !others.is_empty() {
+            faults.push(format!(
+                "it is marked both N/A and {}",
+                others.join(" and ")
+            ));
+        }
+    }
+    // An N/A row with no origination is counted among "none marked" in the vendor pack;
+    // it is listed here too, as info, so the reader can find those rows.
+    let no_origination = control.origination.is_empty();
+    if no_origination {
+        faults.push(if not_applicable {
+            "no control origination is marked (its status is N/A)".to_string()
+        } else {
+            "no control origination is marked".to_string()
+        });
     }
     if let (Some(sheet), None) = (&workbook.crm_sheet, control.crm) {
         faults.push(format!("the CRM ({sheet}) has no row for it"));
     }
     if !faults.is_empty() {
+        let only_minor = no_origination && not_applicable && faults.len() == 1;
         findings.push(
             subject(Draft::new(
                 Code::QuestionnaireInconsistent,
@@ -90,8 +113,14 @@ fn judge_control(
                     control.source.sheet, control.source.row
                 ),
             ))
+            .severity(if only_minor { Severity::Info } else { Severity::Low })
             .done(),
         );
+        return;
+    }
+    // N/A: the control does not apply, so there is no owner to hold against the CRM or
+    // the model (as with a CAIQ question answered NA), and nothing to implement.
+    if not_applicable {
         return;
     }
     let Some(side) = control.side() else {
@@ -133,7 +162,8 @@ fn judge_control(
         }
     }
 
-    // A control on the provider's side that is not (fully) in place.
+    // A control the provider has a part in (any provider or Shared mark, whatever else is
+    // marked) that is not (fully) in place.
     let implemented = control.status.contains(&ImplementationStatus::Implemented);
     let lacking = control.status.iter().find(|s| {
         matches!(
@@ -146,8 +176,13 @@ fn judge_control(
             subject(Draft::new(
                 Code::VendorControlGap,
                 format!(
-                    "{provider}'s CIS gives {id} the status {} although it originates with the provider ({}).",
+                    "{provider}'s CIS gives {id} the status {} although {} ({}).",
                     status.as_str(),
+                    if side == Side::Provider {
+                        "it originates with the provider"
+                    } else {
+                        "the provider has a part in it"
+                    },
                     origination_list(control)
                 ),
                 format!(
@@ -173,6 +208,8 @@ fn judge_control(
                 control_id: id,
                 reference: nist_reference(id),
                 source: &control.source,
+                // The CIS gives no reason for an origination.
+                explanation: "",
             },
             findings,
         );

@@ -80,6 +80,11 @@ pub struct CellStatus {
     /// The worst finding about this service and domain, if any.
     pub worst: Option<Severity>,
     pub findings: usize,
+    /// The vendor's own CAIQ or FedRAMP workbook gives this cell another owner than the
+    /// model (`RESPONSIBILITY_DRIFT`). Kept apart from `evidenced`, which says the model's
+    /// owner has what it needs: a cell can be evidenced and still disputed, and a report
+    /// must not call it settled.
+    pub disputed: bool,
 }
 
 /// Share of cells owned and evidenced, overall and by domain, service and vendor.
@@ -190,29 +195,55 @@ fn judge_cells(index: &Index<'_>) -> (Vec<Finding>, Vec<CellStatus>) {
                 evidenced: customer_evidenced.unwrap_or(true) && provider_attested.unwrap_or(true),
                 worst: None,
                 findings: 0,
+                disputed: false,
             });
         }
     }
     (findings, cells)
 }
 
+/// Gives each cell its worst finding, its count of findings and whether the vendor
+/// disputes its owner. A finding names its cell by service and domain; a
+/// `RESPONSIBILITY_DRIFT` raised once for all of a vendor's in-scope services (every one
+/// of them drifts) names no service, so it is given to each cell of that vendor's
+/// services in its domain: without that, a single-service vendor's cells would read
+/// "evidenced" beside the drift findings about them.
 fn mark_worst(cells: &mut [CellStatus], findings: &[Finding]) {
-    let mut worst: BTreeMap<(String, String), (Severity, usize)> = BTreeMap::new();
+    #[derive(Default)]
+    struct Mark {
+        worst: Option<Severity>,
+        count: usize,
+        disputed: bool,
+    }
+    let mut by_service: BTreeMap<(String, &str), Mark> = BTreeMap::new();
+    let mut by_vendor: BTreeMap<(String, &str), Mark> = BTreeMap::new();
     for f in findings {
-        if let (Some(service), Some(domain)) = (&f.service, &f.domain) {
-            let entry = worst
-                .entry((crate::names::key(service), domain.clone()))
-                .or_insert((f.severity, 0));
-            entry.0 = entry.0.max(f.severity);
-            entry.1 += 1;
-        }
+        let Some(domain) = f.domain.as_deref() else {
+            continue;
+        };
+        let drift = f.code == Code::ResponsibilityDrift;
+        let mark = match (&f.service, &f.vendor) {
+            (Some(service), _) => by_service
+                .entry((crate::names::key(service), domain))
+                .or_default(),
+            (None, Some(vendor)) if drift => by_vendor
+                .entry((crate::names::key(vendor), domain))
+                .or_default(),
+            _ => continue,
+        };
+        mark.worst = mark.worst.max(Some(f.severity));
+        mark.count += 1;
+        mark.disputed |= drift;
     }
     for cell in cells {
-        if let Some((severity, count)) =
-            worst.get(&(crate::names::key(&cell.service), cell.domain.clone()))
-        {
-            cell.worst = Some(*severity);
-            cell.findings = *count;
+        let marks = [
+            by_service.get(&(crate::names::key(&cell.service), cell.domain.as_str())),
+            by_vendor.get(&(crate::names::key(&cell.provider), cell.domain.as_str())),
+        ];
+        for mark in marks.into_iter().flatten() {
+            cell.worst = cell.worst.max(mark.worst);
+            cell.findings += mark.count;
+            cell.disputed |= mark.disputed;
         }
     }
 }

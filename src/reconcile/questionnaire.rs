@@ -89,6 +89,9 @@ pub(super) struct Statement<'a> {
     /// [`nist_reference`]).
     pub reference: String,
     pub source: &'a Source,
+    /// The vendor's own explanation of the row (a CAIQ's `CSP Implementation Description`),
+    /// quoted in the finding; empty when it gives none.
+    pub explanation: &'a str,
 }
 
 /// A CAIQ question as a finding's `control_id`: `CAIQ:IAM-02.1`. The framework prefix (as
@@ -165,11 +168,12 @@ pub(super) fn judge_drift(
         Draft::new(
             Code::ResponsibilityDrift,
             format!(
-                "{vendor} says {} is {} ({}), but the model {model_says} for {}.",
+                "{vendor} says {} is {} ({}), but the model {model_says} for {}.{}",
                 statement.about,
                 statement.parties.phrase(),
                 statement.stated,
-                served.join(", ")
+                served.join(", "),
+                explained(vendor, statement.explanation)
             ),
             format!(
                 "Ask {vendor} who performs {}; then add or assign a customer control for your part, or override the model for {vendor}'s services, so that both agree.",
@@ -221,6 +225,33 @@ pub(super) fn quote(text: &str) -> String {
         let cut: String = text.chars().take(99).collect();
         format!("{}…", cut.trim_end())
     }
+}
+
+/// The longest explanation quoted whole in a finding's message; the vendor pack shows it
+/// in full.
+const EXPLANATION_CHARS: usize = 300;
+
+/// A vendor's explanation of a row, as a sentence to end a finding's message with (` Acme
+/// explains: "…".`), so that a gap or drift is read with the vendor's reason; nothing
+/// when it gives none.
+pub(super) fn explained(vendor: &str, explanation: &str) -> String {
+    let text = explanation.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return String::new();
+    }
+    let text = if text.chars().count() <= EXPLANATION_CHARS {
+        text
+    } else {
+        let cut: String = text.chars().take(EXPLANATION_CHARS - 1).collect();
+        format!("{}…", cut.trim_end())
+    };
+    // The vendor's own full stop ends the sentence; none is added after the quote.
+    let stop = if text.ends_with(['.', '!', '?', '…']) {
+        ""
+    } else {
+        "."
+    };
+    format!(" {vendor} explains: \"{text}\"{stop}")
 }
 
 /// "… is not one of A, B (did you mean A?)".
@@ -322,8 +353,9 @@ pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
                     with_subject(Draft::new(
                         Code::VendorControlGap,
                         format!(
-                            "{vendor} answers No to {about}, a question it owns ({}).",
-                            ownership.as_str()
+                            "{vendor} answers No to {about}, a question it owns ({}).{}",
+                            ownership.as_str(),
+                            explained(vendor, &q.implementation)
                         ),
                         format!(
                             "Ask {vendor} when {} will be in place, record compensating controls meanwhile, and weigh the gap in {vendor}'s risk rating.",
@@ -347,6 +379,7 @@ pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
                         control_id: &q.question_id,
                         reference: caiq_reference(&q.question_id),
                         source: &q.source,
+                        explanation: &q.implementation,
                     },
                     findings,
                 );

@@ -1,14 +1,17 @@
 //! What the vendor pack shows of a vendor's own documents: its CAIQ (answer and ownership
-//! counts, drift and gaps per domain) and its FedRAMP CIS/CRM workbook (origination and
-//! inheritance counts, mismatches, and the customer responsibilities the CRM lists).
-//! Numbers are formatted here; the template only lays out the strings it is given.
+//! counts, drift and gaps per domain, each gap and drift beside the vendor's explanation,
+//! and the customer's to-do list from its CSC Responsibilities and CSC-owned questions)
+//! and its FedRAMP CIS/CRM workbook (origination and inheritance counts, mismatches, and
+//! the customer responsibilities the CRM lists). Numbers are formatted here; the template
+//! only lays out the strings it is given.
 
-use crate::findings::{Code, Finding};
+use crate::findings::{Code, Finding, Source};
 use crate::inputs::Inputs;
 use crate::mapping::split_control_id;
 use crate::names::key;
 use crate::questionnaires::{
-    Caiq, CaiqAnswer, Fedramp, ImplementationStatus, Inheritable, Ownership, Side, Stated,
+    Caiq, CaiqAnswer, CaiqQuestion, Fedramp, ImplementationStatus, Inheritable, Ownership, Side,
+    Stated,
 };
 use crate::Run;
 use serde_json::{json, Value};
@@ -34,6 +37,38 @@ fn rows(findings: &[&Finding]) -> usize {
         .filter_map(|f| f.sources.first())
         .collect::<BTreeSet<_>>()
         .len()
+}
+
+/// Consecutive rows with the same label and text, shown once: the questions or controls
+/// they cover (`A, B`, or `A … Z (n rows)`), the label and the text. A vendor writes the
+/// same sentence down a whole domain ("no physical premises"); the reader needs it once.
+fn grouped(rows: impl IntoIterator<Item = (String, String, String)>, unit: &str) -> Vec<Value> {
+    let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
+    for (id, label, text) in rows {
+        match groups.last_mut() {
+            Some((l, t, ids)) if *l == label && *t == text => ids.push(id),
+            _ => groups.push((label, text, vec![id])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(label, text, ids)| {
+            let covered = match ids.len() {
+                1..=3 => ids.join(", "),
+                n => format!("{} … {} ({n} {unit})", ids[0], ids[n - 1]),
+            };
+            json!({"covered": covered, "label": label, "text": text})
+        })
+        .collect()
+}
+
+/// A closed-vocabulary cell as the vendor wrote it.
+fn stated_text<T: Copy>(stated: &Stated<T>, as_str: fn(T) -> &'static str, blank: &str) -> String {
+    match stated {
+        Stated::Blank => blank.to_string(),
+        Stated::Known(value) => as_str(*value).to_string(),
+        Stated::Unknown(text) => format!("{text:?}"),
+    }
 }
 
 /// The vendor's CAIQ, or `null` when it sent none.
@@ -144,9 +179,64 @@ fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> Value {
             })
         })
         .collect();
+    // Each gap and drift beside the vendor's own explanation (column E), in sheet order.
+    let gap_rows: BTreeSet<&Source> = gaps.iter().filter_map(|f| f.sources.first()).collect();
+    let drift_rows: BTreeSet<&Source> = drift.iter().filter_map(|f| f.sources.first()).collect();
+    let explained = grouped(
+        qs.iter().filter_map(|q| {
+            let label = match (gap_rows.contains(&q.source), drift_rows.contains(&q.source)) {
+                (true, true) => "gap, drift",
+                (true, false) => "gap",
+                (false, true) => "drift",
+                (false, false) => return None,
+            };
+            let text = q.implementation.trim();
+            Some((
+                q.question_id.clone(),
+                label.to_string(),
+                if text.is_empty() {
+                    "(no explanation given)".to_string()
+                } else {
+                    text.to_string()
+                },
+            ))
+        }),
+        "questions",
+    );
+    // The customer's to-do list: every CSC Responsibilities cell (column F) the vendor
+    // filled in, and every question it marks CSC-owned with its answer, whatever the
+    // domain mapping (an unmapped domain's CSC-owned "No" is still the customer's to do).
+    let todo_questions: Vec<&CaiqQuestion> = qs
+        .iter()
+        .filter(|q| {
+            !q.csc_responsibilities.trim().is_empty()
+                || q.ownership.known() == Some(Ownership::CscOwned)
+        })
+        .collect();
+    let todo = grouped(
+        todo_questions.iter().map(|q| {
+            let text = q.csc_responsibilities.trim();
+            let text = if text.is_empty() {
+                let question = q.question.split_whitespace().collect::<Vec<_>>().join(" ");
+                format!("(no CSC responsibilities given) Question: {question}")
+            } else {
+                text.to_string()
+            };
+            let label = format!(
+                "{} · {}",
+                stated_text(&q.answer, CaiqAnswer::as_str, "not answered"),
+                stated_text(&q.ownership, Ownership::as_str, "no ownership")
+            );
+            (q.question_id.clone(), label, text)
+        }),
+        "questions",
+    );
     json!({
         "file": caiq.file,
         "sheet": caiq.sheet,
+        "explained": explained,
+        "todo": todo,
+        "todo_questions": todo_questions.len().to_string(),
         "questions": qs.len().to_string(),
         "answers": answers,
         "ownership": ownership,

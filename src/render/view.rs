@@ -221,13 +221,20 @@ fn severity_counts(findings: &[Finding]) -> Value {
         .collect()
 }
 
+/// A cell's status in words. A cell the vendor's own documents give another owner says
+/// so even when evidenced: the evidence is for the model's owner, which the vendor disputes.
 fn cell_status(cell: &crate::reconcile::CellStatus) -> String {
-    match (cell.customer_evidenced, cell.provider_attested) {
-        _ if cell.evidenced => "evidenced".into(),
-        (Some(false), Some(false)) => "customer evidence and vendor attestation lacking".into(),
-        (Some(false), _) => "customer evidence lacking".into(),
-        (_, Some(false)) => "vendor attestation lacking".into(),
-        _ => "not evidenced".into(),
+    let status = match (cell.customer_evidenced, cell.provider_attested) {
+        _ if cell.evidenced => "evidenced",
+        (Some(false), Some(false)) => "customer evidence and vendor attestation lacking",
+        (Some(false), _) => "customer evidence lacking",
+        (_, Some(false)) => "vendor attestation lacking",
+        _ => "not evidenced",
+    };
+    if cell.disputed {
+        format!("{status}; the vendor states another owner (responsibility drift)")
+    } else {
+        status.to_string()
     }
 }
 
@@ -279,7 +286,7 @@ fn service_marks<'c>(
         .map(|d| match cells.iter().find(|c| c.domain == *d) {
             Some(c) => json!({
                 "owner": format!("{}{}", &c.owner.as_str()[..1].to_uppercase(), if c.overridden { "*" } else { "" }),
-                "ok": c.evidenced,
+                "ok": c.evidenced && !c.disputed,
                 "worst": c.worst.map(|w| w.as_str()).unwrap_or(""),
             }),
             None => json!({"owner": "", "ok": true, "worst": ""}),

@@ -6,10 +6,13 @@ for the expected numbers in tests/questionnaires.rs (module `fedramp`).
 
 The rules are the ones demarc documents: an origination mark is X or x; Service Provider
 Corporate / System Specific / Hybrid and Inherited are the provider's side, Shared is
-shared, Configured / Provided by Customer the customer's; several marks count as the most
-customer-facing. The CRM should answer Yes, Partial, No for provider, shared, customer.
-Drift compares that side with the default model's PaaS column in the domain the 800-53
-family maps to (src/data/domain-mapping.toml).
+shared, Configured / Provided by Customer the customer's; several marks name every party
+they mark (a provider mark and a customer mark make the control shared). The CRM should
+answer Yes, Partial, No for provider, shared, customer. Drift compares that side with the
+default model's PaaS column in the domain the 800-53 family maps to
+(src/data/domain-mapping.toml). A row with no status, or marked N/A and another status, is
+inconsistent and left out of the other checks; a row with no origination is inconsistent
+(info when its status is N/A); an N/A row is left out of drift and mismatch.
 """
 import collections
 import re
@@ -32,6 +35,7 @@ rank = {"provider": 0, "shared": 1, "customer": 2}
 controls = {}
 status = collections.Counter()
 sides = collections.Counter()
+inconsistent = collections.Counter()
 for r in range(4, cis.max_row + 1):
     cid = cis.cell(r, 1).value
     if cid is None:
@@ -40,10 +44,27 @@ for r in range(4, cis.max_row + 1):
              if str(cis.cell(r, c).value or "").strip().lower() == "x"}
     for m in marks & status_cols.keys():
         status[status_cols[m]] += 1
-    marked = [side_of[m] for m in marks if m in side_of]
-    side = max(marked, key=rank.get) if marked else None
+    marked = {side_of[m] for m in marks if m in side_of}
+    provider = bool(marked & {"provider", "shared"})
+    customer = bool(marked & {"customer", "shared"})
+    side = {(True, False): "provider", (True, True): "shared",
+            (False, True): "customer"}.get((provider, customer))
     sides[side or "none marked"] += 1
-    controls[cid] = (r, side, {status_cols[m] for m in marks if m in status_cols})
+    statuses = {status_cols[m] for m in marks if m in status_cols}
+    na = "N/A" in statuses
+    faults = []
+    if not statuses:
+        faults.append("no status")
+    if na and len(statuses) > 1:
+        faults.append("N/A and another status")
+    if side is None:
+        faults.append("no origination")
+    if faults:
+        inconsistent["info" if faults == ["no origination"] and na else "low"] += 1
+        continue
+    if na:
+        continue
+    controls[cid] = (r, side, statuses)
 
 answers = {}
 for r in range(4, crm.max_row + 1):
@@ -79,7 +100,8 @@ gaps = [cid for cid, (r, side, st) in controls.items()
         if side in ("provider", "shared") and st & {"Planned", "Partially Implemented"}
         and "Implemented" not in st]
 
-print("CIS rows", len(controls))
+print("CIS rows judged", len(controls))
+print("QUESTIONNAIRE_INCONSISTENT (CIS rows)", dict(inconsistent))
 print("status", dict(status))
 print("sides", dict(sides))
 print("CRM", dict(collections.Counter(a for _, a in answers.values())))
