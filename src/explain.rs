@@ -2,7 +2,7 @@
 //! [`Code`]'s own methods, the same ones the reconciler and the reports use, so a code can
 //! never be missing here or explained differently from how it is judged.
 
-use crate::findings::{Code, Severity};
+use crate::findings::{Code, Severity, StepUp};
 use crate::names;
 
 /// One code in full: title, severity, rule, why it matters, remedy.
@@ -66,34 +66,19 @@ const STANDARD_STEP_UP: &str =
 
 /// Whether a code's severity follows a rule of its own rather than the standard step-up.
 fn has_own_rule(code: Code) -> bool {
-    let text = severity_text(code);
-    let rule = text
-        .strip_prefix(code.base_severity().as_str())
-        .unwrap_or(&text);
-    !rule.is_empty() && rule != STANDARD_STEP_UP
+    !matches!(code.step_up(), StepUp::Standard)
 }
 
 /// The base severity, with the code's own rule for moving from it (also the auditor pack's
 /// methodology table, so the two cannot drift apart).
 pub(crate) fn severity_text(code: Code) -> String {
     let base = code.base_severity();
-    let note = match code {
-        Code::OpinionModified => {
-            "; critical for an Adverse opinion or a Disclaimer; one step up for PII, PHI or PCI"
-        }
-        Code::UnknownReference => "; never stepped up",
-        Code::ResidencyViolation => {
-            "; critical when a class held outside the policy is PHI or PCI (PII alone stays high)"
-        }
-        Code::ResidencyUnknown => "; never stepped up (it only concerns regulated data)",
-        Code::QuestionnaireInconsistent => {
-            "; info when the only fault is an ownership given for an NA answer, or no origination marked on an N/A CIS row; never stepped up"
-        }
-        Code::OriginationMismatch => {
-            "; high when the CRM promises more inheritance than the origination allows; one step up for PII, PHI or PCI"
-        }
-        _ if base == Severity::Critical => "",
-        _ => STANDARD_STEP_UP,
+    let note = match code.step_up() {
+        StepUp::Standard if base == Severity::Critical => String::new(),
+        StepUp::Standard => STANDARD_STEP_UP.to_string(),
+        StepUp::Never { why: None } => "; never stepped up".to_string(),
+        StepUp::Never { why: Some(why) } => format!("; never stepped up ({why})"),
+        StepUp::Own { rule, .. } => format!("; {rule}"),
     };
     format!("{base}{note}")
 }

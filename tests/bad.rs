@@ -1910,7 +1910,10 @@ fn evidence_link_column_in_csv_is_kept_as_an_extra_column() {
     let paths = register_with_a_link_column().write_csv(dir.path());
     let inputs = read_ok(&paths);
     assert_eq!(inputs.evidence[0].file, "reviews/q3.pdf");
-    assert_eq!(outranked(&inputs), ["evidence!H1 \"Link\" kept as an extra column: D1 \"Evidence File\" is evidence_file"]);
+    assert_eq!(
+        outranked(&inputs),
+        ["evidence!H1 \"Link\" kept as an extra column: D1 \"Evidence File\" is evidence_file"]
+    );
 }
 
 #[test]

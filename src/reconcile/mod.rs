@@ -323,9 +323,10 @@ impl Draft {
         self
     }
 
-    /// Steps the severity up one level when regulated data (PII/PHI/PCI) is involved.
+    /// Steps the severity up one level when regulated data (PII/PHI/PCI) is involved and
+    /// the catalogue says the code steps up at all.
     pub(crate) fn regulated(mut self, regulated: bool) -> Draft {
-        if regulated {
+        if regulated && self.finding.code.step_up().applies() {
             self.finding.severity = self.finding.severity.step_up();
         }
         self

@@ -847,16 +847,7 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
     }
     let customer_side = findings
         .iter()
-        .filter(|f| {
-            matches!(
-                f.code,
-                Code::EvidenceMissing
-                    | Code::EvidenceStale
-                    | Code::ControlIneffective
-                    | Code::ControlNotTested
-                    | Code::DomainUnowned
-            )
-        })
+        .filter(|f| f.code.side() == crate::findings::Side::Customer)
         .count();
     if customer_side > 0 {
         verdict.push(plural(customer_side, "gap on our side", "gaps on our side"));
