@@ -2225,3 +2225,32 @@ fn look_alike_names_get_a_warning_naming_both_cells() {
         )]
     );
 }
+
+#[test]
+fn a_catalogue_headed_id_and_control_reads_the_statement_as_the_title() {
+    // `ID | Control | Domain`: the ID is the identifier and Control the statement. Before,
+    // both read as control_id and the register was refused.
+    let dir = tempfile::tempdir().unwrap();
+    let path = company()
+        .sheet(
+            "Controls",
+            &["ID", "Control", "Domain", "Applies To"],
+            vec![row(&[
+                "IAM-1",
+                "Access is reviewed quarterly",
+                "Identity and access management",
+                "*",
+            ])],
+        )
+        .write(dir.path(), "q3.xlsx");
+    let inputs = read_ok(&[path]);
+    assert_eq!(inputs.controls[0].id, "IAM-1");
+    assert_eq!(inputs.controls[0].title, "Access is reviewed quarterly");
+    assert_eq!(
+        warnings_about(&inputs, "read as title")
+            .iter()
+            .map(|w| w.split_once(": ").unwrap().1)
+            .collect::<Vec<_>>(),
+        ["Controls!B1 \"Control\" read as title: A1 \"ID\" is control_id"]
+    );
+}

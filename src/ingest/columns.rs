@@ -117,15 +117,17 @@ const SERVICES: &[Column] = &[
 ];
 
 const CONTROLS: &[Column] = &[
+    // In a catalogue, `ID` or `Ref` beside `Control` is the identifier and `Control` the
+    // statement; in the Evidence sheet `ID` is more often the evidence row's own number.
     col(
         "control_id",
         true,
-        &["controlid", "controlref", "control", "ref", "id"],
+        &["controlid", "controlref", "ref", "id", "control"],
     ),
     col(
         "title",
         false,
-        &["title", "controltitle", "controlname", "name"],
+        &["title", "controltitle", "controlname", "name", "control"],
     ),
     col("domain", true, &["domain", "responsibilitydomain"]),
     col(
@@ -322,6 +324,8 @@ pub struct Outranked {
     pub kept: usize,
     /// The table column read as `column`.
     pub winner: usize,
+    /// The column the loser is read as instead, when it names one nobody else claims.
+    pub read_as: Option<&'static str>,
 }
 
 impl ColumnMap {
@@ -446,7 +450,22 @@ fn map_row(table: &Table, row: usize, columns: &[Column]) -> ColumnMap {
                 column: column.name,
                 kept: loser.0,
                 winner: winner.unwrap_or(loser.0),
+                read_as: None,
             });
+        }
+    }
+    // A header that lost its first reading may be the plain name of another column that
+    // no header claims: in a catalogue headed `ID | Control`, `Control` is the title.
+    for o in outranked.iter_mut() {
+        let header = loose_key(&table.header_cell(row, o.kept).to_text());
+        let other = columns.iter().enumerate().position(|(j, c)| {
+            positions[j].is_none()
+                && !claims.iter().any(|claim| claim.1 == j)
+                && c.aliases.contains(&header.as_str())
+        });
+        if let Some(j) = other {
+            positions[j] = Some(o.kept);
+            o.read_as = Some(columns[j].name);
         }
     }
     outranked.sort_by_key(|o| o.kept);

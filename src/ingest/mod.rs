@@ -1079,8 +1079,12 @@ pub(crate) fn outranked_warnings(
     map.outranked
         .iter()
         .map(|o| {
+            let fate = match o.read_as {
+                Some(other) => format!("read as {other}"),
+                None => "kept as an extra column".to_string(),
+            };
             format!(
-                "{file}: {sheet}!{} kept as an extra column: {} is {}",
+                "{file}: {sheet}!{} {fate}: {} is {}",
                 cell(o.kept),
                 cell(o.winner),
                 o.column
