@@ -158,19 +158,10 @@ pub(super) fn control_status(index: &Index<'_>) -> Vec<ControlStatus> {
             {
                 continue;
             }
-            let state = index.evidence_state(c, s);
-            let (newest, label) = match state {
-                EvidenceState::Missing => (None, "missing".to_string()),
-                EvidenceState::Found { row, fresh: false } => (Some(row), "stale".to_string()),
-                EvidenceState::Found { row, fresh: true } => {
-                    (Some(row), inputs.evidence[row].result.as_str().to_string())
-                }
-            };
             status.push(ControlStatus {
                 control: c,
                 service: s,
-                newest,
-                status: label,
+                state: index.evidence_state(c, s),
             });
         }
     }

@@ -39,7 +39,7 @@ pub struct Index<'a> {
 }
 
 /// What the evidence says about a control for one service, as at the period end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum EvidenceState {
     /// No row on or before the period end.
     Missing,

@@ -114,10 +114,33 @@ pub struct ControlStatus {
     pub control: usize,
     /// Index into `inputs.services`.
     pub service: usize,
+    /// The newest row on or before the period end, and whether it is fresh.
+    pub state: EvidenceState,
+}
+
+impl ControlStatus {
     /// Index into `inputs.evidence` of the newest row on or before the period end.
-    pub newest: Option<usize>,
-    /// `missing`, `stale`, or the newest result when fresh (`Effective`, …).
-    pub status: String,
+    pub fn newest(&self) -> Option<usize> {
+        match self.state {
+            EvidenceState::Missing => None,
+            EvidenceState::Found { row, .. } => Some(row),
+        }
+    }
+
+    /// Fresh and Effective.
+    pub fn is_good(&self, evidence: &[crate::inputs::Evidence]) -> bool {
+        self.state.is_good(evidence)
+    }
+
+    /// How the reports name the state: `missing`, `stale`, or the newest result when
+    /// fresh (`Effective`, …).
+    pub fn label(&self, evidence: &[crate::inputs::Evidence]) -> &'static str {
+        match self.state {
+            EvidenceState::Missing => "missing",
+            EvidenceState::Found { fresh: false, .. } => "stale",
+            EvidenceState::Found { row, fresh: true } => evidence[row].result.as_str(),
+        }
+    }
 }
 
 /// Runs every rule. The row hygiene checks read every evidence row and depend on nothing

@@ -18,7 +18,7 @@
 
 use crate::evidence_files::FileStatus;
 use crate::findings::{Code, Finding, Source};
-use crate::inputs::{Evidence, Inputs, TestResult};
+use crate::inputs::{Evidence, Inputs};
 use crate::names::key;
 use crate::reconcile::Reconciliation;
 use crate::Run;
@@ -187,8 +187,8 @@ fn result(
         .control_status
         .iter()
         .filter_map(|st| {
-            let row = st.newest?;
-            let good = st.status == TestResult::Effective.as_str();
+            let row = st.newest()?;
+            let good = st.is_good(&inputs.evidence);
             good.then_some((st.control, st.service, row))
         })
         .collect();

@@ -383,7 +383,7 @@ pub fn auditor_pack(
             // Compact listing: every service with a gap is shown; fresh, Effective ones are
             // counted (the full listing is evidence-index.csv).
             let (shown, good): (Vec<&crate::reconcile::ControlStatus>, Vec<&crate::reconcile::ControlStatus>) = if compact {
-                statuses.iter().partition(|st| st.status != "Effective")
+                statuses.iter().partition(|st| !st.is_good(&inputs.evidence))
             } else {
                 (statuses.to_vec(), Vec::new())
             };
@@ -393,7 +393,7 @@ pub fn auditor_pack(
                 .take(if compact { MAX_GAP_ROWS_PER_CONTROL } else { usize::MAX })
                 .map(|st| {
                     let service = &inputs.services[st.service].name;
-                    match st.newest {
+                    match st.newest() {
                         Some(i) => {
                             let e = &inputs.evidence[i];
                             let file = &files[i];
@@ -403,7 +403,7 @@ pub fn auditor_pack(
                                 "result": e.result.as_str(),
                                 "description": e.description,
                                 "tester": e.tester,
-                                "status": st.status,
+                                "status": st.label(&inputs.evidence),
                                 "file": e.file,
                                 "file_status": file.label(),
                                 "sha256": file.sha256(),
@@ -412,12 +412,12 @@ pub fn auditor_pack(
                         }
                         None => json!({
                             "service": service, "date": "", "result": "", "description": "",
-                            "tester": "", "status": st.status, "file": "", "file_status": "", "sha256": "", "source": "",
+                            "tester": "", "status": st.label(&inputs.evidence), "file": "", "file_status": "", "sha256": "", "source": "",
                         }),
                     }
                 })
                 .collect();
-            let newest_good = good.iter().filter_map(|st| st.newest.map(|i| inputs.evidence[i].collected_on)).max();
+            let newest_good = good.iter().filter_map(|st| st.newest().map(|i| inputs.evidence[i].collected_on)).max();
             let summary = match (good.len(), newest_good) {
                 (0, _) => String::new(),
                 (n, Some(date)) => format!("{n} more service{} with fresh, Effective evidence (newest {date}); each is listed in evidence-index.csv.", if n == 1 { "" } else { "s" }),
@@ -920,12 +920,12 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
                         .iter()
                         .map(|st| {
                             let service = &inputs.services[st.service].name;
-                            match st.newest.map(|e| &inputs.evidence[e]) {
+                            match st.newest().map(|e| &inputs.evidence[e]) {
                                 Some(e) => format!(
                                     "{service}: {} {} ({})",
                                     e.collected_on,
                                     e.result.as_str(),
-                                    st.status
+                                    st.label(&inputs.evidence)
                                 ),
                                 None => format!("{service}: no evidence"),
                             }
