@@ -210,7 +210,7 @@ mod samples {
             .reconciliation
             .control_status
             .iter()
-            .filter(|st| st.status == "Effective")
+            .filter(|st| st.is_good(&inputs.evidence))
             .map(|st| {
                 (
                     inputs.controls[st.control].id.clone(),
