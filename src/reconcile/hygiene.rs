@@ -167,204 +167,198 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
     };
 
     // Services: same name, different facts.
-    let mut first: HashMap<String, usize> = HashMap::default();
-    for (i, s) in inputs.services.iter().enumerate() {
-        let Some(&f) = first.get(&key(&s.name)) else {
-            first.insert(key(&s.name), i);
-            continue;
-        };
-        let a = &inputs.services[f];
-        let mut differs = Vec::new();
-        if key(&a.provider) != key(&s.provider) {
-            differs.push("provider");
-        }
-        if a.service_model != s.service_model {
-            differs.push("service_model");
-        }
-        if a.data_classes != s.data_classes {
-            differs.push("data_classes");
-        }
-        if a.in_scope != s.in_scope {
-            differs.push("in_scope");
-        }
-        if differs.is_empty() || (!a.in_scope && !s.in_scope) {
-            continue;
-        }
-        findings.push(
-            duplicate(
-                &format!("service {}", a.name),
-                &differs,
-                &a.source,
-                &s.source,
-                "the first row is used",
-            )
-            .service(&a.name)
-            .regulated(regulated_in_scope(&a.name))
-            .done(),
-        );
-    }
-
-    // Controls: same id, different definitions.
-    let mut first: HashMap<String, usize> = HashMap::default();
-    for (i, c) in inputs.controls.iter().enumerate() {
-        let Some(&f) = first.get(&key(&c.id)) else {
-            first.insert(key(&c.id), i);
-            continue;
-        };
-        let a = &inputs.controls[f];
-        let mut differs = Vec::new();
-        if a.title != c.title {
-            differs.push("title");
-        }
-        if a.domain != c.domain {
-            differs.push("domain");
-        }
-        if a.frequency != c.frequency {
-            differs.push("frequency");
-        }
-        if a.applies_to != c.applies_to {
-            differs.push("applies_to");
-        }
-        if !differs.is_empty() {
+    for_each_repeat(
+        &inputs.services,
+        |s| Some(key(&s.name)),
+        |a, s| {
+            let differs = differing(&[
+                ("provider", key(&a.provider) != key(&s.provider)),
+                ("service_model", a.service_model != s.service_model),
+                ("data_classes", a.data_classes != s.data_classes),
+                ("in_scope", a.in_scope != s.in_scope),
+            ]);
+            if differs.is_empty() || (!a.in_scope && !s.in_scope) {
+                return;
+            }
             findings.push(
                 duplicate(
-                    &format!("control {}", a.id),
+                    &format!("service {}", a.name),
                     &differs,
                     &a.source,
-                    &c.source,
+                    &s.source,
                     "the first row is used",
                 )
-                .control(&a.id)
+                .service(&a.name)
+                .regulated(regulated_in_scope(&a.name))
                 .done(),
             );
-        }
-    }
+        },
+    );
+
+    // Controls: same id, different definitions.
+    for_each_repeat(
+        &inputs.controls,
+        |c| Some(key(&c.id)),
+        |a, c| {
+            let differs = differing(&[
+                ("title", a.title != c.title),
+                ("domain", a.domain != c.domain),
+                ("frequency", a.frequency != c.frequency),
+                ("applies_to", a.applies_to != c.applies_to),
+            ]);
+            if !differs.is_empty() {
+                findings.push(
+                    duplicate(
+                        &format!("control {}", a.id),
+                        &differs,
+                        &a.source,
+                        &c.source,
+                        "the first row is used",
+                    )
+                    .control(&a.id)
+                    .done(),
+                );
+            }
+        },
+    );
 
     // Evidence: same control, service and date, different result. The map holds a slot
-    // per evidence row (a million at scale): names are numbers here, not strings.
+    // per evidence row (a million at scale): names are numbers here, not strings, and the
+    // index looked each row's names up once.
     let mut controls = Numbering::new(inputs.controls.len());
     let mut services = Numbering::new(inputs.services.len());
-    let mut first: HashMap<(u32, u32, chrono::NaiveDate), usize> = HashMap::default();
-    for (i, e) in inputs.evidence.iter().enumerate() {
-        if e.collected_on > index.judgement.period.end {
-            continue;
-        }
-        // The index looked each row's names up once.
-        let (control_row, service_row) = index.evidence_names(i);
-        let control = controls.number(control_row, &e.control_id);
-        let service = match e.service.as_deref() {
-            Some(name) => services.number(service_row, name),
-            None => u32::MAX,
-        };
-        let slot = (control, service, e.collected_on);
-        let Some(&f) = first.get(&slot) else {
-            first.insert(slot, i);
-            continue;
-        };
-        let a = &inputs.evidence[f];
-        if a.result == e.result || e.service.as_deref().is_some_and(out_of_scope) {
-            continue;
-        }
-        let subject = format!(
-            "evidence of {} for {} on {} ({} vs {})",
-            a.control_id,
-            a.service.as_deref().unwrap_or("every service"),
-            day(a.collected_on),
-            a.result.as_str(),
-            e.result.as_str()
-        );
-        let mut draft = duplicate(
-            &subject,
-            &["result"],
-            &a.source,
-            &e.source,
-            "the lower row decides the result",
-        )
-        .control(&a.control_id)
-        .regulated(e.service.as_deref().is_some_and(regulated_in_scope));
-        if let Some(service) = &a.service {
-            draft = draft.service(service);
-        }
-        findings.push(draft.done());
-    }
+    let end = index.judgement.period.end;
+    let mut row = 0;
+    for_each_repeat(
+        &inputs.evidence,
+        |e| {
+            let i = row;
+            row += 1;
+            if e.collected_on > end {
+                return None;
+            }
+            let (control_row, service_row) = index.evidence_names(i);
+            let control = controls.number(control_row, &e.control_id);
+            let service = match e.service.as_deref() {
+                Some(name) => services.number(service_row, name),
+                None => u32::MAX,
+            };
+            Some((control, service, e.collected_on))
+        },
+        |a, e| {
+            if a.result == e.result || e.service.as_deref().is_some_and(out_of_scope) {
+                return;
+            }
+            let subject = format!(
+                "evidence of {} for {} on {} ({} vs {})",
+                a.control_id,
+                a.service.as_deref().unwrap_or("every service"),
+                day(a.collected_on),
+                a.result.as_str(),
+                e.result.as_str()
+            );
+            let mut draft = duplicate(
+                &subject,
+                &["result"],
+                &a.source,
+                &e.source,
+                "the lower row decides the result",
+            )
+            .control(&a.control_id)
+            .regulated(e.service.as_deref().is_some_and(regulated_in_scope));
+            if let Some(service) = &a.service {
+                draft = draft.service(service);
+            }
+            findings.push(draft.done());
+        },
+    );
 
     // Attestations: same vendor, type and issue date, different terms.
-    let mut first: HashMap<
-        (
-            String,
-            crate::inputs::AttestationType,
-            Option<chrono::NaiveDate>,
-        ),
-        usize,
-    > = HashMap::default();
-    for (i, t) in inputs.attestations.iter().enumerate() {
-        let slot = (key(&t.vendor), t.kind, t.issued());
-        let Some(&f) = first.get(&slot) else {
-            first.insert(slot, i);
-            continue;
-        };
-        let a = &inputs.attestations[f];
-        let mut differs = Vec::new();
-        if a.period_end != t.period_end {
-            differs.push("period_end");
-        }
-        if a.expires_on != t.expires_on {
-            differs.push("expires_on");
-        }
-        if a.opinion != t.opinion {
-            differs.push("opinion");
-        }
-        if a.exceptions != t.exceptions {
-            differs.push("exceptions");
-        }
-        if a.bridge_letter_through != t.bridge_letter_through {
-            differs.push("bridge_letter_through");
-        }
-        if a.services != t.services {
-            differs.push("services");
-        }
-        if a.domains != t.domains {
-            differs.push("domains");
-        }
-        if !differs.is_empty() {
-            findings.push(
-                duplicate(
-                    &format!("{}'s {}", a.vendor, a.kind.as_str()),
-                    &differs,
-                    &a.source,
-                    &t.source,
-                    "both rows are used",
-                )
-                .vendor(&a.vendor)
-                .done(),
-            );
-        }
-    }
+    for_each_repeat(
+        &inputs.attestations,
+        |t| Some((key(&t.vendor), t.kind, t.issued())),
+        |a, t| {
+            let differs = differing(&[
+                ("period_end", a.period_end != t.period_end),
+                ("expires_on", a.expires_on != t.expires_on),
+                ("opinion", a.opinion != t.opinion),
+                ("exceptions", a.exceptions != t.exceptions),
+                (
+                    "bridge_letter_through",
+                    a.bridge_letter_through != t.bridge_letter_through,
+                ),
+                ("services", a.services != t.services),
+                ("domains", a.domains != t.domains),
+            ]);
+            if !differs.is_empty() {
+                findings.push(
+                    duplicate(
+                        &format!("{}'s {}", a.vendor, a.kind.as_str()),
+                        &differs,
+                        &a.source,
+                        &t.source,
+                        "both rows are used",
+                    )
+                    .vendor(&a.vendor)
+                    .done(),
+                );
+            }
+        },
+    );
 
     // CUECs: same vendor and id, mapped to different controls.
-    let mut first: HashMap<(String, String), usize> = HashMap::default();
-    for (i, c) in inputs.cuecs.iter().enumerate() {
-        let slot = (key(&c.vendor), key(&c.cuec_id));
-        let Some(&f) = first.get(&slot) else {
-            first.insert(slot, i);
+    for_each_repeat(
+        &inputs.cuecs,
+        |c| Some((key(&c.vendor), key(&c.cuec_id))),
+        |a, c| {
+            if a.mapped_control.as_deref().map(key) != c.mapped_control.as_deref().map(key) {
+                findings.push(
+                    duplicate(
+                        &format!("CUEC {} of {}", a.cuec_id, a.vendor),
+                        &["mapped_control"],
+                        &a.source,
+                        &c.source,
+                        "both rows are judged",
+                    )
+                    .vendor(&a.vendor)
+                    .cuec(&a.cuec_id)
+                    .done(),
+                );
+            }
+        },
+    );
+}
+
+/// The one shape of every duplicate check: walks `rows` in order and calls
+/// `repeat(first, later)` for each row whose key an earlier row already has (a row keyed
+/// `None` takes no part). The first row with a key is the one every later row is compared
+/// with.
+fn for_each_repeat<'a, T, K: std::hash::Hash + Eq>(
+    rows: &'a [T],
+    mut key_of: impl FnMut(&'a T) -> Option<K>,
+    mut repeat: impl FnMut(&'a T, &'a T),
+) {
+    let mut first: HashMap<K, usize> = HashMap::default();
+    for (i, row) in rows.iter().enumerate() {
+        let Some(key) = key_of(row) else {
             continue;
         };
-        let a = &inputs.cuecs[f];
-        if a.mapped_control.as_deref().map(key) != c.mapped_control.as_deref().map(key) {
-            findings.push(
-                duplicate(
-                    &format!("CUEC {} of {}", a.cuec_id, a.vendor),
-                    &["mapped_control"],
-                    &a.source,
-                    &c.source,
-                    "both rows are judged",
-                )
-                .vendor(&a.vendor)
-                .cuec(&a.cuec_id)
-                .done(),
-            );
+        match first.get(&key) {
+            Some(&f) => repeat(&rows[f], row),
+            None => {
+                first.insert(key, i);
+            }
         }
     }
+}
+
+/// The names of the fields that differ, in the order given.
+fn differing<'n>(fields: &[(&'n str, bool)]) -> Vec<&'n str> {
+    fields
+        .iter()
+        .filter(|(_, differs)| *differs)
+        .map(|(name, _)| *name)
+        .collect()
 }
 
 /// Numbers for the names of one kind (controls or services): a known name is its row in
