@@ -91,6 +91,7 @@ pub fn write_starter(dir: &Path, force: bool) -> Result<Vec<PathBuf>, InitError>
 
 /// One column of a starter sheet: its header, width, a prompt shown when a cell is
 /// selected, and the drop-down list (a column of the hidden Lists sheet) if it has one.
+#[derive(Clone, Copy)]
 struct Column {
     header: &'static str,
     width: f64,
@@ -191,6 +192,58 @@ fn lists() -> Vec<(&'static str, Vec<String>)> {
 
 /// A sheet of the starter: its name, columns and example rows.
 type StarterSheet = (&'static str, Vec<Column>, Vec<Vec<Value>>);
+
+/// A starter sheet laid out as ingest reads it: one column per column of the sheet kind
+/// (`ingest::SheetKind::columns`), in that order, under its canonical name. The prompts and
+/// widths written here only dress them: a column added to ingest appears in the starter
+/// (with a plain prompt) without a word here, and one removed from ingest disappears.
+fn in_ingest_order(
+    name: &'static str,
+    presented: Vec<Column>,
+    rows: Vec<Vec<Value>>,
+) -> StarterSheet {
+    let kind = crate::ingest::SheetKind::from_sheet_name(name)
+        .expect("the starter's sheets are sheets demarc reads");
+    // A prompt for a column ingest no longer reads is a mistake here, caught by every
+    // test that writes the starter.
+    for p in &presented {
+        assert!(
+            kind.columns().iter().any(|c| c.name == p.header),
+            "the starter dresses {}.{}, which ingest does not read",
+            name,
+            p.header
+        );
+    }
+    let mut rows: Vec<Vec<Option<Value>>> = rows
+        .into_iter()
+        .map(|row| row.into_iter().map(Some).collect())
+        .collect();
+    let mut columns = Vec::new();
+    let mut order = Vec::new();
+    for column in kind.columns() {
+        match presented.iter().position(|p| p.header == column.name) {
+            Some(i) => order.push(Some(i)),
+            None => order.push(None),
+        }
+        columns.push(match order.last().copied().flatten() {
+            Some(i) => presented[i],
+            None => text(column.name, 16.0, "See the README's table of columns."),
+        });
+    }
+    let rows = rows
+        .iter_mut()
+        .map(|row| {
+            order
+                .iter()
+                .map(|i| {
+                    i.and_then(|i| row.get_mut(i).and_then(Option::take))
+                        .unwrap_or_else(|| t(""))
+                })
+                .collect()
+        })
+        .collect();
+    (kind.as_str(), columns, rows)
+}
 
 /// A value in an example row.
 enum Value {
@@ -352,6 +405,11 @@ pub fn starter_workbook(period: Period) -> Result<Vec<u8>, XlsxError> {
             ]],
         ),
     ];
+
+    let sheets: Vec<StarterSheet> = sheets
+        .into_iter()
+        .map(|(name, columns, rows)| in_ingest_order(name, columns, rows))
+        .collect();
 
     for (name, columns, rows) in &sheets {
         let sheet = book.add_worksheet();

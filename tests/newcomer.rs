@@ -235,6 +235,16 @@ fn the_starter_workbook_has_drop_downs_for_every_enumeration() {
         ) && !period.contains("today that is"),
         "{period}"
     );
+    // Each sheet's headers are the columns ingest reads, in its order.
+    for kind in demarc::ingest::SheetKind::ALL {
+        let sheet = book
+            .sheets
+            .iter()
+            .find(|s| s.name == kind.as_str())
+            .unwrap();
+        let wanted: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
+        assert_eq!(sheet.header, wanted, "{}", kind.as_str());
+    }
     let lists = book.sheets.iter().find(|s| s.name == "Lists").unwrap();
     assert_eq!(
         lists.header,
