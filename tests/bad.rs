@@ -165,6 +165,23 @@ cases!(
     rows_out_of_order_in_the_sheet,
     a_cell_written_twice,
     a_later_sheets_limit_before_an_earlier_sheets_rows,
+    shared_strings_declaring_a_trillion,
+    shared_strings_declaring_1e18,
+    more_shared_strings_than_the_limit,
+    styles_with_more_entries_than_the_limit,
+    two_thousand_sheets_on_one_part_as_a_caiq,
+    two_sheets_on_one_part,
+    duplicated_zip_entry,
+    xls_workbook,
+    xls_dimensions_patched,
+    xls_dimensions_patched_as_a_caiq,
+    xls_cell_at_column_ffff,
+    xls_cells_spanning_more_than_the_limit,
+    xls_sheets_at_one_offset,
+    ods_repeats_over_the_limit,
+    csv_row_past_the_last_column,
+    fifo_as_an_input,
+    fifo_in_an_input_directory,
 );
 
 #[test]
@@ -503,6 +520,15 @@ fn bomb(dir: &Path, repeats: u64, declared: impl Fn(u64) -> u32) -> Vec<PathBuf>
 
 mod cases {
     // The residency cases live beside the helper that builds their workbook.
+    pub use super::hostile_cases::{
+        csv_row_past_the_last_column, duplicated_zip_entry, fifo_as_an_input,
+        fifo_in_an_input_directory, more_shared_strings_than_the_limit, ods_repeats_over_the_limit,
+        shared_strings_declaring_1e18, shared_strings_declaring_a_trillion,
+        styles_with_more_entries_than_the_limit, two_sheets_on_one_part,
+        two_thousand_sheets_on_one_part_as_a_caiq, xls_cell_at_column_ffff,
+        xls_cells_spanning_more_than_the_limit, xls_dimensions_patched,
+        xls_dimensions_patched_as_a_caiq, xls_sheets_at_one_offset, xls_workbook,
+    };
     pub use super::residency_cases::{
         unknown_region_under_a_residency_policy, unknown_region_without_a_policy,
     };
@@ -1836,4 +1862,659 @@ fn limits_are_read_from_demarc_toml_and_unknown_keys_refused() {
     )
     .unwrap();
     demarc().arg("check").assert().code(predicates::ord::lt(2));
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile files (issue 15): small files that declare enormous allocations, and inputs that
+// are not files at all. Each is refused before the parser allocates, naming the file, the
+// part or sheet, and the `[limits]` key.
+
+/// A legacy `.xls` written by hand: BIFF8 records in an OLE compound file.
+mod xls {
+    /// A BIFF record.
+    pub fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut out = typ.to_le_bytes().to_vec();
+        out.extend((data.len() as u16).to_le_bytes());
+        out.extend(data);
+        out
+    }
+
+    fn bof(kind: u16) -> Vec<u8> {
+        let mut data = Vec::new();
+        data.extend(0x0600u16.to_le_bytes()); // BIFF8
+        data.extend(kind.to_le_bytes());
+        data.extend(0x0DBBu16.to_le_bytes());
+        data.extend(0x07CCu16.to_le_bytes());
+        data.extend(0u32.to_le_bytes());
+        data.extend(0x0006u32.to_le_bytes());
+        record(0x0809, &data)
+    }
+
+    /// DIMENSIONS: first row, row after the last, first column, column after the last.
+    pub fn dimensions(first_row: u32, end_row: u32, first_col: u16, end_col: u16) -> Vec<u8> {
+        let mut data = Vec::new();
+        data.extend(first_row.to_le_bytes());
+        data.extend(end_row.to_le_bytes());
+        data.extend(first_col.to_le_bytes());
+        data.extend(end_col.to_le_bytes());
+        data.extend(0u16.to_le_bytes());
+        record(0x0200, &data)
+    }
+
+    /// A text cell (LABEL, one byte per character).
+    pub fn label(row: u16, col: u16, text: &str) -> Vec<u8> {
+        let mut data = Vec::new();
+        data.extend(row.to_le_bytes());
+        data.extend(col.to_le_bytes());
+        data.extend(0x000Fu16.to_le_bytes()); // the default cell format
+        data.extend((text.len() as u16).to_le_bytes());
+        data.push(0);
+        data.extend(text.as_bytes());
+        record(0x0204, &data)
+    }
+
+    /// A number cell.
+    pub fn number(row: u16, col: u16, value: f64) -> Vec<u8> {
+        let mut data = Vec::new();
+        data.extend(row.to_le_bytes());
+        data.extend(col.to_le_bytes());
+        data.extend(0x000Fu16.to_le_bytes());
+        data.extend(value.to_le_bytes());
+        record(0x0203, &data)
+    }
+
+    /// A sheet of text rows, with a DIMENSIONS record that tells the truth.
+    pub fn text_sheet(rows: &[&[&str]]) -> Vec<u8> {
+        let width = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+        let mut records = vec![dimensions(0, rows.len() as u32, 0, width as u16)];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                records.push(label(r as u16, c as u16, text));
+            }
+        }
+        records.concat()
+    }
+
+    /// A workbook of (sheet name, the sheet's records between its BOF and EOF). `place`
+    /// may point two sheets at one offset.
+    pub fn workbook(sheets: &[(&str, Vec<u8>)], place: impl Fn(usize, &[u32]) -> u32) -> Vec<u8> {
+        let bound = |offset: u32, name: &str| {
+            let mut data = offset.to_le_bytes().to_vec();
+            data.extend([0, 0, name.len() as u8, 0]);
+            data.extend(name.as_bytes());
+            record(0x0085, &data)
+        };
+        let globals_len = bof(0x0005).len()
+            + sheets.iter().map(|(n, _)| bound(0, n).len()).sum::<usize>()
+            + record(0x000A, &[]).len();
+        let mut offsets = Vec::new();
+        let mut at = globals_len;
+        for (_, records) in sheets {
+            offsets.push(at as u32);
+            at += bof(0x0010).len() + records.len() + record(0x000A, &[]).len();
+        }
+        let mut stream = bof(0x0005);
+        for (i, (name, _)) in sheets.iter().enumerate() {
+            stream.extend(bound(place(i, &offsets), name));
+        }
+        stream.extend(record(0x000A, &[]));
+        for (_, records) in sheets {
+            stream.extend(bof(0x0010));
+            stream.extend(records);
+            stream.extend(record(0x000A, &[]));
+        }
+        compound_file(&stream)
+    }
+
+    /// An OLE compound file (version 3, 512-byte sectors) holding one `Workbook` stream,
+    /// padded to 4096 bytes so it lives in ordinary sectors.
+    fn compound_file(stream: &[u8]) -> Vec<u8> {
+        const END: u32 = 0xFFFF_FFFE;
+        const FREE: u32 = 0xFFFF_FFFF;
+        let mut stream = stream.to_vec();
+        stream.resize(stream.len().max(4096).div_ceil(512) * 512, 0);
+        let size = stream.len() as u32;
+        let sectors = stream.len() / 512;
+        assert!(sectors + 2 <= 128, "one FAT sector holds 128 entries");
+        let mut header = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        header.extend([0u8; 16]);
+        header.extend(0x003Eu16.to_le_bytes());
+        header.extend(3u16.to_le_bytes());
+        header.extend(0xFFFEu16.to_le_bytes());
+        header.extend(9u16.to_le_bytes());
+        header.extend(6u16.to_le_bytes());
+        header.extend([0u8; 6]);
+        header.extend(0u32.to_le_bytes()); // directory sectors (version 3: 0)
+        header.extend(1u32.to_le_bytes()); // FAT sectors
+        header.extend(1u32.to_le_bytes()); // first directory sector
+        header.extend(0u32.to_le_bytes());
+        header.extend(4096u32.to_le_bytes());
+        header.extend(END.to_le_bytes()); // first mini FAT sector
+        header.extend(0u32.to_le_bytes());
+        header.extend(END.to_le_bytes()); // first DIFAT sector
+        header.extend(0u32.to_le_bytes());
+        header.extend(0u32.to_le_bytes()); // the FAT is sector 0
+        for _ in 1..109 {
+            header.extend(FREE.to_le_bytes());
+        }
+        assert_eq!(header.len(), 512);
+        let mut fat = vec![0xFFFF_FFFDu32, END];
+        for i in 0..sectors {
+            fat.push(if i + 1 == sectors {
+                END
+            } else {
+                (i + 3) as u32
+            });
+        }
+        fat.resize(128, FREE);
+        let entry = |name: &str, kind: u8, child: u32, start: u32, size: u32| {
+            let mut e = vec![0u8; 128];
+            let units: Vec<u8> = name
+                .encode_utf16()
+                .chain([0])
+                .flat_map(|u| u.to_le_bytes())
+                .collect();
+            e[..units.len()].copy_from_slice(&units);
+            e[0x40..0x42].copy_from_slice(&(units.len() as u16).to_le_bytes());
+            e[0x42] = kind;
+            e[0x43] = 1;
+            e[0x44..0x48].copy_from_slice(&FREE.to_le_bytes());
+            e[0x48..0x4C].copy_from_slice(&FREE.to_le_bytes());
+            e[0x4C..0x50].copy_from_slice(&child.to_le_bytes());
+            e[0x74..0x78].copy_from_slice(&start.to_le_bytes());
+            e[0x78..0x7C].copy_from_slice(&size.to_le_bytes());
+            e
+        };
+        let mut empty = vec![0u8; 128];
+        for at in [0x44, 0x48, 0x4C] {
+            empty[at..at + 4].copy_from_slice(&FREE.to_le_bytes());
+        }
+        let mut out = header;
+        out.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+        out.extend(entry("Root Entry", 5, 1, END, 0));
+        out.extend(entry("Workbook", 2, FREE, 2, size));
+        out.extend(&empty);
+        out.extend(&empty);
+        out.extend(stream);
+        out
+    }
+}
+
+/// The company as a `.xls` (dates as ISO text): what the hostile `.xls` cases patch.
+fn company_xls_sheets() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        (
+            "Services",
+            xls::text_sheet(&[
+                &["service", "provider", "service_model"],
+                &["Okta", "Okta", "SaaS"],
+            ]),
+        ),
+        (
+            "Controls",
+            xls::text_sheet(&[
+                &["control_id", "title", "domain", "frequency", "applies_to"],
+                &[
+                    "IAM-1",
+                    "Access reviews",
+                    "Identity and access management",
+                    "quarterly",
+                    "*",
+                ],
+            ]),
+        ),
+        (
+            "Evidence",
+            xls::text_sheet(&[
+                &[
+                    "control_id",
+                    "service",
+                    "evidence",
+                    "collected_on",
+                    "result",
+                ],
+                &["IAM-1", "", "Access review", "2026-09-01", "Effective"],
+            ]),
+        ),
+    ]
+}
+
+fn write_xls(path: &Path, sheets: &[(&str, Vec<u8>)]) -> PathBuf {
+    std::fs::write(path, xls::workbook(sheets, |i, offsets| offsets[i])).unwrap();
+    path.to_path_buf()
+}
+
+/// The company's workbook with one part's text rewritten.
+fn company_patched(dir: &Path, part: &str, patch: impl Fn(String) -> String) -> PathBuf {
+    let path = company().write(dir, "q3.xlsx");
+    rezip(&path, |name, bytes| {
+        if name == part {
+            patch(String::from_utf8(bytes).unwrap()).into_bytes()
+        } else {
+            bytes
+        }
+    });
+    path
+}
+
+/// Replaces the value of an attribute on the first tag that has it.
+fn set_attribute(xml: &str, key: &str, value: &str) -> String {
+    let at = xml.find(&format!(" {key}=\"")).expect(key) + key.len() + 3;
+    let end = at + xml[at..].find('"').unwrap();
+    format!("{}{value}{}", &xml[..at], &xml[end..])
+}
+
+/// A one-table `.ods` whose content is `rows` (the inside of `<table:table>`).
+fn write_ods(path: &Path, sheet: &str, rows: &str) -> PathBuf {
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"{sheet}\">{rows}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut writer = zip::ZipWriter::new(&mut out);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    writer.start_file("mimetype", stored).unwrap();
+    writer
+        .write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    writer
+        .start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    writer.write_all(content.as_bytes()).unwrap();
+    writer
+        .start_file(
+            "META-INF/manifest.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+    writer.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"><manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/><manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>").unwrap();
+    writer.finish().unwrap();
+    std::fs::write(path, out.into_inner()).unwrap();
+    path.to_path_buf()
+}
+
+/// The company's workbook, and a vendor's CAIQ declared for Okta at `caiq`.
+fn company_with_caiq(dir: &Path, caiq: PathBuf) -> (Vec<PathBuf>, IngestOptions) {
+    let book = company().write(dir, "q3.xlsx");
+    let mut options = defaults();
+    options.vendor_documents.caiq = vec![("Okta".into(), caiq)];
+    (vec![book], options)
+}
+
+/// A FIFO at `path` (nothing ever writes to it: opening it to read would wait forever).
+fn fifo(path: &Path) -> PathBuf {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    path.to_path_buf()
+}
+
+mod hostile_cases {
+    use super::*;
+
+    pub fn shared_strings_declaring_a_trillion() -> Case {
+        Case {
+            name: "shared_strings_declaring_a_trillion",
+            // calamine reserves room for the declared count: 24 TB, and the process aborts.
+            build: |dir| {
+                let path = company_patched(dir, "xl/sharedStrings.xml", |xml| {
+                    set_attribute(&xml, "uniqueCount", "1000000000000")
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "xl/sharedStrings.xml declares uniqueCount=\"1000000000000\" shared strings, over the limit of 10000000 (raise [limits] shared_strings in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn shared_strings_declaring_1e18() -> Case {
+        Case {
+            name: "shared_strings_declaring_1e18",
+            // Too many to reserve at all: calamine panics (capacity overflow) and prints a
+            // backtrace before its error.
+            build: |dir| {
+                let path = company_patched(dir, "xl/sharedStrings.xml", |xml| {
+                    set_attribute(&xml, "uniqueCount", "1000000000000000000")
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "xl/sharedStrings.xml declares uniqueCount=\"1000000000000000000\" shared strings, over the limit of 10000000 (raise [limits] shared_strings in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn more_shared_strings_than_the_limit() -> Case {
+        Case {
+            name: "more_shared_strings_than_the_limit",
+            // 55 million `<si/>` in 2.3 MB peak at 3 GB; here the limit is lowered rather
+            // than the file enlarged, and no count is declared: the entries are counted.
+            build: |dir| {
+                let path = company_patched(dir, "xl/sharedStrings.xml", |xml| {
+                    set_attribute(&set_attribute(&xml, "uniqueCount", ""), "count", "")
+                });
+                let limits = Limits {
+                    shared_strings: 5,
+                    ..Limits::default()
+                };
+                (vec![path], with_limits(limits))
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "xl/sharedStrings.xml holds more than 5 shared strings, the most demarc reads (raise [limits] shared_strings in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn styles_with_more_entries_than_the_limit() -> Case {
+        Case {
+            name: "styles_with_more_entries_than_the_limit",
+            // 45 million `<xf>` in a 2 MB styles.xml peak at 8 GB; the limit is lowered here.
+            build: |dir| {
+                let path = company_patched(dir, "xl/styles.xml", |xml| {
+                    let at = xml.find("<cellXfs").unwrap();
+                    let at = at + xml[at..].find('>').unwrap() + 1;
+                    let xfs = "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
+                        .repeat(300);
+                    format!("{}{xfs}{}", &xml[..at], &xml[at..])
+                });
+                let limits = Limits {
+                    styles: 200,
+                    ..Limits::default()
+                };
+                (vec![path], with_limits(limits))
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "xl/styles.xml holds more than 200 style entries, the most demarc reads (Excel itself stops at 64,000 cell formats: raise [limits] styles in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn two_thousand_sheets_on_one_part_as_a_caiq() -> Case {
+        Case {
+            name: "two_thousand_sheets_on_one_part_as_a_caiq",
+            // Every sheet entry names the same worksheet: `unzipped_mb` counts its data
+            // once, and each sheet would read it again.
+            build: |dir| {
+                let caiq = company().write(dir, "okta-caiq.xlsx");
+                rezip(&caiq, |name, bytes| {
+                    if name != "xl/workbook.xml" {
+                        return bytes;
+                    }
+                    let xml = String::from_utf8(bytes).unwrap();
+                    let start = xml.find("<sheets>").unwrap() + "<sheets>".len();
+                    let end = xml.find("</sheets>").unwrap();
+                    let sheets: String = (1..=2000)
+                        .map(|i| format!("<sheet name=\"Copy {i}\" sheetId=\"{i}\" r:id=\"rId3\"/>"))
+                        .collect();
+                    format!("{}{sheets}{}", &xml[..start], &xml[end..]).into_bytes()
+                });
+                company_with_caiq(dir, caiq)
+            },
+            expect: Expect::Refused(&[(
+                "okta-caiq.xlsx",
+                None,
+                None,
+                "xl/workbook.xml lists more than 1000 sheets, the most demarc reads in one workbook (raise [limits] sheets in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn two_sheets_on_one_part() -> Case {
+        Case {
+            name: "two_sheets_on_one_part",
+            build: |dir| {
+                let path = company_patched(dir, "xl/workbook.xml", |xml| {
+                    xml.replace(
+                        "</sheets>",
+                        "<sheet name=\"Evidence again\" sheetId=\"9\" r:id=\"rId3\"/></sheets>",
+                    )
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence again"),
+                None,
+                "the sheet is the same part (xl/worksheets/sheet3.xml) as sheet \"Evidence\": a workbook never holds one sheet twice, and each copy would be read in full (the file is malformed; save it again from Excel)",
+            )]),
+        }
+    }
+
+    pub fn duplicated_zip_entry() -> Case {
+        Case {
+            name: "duplicated_zip_entry",
+            // A second Evidence sheet under the same name: readers silently take the later.
+            build: |dir| {
+                let path = company().write(dir, "q3.xlsx");
+                let mut entries: Vec<craft::Entry> = unzip(&path)
+                    .into_iter()
+                    .map(|(name, bytes)| craft::Entry::stored(&name, bytes))
+                    .collect();
+                let sheet = entries
+                    .iter()
+                    .find(|e| e.name == "xl/worksheets/sheet3.xml")
+                    .unwrap();
+                let copy = craft::Entry::stored(&sheet.name, sheet.data.clone());
+                entries.push(copy);
+                std::fs::write(&path, craft::zip(&entries)).unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "the workbook holds two parts named xl/worksheets/sheet3.xml: one would be read and the other silently ignored (the file is malformed or tampered with; save it again from Excel)",
+            )]),
+        }
+    }
+
+    pub fn xls_workbook() -> Case {
+        Case {
+            name: "xls_workbook",
+            // A well-formed legacy workbook passes the checks and is read.
+            build: |dir| {
+                let path = write_xls(&dir.join("q3.xls"), &company_xls_sheets());
+                (vec![path], defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(inputs.evidence.len(), 1);
+                assert_eq!(inputs.evidence[0].collected_on, d(2026, 9, 1));
+            }),
+        }
+    }
+
+    /// The company as `.xls` with Evidence's DIMENSIONS record claiming a full sheet.
+    fn xls_with_patched_dimensions(path: &Path) -> PathBuf {
+        let mut sheets = company_xls_sheets();
+        let mut records = xls::dimensions(0, 1_048_576, 0, 16_384);
+        records.extend(xls::label(0, 0, "control_id"));
+        sheets[2].1 = records;
+        write_xls(path, &sheets)
+    }
+
+    pub fn xls_dimensions_patched() -> Case {
+        Case {
+            name: "xls_dimensions_patched",
+            // calamine reserves rows × columns cells from the record: 687 GB.
+            build: |dir| {
+                let path = xls_with_patched_dimensions(&dir.join("q3.xls"));
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xls",
+                Some("Evidence"),
+                None,
+                "its DIMENSIONS record declares 1048576 rows × 16384 columns = 17179869184 cells; demarc reads .xls sheets of up to 10000000 cells (raise [limits] cells in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn xls_dimensions_patched_as_a_caiq() -> Case {
+        Case {
+            name: "xls_dimensions_patched_as_a_caiq",
+            build: |dir| {
+                let caiq = xls_with_patched_dimensions(&dir.join("okta-caiq.xls"));
+                company_with_caiq(dir, caiq)
+            },
+            expect: Expect::Refused(&[(
+                "okta-caiq.xls",
+                Some("Evidence"),
+                None,
+                "its DIMENSIONS record declares 1048576 rows × 16384 columns = 17179869184 cells; demarc reads .xls sheets of up to 10000000 cells (raise [limits] cells in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn xls_cell_at_column_ffff() -> Case {
+        Case {
+            name: "xls_cell_at_column_ffff",
+            build: |dir| {
+                let mut sheets = company_xls_sheets();
+                sheets[2].1.extend(xls::number(1, 0xFFFF, 1.0));
+                let path = write_xls(&dir.join("q3.xls"), &sheets);
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xls",
+                Some("Evidence"),
+                Some("CRXP2"),
+                "the cell is in column 65536, past the 16384 columns demarc reads (raise [limits] columns in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn xls_cells_spanning_more_than_the_limit() -> Case {
+        Case {
+            name: "xls_cells_spanning_more_than_the_limit",
+            // Two cells far apart make a dense grid of everything between them.
+            build: |dir| {
+                let mut sheets = company_xls_sheets();
+                sheets[2].1.extend(xls::number(60_000, 200, 1.0));
+                let path = write_xls(&dir.join("q3.xls"), &sheets);
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xls",
+                Some("Evidence"),
+                Some("A1:GS60001"),
+                "its cells span 60001 rows × 201 columns = 12060201 cells; demarc reads .xls sheets of up to 10000000 cells (raise [limits] cells in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn xls_sheets_at_one_offset() -> Case {
+        Case {
+            name: "xls_sheets_at_one_offset",
+            build: |dir| {
+                let mut sheets = company_xls_sheets();
+                sheets.push(("Evidence again", Vec::new()));
+                let bytes = xls::workbook(&sheets, |i, offsets| offsets[i.min(2)]);
+                let path = dir.join("q3.xls");
+                std::fs::write(&path, bytes).unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xls",
+                Some("Evidence again"),
+                None,
+                "the sheet is stored at the same place as sheet \"Evidence\": a workbook never holds one sheet twice, and each copy would be read in full (the file is malformed; save it again from Excel)",
+            )]),
+        }
+    }
+
+    pub fn ods_repeats_over_the_limit() -> Case {
+        Case {
+            name: "ods_repeats_over_the_limit",
+            // Under a kilobyte: one float cell repeated 16384 columns across and 6000 rows
+            // down, which calamine expands into 98 million cells (6 GB).
+            build: |dir| {
+                let path = write_ods(
+                    &dir.join("q3.ods"),
+                    "Evidence",
+                    "<table:table-row table:number-rows-repeated=\"6000\"><table:table-cell table:number-columns-repeated=\"16384\" office:value-type=\"float\" office:value=\"1\"/></table:table-row>",
+                );
+                assert!(std::fs::metadata(&path).unwrap().len() < 1024);
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.ods",
+                Some("Evidence"),
+                Some("row 6000"),
+                "counting its repeated rows and columns (table:number-rows-repeated, table:number-columns-repeated), the sheet spans 6000 rows × 16384 columns = 98304000 cells, over the limit of 10000000 (raise [limits] cells in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn csv_row_past_the_last_column() -> Case {
+        Case {
+            name: "csv_row_past_the_last_column",
+            // One row of 50 million fields aborted at 6.7 GB; 20,000 show the same refusal.
+            build: |dir| {
+                let paths = csv_company(dir);
+                let mut text = String::from("control_id,service,evidence,collected_on,result\n");
+                text.push_str(&vec!["x"; 20_000].join(","));
+                text.push('\n');
+                std::fs::write(dir.join("evidence.csv"), text).unwrap();
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "evidence.csv",
+                Some("evidence"),
+                Some("XFE2"),
+                "the row goes on past column 16384, the most demarc reads (raise [limits] columns in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn fifo_as_an_input() -> Case {
+        Case {
+            name: "fifo_as_an_input",
+            build: |dir| (vec![fifo(&dir.join("q3.xlsx"))], defaults()),
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "not a regular file (a FIFO, socket or device): demarc reads only regular files",
+            )]),
+        }
+    }
+
+    pub fn fifo_in_an_input_directory() -> Case {
+        Case {
+            name: "fifo_in_an_input_directory",
+            build: |dir| {
+                let inputs = dir.join("inputs");
+                std::fs::create_dir(&inputs).unwrap();
+                company().write(&inputs, "q3.xlsx");
+                fifo(&inputs.join("q4.xlsx"));
+                (vec![inputs], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q4.xlsx",
+                None,
+                None,
+                "not a regular file (a FIFO, socket or device): demarc reads only regular files",
+            )]),
+        }
+    }
 }

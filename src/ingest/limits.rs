@@ -24,6 +24,20 @@ pub struct Limits {
     pub rows: u64,
     /// Most characters in one cell (Excel's own limit is 32,767).
     pub cell_chars: u64,
+    /// Most columns one row may reach (Excel's own limit is 16,384, column XFD).
+    pub columns: u64,
+    /// Most cells in the rectangle a `.xls` or `.ods` sheet spans, counting repeats:
+    /// calamine reads those formats into a dense grid of that many cells.
+    pub cells: u64,
+    /// Most sheets in one workbook.
+    pub sheets: u64,
+    /// Most shared strings an `.xlsx` may declare or hold (calamine reserves room for the
+    /// declared count before reading one).
+    pub shared_strings: u64,
+    /// Most entries (XML elements) in an `.xlsx` styles part: calamine keeps each one.
+    pub styles: u64,
+    /// Most entries (JSON objects) in a bundle's manifest that `verify` parses.
+    pub manifest_entries: u64,
 }
 
 impl Default for Limits {
@@ -34,6 +48,12 @@ impl Default for Limits {
             zip_entries: 10_000,
             rows: 2_000_000,
             cell_chars: 32_767,
+            columns: 16_384,
+            cells: 10_000_000,
+            sheets: 1_000,
+            shared_strings: 10_000_000,
+            styles: 1_000_000,
+            manifest_entries: 1_000_000,
         }
     }
 }
@@ -47,6 +67,12 @@ impl Default for Limits {
 /// zip_entries = 10000  # most files inside such a workbook
 /// rows = 2000000       # most rows in one sheet
 /// cell_chars = 32767   # most characters in one cell
+/// columns = 16384      # most columns one row may reach
+/// cells = 10000000     # most cells a .xls/.ods sheet spans, counting repeats
+/// sheets = 1000        # most sheets in one workbook
+/// shared_strings = 10000000  # most shared strings in a .xlsx
+/// styles = 1000000     # most entries in a .xlsx styles part
+/// manifest_entries = 1000000 # most entries in a bundle's manifest (verify)
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,6 +82,12 @@ pub struct RawLimits {
     pub zip_entries: Option<u64>,
     pub rows: Option<u64>,
     pub cell_chars: Option<u64>,
+    pub columns: Option<u64>,
+    pub cells: Option<u64>,
+    pub sheets: Option<u64>,
+    pub shared_strings: Option<u64>,
+    pub styles: Option<u64>,
+    pub manifest_entries: Option<u64>,
 }
 
 impl From<RawLimits> for Limits {
@@ -71,6 +103,12 @@ impl From<RawLimits> for Limits {
             zip_entries: raw.zip_entries.unwrap_or(default.zip_entries),
             rows: raw.rows.unwrap_or(default.rows),
             cell_chars: raw.cell_chars.unwrap_or(default.cell_chars),
+            columns: raw.columns.unwrap_or(default.columns),
+            cells: raw.cells.unwrap_or(default.cells),
+            sheets: raw.sheets.unwrap_or(default.sheets),
+            shared_strings: raw.shared_strings.unwrap_or(default.shared_strings),
+            styles: raw.styles.unwrap_or(default.styles),
+            manifest_entries: raw.manifest_entries.unwrap_or(default.manifest_entries),
         }
     }
 }
@@ -129,6 +167,14 @@ pub(crate) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
             "the workbook is damaged or truncated (its zip directory cannot be read: {e}); open it in Excel and save it again, or export the sheets as CSV"
         )
     })?;
+    // Two entries of one name: a reader takes one and silently ignores the other, so what
+    // demarc reads need not be what Excel shows.
+    if archive.has_duplicate_names() {
+        let name = duplicate_entry_name(bytes).unwrap_or_else(|| "(unknown)".into());
+        return Err(format!(
+            "the workbook holds two parts named {name}: one would be read and the other silently ignored (the file is malformed or tampered with; save it again from Excel)"
+        ));
+    }
     let entries = archive.len() as u64;
     if entries > limits.zip_entries {
         return Err(too_many_entries(entries, limits));
@@ -158,6 +204,37 @@ fn too_many_entries(entries: u64, limits: &Limits) -> String {
         limits.zip_entries,
         raise("zip_entries")
     )
+}
+
+/// The first name that two central-directory entries share, read from the directory
+/// itself (the zip crate keeps one entry per name, so it cannot say which).
+fn duplicate_entry_name(bytes: &[u8]) -> Option<String> {
+    const EOCD_LEN: usize = 22;
+    let search_from = bytes.len().saturating_sub(EOCD_LEN + u16::MAX as usize);
+    let at = (search_from..=bytes.len().checked_sub(EOCD_LEN)?)
+        .rev()
+        .find(|&i| &bytes[i..i + 4] == b"PK\x05\x06")?;
+    let u32_at = |i: usize| -> Option<u32> {
+        Some(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?))
+    };
+    let u16_at = |i: usize| -> Option<usize> {
+        Some(usize::from(u16::from_le_bytes(
+            bytes.get(i..i + 2)?.try_into().ok()?,
+        )))
+    };
+    let mut offset = u32_at(at + 16)? as usize;
+    let mut seen = std::collections::HashSet::new();
+    while bytes.get(offset..offset + 4)? == b"PK\x01\x02" {
+        let name_len = u16_at(offset + 28)?;
+        let extra = u16_at(offset + 30)?;
+        let comment = u16_at(offset + 32)?;
+        let name = bytes.get(offset + 46..offset + 46 + name_len)?;
+        if !seen.insert(name) {
+            return Some(String::from_utf8_lossy(name).into_owned());
+        }
+        offset += 46 + name_len + extra + comment;
+    }
+    None
 }
 
 /// The entry count declared by the end-of-central-directory record (or its zip64 form),

@@ -9,6 +9,7 @@ mod caiq;
 pub mod columns;
 mod fedramp;
 mod limits;
+mod precheck;
 mod records;
 mod stream;
 pub mod table;
@@ -118,6 +119,11 @@ impl Problems {
         } else {
             self.truncated = true;
         }
+    }
+
+    /// How many problems were found, counting those past the listed ones as one.
+    pub(crate) fn len(&self) -> usize {
+        self.errors.len() + usize::from(self.truncated)
     }
 
     pub(crate) fn is_full(&self) -> bool {
@@ -369,6 +375,10 @@ fn is_spreadsheet(path: &Path) -> bool {
     ext == "csv" || WORKBOOK_EXTENSIONS.contains(&ext.as_str())
 }
 
+/// Why a path that is neither a file nor a directory is refused.
+pub(crate) const NOT_A_REGULAR_FILE: &str =
+    "not a regular file (a FIFO, socket or device): demarc reads only regular files";
+
 fn read_file(
     path: &Path,
     shown: &str,
@@ -382,6 +392,9 @@ fn read_file(
         problem,
     };
     let refused = match std::fs::metadata(path) {
+        // A FIFO, socket or device would block the read or never end: only a regular file
+        // has a size to check.
+        Ok(meta) if !meta.is_file() => Some(NOT_A_REGULAR_FILE.to_string()),
         Ok(meta) => limits::check_file_size(meta.len(), limits).err(),
         Err(e) => Some(format!("cannot read the file: {e}")),
     };
@@ -550,6 +563,23 @@ fn open<'m>(
             problems.push(error(problem));
             return Vec::new();
         }
+    }
+    // What the parser would allocate from what the file declares, before it is asked to.
+    let prechecked = match format {
+        Format::Xls => precheck::check_xls(&bytes, limits),
+        Format::Xlsx | Format::Ods => {
+            precheck::check_zip_workbook(&bytes, format == Format::Ods, limits)
+        }
+        Format::Xlsb => Ok(()),
+    };
+    if let Err(refusal) = prechecked {
+        problems.push(InputError {
+            file: shown.to_string(),
+            sheet: refusal.sheet,
+            location: refusal.location,
+            problem: refusal.problem,
+        });
+        return Vec::new();
     }
     let mut workbook = match guarded(|| Workbook::open(format, bytes)) {
         Ok(workbook) => workbook,
