@@ -32,6 +32,7 @@ pub mod reconcile;
 pub mod regions;
 pub mod render;
 pub mod residency;
+pub mod small_file;
 pub mod terminal;
 
 use chrono::NaiveDate;

@@ -2518,3 +2518,113 @@ mod hostile_cases {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Hostile paths and bundles, through the binary
+
+fn demarc_in(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("demarc").unwrap();
+    cmd.env("NO_COLOR", "1")
+        .current_dir(dir)
+        .timeout(std::time::Duration::from_secs(60));
+    cmd
+}
+
+/// Runs demarc and returns its exit status and standard error.
+fn refused(cmd: &mut assert_cmd::Command) -> (Option<i32>, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn devices_and_fifos_given_as_settings_model_previous_key_or_bundle_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    csv_company(dir.path());
+    let not_regular =
+        "not a regular file (a FIFO, socket or device): demarc reads only regular files";
+    let fifo_path = fifo(&dir.path().join("bundle.zip"));
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["check", "--config", "/dev/zero"],
+            format!("error: /dev/zero: cannot read the settings file: {not_regular}"),
+        ),
+        (
+            vec!["check", ".", "-p", "2026-Q3", "--model", "/dev/zero"],
+            format!("error: /dev/zero: cannot read the model file: {not_regular}"),
+        ),
+        (
+            vec!["report", ".", "-p", "2026-Q3", "--previous", "/dev/zero"],
+            format!("error: /dev/zero: cannot read it: {not_regular}"),
+        ),
+        (
+            vec!["bundle", ".", "-p", "2026-Q3", "--sign", "/dev/zero"],
+            format!("error: /dev/zero: {not_regular}"),
+        ),
+        (
+            vec!["verify", "bundle.zip"],
+            format!(
+                "error: {}: cannot be verified: {not_regular}",
+                fifo_path.file_name().unwrap().to_string_lossy()
+            ),
+        ),
+    ];
+    for (args, wanted) in cases {
+        let (code, stderr) = refused(demarc_in(dir.path()).args(&args));
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&wanted),
+            "{args:?}:\n{stderr}\nwanted: {wanted}"
+        );
+    }
+}
+
+#[test]
+fn a_settings_file_over_16_mb_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, vec![b'#'; (16 << 20) + 1]).unwrap();
+    let (code, stderr) = refused(demarc_in(dir.path()).args(["check", "--config", "big.toml"]));
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.starts_with("error: big.toml: cannot read the settings file: the file is larger than 16 MB, far more than such a file needs"),
+        "{stderr}"
+    );
+}
+
+/// A bundle whose manifest.json is `{"format": …, "files": [{}, {}, …]}`.
+fn bundle_with_manifest_entries(path: &Path, entries: usize) {
+    let mut manifest = String::from("{\"format\":\"demarc-evidence-bundle\",\"files\":[");
+    manifest.push_str(&vec!["{}"; entries].join(","));
+    manifest.push_str("]}");
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    writer
+        .start_file("manifest.json", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    writer.write_all(manifest.as_bytes()).unwrap();
+    writer.finish().unwrap();
+}
+
+#[test]
+fn a_manifest_listing_more_entries_than_the_limit_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().unwrap();
+    // A million and one `{}`: 3 MB, compressing to a few kilobytes. Six million took 4.1 GB
+    // to parse.
+    bundle_with_manifest_entries(&dir.path().join("bundle.zip"), 1_000_001);
+    let (code, stderr) = refused(demarc_in(dir.path()).args(["verify", "bundle.zip"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: bundle.zip: cannot be verified: its manifest.json holds 1000002 entries (JSON objects), more than the 1000000 demarc verifies (raise [limits] manifest_entries in demarc.toml)"),
+        "{stderr}"
+    );
+    // The limit is read from demarc.toml (or --config).
+    std::fs::write(
+        dir.path().join("demarc.toml"),
+        "[limits]\nmanifest_entries = 2000000\n",
+    )
+    .unwrap();
+    let (code, stderr) = refused(demarc_in(dir.path()).args(["verify", "bundle.zip"]));
+    assert_eq!(code, Some(1), "{stderr}");
+}

@@ -114,7 +114,7 @@ impl From<RawLimits> for Limits {
 }
 
 /// How a refusal tells the user to raise a limit.
-pub(crate) fn raise(key: &str) -> String {
+pub fn raise(key: &str) -> String {
     format!("raise [limits] {key} in demarc.toml")
 }
 

@@ -16,7 +16,7 @@ pub mod table;
 mod vendor_documents;
 
 pub use columns::SheetKind;
-pub use limits::{Limits, RawLimits};
+pub use limits::{raise as raise_limit, Limits, RawLimits};
 pub use table::DateOrder;
 pub use vendor_documents::VendorDocuments;
 
@@ -376,7 +376,7 @@ fn is_spreadsheet(path: &Path) -> bool {
 }
 
 /// Why a path that is neither a file nor a directory is refused.
-pub(crate) const NOT_A_REGULAR_FILE: &str =
+pub const NOT_A_REGULAR_FILE: &str =
     "not a regular file (a FIFO, socket or device): demarc reads only regular files";
 
 fn read_file(
