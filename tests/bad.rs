@@ -201,6 +201,98 @@ fn no_case_panics() {
     assert!(all_cases().len() >= 30);
 }
 
+/// Every case run through the binary, as a child process: a failed allocation aborts the
+/// process (SIGABRT, status 134) where `catch_unwind` sees nothing, so only a child's exit
+/// status shows that no case aborts. A refusal must be status 2 and print its problems;
+/// an input that reads must give 0 or 1.
+#[test]
+fn no_case_aborts() {
+    const MIB: u64 = 1024 * 1024;
+    let mut failures = Vec::new();
+    for case in all_cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let (paths, options) = (case.build)(dir.path());
+        let limits = options.limits;
+        let mut toml = String::from("period = \"2026-Q3\"\n");
+        if let Some(order) = options.date_order {
+            toml.push_str(&format!(
+                "date_order = \"{}\"\n",
+                serde_json::to_value(order).unwrap().as_str().unwrap()
+            ));
+        }
+        toml.push_str(&format!(
+            "[limits]\nzip_entries = {}\nrows = {}\ncell_chars = {}\ncolumns = {}\ncells = {}\nsheets = {}\nshared_strings = {}\nstyles = {}\n",
+            limits.zip_entries,
+            limits.rows,
+            limits.cell_chars,
+            limits.columns,
+            limits.cells,
+            limits.sheets,
+            limits.shared_strings,
+            limits.styles,
+        ));
+        // Limits in bytes are written in MB: a case whose limit is not a whole number of
+        // them is only checked for not aborting.
+        let mut exact = !options.strict_regions;
+        for (key, bytes) in [
+            ("file_mb", limits.file_bytes),
+            ("unzipped_mb", limits.unzipped_bytes),
+        ] {
+            if bytes % MIB == 0 {
+                toml.push_str(&format!("{key} = {}\n", bytes / MIB));
+            } else {
+                exact = false;
+            }
+        }
+        let config = dir.path().join("run.toml");
+        std::fs::write(&config, toml).unwrap();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_demarc"));
+        cmd.env("NO_COLOR", "1")
+            .arg("check")
+            .arg("--config")
+            .arg(&config)
+            .args(&paths);
+        for (vendor, file) in &options.vendor_documents.caiq {
+            cmd.arg("--caiq")
+                .arg(format!("{vendor}={}", file.display()));
+        }
+        for (vendor, file) in &options.vendor_documents.fedramp {
+            cmd.arg("--fedramp")
+                .arg(format!("{vendor}={}", file.display()));
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let code = out.status.code();
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            if let Some(signal) = out.status.signal() {
+                failures.push(format!("{}: killed by signal {signal}", case.name));
+                continue;
+            }
+        }
+        if stderr.contains("panicked") {
+            failures.push(format!("{}: panicked:\n{stderr}", case.name));
+            continue;
+        }
+        match (&case.expect, code) {
+            (Expect::Refused(wanted), Some(2)) if exact => {
+                for (_, _, _, problem) in wanted.iter() {
+                    let text = problem.strip_suffix('…').unwrap_or(problem);
+                    if !stderr.contains(text) {
+                        failures.push(format!("{}: no {text:?} in:\n{stderr}", case.name));
+                    }
+                }
+            }
+            (Expect::Refused(_), Some(2)) => {}
+            (Expect::Read(_), Some(0 | 1)) if exact => {}
+            (_, Some(0..=2)) if !exact => {}
+            (_, code) => failures.push(format!("{}: exit status {code:?}:\n{stderr}", case.name)),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 /// What a user reads for every refusal in the corpus, as the CLI prints it.
 #[test]
 fn error_wording() {
