@@ -7,6 +7,7 @@
 //! key raises it. This module does not read cells: the per-sheet and per-cell limits are
 //! applied where tables are built (`table.rs`).
 
+use super::table::{column_letters, LimitProblem};
 use serde::Deserialize;
 
 const MIB: u64 = 1024 * 1024;
@@ -135,6 +136,46 @@ fn limit_size(bytes: u64) -> String {
     } else {
         format!("{bytes} bytes")
     }
+}
+
+/// Refuses a CSV text with a record of more fields than `columns`, by counting separators
+/// outside quotes (a doubled quote inside a quoted field toggles twice, so it counts
+/// right). Records are numbered as the csv reader numbers them: a quoted line break stays
+/// in its field, and empty lines are skipped.
+pub(crate) fn check_csv_fields(text: &str, limits: &Limits) -> Result<(), LimitProblem> {
+    let mut in_quotes = false;
+    let mut record: u64 = 0;
+    let mut fields: u64 = 1;
+    let mut line_empty = true;
+    for &b in text.as_bytes() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b',' if !in_quotes => fields += 1,
+            b'\n' if !in_quotes => {
+                if !line_empty {
+                    record += 1;
+                }
+                fields = 1;
+                line_empty = true;
+                continue;
+            }
+            b'\r' if !in_quotes => continue,
+            _ => {}
+        }
+        line_empty = false;
+        if fields > limits.columns {
+            let column = u32::try_from(limits.columns).unwrap_or(u32::MAX - 1);
+            return Err(LimitProblem {
+                location: format!("{}{}", column_letters(column), record + 1),
+                problem: format!(
+                    "the row goes on past column {}, the most demarc reads ({})",
+                    limits.columns,
+                    raise("columns")
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a file larger than the limit.
@@ -327,6 +368,23 @@ mod tests {
         };
         let err = check_zip(&bytes, &limits).unwrap_err();
         assert!(err.contains("holds 3 files"), "{err}");
+    }
+
+    #[test]
+    fn csv_fields_are_counted_outside_quotes_and_rows_as_the_reader_numbers_them() {
+        let limits = Limits {
+            columns: 3,
+            ..Limits::default()
+        };
+        // Quoted commas and line breaks are inside a field; empty lines are no record.
+        let ok = "a,b,c\n\n\"x,y\",\"two\nlines\",\"say \"\"hi,\"\"\"\r\n";
+        assert!(check_csv_fields(ok, &limits).is_ok());
+        let err = check_csv_fields("a,b,c\n\n\"x\ny\",b,c,d\n", &limits).unwrap_err();
+        assert_eq!(err.location, "D2");
+        assert_eq!(
+            err.problem,
+            "the row goes on past column 3, the most demarc reads (raise [limits] columns in demarc.toml)"
+        );
     }
 
     #[test]

@@ -514,8 +514,13 @@ fn open<'m>(
             .and_then(|s| s.to_str())
             .unwrap_or("csv")
             .to_string();
-        let (text, encoding) = decode_text(&bytes);
-        drop(bytes);
+        let (text, encoding) = decode_text(bytes);
+        // The csv reader holds a whole record at once: one row of 50 million fields would
+        // cost gigabytes before a cell reached the column limit.
+        if let Err(p) = limits::check_csv_fields(&text, limits) {
+            refused(&stem, &[p], problems);
+            return vec![(stem, None)];
+        }
         if let Some(encoding) = encoding {
             inputs.warnings.push(format!(
                 "{shown}: the text is not UTF-8; read it as {encoding} (check accented letters, or save the file as \"CSV UTF-8\")"
@@ -889,15 +894,17 @@ fn push_range(range: &calamine::Range<Data>, builder: &mut impl CellSink) {
 /// (Excel's "Unicode Text") is decoded; anything else that is not UTF-8 is read as
 /// Windows-1252, the encoding Excel on Windows saves "CSV" in, and the encoding is
 /// returned so the caller can warn.
-fn decode_text(bytes: &[u8]) -> (String, Option<&'static str>) {
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+///
+/// Takes the bytes so that UTF-8 text (the usual case) becomes the string without a copy.
+fn decode_text(bytes: Vec<u8>) -> (String, Option<&'static str>) {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
         return (text.into_owned(), None);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_string(), None),
-        Err(_) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(e.as_bytes());
             (text.into_owned(), Some("Windows-1252"))
         }
     }
@@ -1065,10 +1072,16 @@ mod tests {
 
     #[test]
     fn csv_text_is_utf8_without_its_bom_or_windows_1252() {
-        assert_eq!(decode_text(b"\xEF\xBB\xBFid\n"), ("id\n".to_string(), None));
-        assert_eq!(decode_text(b"\xFF\xFEi\x00d\x00"), ("id".to_string(), None));
         assert_eq!(
-            decode_text(b"M\xFCller \x80"),
+            decode_text(b"\xEF\xBB\xBFid\n".to_vec()),
+            ("id\n".to_string(), None)
+        );
+        assert_eq!(
+            decode_text(b"\xFF\xFEi\x00d\x00".to_vec()),
+            ("id".to_string(), None)
+        );
+        assert_eq!(
+            decode_text(b"M\xFCller \x80".to_vec()),
             ("Müller €".to_string(), Some("Windows-1252"))
         );
     }
