@@ -24,6 +24,7 @@ pub mod init;
 pub mod inputs;
 pub mod known_services;
 pub mod mapping;
+pub mod memory_guard;
 pub mod model;
 pub mod names;
 pub mod period;

@@ -2720,3 +2720,33 @@ fn a_manifest_listing_more_entries_than_the_limit_is_refused_before_parsing() {
     let (code, stderr) = refused(demarc_in(dir.path()).args(["verify", "bundle.zip"]));
     assert_eq!(code, Some(1), "{stderr}");
 }
+
+#[test]
+fn parsing_past_memory_mb_ends_with_an_error_naming_the_workbook_not_an_abort() {
+    // A workbook the pre-checks pass (nothing in it is declared out of bounds), read under
+    // a budget it needs more than: the counting allocator stops the run.
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = company();
+    for i in 0..20_000 {
+        let mut evidence = row(&["IAM-1", "", &format!("Access review number {i} of many")]);
+        evidence.push(d(2026, 9, 1).into());
+        evidence.push("Effective".into());
+        book = book.push("Evidence", evidence);
+    }
+    book.write(dir.path(), "q3.xlsx");
+    std::fs::write(
+        dir.path().join("demarc.toml"),
+        "period = \"2026-Q3\"\n\n[limits]\nmemory_mb = 2\n",
+    )
+    .unwrap();
+    let (code, stderr) = refused(demarc_in(dir.path()).args(["check", "q3.xlsx"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: q3.xlsx: reading it would take more than 2 MB of memory, the most demarc gives one workbook (a hostile or damaged file, or a very large one: raise [limits] memory_mb in demarc.toml)\nnothing was written\n"
+    );
+    // With the default budget the same workbook reads.
+    std::fs::write(dir.path().join("demarc.toml"), "period = \"2026-Q3\"\n").unwrap();
+    let (code, stderr) = refused(demarc_in(dir.path()).args(["check", "q3.xlsx"]));
+    assert!(matches!(code, Some(0 | 1)), "{stderr}");
+}

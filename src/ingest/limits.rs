@@ -39,6 +39,9 @@ pub struct Limits {
     pub styles: u64,
     /// Most entries (JSON objects) in a bundle's manifest that `verify` parses.
     pub manifest_entries: u64,
+    /// Most memory parsing one workbook may take, in bytes, whatever the pre-checks let
+    /// through (`memory_guard.rs`).
+    pub memory_bytes: u64,
 }
 
 impl Default for Limits {
@@ -55,6 +58,7 @@ impl Default for Limits {
             shared_strings: 10_000_000,
             styles: 1_000_000,
             manifest_entries: 1_000_000,
+            memory_bytes: 4096 * MIB,
         }
     }
 }
@@ -74,6 +78,7 @@ impl Default for Limits {
 /// shared_strings = 10000000  # most shared strings in a .xlsx
 /// styles = 1000000     # most entries in a .xlsx styles part
 /// manifest_entries = 1000000 # most entries in a bundle's manifest (verify)
+/// memory_mb = 4096     # most memory parsing one workbook may take
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +94,7 @@ pub struct RawLimits {
     pub shared_strings: Option<u64>,
     pub styles: Option<u64>,
     pub manifest_entries: Option<u64>,
+    pub memory_mb: Option<u64>,
 }
 
 impl From<RawLimits> for Limits {
@@ -110,6 +116,9 @@ impl From<RawLimits> for Limits {
             shared_strings: raw.shared_strings.unwrap_or(default.shared_strings),
             styles: raw.styles.unwrap_or(default.styles),
             manifest_entries: raw.manifest_entries.unwrap_or(default.manifest_entries),
+            memory_bytes: raw
+                .memory_mb
+                .map_or(default.memory_bytes, |mb| mb.saturating_mul(MIB)),
         }
     }
 }

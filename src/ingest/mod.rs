@@ -586,6 +586,9 @@ fn open<'m>(
         });
         return Vec::new();
     }
+    // Whatever the checks above let through, parsing this workbook may take at most
+    // `[limits] memory_mb`: past it the run ends naming the file, not with an abort.
+    let _armed = crate::memory_guard::arm(shown, limits.memory_bytes);
     let mut workbook = match guarded(|| Workbook::open(format, bytes)) {
         Ok(workbook) => workbook,
         Err(problem) => {
