@@ -182,6 +182,7 @@ cases!(
     csv_row_past_the_last_column,
     fifo_as_an_input,
     fifo_in_an_input_directory,
+    phantom_leap_day_1900,
 );
 
 #[test]
@@ -615,7 +616,7 @@ mod cases {
     pub use super::hostile_cases::{
         csv_row_past_the_last_column, duplicated_zip_entry, fifo_as_an_input,
         fifo_in_an_input_directory, more_shared_strings_than_the_limit, ods_repeats_over_the_limit,
-        shared_strings_declaring_1e18, shared_strings_declaring_a_trillion,
+        phantom_leap_day_1900, shared_strings_declaring_1e18, shared_strings_declaring_a_trillion,
         styles_with_more_entries_than_the_limit, two_sheets_on_one_part,
         two_thousand_sheets_on_one_part_as_a_caiq, xls_cell_at_column_ffff,
         xls_cells_spanning_more_than_the_limit, xls_dimensions_patched,
@@ -2575,6 +2576,33 @@ mod hostile_cases {
                 Some("XFE2"),
                 "the row goes on past column 16384, the most demarc reads (raise [limits] columns in demarc.toml)",
             )]),
+        }
+    }
+
+    pub fn phantom_leap_day_1900() -> Case {
+        Case {
+            name: "phantom_leap_day_1900",
+            // Serial 60 is the 29 February 1900 Excel invented; it is read as the 28th,
+            // with a warning naming the cell.
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_number_with_format(1, 3, 60.0, &date_format())
+                        .unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(inputs.evidence[0].collected_on, d(1900, 2, 28));
+                let warning = inputs
+                    .warnings
+                    .iter()
+                    .find(|w| w.contains("serial 60"))
+                    .expect("a warning");
+                assert!(
+                    warning.ends_with("q3.xlsx: Evidence!D2: date serial 60 is 29 February 1900, a day that never was (Excel counts 1900 as a leap year); read as 1900-02-28: check the cell"),
+                    "{warning}"
+                );
+            }),
         }
     }
 
