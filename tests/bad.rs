@@ -183,6 +183,7 @@ cases!(
     fifo_as_an_input,
     fifo_in_an_input_directory,
     phantom_leap_day_1900,
+    shared_string_index_minus_one,
 );
 
 #[test]
@@ -616,9 +617,9 @@ mod cases {
     pub use super::hostile_cases::{
         csv_row_past_the_last_column, duplicated_zip_entry, fifo_as_an_input,
         fifo_in_an_input_directory, more_shared_strings_than_the_limit, ods_repeats_over_the_limit,
-        phantom_leap_day_1900, shared_strings_declaring_1e18, shared_strings_declaring_a_trillion,
-        styles_with_more_entries_than_the_limit, two_sheets_on_one_part,
-        two_thousand_sheets_on_one_part_as_a_caiq, xls_cell_at_column_ffff,
+        phantom_leap_day_1900, shared_string_index_minus_one, shared_strings_declaring_1e18,
+        shared_strings_declaring_a_trillion, styles_with_more_entries_than_the_limit,
+        two_sheets_on_one_part, two_thousand_sheets_on_one_part_as_a_caiq, xls_cell_at_column_ffff,
         xls_cells_spanning_more_than_the_limit, xls_dimensions_patched,
         xls_dimensions_patched_as_a_caiq, xls_sheets_at_one_offset, xls_workbook,
     };
@@ -2575,6 +2576,29 @@ mod hostile_cases {
                 Some("evidence"),
                 Some("XFE2"),
                 "the row goes on past column 16384, the most demarc reads (raise [limits] columns in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn shared_string_index_minus_one() -> Case {
+        Case {
+            name: "shared_string_index_minus_one",
+            // calamine reads an index it cannot parse as string 0: Evidence!A2 would read
+            // as the first shared string ("service") with no word said.
+            build: |dir| {
+                let path = company_patched(dir, "xl/worksheets/sheet3.xml", |xml| {
+                    let cell = xml.find("r=\"A2\"").unwrap();
+                    let v = cell + xml[cell..].find("<v>").unwrap() + 3;
+                    let end = v + xml[v..].find("</v>").unwrap();
+                    format!("{}-1{}", &xml[..v], &xml[end..])
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("A2"),
+                "the cell's shared-string index is \"-1\", which names no string (a reader would silently show the first string instead; the file is malformed: save it again from Excel)",
             )]),
         }
     }

@@ -573,7 +573,9 @@ fn open<'m>(
     let prechecked = match format {
         Format::Xls => precheck::check_xls(&bytes, limits),
         Format::Xlsx | Format::Ods => {
-            precheck::check_zip_workbook(&bytes, format == Format::Ods, limits)
+            let reads_sheet =
+                |name: &str| every_sheet || SheetKind::from_sheet_name(name).is_some();
+            precheck::check_zip_workbook(&bytes, format == Format::Ods, limits, &reads_sheet)
         }
         Format::Xlsb => Ok(()),
     };

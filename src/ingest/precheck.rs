@@ -44,7 +44,12 @@ impl Refusal {
 /// Checks the parts of a zip-based workbook that make calamine allocate by declaration:
 /// the sheet list (how many sheets, and no two naming one part), the shared strings and
 /// styles of an `.xlsx`, the repeats of an `.ods`.
-pub(crate) fn check_zip_workbook(bytes: &[u8], ods: bool, limits: &Limits) -> Result<(), Refusal> {
+pub(crate) fn check_zip_workbook(
+    bytes: &[u8],
+    ods: bool,
+    limits: &Limits,
+    reads_sheet: &dyn Fn(&str) -> bool,
+) -> Result<(), Refusal> {
     let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
         Ok(archive) => archive,
         // `check_zip` has refused a zip that cannot be opened; nothing more to check.
@@ -68,6 +73,8 @@ pub(crate) fn check_zip_workbook(bytes: &[u8], ods: bool, limits: &Limits) -> Re
         .iter()
         .find(|n| lower(n).ends_with("workbook.xml"))
         .cloned();
+    // The worksheet part of each sheet demarc will read.
+    let mut sheet_parts: Vec<(String, String)> = Vec::new();
     if let Some(workbook) = workbook {
         let mut sheets: Vec<(String, String)> = Vec::new();
         let mut too_many = None;
@@ -121,6 +128,11 @@ pub(crate) fn check_zip_workbook(bytes: &[u8], ods: bool, limits: &Limits) -> Re
                 let Some(target) = targets.get(id) else {
                     continue;
                 };
+                if reads_sheet(sheet) {
+                    if let Some(part) = names.iter().find(|n| lower(n) == *target) {
+                        sheet_parts.push((sheet.clone(), part.clone()));
+                    }
+                }
                 if let Some(first) = seen.insert(target.as_str(), sheet.as_str()) {
                     return Err(Refusal {
                         sheet: Some(sheet.clone()),
@@ -203,7 +215,55 @@ pub(crate) fn check_zip_workbook(bytes: &[u8], ods: bool, limits: &Limits) -> Re
             )));
         }
     }
+    for (sheet, part) in &sheet_parts {
+        check_shared_string_indexes(&mut archive, sheet, part)?;
+    }
     Ok(())
+}
+
+/// calamine reads a shared-string cell whose index is not a number (`-1`, `x`) as string
+/// 0, silently: a cell would show one text and be read as another. So the index of every
+/// shared-string cell (`<c t="s"><v>…</v></c>`) of a sheet demarc reads must be digits.
+fn check_shared_string_indexes<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    sheet: &str,
+    part: &str,
+) -> Result<(), Refusal> {
+    let mut cell: Option<String> = None;
+    let mut bad: Option<(String, String)> = None;
+    scan_part(archive, part, |tag| {
+        match tag.local_name() {
+            b"c" if tag.is_start() => {
+                let shared = tag.attribute(b"t").as_deref() == Some("s");
+                cell = (shared && !tag.is_empty_element())
+                    .then(|| tag.attribute(b"r").unwrap_or_default());
+            }
+            b"v" if tag.is_end() => {
+                if let Some(r) = &cell {
+                    let index = tag.1.trim_ascii();
+                    // 20 digits is the most a 64-bit index has; more overflow to 0 too.
+                    let digits = index.len() <= 20 && index.iter().all(u8::is_ascii_digit);
+                    if !index.is_empty() && !digits {
+                        bad = Some((r.clone(), String::from_utf8_lossy(index).into_owned()));
+                        return Scan::Stop;
+                    }
+                }
+            }
+            b"c" if tag.is_end() => cell = None,
+            _ => {}
+        }
+        Scan::Continue
+    })?;
+    match bad {
+        Some((r, index)) => Err(Refusal {
+            sheet: Some(sheet.to_string()),
+            location: (!r.is_empty()).then_some(r),
+            problem: format!(
+                "the cell's shared-string index is {index:?}, which names no string (a reader would silently show the first string instead; the file is malformed: save it again from Excel)"
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A decimal count as declared in an attribute; one too large for 64 bits reads as the
@@ -282,7 +342,12 @@ struct TagScanner {
     in_tag: bool,
     quote: Option<u8>,
     tag: Vec<u8>,
+    /// The text since the last tag (its first [`MAX_TEXT_BYTES`]).
+    text: Vec<u8>,
 }
+
+/// Longest text kept between two tags: enough for any number a check reads.
+const MAX_TEXT_BYTES: usize = 64;
 
 impl TagScanner {
     fn feed(&mut self, bytes: &[u8], on_tag: &mut impl FnMut(&Tag) -> Scan) -> Scan {
@@ -292,6 +357,8 @@ impl TagScanner {
                     self.in_tag = true;
                     self.quote = None;
                     self.tag.clear();
+                } else if self.text.len() < MAX_TEXT_BYTES {
+                    self.text.push(b);
                 }
                 continue;
             }
@@ -300,7 +367,9 @@ impl TagScanner {
                 (None, b'"' | b'\'') => self.quote = Some(b),
                 (None, b'>') => {
                     self.in_tag = false;
-                    if on_tag(&Tag(&self.tag)) == Scan::Stop {
+                    let scan = on_tag(&Tag(&self.tag, &self.text));
+                    self.text.clear();
+                    if scan == Scan::Stop {
                         return Scan::Stop;
                     }
                     continue;
@@ -315,8 +384,8 @@ impl TagScanner {
     }
 }
 
-/// The text of one tag between `<` and `>`.
-struct Tag<'a>(&'a [u8]);
+/// The text of one tag between `<` and `>`, and the text before it (since the last tag).
+struct Tag<'a>(&'a [u8], &'a [u8]);
 
 impl Tag<'_> {
     /// An opening tag (`<c>` or `<c/>`), not a closing tag, comment or declaration.
@@ -893,7 +962,7 @@ mod tests {
 
     #[test]
     fn attributes_are_read_by_qualified_and_local_name() {
-        let tag = Tag(br#"sheet name="Evidence" sheetId='3' r:id="rId3"/"#);
+        let tag = Tag(br#"sheet name="Evidence" sheetId='3' r:id="rId3"/"#, b"");
         assert_eq!(tag.attribute(b"name").as_deref(), Some("Evidence"));
         assert_eq!(tag.attribute(b"sheetId").as_deref(), Some("3"));
         assert_eq!(tag.attribute_local(b"id").as_deref(), Some("rId3"));
