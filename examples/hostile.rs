@@ -46,10 +46,10 @@ fn main() {
             let at = xml.find("<cellXfs").unwrap();
             let at = at + xml[at..].find('>').unwrap() + 1;
             Part::Repeated {
-                prefix: xml[..at].as_bytes().to_vec(),
+                prefix: xml.as_bytes()[..at].to_vec(),
                 unit: b"<xf/>".to_vec(),
                 count: 45_000_000,
-                suffix: xml[at..].as_bytes().to_vec(),
+                suffix: xml.as_bytes()[at..].to_vec(),
             }
         })
     });

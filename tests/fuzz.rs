@@ -652,7 +652,8 @@ fn xls_dimensions_and_cell_positions_never_abort() {
                 support::xls::workbook(&[("Evidence", records)], |i, offsets| offsets[i]),
             )
             .unwrap();
-            read_with(&[path], limits)?;
+            // Any outcome will do, so long as it is one (and its errors are located).
+            let _ = read_with(&[path], limits)?;
             Ok(())
         },
     );
