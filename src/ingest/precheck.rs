@@ -362,9 +362,12 @@ impl TagScanner {
                 }
                 continue;
             }
+            // Quotes matter inside an element's tag (an attribute may hold `>`), not in a
+            // comment or declaration, where an apostrophe in prose would hide what follows.
+            let markup = matches!(self.tag.first(), Some(b'!' | b'?'));
             match (self.quote, b) {
                 (Some(q), _) if q == b => self.quote = None,
-                (None, b'"' | b'\'') => self.quote = Some(b),
+                (None, b'"' | b'\'') if !markup => self.quote = Some(b),
                 (None, b'>') => {
                     self.in_tag = false;
                     let scan = on_tag(&Tag(&self.tag, &self.text));
@@ -958,6 +961,12 @@ mod tests {
                 "chunk {chunk}"
             );
         }
+    }
+
+    #[test]
+    fn an_apostrophe_in_a_comment_hides_no_tag() {
+        let xml = "<sst><!-- the vendor's strings --><si/><si/></sst>";
+        assert_eq!(tags(xml, 5), ["sst", "!--", "si", "si", "sst"]);
     }
 
     #[test]
