@@ -28,7 +28,23 @@ static MESSAGE_LEN: AtomicUsize = AtomicUsize::new(0);
 /// The system allocator, counting. The binary installs it as the global allocator.
 pub struct CountingAllocator;
 
+/// Set by the first thread past the ceiling: it alone prints and ends the process.
+static FIRED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn over_ceiling() -> ! {
+    // Two threads may pass the ceiling together: the first prints and exits, the others
+    // wait for that (allocating nothing, and not printing the message twice).
+    if FIRED.swap(true, Ordering::AcqRel) {
+        loop {
+            #[cfg(unix)]
+            // SAFETY: pause(2) only waits; the exiting thread ends the process.
+            unsafe {
+                libc::pause();
+            }
+            #[cfg(not(unix))]
+            std::thread::park();
+        }
+    }
     let message = MESSAGE.load(Ordering::Acquire);
     let len = MESSAGE_LEN.load(Ordering::Acquire);
     #[cfg(unix)]
