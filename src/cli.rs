@@ -216,6 +216,9 @@ pub struct VerifyArgs {
     /// must be signed, and by this key.
     #[arg(long, value_name = "FILE")]
     pub public_key: Option<PathBuf>,
+    /// Settings file, for its `[limits]` [default: ./demarc.toml when present].
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,7 @@ pub mod init;
 pub mod inputs;
 pub mod known_services;
 pub mod mapping;
+pub mod memory_guard;
 pub mod model;
 pub mod names;
 pub mod period;
@@ -32,6 +33,7 @@ pub mod reconcile;
 pub mod regions;
 pub mod render;
 pub mod residency;
+pub mod small_file;
 pub mod terminal;
 
 use chrono::NaiveDate;

@@ -4,10 +4,16 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// Counts what is allocated, so that parsing a workbook past `[limits] memory_mb` ends
+/// with an error naming it instead of an abort (see `demarc::memory_guard`).
+#[global_allocator]
+static ALLOCATOR: demarc::memory_guard::CountingAllocator = demarc::memory_guard::CountingAllocator;
+
 fn main() -> ExitCode {
     restore_default_sigpipe();
     let cli = demarc::cli::Cli::parse();
     let writes_files = cli.command.writes_files();
+    demarc::memory_guard::command_writes_files(writes_files);
     match demarc::execute(cli) {
         Ok(code) => code,
         Err(error) => {

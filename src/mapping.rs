@@ -119,10 +119,11 @@ impl DomainMapping {
     /// Loads a mapping file: it extends the built-in table unless it says `extends = "none"`.
     /// Every domain it names must be one of the model's.
     pub fn load(path: &Path, model: &Model) -> Result<DomainMapping, MappingError> {
-        let text = std::fs::read_to_string(path).map_err(|source| MappingError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::small_file::read_text(path, crate::small_file::SETTINGS_MAX_BYTES)
+            .map_err(|source| MappingError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
         DomainMapping::from_toml(&text, path, model)
     }
 

@@ -341,10 +341,11 @@ impl Model {
 
     /// Loads a model file, extending the default unless it says `extends = "none"`.
     pub fn load(path: &Path) -> Result<Model, ModelError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::small_file::read_text(path, crate::small_file::SETTINGS_MAX_BYTES)
+            .map_err(|source| ModelError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Model::from_toml(&text, path)
     }
 

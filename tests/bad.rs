@@ -17,7 +17,7 @@ use demarc::model::Model;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use support::{d, row, Book};
+use support::{d, row, xls, Book};
 
 // ---------------------------------------------------------------------------------------
 // The harness
@@ -165,6 +165,25 @@ cases!(
     rows_out_of_order_in_the_sheet,
     a_cell_written_twice,
     a_later_sheets_limit_before_an_earlier_sheets_rows,
+    shared_strings_declaring_a_trillion,
+    shared_strings_declaring_1e18,
+    more_shared_strings_than_the_limit,
+    styles_with_more_entries_than_the_limit,
+    two_thousand_sheets_on_one_part_as_a_caiq,
+    two_sheets_on_one_part,
+    duplicated_zip_entry,
+    xls_workbook,
+    xls_dimensions_patched,
+    xls_dimensions_patched_as_a_caiq,
+    xls_cell_at_column_ffff,
+    xls_cells_spanning_more_than_the_limit,
+    xls_sheets_at_one_offset,
+    ods_repeats_over_the_limit,
+    csv_row_past_the_last_column,
+    fifo_as_an_input,
+    fifo_in_an_input_directory,
+    phantom_leap_day_1900,
+    shared_string_index_minus_one,
 );
 
 #[test]
@@ -182,6 +201,98 @@ fn no_case_panics() {
     }
     assert!(panicked.is_empty(), "panicked: {panicked:?}");
     assert!(all_cases().len() >= 30);
+}
+
+/// Every case run through the binary, as a child process: a failed allocation aborts the
+/// process (SIGABRT, status 134) where `catch_unwind` sees nothing, so only a child's exit
+/// status shows that no case aborts. A refusal must be status 2 and print its problems;
+/// an input that reads must give 0 or 1.
+#[test]
+fn no_case_aborts() {
+    const MIB: u64 = 1024 * 1024;
+    let mut failures = Vec::new();
+    for case in all_cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let (paths, options) = (case.build)(dir.path());
+        let limits = options.limits;
+        let mut toml = String::from("period = \"2026-Q3\"\n");
+        if let Some(order) = options.date_order {
+            toml.push_str(&format!(
+                "date_order = \"{}\"\n",
+                serde_json::to_value(order).unwrap().as_str().unwrap()
+            ));
+        }
+        toml.push_str(&format!(
+            "[limits]\nzip_entries = {}\nrows = {}\ncell_chars = {}\ncolumns = {}\ncells = {}\nsheets = {}\nshared_strings = {}\nstyles = {}\n",
+            limits.zip_entries,
+            limits.rows,
+            limits.cell_chars,
+            limits.columns,
+            limits.cells,
+            limits.sheets,
+            limits.shared_strings,
+            limits.styles,
+        ));
+        // Limits in bytes are written in MB: a case whose limit is not a whole number of
+        // them is only checked for not aborting.
+        let mut exact = !options.strict_regions;
+        for (key, bytes) in [
+            ("file_mb", limits.file_bytes),
+            ("unzipped_mb", limits.unzipped_bytes),
+        ] {
+            if bytes % MIB == 0 {
+                toml.push_str(&format!("{key} = {}\n", bytes / MIB));
+            } else {
+                exact = false;
+            }
+        }
+        let config = dir.path().join("run.toml");
+        std::fs::write(&config, toml).unwrap();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_demarc"));
+        cmd.env("NO_COLOR", "1")
+            .arg("check")
+            .arg("--config")
+            .arg(&config)
+            .args(&paths);
+        for (vendor, file) in &options.vendor_documents.caiq {
+            cmd.arg("--caiq")
+                .arg(format!("{vendor}={}", file.display()));
+        }
+        for (vendor, file) in &options.vendor_documents.fedramp {
+            cmd.arg("--fedramp")
+                .arg(format!("{vendor}={}", file.display()));
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let code = out.status.code();
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            if let Some(signal) = out.status.signal() {
+                failures.push(format!("{}: killed by signal {signal}", case.name));
+                continue;
+            }
+        }
+        if stderr.contains("panicked") {
+            failures.push(format!("{}: panicked:\n{stderr}", case.name));
+            continue;
+        }
+        match (&case.expect, code) {
+            (Expect::Refused(wanted), Some(2)) if exact => {
+                for (_, _, _, problem) in wanted.iter() {
+                    let text = problem.strip_suffix('…').unwrap_or(problem);
+                    if !stderr.contains(text) {
+                        failures.push(format!("{}: no {text:?} in:\n{stderr}", case.name));
+                    }
+                }
+            }
+            (Expect::Refused(_), Some(2)) => {}
+            (Expect::Read(_), Some(0 | 1)) if exact => {}
+            (_, Some(0..=2)) if !exact => {}
+            (_, code) => failures.push(format!("{}: exit status {code:?}:\n{stderr}", case.name)),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 /// What a user reads for every refusal in the corpus, as the CLI prints it.
@@ -503,6 +614,15 @@ fn bomb(dir: &Path, repeats: u64, declared: impl Fn(u64) -> u32) -> Vec<PathBuf>
 
 mod cases {
     // The residency cases live beside the helper that builds their workbook.
+    pub use super::hostile_cases::{
+        csv_row_past_the_last_column, duplicated_zip_entry, fifo_as_an_input,
+        fifo_in_an_input_directory, more_shared_strings_than_the_limit, ods_repeats_over_the_limit,
+        phantom_leap_day_1900, shared_string_index_minus_one, shared_strings_declaring_1e18,
+        shared_strings_declaring_a_trillion, styles_with_more_entries_than_the_limit,
+        two_sheets_on_one_part, two_thousand_sheets_on_one_part_as_a_caiq, xls_cell_at_column_ffff,
+        xls_cells_spanning_more_than_the_limit, xls_dimensions_patched,
+        xls_dimensions_patched_as_a_caiq, xls_sheets_at_one_offset, xls_workbook,
+    };
     pub use super::residency_cases::{
         unknown_region_under_a_residency_policy, unknown_region_without_a_policy,
     };
@@ -1836,6 +1956,687 @@ fn limits_are_read_from_demarc_toml_and_unknown_keys_refused() {
     )
     .unwrap();
     demarc().arg("check").assert().code(predicates::ord::lt(2));
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile files (issue 15): small files that declare enormous allocations, and inputs that
+// are not files at all. Each is refused before the parser allocates, naming the file, the
+// part or sheet, and the `[limits]` key.
+
+/// The company as a `.xls` (dates as ISO text): what the hostile `.xls` cases patch.
+fn company_xls_sheets() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        (
+            "Services",
+            xls::text_sheet(&[
+                &["service", "provider", "service_model"],
+                &["Okta", "Okta", "SaaS"],
+            ]),
+        ),
+        (
+            "Controls",
+            xls::text_sheet(&[
+                &["control_id", "title", "domain", "frequency", "applies_to"],
+                &[
+                    "IAM-1",
+                    "Access reviews",
+                    "Identity and access management",
+                    "quarterly",
+                    "*",
+                ],
+            ]),
+        ),
+        (
+            "Evidence",
+            xls::text_sheet(&[
+                &[
+                    "control_id",
+                    "service",
+                    "evidence",
+                    "collected_on",
+                    "result",
+                ],
+                &["IAM-1", "", "Access review", "2026-09-01", "Effective"],
+            ]),
+        ),
+    ]
+}
+
+fn write_xls(path: &Path, sheets: &[(&str, Vec<u8>)]) -> PathBuf {
+    std::fs::write(path, xls::workbook(sheets, |i, offsets| offsets[i])).unwrap();
+    path.to_path_buf()
+}
+
+/// The company's workbook with one part's text rewritten.
+fn company_patched(dir: &Path, part: &str, patch: impl Fn(String) -> String) -> PathBuf {
+    let path = company().write(dir, "q3.xlsx");
+    rezip(&path, |name, bytes| {
+        if name == part {
+            patch(String::from_utf8(bytes).unwrap()).into_bytes()
+        } else {
+            bytes
+        }
+    });
+    path
+}
+
+/// Replaces the value of an attribute on the first tag that has it.
+fn set_attribute(xml: &str, key: &str, value: &str) -> String {
+    let at = xml.find(&format!(" {key}=\"")).expect(key) + key.len() + 3;
+    let end = at + xml[at..].find('"').unwrap();
+    format!("{}{value}{}", &xml[..at], &xml[end..])
+}
+
+/// A one-table `.ods` whose content is `rows` (the inside of `<table:table>`).
+fn write_ods(path: &Path, sheet: &str, rows: &str) -> PathBuf {
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"{sheet}\">{rows}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut writer = zip::ZipWriter::new(&mut out);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    writer.start_file("mimetype", stored).unwrap();
+    writer
+        .write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    writer
+        .start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    writer.write_all(content.as_bytes()).unwrap();
+    writer
+        .start_file(
+            "META-INF/manifest.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+    writer.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"><manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/><manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>").unwrap();
+    writer.finish().unwrap();
+    std::fs::write(path, out.into_inner()).unwrap();
+    path.to_path_buf()
+}
+
+/// The company's workbook, and a vendor's CAIQ declared for Okta at `caiq`.
+fn company_with_caiq(dir: &Path, caiq: PathBuf) -> (Vec<PathBuf>, IngestOptions) {
+    let book = company().write(dir, "q3.xlsx");
+    let mut options = defaults();
+    options.vendor_documents.caiq = vec![("Okta".into(), caiq)];
+    (vec![book], options)
+}
+
+/// A FIFO at `path` (nothing ever writes to it: opening it to read would wait forever).
+fn fifo(path: &Path) -> PathBuf {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    path.to_path_buf()
+}
+
+mod hostile_cases {
+    use super::*;
+
+    pub fn shared_strings_declaring_a_trillion() -> Case {
+        Case {
+            name: "shared_strings_declaring_a_trillion",
+            // calamine reserves room for the declared count: 24 TB, and the process aborts.
+            build: |dir| {
+                let path = company_patched(dir, "xl/sharedStrings.xml", |xml| {
+                    set_attribute(&xml, "uniqueCount", "1000000000000")
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "xl/sharedStrings.xml declares uniqueCount=\"1000000000000\" shared strings, over the limit of 10000000 (raise [limits] shared_strings in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn shared_strings_declaring_1e18() -> Case {
+        Case {
+            name: "shared_strings_declaring_1e18",
+            // Too many to reserve at all: calamine panics (capacity overflow) and prints a
+            // backtrace before its error.
+            build: |dir| {
+                let path = company_patched(dir, "xl/sharedStrings.xml", |xml| {
+                    set_attribute(&xml, "uniqueCount", "1000000000000000000")
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "xl/sharedStrings.xml declares uniqueCount=\"1000000000000000000\" shared strings, over the limit of 10000000 (raise [limits] shared_strings in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn more_shared_strings_than_the_limit() -> Case {
+        Case {
+            name: "more_shared_strings_than_the_limit",
+            // 55 million `<si/>` in 2.3 MB peak at 3 GB; here the limit is lowered rather
+            // than the file enlarged, and no count is declared: the entries are counted.
+            build: |dir| {
+                let path = company_patched(dir, "xl/sharedStrings.xml", |xml| {
+                    set_attribute(&set_attribute(&xml, "uniqueCount", ""), "count", "")
+                });
+                let limits = Limits {
+                    shared_strings: 5,
+                    ..Limits::default()
+                };
+                (vec![path], with_limits(limits))
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "xl/sharedStrings.xml holds more than 5 shared strings, the most demarc reads (raise [limits] shared_strings in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn styles_with_more_entries_than_the_limit() -> Case {
+        Case {
+            name: "styles_with_more_entries_than_the_limit",
+            // 45 million `<xf>` in a 2 MB styles.xml peak at 8 GB; the limit is lowered here.
+            build: |dir| {
+                let path = company_patched(dir, "xl/styles.xml", |xml| {
+                    let at = xml.find("<cellXfs").unwrap();
+                    let at = at + xml[at..].find('>').unwrap() + 1;
+                    let xfs = "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
+                        .repeat(300);
+                    format!("{}{xfs}{}", &xml[..at], &xml[at..])
+                });
+                let limits = Limits {
+                    styles: 200,
+                    ..Limits::default()
+                };
+                (vec![path], with_limits(limits))
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "xl/styles.xml holds more than 200 style entries, the most demarc reads (Excel itself stops at 64,000 cell formats: raise [limits] styles in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn two_thousand_sheets_on_one_part_as_a_caiq() -> Case {
+        Case {
+            name: "two_thousand_sheets_on_one_part_as_a_caiq",
+            // Every sheet entry names the same worksheet: `unzipped_mb` counts its data
+            // once, and each sheet would read it again.
+            build: |dir| {
+                let caiq = company().write(dir, "okta-caiq.xlsx");
+                rezip(&caiq, |name, bytes| {
+                    if name != "xl/workbook.xml" {
+                        return bytes;
+                    }
+                    let xml = String::from_utf8(bytes).unwrap();
+                    let start = xml.find("<sheets>").unwrap() + "<sheets>".len();
+                    let end = xml.find("</sheets>").unwrap();
+                    let sheets: String = (1..=2000)
+                        .map(|i| format!("<sheet name=\"Copy {i}\" sheetId=\"{i}\" r:id=\"rId3\"/>"))
+                        .collect();
+                    format!("{}{sheets}{}", &xml[..start], &xml[end..]).into_bytes()
+                });
+                company_with_caiq(dir, caiq)
+            },
+            expect: Expect::Refused(&[(
+                "okta-caiq.xlsx",
+                None,
+                None,
+                "xl/workbook.xml lists more than 1000 sheets, the most demarc reads in one workbook (raise [limits] sheets in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn two_sheets_on_one_part() -> Case {
+        Case {
+            name: "two_sheets_on_one_part",
+            build: |dir| {
+                let path = company_patched(dir, "xl/workbook.xml", |xml| {
+                    xml.replace(
+                        "</sheets>",
+                        "<sheet name=\"Evidence again\" sheetId=\"9\" r:id=\"rId3\"/></sheets>",
+                    )
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence again"),
+                None,
+                "the sheet is the same part (xl/worksheets/sheet3.xml) as sheet \"Evidence\": a workbook never holds one sheet twice, and each copy would be read in full (the file is malformed; save it again from Excel)",
+            )]),
+        }
+    }
+
+    pub fn duplicated_zip_entry() -> Case {
+        Case {
+            name: "duplicated_zip_entry",
+            // A second Evidence sheet under the same name: readers silently take the later.
+            build: |dir| {
+                let path = company().write(dir, "q3.xlsx");
+                let mut entries: Vec<craft::Entry> = unzip(&path)
+                    .into_iter()
+                    .map(|(name, bytes)| craft::Entry::stored(&name, bytes))
+                    .collect();
+                let sheet = entries
+                    .iter()
+                    .find(|e| e.name == "xl/worksheets/sheet3.xml")
+                    .unwrap();
+                let copy = craft::Entry::stored(&sheet.name, sheet.data.clone());
+                entries.push(copy);
+                std::fs::write(&path, craft::zip(&entries)).unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "the workbook holds two parts named xl/worksheets/sheet3.xml: one would be read and the other silently ignored (the file is malformed or tampered with; save it again from Excel)",
+            )]),
+        }
+    }
+
+    pub fn xls_workbook() -> Case {
+        Case {
+            name: "xls_workbook",
+            // A well-formed legacy workbook passes the checks and is read.
+            build: |dir| {
+                let path = write_xls(&dir.join("q3.xls"), &company_xls_sheets());
+                (vec![path], defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(inputs.evidence.len(), 1);
+                assert_eq!(inputs.evidence[0].collected_on, d(2026, 9, 1));
+            }),
+        }
+    }
+
+    /// The company as `.xls` with Evidence's DIMENSIONS record claiming a full sheet.
+    fn xls_with_patched_dimensions(path: &Path) -> PathBuf {
+        let mut sheets = company_xls_sheets();
+        let mut records = xls::dimensions(0, 1_048_576, 0, 16_384);
+        records.extend(xls::label(0, 0, "control_id"));
+        sheets[2].1 = records;
+        write_xls(path, &sheets)
+    }
+
+    pub fn xls_dimensions_patched() -> Case {
+        Case {
+            name: "xls_dimensions_patched",
+            // calamine reserves rows × columns cells from the record: 687 GB.
+            build: |dir| {
+                let path = xls_with_patched_dimensions(&dir.join("q3.xls"));
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xls",
+                Some("Evidence"),
+                None,
+                "its DIMENSIONS record declares 1048576 rows × 16384 columns = 17179869184 cells; demarc reads .xls sheets of up to 10000000 cells (raise [limits] cells in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn xls_dimensions_patched_as_a_caiq() -> Case {
+        Case {
+            name: "xls_dimensions_patched_as_a_caiq",
+            build: |dir| {
+                let caiq = xls_with_patched_dimensions(&dir.join("okta-caiq.xls"));
+                company_with_caiq(dir, caiq)
+            },
+            expect: Expect::Refused(&[(
+                "okta-caiq.xls",
+                Some("Evidence"),
+                None,
+                "its DIMENSIONS record declares 1048576 rows × 16384 columns = 17179869184 cells; demarc reads .xls sheets of up to 10000000 cells (raise [limits] cells in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn xls_cell_at_column_ffff() -> Case {
+        Case {
+            name: "xls_cell_at_column_ffff",
+            build: |dir| {
+                let mut sheets = company_xls_sheets();
+                sheets[2].1.extend(xls::number(1, 0xFFFF, 1.0));
+                let path = write_xls(&dir.join("q3.xls"), &sheets);
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xls",
+                Some("Evidence"),
+                Some("CRXP2"),
+                "the cell is in column 65536, past the 16384 columns demarc reads (raise [limits] columns in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn xls_cells_spanning_more_than_the_limit() -> Case {
+        Case {
+            name: "xls_cells_spanning_more_than_the_limit",
+            // Two cells far apart make a dense grid of everything between them.
+            build: |dir| {
+                let mut sheets = company_xls_sheets();
+                sheets[2].1.extend(xls::number(60_000, 200, 1.0));
+                let path = write_xls(&dir.join("q3.xls"), &sheets);
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xls",
+                Some("Evidence"),
+                Some("A1:GS60001"),
+                "its cells span 60001 rows × 201 columns = 12060201 cells; demarc reads .xls sheets of up to 10000000 cells (raise [limits] cells in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn xls_sheets_at_one_offset() -> Case {
+        Case {
+            name: "xls_sheets_at_one_offset",
+            build: |dir| {
+                let mut sheets = company_xls_sheets();
+                sheets.push(("Evidence again", Vec::new()));
+                let bytes = xls::workbook(&sheets, |i, offsets| offsets[i.min(2)]);
+                let path = dir.join("q3.xls");
+                std::fs::write(&path, bytes).unwrap();
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xls",
+                Some("Evidence again"),
+                None,
+                "the sheet is stored at the same place as sheet \"Evidence\": a workbook never holds one sheet twice, and each copy would be read in full (the file is malformed; save it again from Excel)",
+            )]),
+        }
+    }
+
+    pub fn ods_repeats_over_the_limit() -> Case {
+        Case {
+            name: "ods_repeats_over_the_limit",
+            // Under a kilobyte: one float cell repeated 16384 columns across and 6000 rows
+            // down, which calamine expands into 98 million cells (6 GB).
+            build: |dir| {
+                let path = write_ods(
+                    &dir.join("q3.ods"),
+                    "Evidence",
+                    "<table:table-row table:number-rows-repeated=\"6000\"><table:table-cell table:number-columns-repeated=\"16384\" office:value-type=\"float\" office:value=\"1\"/></table:table-row>",
+                );
+                assert!(std::fs::metadata(&path).unwrap().len() < 1024);
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.ods",
+                Some("Evidence"),
+                Some("row 6000"),
+                "counting its repeated rows and columns (table:number-rows-repeated, table:number-columns-repeated), the sheet spans 6000 rows × 16384 columns = 98304000 cells, over the limit of 10000000 (raise [limits] cells in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn csv_row_past_the_last_column() -> Case {
+        Case {
+            name: "csv_row_past_the_last_column",
+            // One row of 50 million fields aborted at 6.7 GB; 20,000 show the same refusal.
+            build: |dir| {
+                let paths = csv_company(dir);
+                let mut text = String::from("control_id,service,evidence,collected_on,result\n");
+                text.push_str(&vec!["x"; 20_000].join(","));
+                text.push('\n');
+                std::fs::write(dir.join("evidence.csv"), text).unwrap();
+                (paths, defaults())
+            },
+            expect: Expect::Refused(&[(
+                "evidence.csv",
+                Some("evidence"),
+                Some("XFE2"),
+                "the row goes on past column 16384, the most demarc reads (raise [limits] columns in demarc.toml)",
+            )]),
+        }
+    }
+
+    pub fn shared_string_index_minus_one() -> Case {
+        Case {
+            name: "shared_string_index_minus_one",
+            // calamine reads an index it cannot parse as string 0: Evidence!A2 would read
+            // as the first shared string ("service") with no word said.
+            build: |dir| {
+                let path = company_patched(dir, "xl/worksheets/sheet3.xml", |xml| {
+                    let cell = xml.find("r=\"A2\"").unwrap();
+                    let v = cell + xml[cell..].find("<v>").unwrap() + 3;
+                    let end = v + xml[v..].find("</v>").unwrap();
+                    format!("{}-1{}", &xml[..v], &xml[end..])
+                });
+                (vec![path], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                Some("Evidence"),
+                Some("A2"),
+                "the cell's shared-string index is \"-1\", which names no string (a reader would silently show the first string instead; the file is malformed: save it again from Excel)",
+            )]),
+        }
+    }
+
+    pub fn phantom_leap_day_1900() -> Case {
+        Case {
+            name: "phantom_leap_day_1900",
+            // Serial 60 is the 29 February 1900 Excel invented; it is read as the 28th,
+            // with a warning naming the cell.
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_number_with_format(1, 3, 60.0, &date_format())
+                        .unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(inputs.evidence[0].collected_on, d(1900, 2, 28));
+                let warning = inputs
+                    .warnings
+                    .iter()
+                    .find(|w| w.contains("serial 60"))
+                    .expect("a warning");
+                assert!(
+                    warning.ends_with("q3.xlsx: Evidence!D2: date serial 60 is 29 February 1900, a day that never was (Excel counts 1900 as a leap year); read as 1900-02-28: check the cell"),
+                    "{warning}"
+                );
+            }),
+        }
+    }
+
+    pub fn fifo_as_an_input() -> Case {
+        Case {
+            name: "fifo_as_an_input",
+            build: |dir| (vec![fifo(&dir.join("q3.xlsx"))], defaults()),
+            expect: Expect::Refused(&[(
+                "q3.xlsx",
+                None,
+                None,
+                "not a regular file (a FIFO, socket or device): demarc reads only regular files",
+            )]),
+        }
+    }
+
+    pub fn fifo_in_an_input_directory() -> Case {
+        Case {
+            name: "fifo_in_an_input_directory",
+            build: |dir| {
+                let inputs = dir.join("inputs");
+                std::fs::create_dir(&inputs).unwrap();
+                company().write(&inputs, "q3.xlsx");
+                fifo(&inputs.join("q4.xlsx"));
+                (vec![inputs], defaults())
+            },
+            expect: Expect::Refused(&[(
+                "q4.xlsx",
+                None,
+                None,
+                "not a regular file (a FIFO, socket or device): demarc reads only regular files",
+            )]),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile paths and bundles, through the binary
+
+fn demarc_in(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("demarc").unwrap();
+    cmd.env("NO_COLOR", "1")
+        .current_dir(dir)
+        .timeout(std::time::Duration::from_secs(60));
+    cmd
+}
+
+/// Runs demarc and returns its exit status and standard error.
+fn refused(cmd: &mut assert_cmd::Command) -> (Option<i32>, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn devices_and_fifos_given_as_settings_model_previous_key_or_bundle_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    csv_company(dir.path());
+    let not_regular =
+        "not a regular file (a FIFO, socket or device): demarc reads only regular files";
+    let fifo_path = fifo(&dir.path().join("bundle.zip"));
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["check", "--config", "/dev/zero"],
+            format!("error: /dev/zero: cannot read the settings file: {not_regular}"),
+        ),
+        (
+            vec!["check", ".", "-p", "2026-Q3", "--model", "/dev/zero"],
+            format!("error: /dev/zero: cannot read the model file: {not_regular}"),
+        ),
+        (
+            vec!["report", ".", "-p", "2026-Q3", "--previous", "/dev/zero"],
+            format!("error: /dev/zero: cannot read it: {not_regular}"),
+        ),
+        (
+            vec!["bundle", ".", "-p", "2026-Q3", "--sign", "/dev/zero"],
+            format!("error: /dev/zero: {not_regular}"),
+        ),
+        (
+            vec!["verify", "bundle.zip"],
+            format!(
+                "error: {}: cannot be verified: {not_regular}",
+                fifo_path.file_name().unwrap().to_string_lossy()
+            ),
+        ),
+    ];
+    for (args, wanted) in cases {
+        let (code, stderr) = refused(demarc_in(dir.path()).args(&args));
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&wanted),
+            "{args:?}:\n{stderr}\nwanted: {wanted}"
+        );
+    }
+}
+
+#[test]
+fn a_settings_file_over_16_mb_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, vec![b'#'; (16 << 20) + 1]).unwrap();
+    let (code, stderr) = refused(demarc_in(dir.path()).args(["check", "--config", "big.toml"]));
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.starts_with("error: big.toml: cannot read the settings file: the file is larger than 16 MB, far more than such a file needs"),
+        "{stderr}"
+    );
+}
+
+/// A bundle whose manifest.json is `{"format": …, "files": [{}, {}, …]}`.
+fn bundle_with_manifest_entries(path: &Path, entries: usize) {
+    let mut manifest = String::from("{\"format\":\"demarc-evidence-bundle\",\"files\":[");
+    manifest.push_str(&vec!["{}"; entries].join(","));
+    manifest.push_str("]}");
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    writer
+        .start_file("manifest.json", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    writer.write_all(manifest.as_bytes()).unwrap();
+    writer.finish().unwrap();
+}
+
+#[test]
+fn a_manifest_listing_more_entries_than_the_limit_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().unwrap();
+    // A million and one `{}`: 3 MB, compressing to a few kilobytes. Six million took 4.1 GB
+    // to parse.
+    bundle_with_manifest_entries(&dir.path().join("bundle.zip"), 1_000_001);
+    let (code, stderr) = refused(demarc_in(dir.path()).args(["verify", "bundle.zip"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: bundle.zip: cannot be verified: its manifest.json holds 1000002 entries (JSON objects), more than the 1000000 demarc verifies (raise [limits] manifest_entries in demarc.toml)"),
+        "{stderr}"
+    );
+    // The limit is read from demarc.toml (or --config).
+    std::fs::write(
+        dir.path().join("demarc.toml"),
+        "[limits]\nmanifest_entries = 2000000\n",
+    )
+    .unwrap();
+    let (code, stderr) = refused(demarc_in(dir.path()).args(["verify", "bundle.zip"]));
+    assert_eq!(code, Some(1), "{stderr}");
+}
+
+#[test]
+fn parsing_past_memory_mb_ends_with_an_error_naming_the_workbook_not_an_abort() {
+    // A workbook the pre-checks pass (nothing in it is declared out of bounds), read under
+    // a budget it needs more than: the counting allocator stops the run.
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = company();
+    for i in 0..20_000 {
+        let mut evidence = row(&["IAM-1", "", &format!("Access review number {i} of many")]);
+        evidence.push(d(2026, 9, 1).into());
+        evidence.push("Effective".into());
+        book = book.push("Evidence", evidence);
+    }
+    book.write(dir.path(), "q3.xlsx");
+    std::fs::write(
+        dir.path().join("demarc.toml"),
+        "period = \"2026-Q3\"\n\n[limits]\nmemory_mb = 2\n",
+    )
+    .unwrap();
+    let (code, stderr) = refused(demarc_in(dir.path()).args(["check", "q3.xlsx"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: q3.xlsx: reading it would take more than 2 MB of memory, the most demarc gives one workbook (a hostile or damaged file, or a very large one: raise [limits] memory_mb in demarc.toml)\n"
+    );
+    // `report` writes files, so there it says none were.
+    let (code, stderr) = refused(demarc_in(dir.path()).args(["report", "q3.xlsx"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.ends_with("demarc.toml)\nnothing was written\n"),
+        "{stderr}"
+    );
+    // With the default budget the same workbook reads.
+    std::fs::write(dir.path().join("demarc.toml"), "period = \"2026-Q3\"\n").unwrap();
+    let (code, stderr) = refused(demarc_in(dir.path()).args(["check", "q3.xlsx"]));
+    assert!(matches!(code, Some(0 | 1)), "{stderr}");
 }
 
 // ---------------------------------------------------------------------------------------

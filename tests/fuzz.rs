@@ -440,3 +440,221 @@ fn xlsx_ingest_of_damaged_bytes_never_panics() {
         ingest(&[path])
     });
 }
+
+// ---------------------------------------------------------------------------------------
+// Declared counts and repeat attributes (issue 15): whatever a file declares, reading it
+// must end in a result or a located error — never an abort, which would kill this whole
+// test process. Limits are kept small so that anything they let through is cheap to read.
+
+/// A declared count as a file might write it: any 64-bit number, a number too long for
+/// 64 bits, a negative one, or not a number at all.
+fn declared_count() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<u64>().prop_map(|n| n.to_string()),
+        (0u64..100).prop_map(|n| n.to_string()),
+        "[0-9]{20,40}",
+        "-[0-9]{1,20}",
+        "[ a-z+-]{0,6}",
+    ]
+}
+
+/// Rewrites one attribute's value on the first tag holding it.
+fn with_attribute(xml: &str, key: &str, value: &str) -> String {
+    match xml.find(&format!(" {key}=\"")) {
+        Some(at) => {
+            let at = at + key.len() + 3;
+            let end = at + xml[at..].find('"').unwrap();
+            format!("{}{value}{}", &xml[..at], &xml[end..])
+        }
+        None => xml.to_string(),
+    }
+}
+
+/// The company's workbook with parts rewritten.
+fn company_rewritten(dir: &Path, rewrite: impl Fn(&str, String) -> String) -> PathBuf {
+    use std::io::{Read, Write};
+    let path = company_with(0, 1, 0, "Okta").write(dir, "q3.xlsx");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut entries = Vec::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut text = String::new();
+        file.read_to_string(&mut text).unwrap();
+        entries.push((name.clone(), rewrite(&name, text)));
+    }
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for (name, text) in entries {
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(text.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap();
+    path
+}
+
+fn small_limits() -> impl Strategy<Value = Limits> {
+    (1u64..200_000, 1u64..500, 1u64..50, 1u64..2_000).prop_map(
+        |(shared_strings, styles, sheets, cells)| Limits {
+            shared_strings,
+            styles,
+            sheets,
+            cells: cells * 1_000,
+            ..Limits::default()
+        },
+    )
+}
+
+fn read_with(paths: &[PathBuf], limits: Limits) -> Result<Result<(), String>, TestCaseError> {
+    let options = IngestOptions {
+        limits,
+        ..IngestOptions::default()
+    };
+    match read_inputs(paths, &Model::default(), &options) {
+        Ok(_) => Ok(Ok(())),
+        Err(error) => {
+            located(&error)?;
+            Ok(Err(error.to_string()))
+        }
+    }
+}
+
+#[test]
+fn xlsx_declared_counts_never_abort() {
+    let strategy = (
+        declared_count(),
+        declared_count(),
+        0usize..600,
+        0usize..60,
+        small_limits(),
+    );
+    check(
+        "xlsx declared counts",
+        strategy,
+        |(unique, count, xfs, sheet_entries, limits)| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = company_rewritten(dir.path(), |name, xml| match name {
+                "xl/sharedStrings.xml" => with_attribute(
+                    &with_attribute(&xml, "uniqueCount", &unique),
+                    "count",
+                    &count,
+                ),
+                "xl/styles.xml" => match xml.find("<cellXfs") {
+                    Some(at) => {
+                        let at = at + xml[at..].find('>').unwrap() + 1;
+                        format!("{}{}{}", &xml[..at], "<xf/>".repeat(xfs), &xml[at..])
+                    }
+                    None => xml,
+                },
+                "xl/workbook.xml" => {
+                    let extra: String = (0..sheet_entries)
+                        .map(|i| {
+                            format!(
+                                "<sheet name=\"Extra {i}\" sheetId=\"{}\" r:id=\"rId{}\"/>",
+                                100 + i,
+                                1 + i % 3
+                            )
+                        })
+                        .collect();
+                    xml.replace("</sheets>", &format!("{extra}</sheets>"))
+                }
+                _ => xml,
+            });
+            let result = read_with(&[path], limits)?;
+            // A declared count over the limit is refused, by the key that governs it (the
+            // sheet list is checked first: extra entries are refused before it).
+            let declared = unique.trim().parse::<u64>().ok().or_else(|| {
+                (!unique.is_empty() && unique.bytes().all(|b| b.is_ascii_digit()))
+                    .then_some(u64::MAX)
+            });
+            if sheet_entries == 0 && declared.is_some_and(|n| n > limits.shared_strings) {
+                let error = result.clone().unwrap_err();
+                prop_assert!(error.contains("[limits] shared_strings"), "{error}");
+            }
+            if sheet_entries > 0 {
+                // Extra sheet entries point at parts already listed: refused, never read twice.
+                prop_assert!(result.is_err());
+            }
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn ods_repeat_attributes_never_abort() {
+    let repeat = prop_oneof![1u64..5_000, any::<u64>(), Just(1_048_576u64)];
+    let strategy = (
+        repeat.clone(),
+        repeat.clone(),
+        repeat,
+        any::<bool>(),
+        small_limits(),
+    );
+    check(
+        "ods repeats",
+        strategy,
+        |(empty_rows, rows, columns, typed, limits)| {
+            let dir = tempfile::tempdir().unwrap();
+            let value = if typed {
+                "office:value-type=\"float\" office:value=\"1\""
+            } else {
+                ""
+            };
+            let content = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\"><office:body><office:spreadsheet><table:table table:name=\"Evidence\">\
+                 <table:table-row table:number-rows-repeated=\"{empty_rows}\"><table:table-cell table:number-columns-repeated=\"3\"/></table:table-row>\
+                 <table:table-row table:number-rows-repeated=\"{rows}\"><table:table-cell table:number-columns-repeated=\"{columns}\" {value}/></table:table-row>\
+                 </table:table></office:spreadsheet></office:body></office:document-content>"
+            );
+            let path = dir.path().join("q3.ods");
+            {
+                use std::io::Write;
+                let mut writer = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+                let options = zip::write::SimpleFileOptions::default();
+                writer.start_file("mimetype", options).unwrap();
+                writer
+                    .write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+                    .unwrap();
+                writer.start_file("content.xml", options).unwrap();
+                writer.write_all(content.as_bytes()).unwrap();
+                writer.finish().unwrap();
+            }
+            let result = read_with(&[path], limits)?;
+            if typed && rows.saturating_mul(columns) > limits.cells {
+                let error = result.unwrap_err();
+                prop_assert!(error.contains("[limits] cells"), "{error}");
+            }
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn xls_dimensions_and_cell_positions_never_abort() {
+    let strategy = (
+        any::<(u32, u32, u16, u16)>(),
+        proptest::collection::vec(any::<(u16, u16)>(), 0..4),
+        small_limits(),
+    );
+    check(
+        "xls dimensions",
+        strategy,
+        |((first_row, end_row, first_col, end_col), cells, limits)| {
+            let dir = tempfile::tempdir().unwrap();
+            let mut records = support::xls::dimensions(first_row, end_row, first_col, end_col);
+            for (row, col) in &cells {
+                records.extend(support::xls::number(*row, *col, 1.0));
+            }
+            let path = dir.path().join("q3.xls");
+            std::fs::write(
+                &path,
+                support::xls::workbook(&[("Evidence", records)], |i, offsets| offsets[i]),
+            )
+            .unwrap();
+            // Any outcome will do, so long as it is one (and its errors are located).
+            let _ = read_with(&[path], limits)?;
+            Ok(())
+        },
+    );
+}

@@ -201,7 +201,9 @@ pub fn execute_verify(args: &VerifyArgs) -> Result<ExitCode, Error> {
         .as_deref()
         .map(signing::load_public_key)
         .transpose()?;
-    let verification = verify::verify(&args.bundle, key.as_ref())?;
+    let limits =
+        crate::ingest::Limits::from(crate::cli::load_config(args.config.as_deref())?.limits);
+    let verification = verify::verify(&args.bundle, key.as_ref(), &limits)?;
     print!("{}", verification.report(&args.bundle));
     Ok(if verification.passes() {
         ExitCode::SUCCESS

@@ -239,11 +239,14 @@ fn read_key_file<const N: usize>(path: &Path, what: &str) -> Result<[u8; N], Bun
     };
     let metadata =
         std::fs::metadata(path).map_err(|e| fail(format!("cannot read the key: {e}")))?;
+    if !metadata.is_file() {
+        return Err(fail(crate::ingest::NOT_A_REGULAR_FILE.to_string()));
+    }
     if metadata.len() > 4096 {
         return Err(fail(format!("too large to be {what}")));
     }
-    let text =
-        std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read the key: {e}")))?;
+    let text = crate::small_file::read_text(path, 4096)
+        .map_err(|e| fail(format!("cannot read the key: {e}")))?;
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)

@@ -5,6 +5,7 @@
 use super::manifest::{Manifest, FORMAT, FORMAT_VERSION, MANIFEST_NAME, SIGNATURE_NAME};
 use super::signing::{self, SignatureCheck};
 use super::{progress_bar, BundleError, Hashing};
+use crate::ingest::Limits;
 use ed25519_dalek::VerifyingKey;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -285,11 +286,19 @@ fn signature_line(check: &SignatureCheck) -> String {
 pub fn verify(
     path: &Path,
     expected_key: Option<&VerifyingKey>,
+    limits: &Limits,
 ) -> Result<Verification, BundleError> {
     let unreadable = |message: String| BundleError::Unreadable {
         path: path.to_path_buf(),
         message,
     };
+    // Opening a FIFO to read waits for a writer that may never come.
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(unreadable(crate::ingest::NOT_A_REGULAR_FILE.to_string()))
+        }
+        _ => {}
+    }
     let file = std::fs::File::open(path).map_err(|e| unreadable(format!("cannot open it: {e}")))?;
     let mut archive = ZipArchive::new(BufReader::new(file))
         .map_err(|e| unreadable(format!("not a zip archive ({e})")))?;
@@ -320,7 +329,7 @@ pub fn verify(
     let (manifest, manifest_bytes) = match manifest_read {
         Err(why) => (ManifestState::Damaged(why), None),
         Ok(None) => (ManifestState::Absent, None),
-        Ok(Some(bytes)) => (read_manifest(&bytes, path)?, Some(bytes)),
+        Ok(Some(bytes)) => (read_manifest(&bytes, path, limits)?, Some(bytes)),
     };
     let signature = match (signature_read, &manifest_bytes) {
         (Err(why), _) => SignatureCheck::Malformed(why),
@@ -407,7 +416,20 @@ pub fn verify(
 
 /// Judges the manifest's bytes: not JSON, not ours, or ours. A newer format is an error:
 /// this demarc cannot judge it.
-fn read_manifest(bytes: &[u8], path: &Path) -> Result<ManifestState, BundleError> {
+fn read_manifest(bytes: &[u8], path: &Path, limits: &Limits) -> Result<ManifestState, BundleError> {
+    // Parsing builds a tree of every entry (about 700 bytes each): count them first, so
+    // a small manifest of millions of `{}` is refused rather than run out of memory.
+    let objects = json_objects(bytes);
+    if objects > limits.manifest_entries {
+        return Err(BundleError::Unreadable {
+            path: path.to_path_buf(),
+            message: format!(
+                "its manifest.json holds {objects} entries (JSON objects), more than the {} demarc verifies ({})",
+                limits.manifest_entries,
+                crate::ingest::raise_limit("manifest_entries")
+            ),
+        });
+    }
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(value) => value,
         Err(e) => return Ok(ManifestState::NotJson(e.to_string())),
@@ -439,6 +461,29 @@ fn read_manifest(bytes: &[u8], path: &Path) -> Result<ManifestState, BundleError
         Ok(manifest) => Ok(ManifestState::Read(Box::new(manifest))),
         Err(e) => Ok(ManifestState::NotOurs(e.to_string())),
     }
+}
+
+/// How many JSON objects a document opens (`{` outside strings): an upper bound on the
+/// entries a manifest lists, counted without parsing.
+fn json_objects(bytes: &[u8]) -> u64 {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut count = 0u64;
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b'{' {
+            count += 1;
+        }
+    }
+    count
 }
 
 /// The bytes of a small entry, if the archive has it; why not, when it cannot be read or

@@ -7,6 +7,7 @@
 //! key raises it. This module does not read cells: the per-sheet and per-cell limits are
 //! applied where tables are built (`table.rs`).
 
+use super::table::{column_letters, LimitProblem};
 use serde::Deserialize;
 
 const MIB: u64 = 1024 * 1024;
@@ -24,6 +25,23 @@ pub struct Limits {
     pub rows: u64,
     /// Most characters in one cell (Excel's own limit is 32,767).
     pub cell_chars: u64,
+    /// Most columns one row may reach (Excel's own limit is 16,384, column XFD).
+    pub columns: u64,
+    /// Most cells in the rectangle a `.xls` or `.ods` sheet spans, counting repeats:
+    /// calamine reads those formats into a dense grid of that many cells.
+    pub cells: u64,
+    /// Most sheets in one workbook.
+    pub sheets: u64,
+    /// Most shared strings an `.xlsx` may declare or hold (calamine reserves room for the
+    /// declared count before reading one).
+    pub shared_strings: u64,
+    /// Most entries (XML elements) in an `.xlsx` styles part: calamine keeps each one.
+    pub styles: u64,
+    /// Most entries (JSON objects) in a bundle's manifest that `verify` parses.
+    pub manifest_entries: u64,
+    /// Most memory parsing one workbook may take, in bytes, whatever the pre-checks let
+    /// through (`memory_guard.rs`).
+    pub memory_bytes: u64,
 }
 
 impl Default for Limits {
@@ -34,6 +52,13 @@ impl Default for Limits {
             zip_entries: 10_000,
             rows: 2_000_000,
             cell_chars: 32_767,
+            columns: 16_384,
+            cells: 10_000_000,
+            sheets: 1_000,
+            shared_strings: 10_000_000,
+            styles: 1_000_000,
+            manifest_entries: 1_000_000,
+            memory_bytes: 4096 * MIB,
         }
     }
 }
@@ -47,6 +72,13 @@ impl Default for Limits {
 /// zip_entries = 10000  # most files inside such a workbook
 /// rows = 2000000       # most rows in one sheet
 /// cell_chars = 32767   # most characters in one cell
+/// columns = 16384      # most columns one row may reach
+/// cells = 10000000     # most cells a .xls/.ods sheet spans, counting repeats
+/// sheets = 1000        # most sheets in one workbook
+/// shared_strings = 10000000  # most shared strings in a .xlsx
+/// styles = 1000000     # most entries in a .xlsx styles part
+/// manifest_entries = 1000000 # most entries in a bundle's manifest (verify)
+/// memory_mb = 4096     # most memory parsing one workbook may take
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,6 +88,13 @@ pub struct RawLimits {
     pub zip_entries: Option<u64>,
     pub rows: Option<u64>,
     pub cell_chars: Option<u64>,
+    pub columns: Option<u64>,
+    pub cells: Option<u64>,
+    pub sheets: Option<u64>,
+    pub shared_strings: Option<u64>,
+    pub styles: Option<u64>,
+    pub manifest_entries: Option<u64>,
+    pub memory_mb: Option<u64>,
 }
 
 impl From<RawLimits> for Limits {
@@ -71,12 +110,21 @@ impl From<RawLimits> for Limits {
             zip_entries: raw.zip_entries.unwrap_or(default.zip_entries),
             rows: raw.rows.unwrap_or(default.rows),
             cell_chars: raw.cell_chars.unwrap_or(default.cell_chars),
+            columns: raw.columns.unwrap_or(default.columns),
+            cells: raw.cells.unwrap_or(default.cells),
+            sheets: raw.sheets.unwrap_or(default.sheets),
+            shared_strings: raw.shared_strings.unwrap_or(default.shared_strings),
+            styles: raw.styles.unwrap_or(default.styles),
+            manifest_entries: raw.manifest_entries.unwrap_or(default.manifest_entries),
+            memory_bytes: raw
+                .memory_mb
+                .map_or(default.memory_bytes, |mb| mb.saturating_mul(MIB)),
         }
     }
 }
 
 /// How a refusal tells the user to raise a limit.
-pub(crate) fn raise(key: &str) -> String {
+pub fn raise(key: &str) -> String {
     format!("raise [limits] {key} in demarc.toml")
 }
 
@@ -97,6 +145,46 @@ fn limit_size(bytes: u64) -> String {
     } else {
         format!("{bytes} bytes")
     }
+}
+
+/// Refuses a CSV text with a record of more fields than `columns`, by counting separators
+/// outside quotes (a doubled quote inside a quoted field toggles twice, so it counts
+/// right). Records are numbered as the csv reader numbers them: a quoted line break stays
+/// in its field, and empty lines are skipped.
+pub(crate) fn check_csv_fields(text: &str, limits: &Limits) -> Result<(), LimitProblem> {
+    let mut in_quotes = false;
+    let mut record: u64 = 0;
+    let mut fields: u64 = 1;
+    let mut line_empty = true;
+    for &b in text.as_bytes() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b',' if !in_quotes => fields += 1,
+            b'\n' if !in_quotes => {
+                if !line_empty {
+                    record += 1;
+                }
+                fields = 1;
+                line_empty = true;
+                continue;
+            }
+            b'\r' if !in_quotes => continue,
+            _ => {}
+        }
+        line_empty = false;
+        if fields > limits.columns {
+            let column = u32::try_from(limits.columns).unwrap_or(u32::MAX - 1);
+            return Err(LimitProblem {
+                location: format!("{}{}", column_letters(column), record + 1),
+                problem: format!(
+                    "the row goes on past column {}, the most demarc reads ({})",
+                    limits.columns,
+                    raise("columns")
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a file larger than the limit.
@@ -129,6 +217,14 @@ pub(crate) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
             "the workbook is damaged or truncated (its zip directory cannot be read: {e}); open it in Excel and save it again, or export the sheets as CSV"
         )
     })?;
+    // Two entries of one name: a reader takes one and silently ignores the other, so what
+    // demarc reads need not be what Excel shows.
+    if archive.has_duplicate_names() {
+        let name = duplicate_entry_name(bytes).unwrap_or_else(|| "(unknown)".into());
+        return Err(format!(
+            "the workbook holds two parts named {name}: one would be read and the other silently ignored (the file is malformed or tampered with; save it again from Excel)"
+        ));
+    }
     let entries = archive.len() as u64;
     if entries > limits.zip_entries {
         return Err(too_many_entries(entries, limits));
@@ -158,6 +254,37 @@ fn too_many_entries(entries: u64, limits: &Limits) -> String {
         limits.zip_entries,
         raise("zip_entries")
     )
+}
+
+/// The first name that two central-directory entries share, read from the directory
+/// itself (the zip crate keeps one entry per name, so it cannot say which).
+fn duplicate_entry_name(bytes: &[u8]) -> Option<String> {
+    const EOCD_LEN: usize = 22;
+    let search_from = bytes.len().saturating_sub(EOCD_LEN + u16::MAX as usize);
+    let at = (search_from..=bytes.len().checked_sub(EOCD_LEN)?)
+        .rev()
+        .find(|&i| &bytes[i..i + 4] == b"PK\x05\x06")?;
+    let u32_at = |i: usize| -> Option<u32> {
+        Some(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?))
+    };
+    let u16_at = |i: usize| -> Option<usize> {
+        Some(usize::from(u16::from_le_bytes(
+            bytes.get(i..i + 2)?.try_into().ok()?,
+        )))
+    };
+    let mut offset = u32_at(at + 16)? as usize;
+    let mut seen = std::collections::HashSet::new();
+    while bytes.get(offset..offset + 4)? == b"PK\x01\x02" {
+        let name_len = u16_at(offset + 28)?;
+        let extra = u16_at(offset + 30)?;
+        let comment = u16_at(offset + 32)?;
+        let name = bytes.get(offset + 46..offset + 46 + name_len)?;
+        if !seen.insert(name) {
+            return Some(String::from_utf8_lossy(name).into_owned());
+        }
+        offset += 46 + name_len + extra + comment;
+    }
+    None
 }
 
 /// The entry count declared by the end-of-central-directory record (or its zip64 form),
@@ -250,6 +377,23 @@ mod tests {
         };
         let err = check_zip(&bytes, &limits).unwrap_err();
         assert!(err.contains("holds 3 files"), "{err}");
+    }
+
+    #[test]
+    fn csv_fields_are_counted_outside_quotes_and_rows_as_the_reader_numbers_them() {
+        let limits = Limits {
+            columns: 3,
+            ..Limits::default()
+        };
+        // Quoted commas and line breaks are inside a field; empty lines are no record.
+        let ok = "a,b,c\n\n\"x,y\",\"two\nlines\",\"say \"\"hi,\"\"\"\r\n";
+        assert!(check_csv_fields(ok, &limits).is_ok());
+        let err = check_csv_fields("a,b,c\n\n\"x\ny\",b,c,d\n", &limits).unwrap_err();
+        assert_eq!(err.location, "D2");
+        assert_eq!(
+            err.problem,
+            "the row goes on past column 3, the most demarc reads (raise [limits] columns in demarc.toml)"
+        );
     }
 
     #[test]

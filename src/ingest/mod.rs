@@ -9,13 +9,14 @@ mod caiq;
 pub mod columns;
 mod fedramp;
 mod limits;
+mod precheck;
 mod records;
 mod stream;
 pub mod table;
 mod vendor_documents;
 
 pub use columns::SheetKind;
-pub use limits::{Limits, RawLimits};
+pub use limits::{raise as raise_limit, Limits, RawLimits};
 pub use table::DateOrder;
 pub use vendor_documents::VendorDocuments;
 
@@ -118,6 +119,11 @@ impl Problems {
         } else {
             self.truncated = true;
         }
+    }
+
+    /// How many problems were found, counting those past the listed ones as one.
+    pub(crate) fn len(&self) -> usize {
+        self.errors.len() + usize::from(self.truncated)
     }
 
     pub(crate) fn is_full(&self) -> bool {
@@ -369,6 +375,10 @@ fn is_spreadsheet(path: &Path) -> bool {
     ext == "csv" || WORKBOOK_EXTENSIONS.contains(&ext.as_str())
 }
 
+/// Why a path that is neither a file nor a directory is refused.
+pub const NOT_A_REGULAR_FILE: &str =
+    "not a regular file (a FIFO, socket or device): demarc reads only regular files";
+
 fn read_file(
     path: &Path,
     shown: &str,
@@ -382,6 +392,9 @@ fn read_file(
         problem,
     };
     let refused = match std::fs::metadata(path) {
+        // A FIFO, socket or device would block the read or never end: only a regular file
+        // has a size to check.
+        Ok(meta) if !meta.is_file() => Some(NOT_A_REGULAR_FILE.to_string()),
         Ok(meta) => limits::check_file_size(meta.len(), limits).err(),
         Err(e) => Some(format!("cannot read the file: {e}")),
     };
@@ -501,8 +514,13 @@ fn open<'m>(
             .and_then(|s| s.to_str())
             .unwrap_or("csv")
             .to_string();
-        let (text, encoding) = decode_text(&bytes);
-        drop(bytes);
+        let (text, encoding) = decode_text(bytes);
+        // The csv reader holds a whole record at once: one row of 50 million fields would
+        // cost gigabytes before a cell reached the column limit.
+        if let Err(p) = limits::check_csv_fields(&text, limits) {
+            refused(&stem, &[p], problems);
+            return vec![(stem, None)];
+        }
         if let Some(encoding) = encoding {
             inputs.warnings.push(format!(
                 "{shown}: the text is not UTF-8; read it as {encoding} (check accented letters, or save the file as \"CSV UTF-8\")"
@@ -551,6 +569,28 @@ fn open<'m>(
             return Vec::new();
         }
     }
+    // What the parser would allocate from what the file declares, before it is asked to.
+    let prechecked = match format {
+        Format::Xls => precheck::check_xls(&bytes, limits),
+        Format::Xlsx | Format::Ods => {
+            let reads_sheet =
+                |name: &str| every_sheet || SheetKind::from_sheet_name(name).is_some();
+            precheck::check_zip_workbook(&bytes, format == Format::Ods, limits, &reads_sheet)
+        }
+        Format::Xlsb => Ok(()),
+    };
+    if let Err(refusal) = prechecked {
+        problems.push(InputError {
+            file: shown.to_string(),
+            sheet: refusal.sheet,
+            location: refusal.location,
+            problem: refusal.problem,
+        });
+        return Vec::new();
+    }
+    // Whatever the checks above let through, parsing this workbook may take at most
+    // `[limits] memory_mb`: past it the run ends naming the file, not with an abort.
+    let _armed = crate::memory_guard::arm(shown, limits.memory_bytes);
     let mut workbook = match guarded(|| Workbook::open(format, bytes)) {
         Ok(workbook) => workbook,
         Err(problem) => {
@@ -869,15 +909,17 @@ fn push_range(range: &calamine::Range<Data>, builder: &mut impl CellSink) {
 /// (Excel's "Unicode Text") is decoded; anything else that is not UTF-8 is read as
 /// Windows-1252, the encoding Excel on Windows saves "CSV" in, and the encoding is
 /// returned so the caller can warn.
-fn decode_text(bytes: &[u8]) -> (String, Option<&'static str>) {
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+///
+/// Takes the bytes so that UTF-8 text (the usual case) becomes the string without a copy.
+fn decode_text(bytes: Vec<u8>) -> (String, Option<&'static str>) {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
         return (text.into_owned(), None);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_string(), None),
-        Err(_) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(e.as_bytes());
             (text.into_owned(), Some("Windows-1252"))
         }
     }
@@ -1099,10 +1141,16 @@ mod tests {
 
     #[test]
     fn csv_text_is_utf8_without_its_bom_or_windows_1252() {
-        assert_eq!(decode_text(b"\xEF\xBB\xBFid\n"), ("id\n".to_string(), None));
-        assert_eq!(decode_text(b"\xFF\xFEi\x00d\x00"), ("id".to_string(), None));
         assert_eq!(
-            decode_text(b"M\xFCller \x80"),
+            decode_text(b"\xEF\xBB\xBFid\n".to_vec()),
+            ("id\n".to_string(), None)
+        );
+        assert_eq!(
+            decode_text(b"\xFF\xFEi\x00d\x00".to_vec()),
+            ("id".to_string(), None)
+        );
+        assert_eq!(
+            decode_text(b"M\xFCller \x80".to_vec()),
             ("Müller €".to_string(), Some("Windows-1252"))
         );
     }

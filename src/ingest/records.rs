@@ -25,6 +25,18 @@ pub(crate) struct RowReader<'a> {
     pub source: Source,
 }
 
+/// Whether a date cell is Excel's phantom 1900-02-29: serial 60 in the 1900 date system,
+/// which Excel shows as 29 February 1900 and calamine reads as the 28th. (calamine does
+/// not say which date system a cell is in; serial 60 is 1904-03-01 in the 1904 system, so
+/// the date it gives tells them apart.)
+fn is_phantom_leap_day(dt: &calamine::ExcelDateTime) -> bool {
+    dt.is_datetime()
+        && dt.as_f64().floor() == 60.0
+        && dt
+            .as_datetime()
+            .is_some_and(|d| d.date() == NaiveDate::from_ymd_opt(1900, 2, 28).unwrap_or_default())
+}
+
 /// Marks a row as unusable; the problem itself is already in [`Problems`].
 struct Rejected;
 
@@ -368,6 +380,8 @@ pub(crate) struct Collector<'m> {
     /// Region cells naming no known region, read without a residency policy: where
     /// (`file: Sheet!G7`) and what.
     unknown_regions: Vec<(String, String)>,
+    /// Date cells holding serial 60 (`file: Sheet!D7`): see [`is_phantom_leap_day`].
+    phantom_leap_days: Vec<String>,
     /// The texts repeated down the Evidence sheet (control, service, tester), one copy each.
     shared: SharedTexts,
     /// Cells read other than as written, said once per sheet, column and kind (in the
@@ -423,6 +437,7 @@ impl<'m> Collector<'m> {
             attestations: Vec::new(),
             cuecs: Vec::new(),
             unknown_regions: Vec::new(),
+            phantom_leap_days: Vec::new(),
             shared: SharedTexts::default(),
             notes: Vec::new(),
             spellings: Default::default(),
@@ -433,6 +448,19 @@ impl<'m> Collector<'m> {
         // Any problem fails the run, so a row with a formula error in a text column is
         // still read on, to report its other problems in the same pass.
         formula_errors_in_text(row, problems);
+        for (col, data) in row.cells {
+            if let calamine::Data::DateTime(dt) = data {
+                if is_phantom_leap_day(dt) {
+                    self.phantom_leap_days.push(format!(
+                        "{}: {}!{}{}",
+                        row.source.file,
+                        row.source.sheet,
+                        column_letters(row.origin_col + col),
+                        row.source.row
+                    ));
+                }
+            }
+        }
         self.note_cells(row);
         let names: &[(&'static str, &str)] = match row.kind {
             SheetKind::Services => &[("service", "service"), ("vendor", "provider")],
@@ -477,6 +505,7 @@ impl<'m> Collector<'m> {
         extend(&mut self.cuecs, other.cuecs);
         extend(&mut self.unknown_regions, other.unknown_regions);
         extend(&mut self.notes, other.notes);
+        extend(&mut self.phantom_leap_days, other.phantom_leap_days);
         for (name, first) in other.spellings {
             self.spellings.entry(name).or_insert(first);
         }
@@ -556,6 +585,16 @@ impl<'m> Collector<'m> {
         inputs.evidence = self.evidence;
         inputs.attestations = self.attestations;
         inputs.cuecs = self.cuecs;
+        if let Some(cell) = self.phantom_leap_days.first() {
+            let more = match self.phantom_leap_days.len() {
+                1 => String::new(),
+                2 => " (and 1 more cell)".to_string(),
+                n => format!(" (and {} more cells)", n - 1),
+            };
+            inputs.warnings.push(format!(
+                "{cell}{more}: date serial 60 is 29 February 1900, a day that never was (Excel counts 1900 as a leap year); read as 1900-02-28: check the cell"
+            ));
+        }
         if let Some((cell, value)) = self.unknown_regions.first() {
             let more = match self.unknown_regions.len() {
                 1 => String::new(),

@@ -293,6 +293,18 @@ impl CellLimits {
             self.stopped = true;
             return Admit::Stop;
         }
+        if u64::from(col) >= self.limits.columns {
+            self.problems.push(LimitProblem {
+                location: format!("{}{}", column_letters(col), u64::from(row) + 1),
+                problem: format!(
+                    "the row goes on past column {}, the most demarc reads ({})",
+                    self.limits.columns,
+                    raise("columns")
+                ),
+            });
+            self.stopped = true;
+            return Admit::Stop;
+        }
         if let Data::String(s) = data {
             // Counting characters is only needed when the bytes could exceed the limit.
             if s.len() as u64 > self.limits.cell_chars {
@@ -351,6 +363,7 @@ impl TableBuilder {
         TableBuilder::new(&Limits {
             rows: u64::MAX,
             cell_chars: u64::MAX,
+            columns: u64::MAX,
             ..Limits::default()
         })
     }

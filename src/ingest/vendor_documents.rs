@@ -110,7 +110,13 @@ pub(super) fn read_all(
             bytes: bytes.len() as u64,
             sheets: Vec::new(),
         };
+        let before = problems.len();
         let tables = open_every_sheet(path, &shown, bytes, options, inputs, problems);
+        // A workbook refused as a whole has said why; it is not also "not a questionnaire".
+        if tables.is_empty() && problems.len() > before {
+            inputs.files.push(file);
+            continue;
+        }
         if is_caiq {
             let read = caiq::read(vendor, &shown, &tables, &documents.mapping, model, problems);
             file.sheets = read.sheets;

@@ -45,8 +45,8 @@ impl Previous {
             path: path.to_path_buf(),
             message,
         };
-        let text =
-            std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+        let text = crate::small_file::read_text(path, crate::small_file::FINDINGS_MAX_BYTES)
+            .map_err(|e| fail(format!("cannot read it: {e}")))?;
         let doc: PreviousDocument = serde_json::from_str(&text).map_err(|e| {
             fail(format!(
                 "not a demarc findings.json (line {}, column {}): {e}",

@@ -2,6 +2,8 @@
 //! input beside its assertion), run the library or the binary on them, read PDFs' text.
 #![allow(dead_code)]
 
+pub mod xls;
+
 use chrono::NaiveDate;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use std::path::{Path, PathBuf};

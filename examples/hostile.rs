@@ -1,0 +1,555 @@
+//! Writes the hostile files of issue 15 at full size, for `benches/hostile.sh` to run
+//! demarc on under a memory cap: small files that declare enormous allocations.
+//!
+//! ```sh
+//! cargo run --example hostile -- target/hostile-data
+//! ```
+//!
+//! The tests (`tests/bad.rs`) build the same shapes at a size that runs in milliseconds;
+//! these are the sizes reported in the issue. Repetitive parts are written as hand-made
+//! deflate streams (a few literals, then back-references), so a 275 MB part costs a few
+//! hundred kilobytes and no compression time.
+
+use rust_xlsxwriter::Workbook;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let out = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or("target/hostile-data".into()),
+    );
+    std::fs::create_dir_all(&out).unwrap();
+    let company = out.join("company.xlsx");
+    write_company(&company);
+
+    // uniqueCount of 1e12 and 1e18 in xl/sharedStrings.xml.
+    for (name, count) in [
+        ("unique-count-1e12.xlsx", "1000000000000"),
+        ("unique-count-1e18.xlsx", "1000000000000000000"),
+    ] {
+        patch(&company, &out.join(name), |part, bytes| {
+            (part == "xl/sharedStrings.xml").then(|| {
+                let xml = String::from_utf8(bytes.to_vec()).unwrap();
+                let at = xml.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+                let end = at + xml[at..].find('"').unwrap();
+                Part::Stored(format!("{}{count}{}", &xml[..at], &xml[end..]).into_bytes())
+            })
+        });
+    }
+
+    // 45 million <xf/> in xl/styles.xml; 55 million <si/> in xl/sharedStrings.xml.
+    patch(&company, &out.join("styles-45m.xlsx"), |part, bytes| {
+        (part == "xl/styles.xml").then(|| {
+            let xml = String::from_utf8(bytes.to_vec()).unwrap();
+            let at = xml.find("<cellXfs").unwrap();
+            let at = at + xml[at..].find('>').unwrap() + 1;
+            Part::Repeated {
+                prefix: xml.as_bytes()[..at].to_vec(),
+                unit: b"<xf/>".to_vec(),
+                count: 45_000_000,
+                suffix: xml.as_bytes()[at..].to_vec(),
+            }
+        })
+    });
+    patch(&company, &out.join("shared-strings-55m.xlsx"), |part, _| {
+        (part == "xl/sharedStrings.xml").then(|| Part::Repeated {
+            prefix: b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">".to_vec(),
+            unit: b"<si/>".to_vec(),
+            count: 55_000_000,
+            suffix: b"</sst>".to_vec(),
+        })
+    });
+
+    // A vendor workbook of 2000 sheet entries all naming one 5 MB worksheet.
+    let big = out.join("big-sheet.xlsx");
+    {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("Data").unwrap();
+        for row in 0..100_000u32 {
+            sheet.write_number(row, 0, f64::from(row)).unwrap();
+        }
+        workbook.save(&big).unwrap();
+    }
+    patch(&big, &out.join("aliased-sheets.xlsx"), |part, bytes| {
+        (part == "xl/workbook.xml").then(|| {
+            let xml = String::from_utf8(bytes.to_vec()).unwrap();
+            let start = xml.find("<sheets>").unwrap() + "<sheets>".len();
+            let end = xml.find("</sheets>").unwrap();
+            let sheets: String = (1..=2000)
+                .map(|i| format!("<sheet name=\"Copy {i}\" sheetId=\"{i}\" r:id=\"rId1\"/>"))
+                .collect();
+            Part::Stored(format!("{}{sheets}{}", &xml[..start], &xml[end..]).into_bytes())
+        })
+    });
+
+    // .xls: a DIMENSIONS record claiming 1048576 × 16384; one cell at column 0xFFFF.
+    std::fs::write(
+        out.join("dimensions.xls"),
+        xls::workbook(&[("Evidence", {
+            let mut r = xls::dimensions(0, 1_048_576, 0, 16_384);
+            r.extend(xls::number(0, 0, 1.0));
+            r
+        })]),
+    )
+    .unwrap();
+    std::fs::write(
+        out.join("column-ffff.xls"),
+        xls::workbook(&[("Evidence", {
+            let mut r = xls::dimensions(0, 2, 0, 1);
+            r.extend(xls::number(0, 0, 1.0));
+            r.extend(xls::number(1, 0xFFFF, 1.0));
+            r
+        })]),
+    )
+    .unwrap();
+
+    // .ods: one float cell, 16384 columns across and 6000 rows down.
+    write_ods(
+        &out.join("repeats.ods"),
+        "<table:table-row table:number-rows-repeated=\"6000\"><table:table-cell table:number-columns-repeated=\"16384\" office:value-type=\"float\" office:value=\"1\"/></table:table-row>",
+    );
+
+    // CSV: a header, then one row of 50 million fields (100 MB).
+    {
+        let dir = out.join("csv");
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut file =
+            std::io::BufWriter::new(std::fs::File::create(dir.join("evidence.csv")).unwrap());
+        file.write_all(b"control_id,service,evidence,collected_on,result\n")
+            .unwrap();
+        for _ in 0..50_000_000u32 / 1000 {
+            file.write_all(&b"x,".repeat(1000)).unwrap();
+        }
+        file.write_all(b"x\n").unwrap();
+    }
+
+    // verify: a bundle whose manifest lists 6 million minimal entries.
+    {
+        let mut manifest =
+            b"{\"format\":\"demarc-evidence-bundle\",\"format_version\":1,\"files\":[".to_vec();
+        manifest.extend(b"{},".repeat(6_000_000 - 1));
+        manifest.extend(b"{}]}");
+        let mut writer =
+            zip::ZipWriter::new(std::fs::File::create(out.join("manifest-6m.zip")).unwrap());
+        writer
+            .start_file("manifest.json", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(&manifest).unwrap();
+        writer.finish().unwrap();
+    }
+    println!("wrote {}", out.display());
+}
+
+/// A small valid company workbook (the sheets demarc requires).
+fn write_company(path: &Path) {
+    let mut workbook = Workbook::new();
+    let sheets: [(&str, &[&[&str]]); 3] = [
+        (
+            "Services",
+            &[
+                &["service", "provider", "service_model"],
+                &["Okta", "Okta", "SaaS"],
+            ],
+        ),
+        (
+            "Controls",
+            &[
+                &["control_id", "title", "domain", "frequency", "applies_to"],
+                &[
+                    "IAM-1",
+                    "Access reviews",
+                    "Identity and access management",
+                    "quarterly",
+                    "*",
+                ],
+            ],
+        ),
+        (
+            "Evidence",
+            &[
+                &[
+                    "control_id",
+                    "service",
+                    "evidence",
+                    "collected_on",
+                    "result",
+                ],
+                &["IAM-1", "", "Access review", "2026-09-01", "Effective"],
+            ],
+        ),
+    ];
+    for (name, rows) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *text).unwrap();
+            }
+        }
+    }
+    workbook.save(path).unwrap();
+}
+
+/// What a patched part becomes.
+enum Part {
+    Stored(Vec<u8>),
+    /// `prefix`, `unit` repeated `count` times, `suffix`, as a hand-made deflate stream.
+    Repeated {
+        prefix: Vec<u8>,
+        unit: Vec<u8>,
+        count: u64,
+        suffix: Vec<u8>,
+    },
+}
+
+/// Copies a zip, replacing the parts `replace` returns something for.
+fn patch(from: &Path, to: &Path, replace: impl Fn(&str, &[u8]) -> Option<Part>) {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut entries = Vec::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        let entry = match replace(&name, &bytes) {
+            None => craft::Entry::stored(&name, bytes),
+            Some(Part::Stored(bytes)) => craft::Entry::stored(&name, bytes),
+            Some(Part::Repeated {
+                prefix,
+                unit,
+                count,
+                suffix,
+            }) => craft::Entry::repeated(&name, &prefix, &unit, count, &suffix),
+        };
+        entries.push(entry);
+    }
+    std::fs::write(to, craft::zip(&entries)).unwrap();
+}
+
+fn write_ods(path: &Path, rows: &str) {
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\"><office:body><office:spreadsheet><table:table table:name=\"Evidence\">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"
+    );
+    let entries = [
+        craft::Entry::stored("mimetype", b"application/vnd.oasis.opendocument.spreadsheet".to_vec()),
+        craft::Entry::stored("content.xml", content.into_bytes()),
+        craft::Entry::stored("META-INF/manifest.xml", b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"><manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/><manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>".to_vec()),
+    ];
+    std::fs::write(path, craft::zip(&entries)).unwrap();
+}
+
+/// Zip archives and deflate streams by hand.
+mod craft {
+    fn crc_table() -> [u32; 256] {
+        let mut table = [0u32; 256];
+        for (i, slot) in table.iter_mut().enumerate() {
+            let mut c = i as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+            *slot = c;
+        }
+        table
+    }
+
+    struct Crc {
+        table: [u32; 256],
+        value: u32,
+    }
+
+    impl Crc {
+        fn new() -> Crc {
+            Crc {
+                table: crc_table(),
+                value: !0,
+            }
+        }
+        fn update(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.value =
+                    self.table[((self.value ^ u32::from(b)) & 0xFF) as usize] ^ (self.value >> 8);
+            }
+        }
+        fn finish(&self) -> u32 {
+            !self.value
+        }
+    }
+
+    pub struct Entry {
+        pub name: String,
+        pub method: u16,
+        pub crc: u32,
+        pub size: u32,
+        pub data: Vec<u8>,
+    }
+
+    impl Entry {
+        pub fn stored(name: &str, data: Vec<u8>) -> Entry {
+            let mut crc = Crc::new();
+            crc.update(&data);
+            Entry {
+                name: name.into(),
+                method: 0,
+                crc: crc.finish(),
+                size: data.len() as u32,
+                data,
+            }
+        }
+
+        /// `prefix`, then `unit` `count` times, then `suffix`, deflated with fixed codes:
+        /// the unit once as literals, then copies of 258 bytes at distance `unit.len()`
+        /// (5, the one distance written here). The count is rounded so the copies end on
+        /// a whole unit.
+        pub fn repeated(
+            name: &str,
+            prefix: &[u8],
+            unit: &[u8],
+            count: u64,
+            suffix: &[u8],
+        ) -> Entry {
+            assert_eq!(unit.len(), 5, "distance code 4 + 1 extra bit = 5");
+            // 258 × k bytes of copies is a whole number of units when k is a multiple of 5.
+            let copies = ((count - 1) * 5).div_ceil(258 * 5) * 5;
+            let mut bits = Bits::default();
+            bits.put(1, 1);
+            bits.put(1, 2);
+            let mut crc = Crc::new();
+            for &b in prefix.iter().chain(unit) {
+                bits.literal(b);
+            }
+            crc.update(prefix);
+            crc.update(unit);
+            let block: Vec<u8> = unit.iter().copied().cycle().take(258 * 5).collect();
+            for i in 0..copies {
+                bits.code(0xC5, 8); // length 258
+                bits.code(4, 5); // distance 5–6
+                bits.put(0, 1); // … 5
+                if i % 5 == 4 {
+                    crc.update(&block);
+                }
+            }
+            for &b in suffix {
+                bits.literal(b);
+            }
+            crc.update(suffix);
+            bits.code(0, 7);
+            bits.put(0, 7);
+            let size = prefix.len() as u64 + 5 + 258 * copies + suffix.len() as u64;
+            Entry {
+                name: name.into(),
+                method: 8,
+                crc: crc.finish(),
+                size: u32::try_from(size).expect("under 4 GB"),
+                data: bits.out,
+            }
+        }
+    }
+
+    #[derive(Default)]
+    struct Bits {
+        out: Vec<u8>,
+        acc: u64,
+        n: u32,
+    }
+
+    impl Bits {
+        fn put(&mut self, value: u32, bits: u32) {
+            self.acc |= u64::from(value) << self.n;
+            self.n += bits;
+            while self.n >= 8 {
+                self.out.push(self.acc as u8);
+                self.acc >>= 8;
+                self.n -= 8;
+            }
+        }
+        fn code(&mut self, code: u32, len: u32) {
+            self.put(code.reverse_bits() >> (32 - len), len);
+        }
+        fn literal(&mut self, byte: u8) {
+            if byte < 144 {
+                self.code(0x30 + u32::from(byte), 8);
+            } else {
+                self.code(0x190 + u32::from(byte - 144), 9);
+            }
+        }
+    }
+
+    pub fn zip(entries: &[Entry]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut central = Vec::new();
+        for e in entries {
+            let offset = out.len() as u32;
+            let header = |sig: u32, central: bool| {
+                let mut h = Vec::new();
+                h.extend(sig.to_le_bytes());
+                if central {
+                    h.extend(20u16.to_le_bytes());
+                }
+                h.extend(20u16.to_le_bytes());
+                h.extend(0u16.to_le_bytes());
+                h.extend(e.method.to_le_bytes());
+                h.extend(0u16.to_le_bytes());
+                h.extend(0x21u16.to_le_bytes());
+                h.extend(e.crc.to_le_bytes());
+                h.extend((e.data.len() as u32).to_le_bytes());
+                h.extend(e.size.to_le_bytes());
+                h.extend((e.name.len() as u16).to_le_bytes());
+                h.extend(0u16.to_le_bytes());
+                if central {
+                    h.extend(0u16.to_le_bytes());
+                    h.extend(0u16.to_le_bytes());
+                    h.extend(0u16.to_le_bytes());
+                    h.extend(0u32.to_le_bytes());
+                    h.extend(offset.to_le_bytes());
+                }
+                h.extend(e.name.as_bytes());
+                h
+            };
+            out.extend(header(0x0403_4b50, false));
+            out.extend(&e.data);
+            central.extend(header(0x0201_4b50, true));
+        }
+        let cd_offset = out.len() as u32;
+        out.extend(&central);
+        out.extend(0x0605_4b50u32.to_le_bytes());
+        out.extend([0u8; 4]);
+        out.extend((entries.len() as u16).to_le_bytes());
+        out.extend((entries.len() as u16).to_le_bytes());
+        out.extend((central.len() as u32).to_le_bytes());
+        out.extend(cd_offset.to_le_bytes());
+        out.extend(0u16.to_le_bytes());
+        out
+    }
+}
+
+/// A legacy `.xls` by hand: BIFF8 records in a version-3 OLE compound file.
+mod xls {
+    pub fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut out = typ.to_le_bytes().to_vec();
+        out.extend((data.len() as u16).to_le_bytes());
+        out.extend(data);
+        out
+    }
+
+    fn bof(kind: u16) -> Vec<u8> {
+        let mut data = Vec::new();
+        data.extend(0x0600u16.to_le_bytes());
+        data.extend(kind.to_le_bytes());
+        data.extend(0x0DBBu16.to_le_bytes());
+        data.extend(0x07CCu16.to_le_bytes());
+        data.extend(0u32.to_le_bytes());
+        data.extend(0x0006u32.to_le_bytes());
+        record(0x0809, &data)
+    }
+
+    pub fn dimensions(first_row: u32, end_row: u32, first_col: u16, end_col: u16) -> Vec<u8> {
+        let mut data = Vec::new();
+        data.extend(first_row.to_le_bytes());
+        data.extend(end_row.to_le_bytes());
+        data.extend(first_col.to_le_bytes());
+        data.extend(end_col.to_le_bytes());
+        data.extend(0u16.to_le_bytes());
+        record(0x0200, &data)
+    }
+
+    pub fn number(row: u16, col: u16, value: f64) -> Vec<u8> {
+        let mut data = Vec::new();
+        data.extend(row.to_le_bytes());
+        data.extend(col.to_le_bytes());
+        data.extend(0x000Fu16.to_le_bytes());
+        data.extend(value.to_le_bytes());
+        record(0x0203, &data)
+    }
+
+    pub fn workbook(sheets: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        let bound = |offset: u32, name: &str| {
+            let mut data = offset.to_le_bytes().to_vec();
+            data.extend([0, 0, name.len() as u8, 0]);
+            data.extend(name.as_bytes());
+            record(0x0085, &data)
+        };
+        let eof = record(0x000A, &[]);
+        let mut at =
+            bof(5).len() + sheets.iter().map(|(n, _)| bound(0, n).len()).sum::<usize>() + eof.len();
+        let mut stream = bof(5);
+        for (name, records) in sheets {
+            stream.extend(bound(at as u32, name));
+            at += bof(0x10).len() + records.len() + eof.len();
+        }
+        stream.extend(&eof);
+        for (_, records) in sheets {
+            stream.extend(bof(0x10));
+            stream.extend(records);
+            stream.extend(&eof);
+        }
+        compound_file(&stream)
+    }
+
+    fn compound_file(stream: &[u8]) -> Vec<u8> {
+        const END: u32 = 0xFFFF_FFFE;
+        const FREE: u32 = 0xFFFF_FFFF;
+        let mut stream = stream.to_vec();
+        stream.resize(stream.len().max(4096).div_ceil(512) * 512, 0);
+        let size = stream.len() as u32;
+        let sectors = stream.len() / 512;
+        assert!(sectors + 2 <= 128);
+        let mut header = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        header.extend([0u8; 16]);
+        for v in [0x003Eu16, 3, 0xFFFE, 9, 6] {
+            header.extend(v.to_le_bytes());
+        }
+        header.extend([0u8; 6]);
+        for v in [0u32, 1, 1, 0, 4096, END, 0, END, 0, 0] {
+            header.extend(v.to_le_bytes());
+        }
+        for _ in 1..109 {
+            header.extend(FREE.to_le_bytes());
+        }
+        let mut fat = vec![0xFFFF_FFFDu32, END];
+        for i in 0..sectors {
+            fat.push(if i + 1 == sectors {
+                END
+            } else {
+                (i + 3) as u32
+            });
+        }
+        fat.resize(128, FREE);
+        let entry = |name: &str, kind: u8, child: u32, start: u32, size: u32| {
+            let mut e = vec![0u8; 128];
+            let units: Vec<u8> = name
+                .encode_utf16()
+                .chain([0])
+                .flat_map(|u| u.to_le_bytes())
+                .collect();
+            e[..units.len()].copy_from_slice(&units);
+            e[0x40..0x42].copy_from_slice(&(units.len() as u16).to_le_bytes());
+            e[0x42] = kind;
+            e[0x43] = 1;
+            e[0x44..0x48].copy_from_slice(&FREE.to_le_bytes());
+            e[0x48..0x4C].copy_from_slice(&FREE.to_le_bytes());
+            e[0x4C..0x50].copy_from_slice(&child.to_le_bytes());
+            e[0x74..0x78].copy_from_slice(&start.to_le_bytes());
+            e[0x78..0x7C].copy_from_slice(&size.to_le_bytes());
+            e
+        };
+        let mut empty = vec![0u8; 128];
+        for at in [0x44, 0x48, 0x4C] {
+            empty[at..at + 4].copy_from_slice(&FREE.to_le_bytes());
+        }
+        let mut out = header;
+        out.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+        out.extend(entry("Root Entry", 5, 1, END, 0));
+        out.extend(entry("Workbook", 2, FREE, 2, size));
+        out.extend(&empty);
+        out.extend(&empty);
+        out.extend(stream);
+        out
+    }
+}
