@@ -88,21 +88,27 @@ fn main() {
     // .xls: a DIMENSIONS record claiming 1048576 × 16384; one cell at column 0xFFFF.
     std::fs::write(
         out.join("dimensions.xls"),
-        xls::workbook(&[("Evidence", {
-            let mut r = xls::dimensions(0, 1_048_576, 0, 16_384);
-            r.extend(xls::number(0, 0, 1.0));
-            r
-        })]),
+        xls::workbook(
+            &[("Evidence", {
+                let mut r = xls::dimensions(0, 1_048_576, 0, 16_384);
+                r.extend(xls::number(0, 0, 1.0));
+                r
+            })],
+            |i, offsets| offsets[i],
+        ),
     )
     .unwrap();
     std::fs::write(
         out.join("column-ffff.xls"),
-        xls::workbook(&[("Evidence", {
-            let mut r = xls::dimensions(0, 2, 0, 1);
-            r.extend(xls::number(0, 0, 1.0));
-            r.extend(xls::number(1, 0xFFFF, 1.0));
-            r
-        })]),
+        xls::workbook(
+            &[("Evidence", {
+                let mut r = xls::dimensions(0, 2, 0, 1);
+                r.extend(xls::number(0, 0, 1.0));
+                r.extend(xls::number(1, 0xFFFF, 1.0));
+                r
+            })],
+            |i, offsets| offsets[i],
+        ),
     )
     .unwrap();
 
@@ -429,127 +435,7 @@ mod craft {
     }
 }
 
-/// A legacy `.xls` by hand: BIFF8 records in a version-3 OLE compound file.
-mod xls {
-    pub fn record(typ: u16, data: &[u8]) -> Vec<u8> {
-        let mut out = typ.to_le_bytes().to_vec();
-        out.extend((data.len() as u16).to_le_bytes());
-        out.extend(data);
-        out
-    }
-
-    fn bof(kind: u16) -> Vec<u8> {
-        let mut data = Vec::new();
-        data.extend(0x0600u16.to_le_bytes());
-        data.extend(kind.to_le_bytes());
-        data.extend(0x0DBBu16.to_le_bytes());
-        data.extend(0x07CCu16.to_le_bytes());
-        data.extend(0u32.to_le_bytes());
-        data.extend(0x0006u32.to_le_bytes());
-        record(0x0809, &data)
-    }
-
-    pub fn dimensions(first_row: u32, end_row: u32, first_col: u16, end_col: u16) -> Vec<u8> {
-        let mut data = Vec::new();
-        data.extend(first_row.to_le_bytes());
-        data.extend(end_row.to_le_bytes());
-        data.extend(first_col.to_le_bytes());
-        data.extend(end_col.to_le_bytes());
-        data.extend(0u16.to_le_bytes());
-        record(0x0200, &data)
-    }
-
-    pub fn number(row: u16, col: u16, value: f64) -> Vec<u8> {
-        let mut data = Vec::new();
-        data.extend(row.to_le_bytes());
-        data.extend(col.to_le_bytes());
-        data.extend(0x000Fu16.to_le_bytes());
-        data.extend(value.to_le_bytes());
-        record(0x0203, &data)
-    }
-
-    pub fn workbook(sheets: &[(&str, Vec<u8>)]) -> Vec<u8> {
-        let bound = |offset: u32, name: &str| {
-            let mut data = offset.to_le_bytes().to_vec();
-            data.extend([0, 0, name.len() as u8, 0]);
-            data.extend(name.as_bytes());
-            record(0x0085, &data)
-        };
-        let eof = record(0x000A, &[]);
-        let mut at =
-            bof(5).len() + sheets.iter().map(|(n, _)| bound(0, n).len()).sum::<usize>() + eof.len();
-        let mut stream = bof(5);
-        for (name, records) in sheets {
-            stream.extend(bound(at as u32, name));
-            at += bof(0x10).len() + records.len() + eof.len();
-        }
-        stream.extend(&eof);
-        for (_, records) in sheets {
-            stream.extend(bof(0x10));
-            stream.extend(records);
-            stream.extend(&eof);
-        }
-        compound_file(&stream)
-    }
-
-    fn compound_file(stream: &[u8]) -> Vec<u8> {
-        const END: u32 = 0xFFFF_FFFE;
-        const FREE: u32 = 0xFFFF_FFFF;
-        let mut stream = stream.to_vec();
-        stream.resize(stream.len().max(4096).div_ceil(512) * 512, 0);
-        let size = stream.len() as u32;
-        let sectors = stream.len() / 512;
-        assert!(sectors + 2 <= 128);
-        let mut header = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-        header.extend([0u8; 16]);
-        for v in [0x003Eu16, 3, 0xFFFE, 9, 6] {
-            header.extend(v.to_le_bytes());
-        }
-        header.extend([0u8; 6]);
-        for v in [0u32, 1, 1, 0, 4096, END, 0, END, 0, 0] {
-            header.extend(v.to_le_bytes());
-        }
-        for _ in 1..109 {
-            header.extend(FREE.to_le_bytes());
-        }
-        let mut fat = vec![0xFFFF_FFFDu32, END];
-        for i in 0..sectors {
-            fat.push(if i + 1 == sectors {
-                END
-            } else {
-                (i + 3) as u32
-            });
-        }
-        fat.resize(128, FREE);
-        let entry = |name: &str, kind: u8, child: u32, start: u32, size: u32| {
-            let mut e = vec![0u8; 128];
-            let units: Vec<u8> = name
-                .encode_utf16()
-                .chain([0])
-                .flat_map(|u| u.to_le_bytes())
-                .collect();
-            e[..units.len()].copy_from_slice(&units);
-            e[0x40..0x42].copy_from_slice(&(units.len() as u16).to_le_bytes());
-            e[0x42] = kind;
-            e[0x43] = 1;
-            e[0x44..0x48].copy_from_slice(&FREE.to_le_bytes());
-            e[0x48..0x4C].copy_from_slice(&FREE.to_le_bytes());
-            e[0x4C..0x50].copy_from_slice(&child.to_le_bytes());
-            e[0x74..0x78].copy_from_slice(&start.to_le_bytes());
-            e[0x78..0x7C].copy_from_slice(&size.to_le_bytes());
-            e
-        };
-        let mut empty = vec![0u8; 128];
-        for at in [0x44, 0x48, 0x4C] {
-            empty[at..at + 4].copy_from_slice(&FREE.to_le_bytes());
-        }
-        let mut out = header;
-        out.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
-        out.extend(entry("Root Entry", 5, 1, END, 0));
-        out.extend(entry("Workbook", 2, FREE, 2, size));
-        out.extend(&empty);
-        out.extend(&empty);
-        out.extend(stream);
-        out
-    }
-}
+/// A legacy `.xls` by hand: the same writer the tests use.
+#[allow(dead_code)] // the tests use all of it, this example two files
+#[path = "../tests/support/xls.rs"]
+mod xls;
