@@ -550,11 +550,7 @@ fn day_past_month_end(text: &str) -> Option<DateProblem> {
         head[5..7].parse::<u32>().ok()?,
         head[8..10].parse::<u32>().ok()?,
     );
-    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
-    let days = first
-        .checked_add_months(chrono::Months::new(1))?
-        .signed_duration_since(first)
-        .num_days() as u32;
+    let days = month_length(year, month)?;
     (day > days && day <= 31).then_some(DateProblem::NoSuchDay { year, month, days })
 }
 
@@ -592,12 +588,57 @@ fn parse_numeric_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate,
         DateOrder::Dmy => (a, b),
         DateOrder::Mdy => (b, a),
     };
-    NaiveDate::from_ymd_opt(y, month, day).ok_or(DateProblem::NotADate)
+    NaiveDate::from_ymd_opt(y, month, day).ok_or_else(|| {
+        // `31/09/2026`: a real month, a day past its end — say so, as for ISO text.
+        month_length(y, month)
+            .filter(|&days| day > days && day <= 31)
+            .map_or(DateProblem::NotADate, |days| DateProblem::NoSuchDay {
+                year: y,
+                month,
+                days,
+            })
+    })
+}
+
+/// How many days `month` of `year` has (`None` for a month that is not one).
+fn month_length(year: i32, month: u32) -> Option<u32> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    Some(
+        first
+            .checked_add_months(chrono::Months::new(1))?
+            .signed_duration_since(first)
+            .num_days() as u32,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_numeric_date_past_its_months_end_says_so() {
+        // 31/09/2026 can only be day 31 of September, which has 30 days.
+        assert_eq!(
+            parse_text_date("31/09/2026", None),
+            Err(DateProblem::NoSuchDay {
+                year: 2026,
+                month: 9,
+                days: 30
+            })
+        );
+        assert_eq!(
+            parse_text_date("02/30/2026", Some(DateOrder::Mdy)),
+            Err(DateProblem::NoSuchDay {
+                year: 2026,
+                month: 2,
+                days: 28
+            })
+        );
+        assert_eq!(
+            parse_text_date("31/13/2026", None),
+            Err(DateProblem::NotADate)
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -642,9 +683,14 @@ mod tests {
             parse_text_date("31/13/2026", None),
             Err(DateProblem::NotADate)
         );
+        // 31 can only be the day, and February has no 31st: said as such.
         assert_eq!(
             parse_text_date("31/02/2026", None),
-            Err(DateProblem::NotADate)
+            Err(DateProblem::NoSuchDay {
+                year: 2026,
+                month: 2,
+                days: 28
+            })
         );
         assert_eq!(
             parse_text_date("03/04/26", None),
