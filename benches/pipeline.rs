@@ -34,7 +34,7 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
-    let period = demarc::period::Period::parse("2026-Q3", 1).expect("a period");
+    let period = demarc::inputs::period::Period::parse("2026-Q3", 1).expect("a period");
     let model = demarc::model::Model::default();
     for (label, input) in [
         ("xlsx", data.join("enterprise.xlsx")),
@@ -71,10 +71,19 @@ fn main() {
                 ingest: Default::default(),
                 residency: None,
             };
-            let files = vec![demarc::evidence_files::FileStatus::NotChecked; inputs.evidence.len()];
+            let files =
+                vec![demarc::inputs::evidence_files::FileStatus::NotChecked; inputs.evidence.len()];
             let options = demarc::render::ReportOptions::default();
             let (render, outputs) = best_of(runs.min(2), || {
-                demarc::render::render_all(&run, &options, &inputs, &rec, &files).expect("renders")
+                demarc::render::render_all(
+                    &run,
+                    &options,
+                    &inputs,
+                    &rec,
+                    &files,
+                    &demarc::progress::Silent,
+                )
+                .expect("renders")
             });
             let pdf_bytes: usize = outputs
                 .iter()

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 fn sample_run() -> demarc::Run {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let period = demarc::period::Period::parse("2026-Q3", 1).expect("a valid period");
+    let period = demarc::inputs::period::Period::parse("2026-Q3", 1).expect("a valid period");
     demarc::Run {
         inputs: vec![root.join("samples/northwind.xlsx")],
         as_of: period.end,
@@ -42,7 +42,7 @@ fn main() {
     );
     let analysis = demarc::analyse(&run).expect("the samples read");
     let options = demarc::render::ReportOptions::default();
-    let (files, _) = demarc::evidence_files::check_all(&analysis.inputs.evidence, None);
+    let (files, _) = demarc::inputs::evidence_files::check_all(&analysis.inputs.evidence, None);
     let (min, median) = time(runs, || {
         demarc::render::render_all(
             &run,
@@ -50,6 +50,7 @@ fn main() {
             &analysis.inputs,
             &analysis.reconciliation,
             &files,
+            &demarc::progress::Silent,
         )
         .expect("the samples render")
     });
@@ -59,6 +60,7 @@ fn main() {
         &analysis.inputs,
         &analysis.reconciliation,
         &files,
+        &demarc::progress::Silent,
     )
     .unwrap();
     let pdfs = outputs.iter().filter(|o| o.name.ends_with(".pdf")).count();

@@ -42,7 +42,7 @@ pub struct ConfigFile {
     pub limits: crate::ingest::RawLimits,
     /// `[residency]`: for each data class, the regions it may be held in. Without it the
     /// residency check is off.
-    pub residency: Option<crate::residency::Policy>,
+    pub residency: Option<crate::model::residency::Policy>,
     /// `[caiq]`: each vendor's CSA CAIQ v4 questionnaire, `Okta = "vendors/okta-caiq.xlsx"`.
     #[serde(default)]
     pub caiq: BTreeMap<String, PathBuf>,

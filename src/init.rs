@@ -7,9 +7,9 @@
 //! The example rows are dated inside the previous quarter (the starter's `period`), so the
 //! first `demarc report` works at once and its findings say what to fill in next.
 
+use crate::inputs::period::Period;
 use crate::inputs::{AttestationType, Frequency, Opinion, TestResult};
 use crate::model::{Model, ServiceModel};
-use crate::period::Period;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatBorder, Formula, Workbook,
@@ -289,7 +289,7 @@ pub fn starter_workbook(period: Period) -> Result<Vec<u8>, XlsxError> {
     read_me(book.add_worksheet(), &period, &bold, &wrap)?;
 
     let evidence_date = period.end - chrono::Days::new(14);
-    let year_before = crate::period::months_before(period.end, 12) + chrono::Days::new(1);
+    let year_before = crate::inputs::period::months_before(period.end, 12) + chrono::Days::new(1);
     let controls: Vec<Vec<Value>> = csv_rows(STARTER_CONTROLS)
         .into_iter()
         .map(|row| row.iter().map(|cell| t(cell)).collect())

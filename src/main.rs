@@ -1,6 +1,8 @@
 //! The `demarc` binary: parse the command line, run it, print any error, set the exit
 //! status (0 nothing to report, 1 findings at or above the threshold, 2 the run failed).
 
+mod cli;
+
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -11,13 +13,13 @@ static ALLOCATOR: demarc::memory_guard::CountingAllocator = demarc::memory_guard
 
 fn main() -> ExitCode {
     restore_default_sigpipe();
-    let cli = demarc::cli::Cli::parse();
+    let cli = cli::Cli::parse();
     let writes_files = cli.command.writes_files();
     demarc::memory_guard::command_writes_files(writes_files);
-    match demarc::execute(cli) {
+    match cli::execute(cli) {
         Ok(code) => code,
         Err(error) => {
-            demarc::terminal::print_error(&error, writes_files);
+            cli::terminal::print_error(&error, writes_files);
             ExitCode::from(2)
         }
     }

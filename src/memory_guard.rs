@@ -138,7 +138,7 @@ pub fn command_writes_files(writes: bool) {
 pub fn arm(shown: &str, budget_bytes: u64) -> Armed {
     let mut message = format!(
         "error: {}: reading it would take more than {} MB of memory, the most demarc gives one workbook (a hostile or damaged file, or a very large one: raise [limits] memory_mb in demarc.toml)\n",
-        crate::terminal::inert(shown),
+        crate::inputs::names::inert(shown),
         budget_bytes >> 20
     );
     if WRITES_FILES.load(Ordering::Relaxed) {

@@ -1991,55 +1991,9 @@ fn errors_say_nothing_was_written_only_where_something_could_have_been() {
 /// The README and the tool agree (issue 14, tried as a newcomer would).
 mod readme {
     use super::*;
-    use clap::CommandFactory;
 
     fn readme() -> String {
         std::fs::read_to_string(repo("README.md")).unwrap()
-    }
-
-    /// The `## Commands` synopsis names every option of every command, and every value of
-    /// an enumerated option (`--evidence-listing full` was missing).
-    #[test]
-    fn the_synopsis_names_every_option_and_value() {
-        let readme = readme();
-        let start = readme.find("## Commands").unwrap();
-        let block = &readme[start..];
-        let block = &block[..block[10..].find("\n## ").map_or(block.len(), |i| i + 10)];
-        let synopsis = &block[..block.find("```\n\n").unwrap()];
-        let cli = demarc::cli::Cli::command();
-        let mut missing = Vec::new();
-        for command in cli.get_subcommands() {
-            assert!(
-                synopsis.contains(&format!("demarc {}", command.get_name())),
-                "demarc {} is not in the synopsis",
-                command.get_name()
-            );
-            for arg in command.get_arguments() {
-                let Some(long) = arg.get_long() else { continue };
-                if ["help", "quiet", "verbose"].contains(&long) {
-                    continue; // said once for every command, under the synopsis
-                }
-                if !synopsis.contains(&format!("--{long}")) {
-                    missing.push(format!("demarc {} --{long}", command.get_name()));
-                }
-                if !arg.get_action().takes_values() {
-                    continue;
-                }
-                for value in arg.get_possible_values() {
-                    if !value.is_hide_set() && !synopsis.contains(value.get_name()) {
-                        missing.push(format!(
-                            "demarc {} --{long} {}",
-                            command.get_name(),
-                            value.get_name()
-                        ));
-                    }
-                }
-            }
-        }
-        assert!(
-            missing.is_empty(),
-            "the README's synopsis lacks {missing:?}"
-        );
     }
 
     /// The quick start names every file the first command writes.

@@ -65,7 +65,7 @@ fn demarc() -> Command {
 
 /// A run of the library on `paths` for 2026-Q3, as `demarc report` would make it.
 fn run(paths: &[PathBuf], as_of: Option<NaiveDate>) -> demarc::Run {
-    let period = demarc::period::Period::parse("2026-Q3", 1).unwrap();
+    let period = demarc::inputs::period::Period::parse("2026-Q3", 1).unwrap();
     demarc::Run {
         inputs: paths.to_vec(),
         as_of: as_of.unwrap_or(period.end),
@@ -82,7 +82,7 @@ fn run(paths: &[PathBuf], as_of: Option<NaiveDate>) -> demarc::Run {
 /// The export of a run, through the library (no PDFs), and what it was made from.
 fn export(run: &demarc::Run) -> (Value, demarc::Analysis) {
     let analysis = demarc::analyse(run).unwrap();
-    let (files, _) = demarc::evidence_files::check_all(&analysis.inputs.evidence, None);
+    let (files, _) = demarc::inputs::evidence_files::check_all(&analysis.inputs.evidence, None);
     let text = demarc::render::oscal::assessment_results(
         run,
         &analysis.inputs,
@@ -467,7 +467,7 @@ fn every_finding_code_maps_to_a_valid_finding() {
             sources: vec![source.clone(), source.clone()],
         })
         .collect();
-    let (files, _) = demarc::evidence_files::check_all(&analysis.inputs.evidence, None);
+    let (files, _) = demarc::inputs::evidence_files::check_all(&analysis.inputs.evidence, None);
     let run = run(&[], None);
     let text = demarc::render::oscal::assessment_results(&run, &analysis.inputs, &rec, &files);
     let doc: Value = serde_json::from_str(&text).unwrap();

@@ -8,7 +8,7 @@ mod support;
 use assert_cmd::Command;
 use demarc::findings::{Code, Finding};
 use demarc::ingest::VendorDocuments;
-use demarc::mapping::DomainMapping;
+use demarc::model::mapping::DomainMapping;
 use demarc::model::Model;
 use demarc::Analysis;
 use rust_xlsxwriter::{Format, Workbook};
@@ -67,7 +67,7 @@ fn run_with(paths: &[PathBuf], documents: VendorDocuments) -> Result<Analysis, d
 }
 
 fn run_of(paths: &[PathBuf], documents: VendorDocuments) -> demarc::Run {
-    let period = demarc::period::Period::parse(PERIOD, 1).unwrap();
+    let period = demarc::inputs::period::Period::parse(PERIOD, 1).unwrap();
     demarc::Run {
         inputs: paths.to_vec(),
         as_of: period.end,
@@ -789,7 +789,7 @@ mod fedramp {
         assert_eq!(f.crm_sheet.as_deref(), Some("PaaS CRM"));
         assert_eq!(f.controls.len(), 616);
         assert_eq!(f.crm.len(), 616);
-        use demarc::questionnaires::{ImplementationStatus as S, Inheritable, Side};
+        use demarc::inputs::questionnaires::{ImplementationStatus as S, Inheritable, Side};
         let status = |s| f.controls.iter().filter(|c| c.status.contains(&s)).count();
         assert_eq!(
             [
@@ -1328,7 +1328,7 @@ mod fedramp {
         write_fedramp(&file, &HEADINGS, CIS, CRM);
         let run = run_of(&[book], fedramp_of("cloud.gov", &file));
         let a = demarc::analyse(&run).unwrap();
-        let (files, _) = demarc::evidence_files::check_all(&a.inputs.evidence, None);
+        let (files, _) = demarc::inputs::evidence_files::check_all(&a.inputs.evidence, None);
         let text =
             demarc::render::oscal::assessment_results(&run, &a.inputs, &a.reconciliation, &files);
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -1483,7 +1483,7 @@ mod fedramp {
         let control = &a.inputs.questionnaires.fedramp[0].controls[0];
         assert_eq!(
             control.origination,
-            [demarc::questionnaires::Origination::ProviderCorporate]
+            [demarc::inputs::questionnaires::Origination::ProviderCorporate]
         );
         let warned: Vec<&String> = a
             .inputs
@@ -1523,7 +1523,7 @@ mod fedramp {
         let row = &a.inputs.questionnaires.fedramp[0].crm[0];
         assert_eq!(
             row.inheritable.known(),
-            Some(demarc::questionnaires::Inheritable::No)
+            Some(demarc::inputs::questionnaires::Inheritable::No)
         );
         assert!(
             a.inputs.warnings.iter().any(|w| w.ends_with("CRM!B1 \"Can Be Inherited from CSP (2023)\" kept as an extra column: C1 \"Can Be Inherited from CSP\" is Can Be Inherited from CSP")),

@@ -10,9 +10,10 @@ use super::manifest::{
     EvidenceRow, FileEntry, InputEntry, Manifest, ModelInfo, PeriodInfo, Tool, FORMAT,
     FORMAT_VERSION, MANIFEST_NAME, SIGNATURE_NAME,
 };
-use super::{progress_bar, BundleError, Hashing};
-use crate::evidence_files::FileStatus;
+use super::{BundleError, Hashing};
+use crate::inputs::evidence_files::FileStatus;
 use crate::inputs::Inputs;
+use crate::progress::{Event, Progress, Reporting, Unit};
 use crate::render::Output;
 use crate::Run;
 use ed25519_dalek::SigningKey;
@@ -71,12 +72,14 @@ struct Entry {
 pub struct Contents<'a> {
     pub run: &'a Run,
     pub inputs: &'a Inputs,
-    /// One status per evidence row (from [`crate::evidence_files::check_all`]).
+    /// One status per evidence row (from [`crate::inputs::evidence_files::check_all`]).
     pub files: &'a [FileStatus],
     pub evidence_root: Option<&'a Path>,
     /// The rendered reports (from [`crate::render::render_all`]).
     pub outputs: Vec<Output>,
     pub key: Option<&'a SigningKey>,
+    /// Told of every byte sealed.
+    pub progress: &'a dyn Progress,
 }
 
 /// Writes the bundle into `temp` and renames it to `target`.
@@ -116,7 +119,12 @@ pub fn seal(
         path: target.to_path_buf(),
         source: std::io::Error::other(e),
     };
-    let bar = progress_bar(sealed.bytes, "sealing");
+    let progress = contents.progress;
+    progress.event(Event::Counting {
+        verb: "sealing",
+        unit: Unit::Bytes,
+        total: sealed.bytes,
+    });
     let mut zip = ZipWriter::new(BufWriter::new(temp));
     zip.start_file(
         MANIFEST_NAME,
@@ -133,13 +141,19 @@ pub fn seal(
         zip.write_all(signature).map_err(write_error)?;
     }
     for entry in &entries {
-        bar.set_message(entry.name.clone());
+        progress.event(Event::Advanced {
+            by: 0,
+            on: Some(&entry.name),
+        });
         zip.start_file(entry.name.as_str(), options(&entry.name, entry.bytes))
             .map_err(zip_error)?;
         match &entry.content {
             Content::Memory(bytes) => {
                 zip.write_all(bytes).map_err(write_error)?;
-                bar.inc(bytes.len() as u64);
+                progress.event(Event::Advanced {
+                    by: bytes.len() as u64,
+                    on: None,
+                });
             }
             Content::File { path } => {
                 let read_error = |source| BundleError::Read {
@@ -147,7 +161,7 @@ pub fn seal(
                     source,
                 };
                 let file = std::fs::File::open(path).map_err(read_error)?;
-                let mut reader = Hashing::new(bar.wrap_read(file));
+                let mut reader = Hashing::new(Reporting::new(file, progress));
                 std::io::copy(&mut reader, &mut zip).map_err(read_error)?;
                 let (sha256, bytes) = reader.finish();
                 if sha256 != entry.sha256 || bytes != entry.bytes {
@@ -156,7 +170,7 @@ pub fn seal(
             }
         }
     }
-    bar.finish_and_clear();
+    progress.event(Event::Counted);
     let temp = zip
         .finish()
         .map_err(zip_error)?

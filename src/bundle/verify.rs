@@ -4,8 +4,9 @@
 
 use super::manifest::{Manifest, FORMAT, FORMAT_VERSION, MANIFEST_NAME, SIGNATURE_NAME};
 use super::signing::{self, SignatureCheck};
-use super::{progress_bar, BundleError, Hashing};
+use super::{BundleError, Hashing};
 use crate::ingest::Limits;
+use crate::progress::{Event, Progress, Reporting, Unit};
 use ed25519_dalek::VerifyingKey;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -83,7 +84,7 @@ impl Verification {
     /// the screen and draw a fake "verified". The verdict is said first, on one line, and
     /// again last and alone, so neither a scrolled nor a cleared screen can hide it.
     pub fn report(&self, bundle: &Path) -> String {
-        use crate::terminal::inert;
+        use crate::inputs::names::inert;
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.verdict());
         let _ = writeln!(out, "bundle: {}", inert(&bundle.display().to_string()));
@@ -287,6 +288,7 @@ pub fn verify(
     path: &Path,
     expected_key: Option<&VerifyingKey>,
     limits: &Limits,
+    progress: &dyn Progress,
 ) -> Result<Verification, BundleError> {
     let unreadable = |message: String| BundleError::Unreadable {
         path: path.to_path_buf(),
@@ -354,15 +356,22 @@ pub fn verify(
     };
     verification.contradictions = manifest.contradictions();
 
-    let bar = progress_bar(manifest.files.iter().map(|f| f.bytes).sum(), "verifying");
+    progress.event(Event::Counting {
+        verb: "verifying",
+        unit: Unit::Bytes,
+        total: manifest.files.iter().map(|f| f.bytes).sum(),
+    });
     for listed in &manifest.files {
-        bar.set_message(listed.path.clone());
+        progress.event(Event::Advanced {
+            by: 0,
+            on: Some(&listed.path),
+        });
         let outcome = match archive.index_for_name(&listed.path) {
             None => Outcome::Missing,
             Some(index) => match archive.by_index(index) {
                 Err(e) => Outcome::Damaged(e.to_string()),
                 Ok(entry) => {
-                    let mut reader = Hashing::new(bar.wrap_read(entry));
+                    let mut reader = Hashing::new(Reporting::new(entry, progress));
                     match std::io::copy(&mut reader, &mut std::io::sink()) {
                         Err(e) => Outcome::Damaged(e.to_string()),
                         Ok(_) => {
@@ -384,7 +393,7 @@ pub fn verify(
         };
         verification.files.push((listed.path.clone(), outcome));
     }
-    bar.finish_and_clear();
+    progress.event(Event::Counted);
 
     let listed: BTreeSet<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
     // An auditor who unzips and re-zips a bundle adds entries for its folders (`inputs/`):

@@ -5,6 +5,8 @@
 //! reports print, the rule the reconciler applies and the remedy a user reads cannot drift
 //! apart. This module knows nothing about spreadsheets or PDFs.
 
+pub mod explain;
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -13,11 +13,11 @@ use super::columns::{col, locate_columns, Column, ColumnMap, HEADER_SEARCH_ROWS}
 use super::table::Table;
 use super::{InputError, NamedTable, Problems};
 use crate::findings::Source;
+use crate::inputs::names::loose_key;
+use crate::inputs::questionnaires::{Caiq, CaiqAnswer, CaiqQuestion, Ownership, Stated};
 use crate::inputs::SheetRead;
-use crate::mapping::{DomainMapping, Framework};
+use crate::model::mapping::{DomainMapping, Framework};
 use crate::model::Model;
-use crate::names::loose_key;
-use crate::questionnaires::{Caiq, CaiqAnswer, CaiqQuestion, Ownership, Stated};
 
 /// The columns of a CAIQ v4 sheet (headers compared by [`loose_key`]).
 const CAIQ: &[Column] = &[
@@ -273,7 +273,7 @@ fn read_questions(
         // A row with nothing answered and no question id (`IAM-02.1`) is layout: a note,
         // a copyright footer.
         let names_a_question = matches!(
-            crate::mapping::split_control_id(&question_id),
+            crate::model::mapping::split_control_id(&question_id),
             Some((_, Some(_)))
         );
         if !names_a_question && answer.is_empty() && ownership.is_empty() {

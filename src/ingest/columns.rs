@@ -2,7 +2,7 @@
 //! them), and finding the header row — which may sit under a title banner.
 
 use super::table::{Cell, Table};
-use crate::names::loose_key;
+use crate::inputs::names::loose_key;
 
 /// The kinds of sheet demarc reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -18,14 +18,14 @@ use super::columns::HEADER_SEARCH_ROWS;
 use super::table::{column_letters, Cell, Table};
 use super::{InputError, NamedTable, Problems};
 use crate::findings::Source;
-use crate::inputs::SheetRead;
-use crate::mapping::{DomainMapping, Framework};
-use crate::model::Model;
-use crate::names::{closest, loose_key};
-use crate::questionnaires::{
+use crate::inputs::names::{closest, loose_key};
+use crate::inputs::questionnaires::{
     nist_key, CrmRow, Fedramp, FedrampControl, ImplementationStatus, Inheritable, OddMark,
     Origination, Stated,
 };
+use crate::inputs::SheetRead;
+use crate::model::mapping::{DomainMapping, Framework};
+use crate::model::Model;
 use std::collections::HashMap;
 
 /// A column of the CIS worksheet.

@@ -177,7 +177,10 @@ pub fn read_inputs(
             let Some(kind) = SheetKind::from_sheet_name(&sheet) else {
                 vendor_document = vendor_document.or(vendor_documents::looks_like(&sheet));
                 // The starter workbook's own help and drop-down sheets are expected.
-                if !matches!(crate::names::loose_key(&sheet).as_str(), "readme" | "lists") {
+                if !matches!(
+                    crate::inputs::names::loose_key(&sheet).as_str(),
+                    "readme" | "lists"
+                ) {
                     inputs.warnings.push(format!(
                     "{shown}: sheet {sheet:?} ignored: its name is none of Services, Controls, Evidence, Attestations, CUECs"
                 ));

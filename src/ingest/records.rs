@@ -5,12 +5,12 @@ use super::columns::{ColumnMap, SheetKind};
 use super::table::{cell_in, column_letters, parse_text_date, Cell, DateProblem};
 use super::{IngestOptions, InputError, Problems};
 use crate::findings::Source;
+use crate::inputs::names::{closest, loose_key, split_list};
 use crate::inputs::{
     Attestation, AttestationType, Control, Cuec, DataClass, Evidence, Frequency, Inputs, Opinion,
     Reach, Service, TestResult,
 };
 use crate::model::{Model, ServiceModel};
-use crate::names::{closest, loose_key, split_list};
 use chrono::NaiveDate;
 
 /// One data row of a recognised sheet, with what is needed to read and locate its cells.
@@ -65,12 +65,12 @@ impl RowReader<'_> {
         }
     }
 
-    /// The cell's text, trimmed, without hidden characters (see [`crate::names::is_hidden`];
+    /// The cell's text, trimmed, without hidden characters (see [`crate::inputs::names::is_hidden`];
     /// the collector warns of them); empty when blank or absent.
     fn text(&self, column: &str) -> String {
         let text = self.cell(column).0.to_text();
-        if crate::names::has_hidden(&text) {
-            crate::names::strip_hidden(&text).trim().to_string()
+        if crate::inputs::names::has_hidden(&text) {
+            crate::inputs::names::strip_hidden(&text).trim().to_string()
         } else {
             text
         }
@@ -211,7 +211,7 @@ fn by_loose_name<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, text: &st
     let wanted = loose_key(text);
     all.iter()
         .copied()
-        .find(|v| crate::names::loose_matches(name(*v), &wanted))
+        .find(|v| crate::inputs::names::loose_matches(name(*v), &wanted))
 }
 
 fn parse_result(text: &str) -> Option<TestResult> {
@@ -332,7 +332,7 @@ fn look_alike_warnings(
         Default::default();
     for ((what, _), first) in spellings {
         by_skeleton
-            .entry((*what, crate::names::skeleton(&first.0)))
+            .entry((*what, crate::inputs::names::skeleton(&first.0)))
             .or_default()
             .push(first);
     }
@@ -522,7 +522,7 @@ impl<'m> Collector<'m> {
                 Cell::Uncomputed if !column.required && !TYPED_OPTIONAL.contains(&column.name) => {
                     Note::Uncomputed
                 }
-                Cell::Text(text) if crate::names::has_hidden(text) => Note::Hidden,
+                Cell::Text(text) if crate::inputs::names::has_hidden(text) => Note::Hidden,
                 _ => continue,
             };
             let error = row.error(column.name, String::new());
@@ -548,7 +548,9 @@ impl<'m> Collector<'m> {
 
     /// Remembers where a name was first written, to warn of names that only look alike.
     fn spelling(&mut self, row: &RowReader<'_>, what: &'static str, column: &str, name: &str) {
-        let entry = self.spellings.entry((what, crate::names::key(name)));
+        let entry = self
+            .spellings
+            .entry((what, crate::inputs::names::key(name)));
         if let std::collections::btree_map::Entry::Vacant(slot) = entry {
             let error = row.error(column, String::new());
             slot.insert((
@@ -633,7 +635,7 @@ impl<'m> Collector<'m> {
         let regions = row.list("regions");
         let mut bad_region = false;
         for item in &regions {
-            if let Err(problem) = crate::regions::catalogue().resolve(item) {
+            if let Err(problem) = crate::model::regions::catalogue().resolve(item) {
                 let error = row.error("regions", problem);
                 if self.options.strict_regions {
                     problems.push(error);
@@ -655,10 +657,10 @@ impl<'m> Collector<'m> {
         // reports say so; an unknown service must state its model.
         let (service_model, service_model_inferred) = match service_model {
             Some(model) => (model, false),
-            None => match crate::known_services::lookup(&name, &provider) {
+            None => match crate::model::known_services::lookup(&name, &provider) {
                 Some(known) => (known.model, true),
                 None => {
-                    let problem = match crate::known_services::providers_of(&name) {
+                    let problem = match crate::model::known_services::providers_of(&name) {
                         // The name is known: it is the provider that does not match.
                         Some((known, providers)) => format!(
                             "the cell is empty, and {known} is a well-known service run by {}, not {provider:?}: correct the provider, or fill in the service model: expected one of {}",
@@ -666,7 +668,7 @@ impl<'m> Collector<'m> {
                             models.join(", ")
                         ),
                         None => {
-                            let hint = crate::known_services::suggest(&name)
+                            let hint = crate::model::known_services::suggest(&name)
                                 .map(|known| format!(" (did you mean {known}?)"))
                                 .unwrap_or_default();
                             format!(

@@ -4,10 +4,10 @@
 //! provides a service.
 
 use super::{caiq, fedramp, open_every_sheet, read_file, IngestOptions, InputError, Problems};
+use crate::inputs::names::{closest, key};
 use crate::inputs::{InputFile, Inputs};
-use crate::mapping::DomainMapping;
+use crate::model::mapping::DomainMapping;
 use crate::model::Model;
-use crate::names::{closest, key};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -45,7 +45,7 @@ fn canonical(path: &Path) -> PathBuf {
 /// What kind of vendor document a sheet of an ordinary input looks like, by its name: a
 /// `CAIQ…` sheet, or a sheet with the word CIS or CRM.
 pub(super) fn looks_like(sheet: &str) -> Option<&'static str> {
-    if crate::names::loose_key(sheet).starts_with("caiq") {
+    if crate::inputs::names::loose_key(sheet).starts_with("caiq") {
         return Some("a CSA CAIQ questionnaire: name its vendor with --caiq VENDOR=FILE or under [caiq] in demarc.toml");
     }
     let fedramp = sheet

@@ -11,7 +11,7 @@ use super::questionnaire::{
 };
 use super::Draft;
 use crate::findings::{Code, Finding, Severity};
-use crate::questionnaires::{
+use crate::inputs::questionnaires::{
     Fedramp, FedrampControl, ImplementationStatus, Inheritable, Side, Stated,
 };
 

@@ -5,7 +5,7 @@
 use super::index::Index;
 use super::{day, Draft};
 use crate::findings::{Code, Finding, Source};
-use crate::names::key;
+use crate::inputs::names::key;
 use rustc_hash::FxHashMap as HashMap;
 
 pub(super) fn unknown_references(index: &Index<'_>, findings: &mut Vec<Finding>) {

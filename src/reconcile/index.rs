@@ -3,9 +3,9 @@
 //! asks these instead of scanning rows, so a run grows linearly with its inputs.
 
 use super::Judgement;
+use crate::inputs::names::{key, key_into};
+use crate::inputs::period::months_before;
 use crate::inputs::{Evidence, Reach, TestResult};
-use crate::names::{key, key_into};
-use crate::period::months_before;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap as HashMap;
 

@@ -26,9 +26,9 @@ pub use index::{EvidenceState, Index};
 pub use residency::{ResidencyStatus, ServiceResidency};
 
 use crate::findings::{Code, Finding, Severity, Source};
+use crate::inputs::period::Period;
 use crate::inputs::Inputs;
 use crate::model::{Model, Owner};
-use crate::period::Period;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -42,7 +42,7 @@ pub struct Judgement<'a> {
     /// Attestations issued after this date do not count (default: the period end).
     pub as_of: NaiveDate,
     /// Where each class of data may be held; `None`: residency is not checked.
-    pub residency: Option<&'a crate::residency::Policy>,
+    pub residency: Option<&'a crate::model::residency::Policy>,
 }
 
 /// The outcome of a run: findings in a deterministic order, and the state of every cell.
@@ -247,10 +247,10 @@ fn mark_worst(cells: &mut [CellStatus], findings: &[Finding]) {
         let drift = f.code == Code::ResponsibilityDrift;
         let mark = match (&f.service, &f.vendor) {
             (Some(service), _) => by_service
-                .entry((crate::names::key(service), domain))
+                .entry((crate::inputs::names::key(service), domain))
                 .or_default(),
             (None, Some(vendor)) if drift => by_vendor
-                .entry((crate::names::key(vendor), domain))
+                .entry((crate::inputs::names::key(vendor), domain))
                 .or_default(),
             _ => continue,
         };
@@ -260,8 +260,14 @@ fn mark_worst(cells: &mut [CellStatus], findings: &[Finding]) {
     }
     for cell in cells {
         let marks = [
-            by_service.get(&(crate::names::key(&cell.service), cell.domain.as_str())),
-            by_vendor.get(&(crate::names::key(&cell.provider), cell.domain.as_str())),
+            by_service.get(&(
+                crate::inputs::names::key(&cell.service),
+                cell.domain.as_str(),
+            )),
+            by_vendor.get(&(
+                crate::inputs::names::key(&cell.provider),
+                cell.domain.as_str(),
+            )),
         ];
         for mark in marks.into_iter().flatten() {
             cell.worst = cell.worst.max(mark.worst);

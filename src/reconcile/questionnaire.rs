@@ -10,9 +10,9 @@
 use super::index::Index;
 use super::Draft;
 use crate::findings::{Code, Finding, Severity, Source};
+use crate::inputs::names::closest;
+use crate::inputs::questionnaires::{CaiqAnswer, Ownership, Side, Stated};
 use crate::model::Owner;
-use crate::names::closest;
-use crate::questionnaires::{CaiqAnswer, Ownership, Side, Stated};
 
 /// Who a statement gives a control to: the vendor, the customer, or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

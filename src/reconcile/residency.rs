@@ -12,8 +12,8 @@ use super::index::Index;
 use super::Draft;
 use crate::findings::{Code, Finding};
 use crate::inputs::{DataClass, Service};
-use crate::regions::{catalogue, Location, Place, PlaceKind};
-use crate::residency::Policy;
+use crate::model::regions::{catalogue, Location, Place, PlaceKind};
+use crate::model::residency::Policy;
 use serde::Serialize;
 
 /// What the policy says of one class held at one place.

@@ -5,8 +5,8 @@
 use super::index::Index;
 use super::{day, Draft};
 use crate::findings::{Code, Finding, Severity};
+use crate::inputs::names::key;
 use crate::inputs::{Attestation, Opinion};
-use crate::names::key;
 
 /// Judges a provider or shared cell; returns whether the provider's part is attested.
 pub(super) fn judge_cell(

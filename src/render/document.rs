@@ -88,13 +88,13 @@ impl<'a> FindingsDocument<'a> {
 pub fn escape_invisible_in_json(text: String) -> String {
     if !text
         .chars()
-        .any(|c| crate::names::is_control_or_invisible(c) && c != '\n')
+        .any(|c| crate::inputs::names::is_control_or_invisible(c) && c != '\n')
     {
         return text;
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if c != '\n' && crate::names::is_control_or_invisible(c) {
+        if c != '\n' && crate::inputs::names::is_control_or_invisible(c) {
             out.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             out.push(c);
@@ -167,7 +167,7 @@ pub fn findings_csv(findings: &[Finding]) -> Vec<u8> {
 /// what became of its file (hashed, missing, refused, url, not checked).
 pub fn evidence_index_csv(
     inputs: &crate::inputs::Inputs,
-    files: &[crate::evidence_files::FileStatus],
+    files: &[crate::inputs::evidence_files::FileStatus],
     period_end: chrono::NaiveDate,
 ) -> Vec<u8> {
     write_evidence_index(Vec::new(), inputs, files, period_end).expect("writing to memory")
@@ -178,7 +178,7 @@ pub fn evidence_index_csv(
 pub fn write_evidence_index<W: std::io::Write>(
     out: W,
     inputs: &crate::inputs::Inputs,
-    files: &[crate::evidence_files::FileStatus],
+    files: &[crate::inputs::evidence_files::FileStatus],
     period_end: chrono::NaiveDate,
 ) -> std::io::Result<W> {
     let mut writer = csv::Writer::from_writer(out);
@@ -200,7 +200,7 @@ pub fn write_evidence_index<W: std::io::Write>(
     ])?;
     for (e, status) in inputs.evidence.iter().zip(files) {
         let bytes = match status {
-            crate::evidence_files::FileStatus::Hashed { bytes, .. } => bytes.to_string(),
+            crate::inputs::evidence_files::FileStatus::Hashed { bytes, .. } => bytes.to_string(),
             _ => String::new(),
         };
         let row = [

@@ -15,6 +15,7 @@ pub mod trend;
 pub mod view;
 
 use crate::inputs::Inputs;
+use crate::progress::{Event, Progress, Unit};
 use crate::reconcile::Reconciliation;
 use crate::Run;
 use document::FindingsDocument;
@@ -69,7 +70,7 @@ impl Output {
 }
 
 /// How much evidence the auditor pack lists per control.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum EvidenceListing {
     /// `newest` for small inputs, `compact` when the listing would exceed a few thousand rows.
     #[default]
@@ -97,8 +98,6 @@ pub struct ReportOptions {
     pub previous: Option<trend::Previous>,
     /// How many PDFs to compile at once; `None` is one per core.
     pub jobs: Option<usize>,
-    /// Ticked once per PDF compiled (a terminal's progress bar), if any.
-    pub progress: Option<indicatif::ProgressBar>,
     /// The directory outputs will be written to, when known: the evidence index (190 MB at a
     /// million rows) is then written straight to a temporary file there instead of being
     /// held in memory until the end.
@@ -173,7 +172,8 @@ pub fn render_all(
     options: &ReportOptions,
     inputs: &Inputs,
     rec: &Reconciliation,
-    files: &[crate::evidence_files::FileStatus],
+    files: &[crate::inputs::evidence_files::FileStatus],
+    progress: &dyn Progress,
 ) -> Result<Vec<Output>, RenderError> {
     let templates = Templates::load(run.templates.as_deref())?;
     let templates = &templates;
@@ -243,10 +243,14 @@ pub fn render_all(
     if options.evidence_listing == EvidenceListing::Full {
         tasks.extend(appendix_tasks(run, inputs, files, templates)?);
     }
-    if let Some(bar) = &options.progress {
-        bar.set_length(tasks.len() as u64);
-    }
-    let mut outputs = run_tasks(tasks, run.as_of, options)?;
+    progress.event(Event::Counting {
+        verb: "rendering",
+        unit: Unit::Files,
+        total: tasks.len() as u64,
+    });
+    let outputs = run_tasks(tasks, run.as_of, options, progress);
+    progress.event(Event::Counted);
+    let mut outputs = outputs?;
     // Written (and listed) in a fixed order: the findings and indexes, then the PDFs.
     outputs.sort_by_key(|o| output_rank(&o.name));
     Ok(outputs)
@@ -273,7 +277,7 @@ fn output_rank(name: &str) -> (u8, String) {
 fn appendix_tasks<'a>(
     run: &'a Run,
     inputs: &'a Inputs,
-    files: &'a [crate::evidence_files::FileStatus],
+    files: &'a [crate::inputs::evidence_files::FileStatus],
     templates: &Templates,
 ) -> Result<Vec<Task<'a>>, RenderError> {
     let listed: Vec<usize> = (0..inputs.evidence.len())
@@ -332,6 +336,7 @@ fn run_tasks(
     tasks: Vec<Task<'_>>,
     today: chrono::NaiveDate,
     options: &ReportOptions,
+    progress: &dyn Progress,
 ) -> Result<Vec<Output>, RenderError> {
     let archival = options.pdf_standard;
     let workers = options
@@ -360,16 +365,14 @@ fn run_tasks(
                             Ok(Content::Bytes(compiled.pdf))
                         }
                     });
-                    crate::terminal::detail(format!(
+                    progress.event(Event::Detail(&format!(
                         "made {} in {:.2} s",
                         task.name,
                         started.elapsed().as_secs_f64()
-                    ));
+                    )));
                     slots.lock().expect("no worker panics holding the lock")[i] = Some(result);
                     gate.finished(pages);
-                    if let Some(bar) = &options.progress {
-                        bar.inc(1);
-                    }
+                    progress.event(Event::Advanced { by: 1, on: None });
                 }
             });
         }

@@ -16,10 +16,10 @@
 //! a `prop` (where OSCAL forbids line breaks and surrounding spaces) has its whitespace
 //! collapsed, and the exact text is always in a description or remarks beside it.
 
-use crate::evidence_files::FileStatus;
 use crate::findings::{Code, Finding, Source};
+use crate::inputs::evidence_files::FileStatus;
+use crate::inputs::names::key;
 use crate::inputs::{Evidence, Inputs};
-use crate::names::key;
 use crate::reconcile::Reconciliation;
 use crate::Run;
 use chrono::NaiveDate;
@@ -234,7 +234,7 @@ fn result(
         let service = &inputs.services[service];
         let evidence = &inputs.evidence[row];
         let cutoff =
-            crate::period::months_before(run.period.end, control.frequency.window_months());
+            crate::inputs::period::months_before(run.period.end, control.frequency.window_months());
         let domain = run
             .model
             .domains

@@ -27,16 +27,13 @@ pub struct PdfError {
 }
 
 /// Archival PDF standards demarc can produce (what typst-pdf supports and our fonts meet).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Archival {
     /// PDF/A-2b: visual appearance preserved (the usual archival choice).
-    #[value(name = "a-2b")]
     A2b,
     /// PDF/A-2u: as a-2b, and all text extractable as Unicode.
-    #[value(name = "a-2u")]
     A2u,
     /// PDF/A-3b: as a-2b, allowing embedded files.
-    #[value(name = "a-3b")]
     A3b,
 }
 

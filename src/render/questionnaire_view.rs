@@ -6,13 +6,13 @@
 //! only lays out the strings it is given.
 
 use crate::findings::{Code, Finding, Source};
-use crate::inputs::Inputs;
-use crate::mapping::split_control_id;
-use crate::names::key;
-use crate::questionnaires::{
+use crate::inputs::names::key;
+use crate::inputs::questionnaires::{
     Caiq, CaiqAnswer, CaiqQuestion, Fedramp, ImplementationStatus, Inheritable, Ownership, Side,
     Stated,
 };
+use crate::inputs::Inputs;
+use crate::model::mapping::split_control_id;
 use crate::Run;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};

@@ -4,9 +4,9 @@
 //! each document's residency block is one key of its data (`residency`).
 
 use crate::inputs::{Inputs, Service};
+use crate::model::regions::catalogue;
 use crate::reconcile::residency::{ResidencyStatus, Verdict};
 use crate::reconcile::Reconciliation;
-use crate::regions::catalogue;
 use crate::Run;
 use serde_json::{json, Value};
 
@@ -175,7 +175,7 @@ pub fn auditor_section(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Valu
         // Bounded: the rest are counted per place, with the classes held there.
         for p in &judged.places {
             let entry = by_place
-                .entry(crate::regions::normalise(&p.written))
+                .entry(crate::model::regions::normalise(&p.written))
                 .or_insert_with(|| (p.written.clone(), 0, Vec::new()));
             entry.1 += 1;
             for c in &p.classes {
@@ -202,12 +202,12 @@ pub fn auditor_section(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Valu
 /// The vendor pack's "where the data is held": every in-scope service of the vendor, each
 /// place with what it stands for, judged when a policy is set.
 pub fn vendor_section(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &str) -> Value {
-    let vendor_key = crate::names::key(vendor);
+    let vendor_key = crate::inputs::names::key(vendor);
     let services: Vec<Value> = inputs
         .services
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.in_scope && crate::names::key(&s.provider) == vendor_key)
+        .filter(|(_, s)| s.in_scope && crate::inputs::names::key(&s.provider) == vendor_key)
         .map(|(s, _)| service_entry(inputs, rec, s))
         .collect();
     json!({
@@ -220,9 +220,9 @@ pub fn vendor_section(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: 
 mod tests {
     use super::*;
     use crate::findings::Source;
+    use crate::inputs::period::Period;
     use crate::inputs::{DataClass, Service};
     use crate::model::{Model, ServiceModel};
-    use crate::period::Period;
 
     fn service(i: usize, classes: &[DataClass], regions: &[&str]) -> Service {
         Service {
@@ -243,7 +243,7 @@ mod tests {
     }
 
     fn judged(services: Vec<Service>) -> (Run, Inputs, Reconciliation) {
-        let policy: crate::residency::Policy =
+        let policy: crate::model::residency::Policy =
             toml::from_str("PII = [\"EU\"]\nPHI = [\"US\"]\n").unwrap();
         let period = Period::parse("2026-Q3", 1).unwrap();
         let run = Run {

@@ -3,7 +3,7 @@
 
 use super::RenderError;
 use crate::findings::Finding;
-use crate::names::key;
+use crate::inputs::names::key;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;

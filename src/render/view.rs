@@ -97,7 +97,7 @@ const APPENDIX_INTRODUCTION_LINES: usize = 16;
 pub fn evidence_appendix(
     run: &Run,
     inputs: &Inputs,
-    files: &[crate::evidence_files::FileStatus],
+    files: &[crate::inputs::evidence_files::FileStatus],
     rows: &[usize],
     numbering: AppendixPart,
 ) -> Value {
@@ -238,7 +238,11 @@ fn cell_status(cell: &crate::reconcile::CellStatus) -> String {
     }
 }
 
-fn attestation_view(a: &Attestation, period: &crate::period::Period, current: bool) -> Value {
+fn attestation_view(
+    a: &Attestation,
+    period: &crate::inputs::period::Period,
+    current: bool,
+) -> Value {
     let end = period.end;
     let covered = a.days_covered(period.start, period.end);
     let through = a.covered_through();
@@ -303,7 +307,7 @@ pub fn auditor_pack(
     run: &Run,
     inputs: &Inputs,
     rec: &Reconciliation,
-    files: &[crate::evidence_files::FileStatus],
+    files: &[crate::inputs::evidence_files::FileStatus],
     listing: crate::render::EvidenceListing,
 ) -> Value {
     let compact = match listing {
@@ -361,7 +365,7 @@ pub fn auditor_pack(
         .filter(|e| e.collected_on <= run.period.end)
     {
         *rows_on_file
-            .entry(crate::names::key(&e.control_id))
+            .entry(crate::inputs::names::key(&e.control_id))
             .or_default() += 1;
     }
     let mut findings_of: std::collections::HashMap<String, std::collections::BTreeSet<&str>> =
@@ -369,7 +373,7 @@ pub fn auditor_pack(
     for f in &rec.findings {
         if let Some(id) = &f.control_id {
             findings_of
-                .entry(crate::names::key(id))
+                .entry(crate::inputs::names::key(id))
                 .or_default()
                 .insert(f.code.as_str());
         }
@@ -428,7 +432,7 @@ pub fn auditor_pack(
             } else {
                 String::new()
             };
-            let key = crate::names::key(&control.id);
+            let key = crate::inputs::names::key(&control.id);
             json!({
                 "id": control.id,
                 "title": control.title,
@@ -553,7 +557,7 @@ pub fn auditor_pack(
         } else {
             String::new()
         },
-        "evidence_root": if files.contains(&crate::evidence_files::FileStatus::NotChecked) { "not given: evidence files were not looked for" } else { "" },
+        "evidence_root": if files.contains(&crate::inputs::evidence_files::FileStatus::NotChecked) { "not given: evidence files were not looked for" } else { "" },
         "model": {
             "name": model.name,
             "file": model.file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "built in".into()),
@@ -566,7 +570,7 @@ pub fn auditor_pack(
         "codes": crate::findings::Code::ALL.iter().map(|c| json!({
             "code": c.as_str(),
             "severity": c.base_severity().as_str(),
-            "severity_rule": crate::explain::severity_text(*c),
+            "severity_rule": crate::findings::explain::severity_text(*c),
             "title": c.title(),
             "rule": c.rule(),
         })).collect::<Vec<_>>(),
@@ -717,10 +721,10 @@ pub fn board_report(
         let Some(through) = a.covered_through() else {
             continue;
         };
-        let covers_in_scope = inputs
-            .services
-            .iter()
-            .any(|s| s.in_scope && crate::names::key(&s.provider) == crate::names::key(&a.vendor));
+        let covers_in_scope = inputs.services.iter().any(|s| {
+            s.in_scope
+                && crate::inputs::names::key(&s.provider) == crate::inputs::names::key(&a.vendor)
+        });
         if !covers_in_scope {
             continue;
         }
@@ -764,7 +768,7 @@ pub fn pack_vendors(inputs: &Inputs) -> Vec<String> {
         .services
         .iter()
         .filter(|s| s.in_scope && s.service_model != crate::model::ServiceModel::OnPrem)
-        .filter(|s| seen.insert(crate::names::key(&s.provider)))
+        .filter(|s| seen.insert(crate::inputs::names::key(&s.provider)))
         .map(|s| s.provider.clone())
         .collect()
 }
@@ -773,7 +777,7 @@ pub fn pack_vendors(inputs: &Inputs) -> Vec<String> {
 /// CUECs with the customer's evidence, findings, and a one-line verdict.
 pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &str) -> Value {
     use crate::findings::Code;
-    use crate::names::key;
+    use crate::inputs::names::key;
     let vendor_key = key(vendor);
     let services: Vec<&crate::inputs::Service> = inputs
         .services

@@ -289,7 +289,7 @@ pub fn analyse_with_settings(
     let file = dir.path().join("demarc.toml");
     std::fs::write(&file, settings).unwrap();
     let config = demarc::config::ConfigFile::load(&file)?;
-    let period = demarc::period::Period::parse(period, 1).unwrap();
+    let period = demarc::inputs::period::Period::parse(period, 1).unwrap();
     let run = demarc::Run {
         inputs: paths.to_vec(),
         as_of: period.end,
@@ -310,7 +310,7 @@ pub fn analyse_as_of(
     period: &str,
     as_of: Option<NaiveDate>,
 ) -> Result<demarc::Analysis, demarc::Error> {
-    let period = demarc::period::Period::parse(period, 1).unwrap();
+    let period = demarc::inputs::period::Period::parse(period, 1).unwrap();
     let run = demarc::Run {
         inputs: paths.to_vec(),
         as_of: as_of.unwrap_or(period.end),

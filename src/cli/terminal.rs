@@ -3,12 +3,15 @@
 //! closing summary. `--quiet` silences all but errors, `-v` adds what was read and how
 //! long each step took (on stderr, so stdout stays clean for `--format json|csv`).
 
-use crate::findings::Severity;
-use crate::{Analysis, Error, Run};
+use demarc::findings::Severity;
+use demarc::inputs::names::{inert, inert_lines};
+use demarc::progress::{Event, Progress, Unit};
+use demarc::{Analysis, Error, Run};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Mutex;
 use std::time::Instant;
 
 /// 0 quiet, 1 normal, 2 and up verbose. Set once from the command line.
@@ -30,105 +33,102 @@ fn is_verbose() -> bool {
 }
 
 /// Prints a line on stderr under `-v` only.
-pub fn detail(text: impl AsRef<str>) {
+fn detail(text: impl AsRef<str>) {
     if is_verbose() {
         let on = colour_enabled(std::io::stderr().is_terminal());
         eprintln!("{} {}", paint("·", "2", on), text.as_ref());
     }
 }
 
-/// A step of a run: under `-v`, its time is printed when it ends.
-pub struct Step {
-    label: &'static str,
-    started: Instant,
+/// Shows what the library reports as it works (see [`demarc::progress`]): a spinner
+/// naming each step, a bar over counted work (PDFs rendered, bytes sealed), and under `-v`
+/// each detail and how long each step took. Bars are drawn only on a terminal and never
+/// under `--quiet`, so piped output and CI logs stay free of control characters.
+pub struct Terminal;
+
+/// What [`Terminal`] has on screen: one spinner or bar at a time, and the steps begun.
+struct Shown {
+    bar: Option<ProgressBar>,
+    started: Vec<(&'static str, Instant)>,
 }
 
-impl Step {
-    pub fn start(label: &'static str) -> Step {
-        Step {
-            label,
-            started: Instant::now(),
+static SHOWN: Mutex<Shown> = Mutex::new(Shown {
+    bar: None,
+    started: Vec::new(),
+});
+
+impl Progress for Terminal {
+    fn event(&self, event: Event<'_>) {
+        // A worker that panicked while holding the lock left nothing half-drawn that
+        // matters more than the rest of the run.
+        let mut shown = SHOWN
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match event {
+            Event::Started(step) => {
+                shown.started.push((step, Instant::now()));
+                replace_bar(&mut shown, spinner(step));
+            }
+            Event::Finished(step) => {
+                replace_bar(&mut shown, None);
+                if let Some(i) = shown.started.iter().rposition(|(s, _)| *s == step) {
+                    let (_, began) = shown.started.remove(i);
+                    detail(format!("{step}: {:.2} s", began.elapsed().as_secs_f64()));
+                }
+            }
+            Event::Detail(text) => detail(text),
+            Event::Counting { verb, unit, total } => {
+                replace_bar(&mut shown, progress_bar(total, verb, unit));
+            }
+            Event::Advanced { by, on } => {
+                if let Some(bar) = &shown.bar {
+                    bar.inc(by);
+                    if let Some(on) = on {
+                        bar.set_message(inert(on).into_owned());
+                    }
+                }
+            }
+            Event::Counted => replace_bar(&mut shown, None),
         }
     }
 }
 
-impl Drop for Step {
-    fn drop(&mut self) {
-        detail(format!(
-            "{}: {:.2} s",
-            self.label,
-            self.started.elapsed().as_secs_f64()
-        ));
+fn replace_bar(shown: &mut Shown, bar: Option<ProgressBar>) {
+    if let Some(old) = std::mem::replace(&mut shown.bar, bar) {
+        old.finish_and_clear();
     }
 }
 
-/// A progress bar on stderr when it is a terminal and not `--quiet`; hidden otherwise
-/// (piped output and CI logs stay free of control characters). `unit` is `bytes` for a
-/// bar over bytes, anything else is a count of that thing.
-pub fn progress_bar(total: u64, verb: &str, unit: &str) -> ProgressBar {
+/// A progress bar on stderr, when it is a terminal and not `--quiet`.
+fn progress_bar(total: u64, verb: &str, unit: Unit) -> Option<ProgressBar> {
     if is_quiet() || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
+        return None;
     }
     let bar = ProgressBar::new(total);
-    let counts = if unit == "bytes" {
-        "{bytes}/{total_bytes} {eta}".to_string()
-    } else {
-        format!("{{pos}}/{{len}} {unit}")
+    let counts = match unit {
+        Unit::Bytes => "{bytes}/{total_bytes} {eta}",
+        Unit::Files => "{pos}/{len} files",
     };
     let template = format!("{verb} {{bar:30}} {counts} {{wide_msg}}");
     if let Ok(style) = ProgressStyle::with_template(&template) {
         bar.set_style(style.progress_chars("=> "));
     }
-    bar
+    Some(bar)
 }
 
 /// A spinner on stderr for a step of unknown length, under the same rules as
 /// [`progress_bar`].
-pub fn spinner(message: &'static str) -> ProgressBar {
+fn spinner(step: &'static str) -> Option<ProgressBar> {
     if is_quiet() || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
+        return None;
     }
-    let bar = ProgressBar::new_spinner().with_message(message);
+    let bar = ProgressBar::new_spinner().with_message(step);
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    bar
+    Some(bar)
 }
 
 fn colour_enabled(stream_is_terminal: bool) -> bool {
     stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// Text from an input (a cell, a file or zip entry name, a manifest field, a JSON string),
-/// made inert for a terminal: every control character (C0, DEL, C1), line and paragraph
-/// separator, bidirectional control and zero-width character is shown escaped (`\u{1b}`,
-/// `\n`), as the error messages quote cells. Otherwise a cell or a zip entry name could
-/// clear the screen and print a fake report, set the window title, write the clipboard
-/// (OSC 52), start a new line that looks like demarc's own, or reorder what is shown.
-///
-/// Every printing path passes input-derived text through here: one function, so that no
-/// path is forgotten when another is added.
-pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(crate::names::is_control_or_invisible) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if crate::names::is_control_or_invisible(c) => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// [`inert`], line by line: for text whose line breaks are demarc's own (an error listing
-/// its problems), while every other control character is still escaped.
-pub fn inert_lines(text: &str) -> String {
-    text.split('\n').map(inert).collect::<Vec<_>>().join("\n")
 }
 
 fn paint(text: &str, code: &str, on: bool) -> String {
@@ -300,34 +300,9 @@ pub fn print_init(dir: &std::path::Path, written: &[PathBuf]) {
     println!();
     println!(
         "Next: fill in {} (the grey rows are examples), then run:",
-        crate::init::WORKBOOK_NAME
+        demarc::init::WORKBOOK_NAME
     );
     println!("  {cd}demarc check     # the findings, on the terminal");
     println!("  {cd}demarc report    # the PDFs, under output/<period>/");
     println!("demarc explain lists what each finding means.");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn input_text_reaches_a_terminal_inert() {
-        assert_eq!(inert("Okta"), "Okta");
-        assert!(matches!(inert("Okta"), std::borrow::Cow::Borrowed(_)));
-        // Clear screen and home, then a fake line: one visible line, escapes spelt out.
-        assert_eq!(
-            inert("x\u{1b}[2J\u{1b}[H\nverified: all ok"),
-            "x\\u{1b}[2J\\u{1b}[H\\nverified: all ok"
-        );
-        // OSC 52 (clipboard) ended by BEL, a C1 CSI, DEL.
-        assert_eq!(
-            inert("\u{1b}]52;c;ZWNobw==\u{7}\u{9b}31m\u{7f}"),
-            "\\u{1b}]52;c;ZWNobw==\\u{7}\\u{9b}31m\\u{7f}"
-        );
-        // Right-to-left override and zero-width characters are shown, not obeyed.
-        assert_eq!(inert("invoice\u{202e}fdp.exe"), "invoice\\u{202e}fdp.exe");
-        assert_eq!(inert("Ok\u{200b}ta"), "Ok\\u{200b}ta");
-        assert_eq!(inert_lines("a\u{1b}\nb"), "a\\u{1b}\nb");
-    }
 }

@@ -2,7 +2,12 @@
 //! remembering its [`Source`] row. Ingest builds them; reconcile and render only read them.
 //!
 //! Names keep the spelling of the spreadsheet (reports print them as typed); comparisons
-//! go through [`crate::names::key`].
+//! go through [`crate::inputs::names::key`].
+
+pub mod evidence_files;
+pub mod names;
+pub mod period;
+pub mod questionnaires;
 
 use crate::findings::Source;
 use crate::model::ServiceModel;
@@ -241,7 +246,9 @@ impl Reach {
     pub fn includes(&self, service_key: &str) -> bool {
         match self {
             Reach::All => true,
-            Reach::Named(names) => names.iter().any(|n| crate::names::key(n) == service_key),
+            Reach::Named(names) => names
+                .iter()
+                .any(|n| crate::inputs::names::key(n) == service_key),
         }
     }
 
@@ -428,5 +435,5 @@ pub struct Inputs {
     /// Things worth knowing that did not stop the run (ignored sheets, extra columns).
     pub warnings: Vec<String>,
     /// Vendors' CAIQ questionnaires and FedRAMP CIS/CRM workbooks.
-    pub questionnaires: crate::questionnaires::Questionnaires,
+    pub questionnaires: crate::inputs::questionnaires::Questionnaires,
 }

@@ -8,12 +8,12 @@
 //! abstracted services (S3, DynamoDB), Lambda, App Service and App Engine are PaaS;
 //! Microsoft 365, Google Workspace, Salesforce and Dropbox are SaaS.
 
+use crate::inputs::names::loose_key;
 use crate::model::ServiceModel;
-use crate::names::loose_key;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
-const CATALOGUE: &str = include_str!("data/service-catalogue.csv");
+const CATALOGUE: &str = include_str!("../data/service-catalogue.csv");
 
 /// One well-known service.
 #[derive(Debug)]
@@ -43,8 +43,8 @@ fn rows() -> &'static [Row] {
                 let record = record.expect("the built-in service catalogue is valid CSV");
                 Row {
                     name: record[0].to_string(),
-                    aliases: crate::names::split_list(&record[1]),
-                    providers: crate::names::split_list(&record[2]),
+                    aliases: crate::inputs::names::split_list(&record[1]),
+                    providers: crate::inputs::names::split_list(&record[2]),
                     model: ServiceModel::parse(&record[3])
                         .expect("the built-in service catalogue names real service models"),
                 }
@@ -99,7 +99,7 @@ impl KnownService {
 /// name is only an alias under a provider that runs the service: `S3` run by Wasabi is
 /// not Amazon S3.
 pub fn same_service(a: &str, b: &str, provider: &str) -> bool {
-    if crate::names::key(a) == crate::names::key(b) {
+    if crate::inputs::names::key(a) == crate::inputs::names::key(b) {
         return true;
     }
     match (lookup(a, provider), lookup(b, provider)) {
@@ -137,7 +137,7 @@ pub fn providers_of(service: &str) -> Option<(&'static str, Vec<&'static str>)> 
 /// The well-known service a misspelt name probably means, by its name or an alias.
 pub fn suggest(service: &str) -> Option<&'static str> {
     let spellings = spellings();
-    let closest = crate::names::closest(service, spellings.iter().map(|(s, _)| *s))?;
+    let closest = crate::inputs::names::closest(service, spellings.iter().map(|(s, _)| *s))?;
     spellings
         .iter()
         .find(|(s, _)| *s == closest)

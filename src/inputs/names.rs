@@ -156,6 +156,38 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
+/// Text from an input (a cell, a file or zip entry name, a manifest field, a JSON string),
+/// made inert for a terminal: every control character (C0, DEL, C1), line and paragraph
+/// separator, bidirectional control and zero-width character is shown escaped (`\u{1b}`,
+/// `\n`), as the error messages quote cells. Otherwise a cell or a zip entry name could
+/// clear the screen and print a fake report, set the window title, write the clipboard
+/// (OSC 52), start a new line that looks like demarc's own, or reorder what is shown.
+///
+/// Every printing path passes input-derived text through here: one function, so that no
+/// path is forgotten when another is added.
+pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_control_or_invisible) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_control_or_invisible(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`inert`], line by line: for text whose line breaks are demarc's own (an error listing
+/// its problems), while every other control character is still escaped.
+pub fn inert_lines(text: &str) -> String {
+    text.split('\n').map(inert).collect::<Vec<_>>().join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +230,25 @@ mod tests {
         let accepted = ["Effective", "Ineffective", "Exception"];
         assert_eq!(closest("Efective", accepted), Some("Effective"));
         assert_eq!(closest("banana", accepted), None);
+    }
+
+    #[test]
+    fn input_text_reaches_a_terminal_inert() {
+        assert_eq!(inert("Okta"), "Okta");
+        assert!(matches!(inert("Okta"), std::borrow::Cow::Borrowed(_)));
+        // Clear screen and home, then a fake line: one visible line, escapes spelt out.
+        assert_eq!(
+            inert("x\u{1b}[2J\u{1b}[H\nverified: all ok"),
+            "x\\u{1b}[2J\\u{1b}[H\\nverified: all ok"
+        );
+        // OSC 52 (clipboard) ended by BEL, a C1 CSI, DEL.
+        assert_eq!(
+            inert("\u{1b}]52;c;ZWNobw==\u{7}\u{9b}31m\u{7f}"),
+            "\\u{1b}]52;c;ZWNobw==\\u{7}\\u{9b}31m\\u{7f}"
+        );
+        // Right-to-left override and zero-width characters are shown, not obeyed.
+        assert_eq!(inert("invoice\u{202e}fdp.exe"), "invoice\\u{202e}fdp.exe");
+        assert_eq!(inert("Ok\u{200b}ta"), "Ok\\u{200b}ta");
+        assert_eq!(inert_lines("a\u{1b}\nb"), "a\\u{1b}\nb");
     }
 }

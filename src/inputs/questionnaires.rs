@@ -9,7 +9,7 @@
 //! structure cannot be read at all is an input error.
 
 use crate::findings::Source;
-use crate::names::loose_key;
+use crate::inputs::names::loose_key;
 use serde::Serialize;
 
 /// A cell of a closed vocabulary, as the vendor filled it in.

@@ -3,7 +3,7 @@
 //! means: one region, a named group of them, a wildcard, or anywhere.
 //!
 //! The list is data, `src/data/regions.toml` (with the sources it was taken from), compiled
-//! in and parsed once. This module knows nothing of policies or findings: [`crate::residency`]
+//! in and parsed once. This module knows nothing of policies or findings: [`crate::model::residency`]
 //! decides what is allowed, the reconciler what is a violation.
 //!
 //! What a place may be, compared ignoring case and spaces (so Azure's display name
@@ -15,7 +15,7 @@
 //!   the regions whose names match; one that matches none is refused;
 //! - `global` or `*`: anywhere at all (a global SaaS, a multi-region service).
 
-use crate::names::closest;
+use crate::inputs::names::closest;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
@@ -91,7 +91,7 @@ struct RawRegion {
 /// The built-in catalogue, parsed on first use.
 pub fn catalogue() -> &'static Catalogue {
     static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
-        Catalogue::parse(include_str!("data/regions.toml"))
+        Catalogue::parse(include_str!("../data/regions.toml"))
             .unwrap_or_else(|e| panic!("src/data/regions.toml: {e}"))
     });
     &CATALOGUE

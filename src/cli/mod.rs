@@ -1,16 +1,22 @@
-//! The command line: clap's derive (doc comments are the help text), then resolution of
-//! flags and `demarc.toml` into a validated [`Run`] — flags win over the file.
+//! The `demarc` command line, apart from the library: clap's derive (doc comments are the
+//! help text), one file per command, [`settings`] turning flags and `demarc.toml` into a
+//! validated [`demarc::Run`], and [`terminal`] printing for people. The library prints
+//! nothing; it reports progress through [`demarc::progress`], which [`terminal`] shows.
 
-use crate::config::{ConfigError, ConfigFile};
-use crate::findings::Severity;
-use crate::ingest::{DateOrder, IngestOptions, VendorDocuments};
-use crate::mapping::DomainMapping;
-use crate::model::Model;
-use crate::period::Period;
-use crate::{Error, Run};
-use chrono::NaiveDate;
+mod bundle;
+mod check;
+mod explain;
+mod init;
+mod model;
+mod report;
+pub mod settings;
+mod shell;
+pub mod terminal;
+
 use clap::{Args, Parser, Subcommand};
-use std::path::{Path, PathBuf};
+use demarc::Error;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 /// Reconcile compliance spreadsheets against the cloud Shared Responsibility Model.
 #[derive(Debug, Parser)]
@@ -121,6 +127,58 @@ pub enum DateOrderArg {
     Mdy,
 }
 
+/// `--evidence-listing`, mirroring [`demarc::render::EvidenceListing`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvidenceListingArg {
+    /// `newest` for small inputs, `compact` when the listing would exceed a few thousand rows.
+    #[default]
+    Auto,
+    /// The newest evidence of every control for every in-scope service it applies to.
+    Newest,
+    /// Services with gaps in full; fresh, Effective ones counted.
+    Compact,
+    /// As `auto`, plus every evidence row on or before the period end in an appendix
+    /// (`auditor-pack-appendix/part-NN.pdf`, parts of 5,000 rows compiled in parallel).
+    Full,
+}
+
+impl From<EvidenceListingArg> for demarc::render::EvidenceListing {
+    fn from(arg: EvidenceListingArg) -> Self {
+        use demarc::render::EvidenceListing as Listing;
+        match arg {
+            EvidenceListingArg::Auto => Listing::Auto,
+            EvidenceListingArg::Newest => Listing::Newest,
+            EvidenceListingArg::Compact => Listing::Compact,
+            EvidenceListingArg::Full => Listing::Full,
+        }
+    }
+}
+
+/// `--pdf-standard`, mirroring [`demarc::render::pdf::Archival`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PdfStandardArg {
+    /// PDF/A-2b: visual appearance preserved (the usual archival choice).
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/A-2u: as a-2b, and all text extractable as Unicode.
+    #[value(name = "a-2u")]
+    A2u,
+    /// PDF/A-3b: as a-2b, allowing embedded files.
+    #[value(name = "a-3b")]
+    A3b,
+}
+
+impl From<PdfStandardArg> for demarc::render::pdf::Archival {
+    fn from(arg: PdfStandardArg) -> Self {
+        use demarc::render::pdf::Archival;
+        match arg {
+            PdfStandardArg::A2b => Archival::A2b,
+            PdfStandardArg::A2u => Archival::A2u,
+            PdfStandardArg::A3b => Archival::A3b,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
@@ -165,10 +223,10 @@ pub struct RenderArgs {
     /// `compact` (services with gaps; the rest counted), `auto` (compact for large inputs), or
     /// `full` (auto, plus every evidence row in an appendix).
     #[arg(long, value_enum, default_value = "auto")]
-    pub evidence_listing: crate::render::EvidenceListing,
+    pub evidence_listing: EvidenceListingArg,
     /// Write archival PDFs conforming to this PDF/A standard.
     #[arg(long, value_enum, value_name = "STANDARD")]
-    pub pdf_standard: Option<crate::render::pdf::Archival>,
+    pub pdf_standard: Option<PdfStandardArg>,
     /// How many PDFs to compile at once [default: one per core].
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -257,199 +315,79 @@ pub struct ModelArgs {
     pub export: Option<PathBuf>,
 }
 
-/// Loads the settings file named by `--config`, else `./demarc.toml` if it exists.
-pub fn load_config(explicit: Option<&Path>) -> Result<ConfigFile, ConfigError> {
-    match explicit {
-        Some(path) => ConfigFile::load(path),
-        None => {
-            let default = Path::new("demarc.toml");
-            if default.is_file() {
-                ConfigFile::load(default)
-            } else {
-                Ok(ConfigFile::default())
+/// Runs a parsed command line. Errors mean exit status 2.
+pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
+    terminal::set_verbosity(cli.quiet, cli.verbose);
+    match cli.command {
+        Command::Check(args) => check::execute(args),
+        Command::Report(args) => report::execute(args),
+        Command::Bundle(args) => bundle::execute(args),
+        Command::Verify(args) => bundle::verify(&args),
+        Command::Model(args) => model::execute(args),
+        Command::Init(args) => init::execute(args),
+        Command::Explain(args) => explain::execute(args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man => shell::man(),
+    }
+}
+
+/// Exit status for a set of findings against a threshold: 1 when any is at or above it.
+fn exit_for(
+    findings: &[demarc::findings::Finding],
+    fail_on: Option<demarc::findings::Severity>,
+) -> ExitCode {
+    match fail_on {
+        Some(threshold) if findings.iter().any(|f| f.severity >= threshold) => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `## Commands` synopsis names every option of every command, and every value of
+    /// an enumerated option (`--evidence-listing full` was missing).
+    #[test]
+    fn the_synopsis_names_every_option_and_value() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("## Commands").unwrap();
+        let block = &readme[start..];
+        let block = &block[..block[10..].find("\n## ").map_or(block.len(), |i| i + 10)];
+        let synopsis = &block[..block.find("```\n\n").unwrap()];
+        let cli = <Cli as clap::CommandFactory>::command();
+        let mut missing = Vec::new();
+        for command in cli.get_subcommands() {
+            assert!(
+                synopsis.contains(&format!("demarc {}", command.get_name())),
+                "demarc {} is not in the synopsis",
+                command.get_name()
+            );
+            for arg in command.get_arguments() {
+                let Some(long) = arg.get_long() else { continue };
+                if ["help", "quiet", "verbose"].contains(&long) {
+                    continue; // said once for every command, under the synopsis
+                }
+                if !synopsis.contains(&format!("--{long}")) {
+                    missing.push(format!("demarc {} --{long}", command.get_name()));
+                }
+                if !arg.get_action().takes_values() {
+                    continue;
+                }
+                for value in arg.get_possible_values() {
+                    if !value.is_hide_set() && !synopsis.contains(value.get_name()) {
+                        missing.push(format!(
+                            "demarc {} --{long} {}",
+                            command.get_name(),
+                            value.get_name()
+                        ));
+                    }
+                }
             }
         }
+        assert!(
+            missing.is_empty(),
+            "the README's synopsis lacks {missing:?}"
+        );
     }
-}
-
-fn option_error(message: String) -> Error {
-    Error::Config(ConfigError::Option(message))
-}
-
-fn parse_date(text: &str, what: &str) -> Result<NaiveDate, Error> {
-    crate::ingest::table::parse_text_date(text, None).map_err(|_| {
-        option_error(format!(
-            "{what}: {text:?} is not a date: write it as 2026-09-30"
-        ))
-    })
-}
-
-/// Parses a severity given as an option.
-pub fn parse_severity(text: &str, what: &str) -> Result<Severity, Error> {
-    Severity::parse(text).ok_or_else(|| {
-        option_error(format!(
-            "{what}: {text:?} is not a severity: expected critical, high, medium, low or info"
-        ))
-    })
-}
-
-/// Loads the model named by a flag, else by the settings file, else the default.
-pub fn resolve_model(flag: Option<&Path>, config: &ConfigFile) -> Result<Model, Error> {
-    match flag.or(config.model.as_deref()) {
-        Some(path) => Ok(Model::load(path)?),
-        None => Ok(Model::default()),
-    }
-}
-
-/// The run and PDF options of `report` and `bundle`: flags first, then the settings file.
-pub fn resolve_report(
-    run_args: &RunArgs,
-    args: &RenderArgs,
-    config: &ConfigFile,
-) -> Result<(Run, crate::render::ReportOptions), Error> {
-    let mut run = resolve_run(run_args, config)?;
-    if let Some(dir) = &args.templates {
-        run.templates = Some(dir.clone());
-    }
-    let options = crate::render::ReportOptions {
-        pdf_standard: args.pdf_standard,
-        evidence_root: args
-            .evidence_root
-            .clone()
-            .or_else(|| config.evidence_root.clone()),
-        evidence_listing: args.evidence_listing,
-        previous: match &args.previous {
-            Some(path) => Some(crate::render::trend::Previous::load(path)?),
-            None => None,
-        },
-        jobs: args.jobs.map(usize::from),
-        progress: None,
-        stage_in: None,
-    };
-    Ok((run, options))
-}
-
-/// Combines flags and the settings file into a run.
-pub fn resolve_run(args: &RunArgs, config: &ConfigFile) -> Result<Run, Error> {
-    let fiscal = config.fiscal_year_start.unwrap_or(1);
-    let from = args.from.as_deref().or(config.from.as_deref());
-    let to = args.to.as_deref().or(config.to.as_deref());
-    let period = match (&args.period, from, to) {
-        (Some(p), _, _) => named_period(p, fiscal)?,
-        (None, Some(from), Some(to)) if args.from.is_some() || config.period.is_none() => {
-            Period::between(parse_date(from, "--from")?, parse_date(to, "--to")?)
-                .map_err(|e| option_error(e.to_string()))?
-        }
-        (None, _, _) => match &config.period {
-            Some(p) => named_period(p, fiscal)?,
-            None => {
-                return Err(option_error(
-                    "no reporting period: give --period 2026-Q3 (or YYYY, or --from/--to), or set period in demarc.toml (`demarc init` writes one to start from)".into(),
-                ))
-            }
-        },
-    };
-    let as_of = match args.as_of.as_deref().or(config.as_of.as_deref()) {
-        Some(text) => {
-            let date = parse_date(text, "--as-of")?;
-            if date < period.end {
-                return Err(option_error(format!(
-                    "--as-of {date} is before the period end {}: it may only move later",
-                    period.end
-                )));
-            }
-            date
-        }
-        None => period.end,
-    };
-    let inputs = if args.inputs.is_empty() {
-        config.inputs.clone()
-    } else {
-        args.inputs.clone()
-    };
-    let date_order = match args.date_order {
-        Some(DateOrderArg::Dmy) => Some(DateOrder::Dmy),
-        Some(DateOrderArg::Mdy) => Some(DateOrder::Mdy),
-        None => config.date_order,
-    };
-    let model = resolve_model(args.model.as_deref(), config)?;
-    let vendor_documents = resolve_vendor_documents(args, config, &model)?;
-    Ok(Run {
-        inputs,
-        period,
-        as_of,
-        model,
-        organisation: config.organisation.clone(),
-        classification: config
-            .classification
-            .clone()
-            .unwrap_or_else(|| "CONFIDENTIAL".into()),
-        templates: config.templates.clone(),
-        ingest: IngestOptions {
-            date_order,
-            limits: config.limits.into(),
-            strict_regions: false,
-            vendor_documents,
-        },
-        residency: config.residency.clone(),
-    })
-}
-
-/// The vendors' documents: `[caiq]` and `[fedramp]` in demarc.toml, then `--caiq` and
-/// `--fedramp` (a flag replaces the file's entry for the same vendor), and the domain
-/// mapping.
-fn resolve_vendor_documents(
-    args: &RunArgs,
-    config: &ConfigFile,
-    model: &Model,
-) -> Result<VendorDocuments, Error> {
-    fn merge(
-        from_file: &std::collections::BTreeMap<String, PathBuf>,
-        flags: &[String],
-        flag: &str,
-        who: &str,
-    ) -> Result<Vec<(String, PathBuf)>, Error> {
-        let mut entries: Vec<(String, PathBuf)> = from_file
-            .iter()
-            .map(|(v, p)| (v.trim().to_string(), p.clone()))
-            .collect();
-        let mut given = std::collections::BTreeSet::new();
-        for text in flags {
-            let Some((vendor, file)) = text
-                .split_once('=')
-                .map(|(v, f)| (v.trim(), f.trim()))
-                .filter(|(v, f)| !v.is_empty() && !f.is_empty())
-            else {
-                return Err(option_error(format!(
-                    "{flag} {text:?}: expected {who}=FILE, e.g. {flag} \"Okta=vendors/okta.xlsx\""
-                )));
-            };
-            if !given.insert(crate::names::key(vendor)) {
-                return Err(option_error(format!(
-                    "{flag} names {vendor:?} twice: give one file per {}",
-                    who.to_lowercase()
-                )));
-            }
-            entries.retain(|(v, _)| crate::names::key(v) != crate::names::key(vendor));
-            entries.push((vendor.to_string(), PathBuf::from(file)));
-        }
-        entries.sort_by_key(|(v, _)| crate::names::key(v));
-        Ok(entries)
-    }
-    let mapping = match &config.domain_mapping {
-        Some(path) => DomainMapping::load(path, model).map_err(|e| option_error(e.to_string()))?,
-        None => DomainMapping::default(),
-    };
-    Ok(VendorDocuments {
-        caiq: merge(&config.caiq, &args.caiq, "--caiq", "VENDOR")?,
-        fedramp: merge(&config.fedramp, &args.fedramp, "--fedramp", "PROVIDER")?,
-        mapping,
-    })
-}
-
-fn named_period(text: &str, fiscal_start: u32) -> Result<Period, Error> {
-    if crate::names::loose_key(text) == "previousquarter" {
-        return Ok(Period::previous_quarter(chrono::Local::now().date_naive()));
-    }
-    Period::parse(text, fiscal_start).map_err(|e| option_error(e.to_string()))
 }

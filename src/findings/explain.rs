@@ -3,7 +3,7 @@
 //! never be missing here or explained differently from how it is judged.
 
 use crate::findings::{Code, Severity, StepUp};
-use crate::names;
+use crate::inputs::names;
 
 /// One code in full: title, severity, rule, why it matters, remedy.
 pub fn one(text: &str) -> Result<String, crate::Error> {
@@ -117,7 +117,7 @@ mod tests {
     /// explain` says, code by code, and lists every such code.
     #[test]
     fn the_readme_states_each_own_severity_rule_as_explain_does() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         for code in Code::ALL.into_iter().filter(|&c| has_own_rule(c)) {
             let text = severity_text(code);
             let own = text

@@ -9,7 +9,7 @@
 //! default = ["*"]         # optional: classes not listed (without it they are not checked)
 //! ```
 //!
-//! Each entry is a place as [`crate::regions`] reads them: a region, a group, a wildcard,
+//! Each entry is a place as [`crate::model::regions`] reads them: a region, a group, a wildcard,
 //! or `*`/`global`. A class, a place or a key demarc does not know is an error naming the
 //! line of `demarc.toml`. Where data is held is always the customer's decision — the
 //! provider only keeps it where it is told — so the policy is the organisation's, kept
@@ -18,9 +18,9 @@
 //!
 //! This module decides what a policy allows; [`crate::reconcile`] judges services by it.
 
+use crate::inputs::names::closest;
 use crate::inputs::DataClass;
-use crate::names::closest;
-use crate::regions::{catalogue, Location, Place};
+use crate::model::regions::{catalogue, Location, Place};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -122,13 +122,13 @@ enum Key {
 impl<'de> Deserialize<'de> for Key {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
         let text = String::deserialize(deserializer)?;
-        if crate::names::loose_key(&text) == "default" {
+        if crate::inputs::names::loose_key(&text) == "default" {
             return Ok(Key::Default);
         }
-        let wanted = crate::names::loose_key(&text);
+        let wanted = crate::inputs::names::loose_key(&text);
         if let Some(class) = DataClass::ALL
             .into_iter()
-            .find(|c| crate::names::loose_key(c.as_str()) == wanted)
+            .find(|c| crate::inputs::names::loose_key(c.as_str()) == wanted)
         {
             return Ok(Key::Class(class));
         }
@@ -288,7 +288,7 @@ mod tests {
 
     #[test]
     fn the_starters_commented_policy_parses_once_uncommented() {
-        let starter = include_str!("data/starter-demarc.toml");
+        let starter = include_str!("../data/starter-demarc.toml");
         let block: String = starter[starter.find("# [residency]").unwrap()..]
             .lines()
             .map(|l| l.trim_start_matches("# ").to_string() + "\n")

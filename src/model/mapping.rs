@@ -6,14 +6,14 @@
 //! This module owns the table and its file format. It does not read questionnaires, and
 //! it does not judge anything: ingest asks it for each row's domain.
 
+use crate::inputs::names::{closest, loose_key};
 use crate::model::Model;
-use crate::names::{closest, loose_key};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The built-in table.
-const BUILT_IN: &str = include_str!("data/domain-mapping.toml");
+const BUILT_IN: &str = include_str!("../data/domain-mapping.toml");
 
 /// A control framework the mapping knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

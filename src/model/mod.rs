@@ -6,7 +6,12 @@
 //! (`extends = "none"`). This module owns the model and its file format; it does not know
 //! about spreadsheets or findings.
 
-use crate::names::{key, loose_key};
+pub mod known_services;
+pub mod mapping;
+pub mod regions;
+pub mod residency;
+
+use crate::inputs::names::{key, loose_key};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -122,7 +127,8 @@ impl Override {
     fn names_provider(&self, service: &str, provider: &str) -> bool {
         self.provider.as_deref().is_none_or(|p| {
             key(p) == key(provider)
-                || crate::known_services::lookup(service, provider).is_some_and(|k| k.is_run_by(p))
+                || crate::model::known_services::lookup(service, provider)
+                    .is_some_and(|k| k.is_run_by(p))
         })
     }
 
@@ -131,7 +137,7 @@ impl Override {
     fn names_service(&self, service: &str, provider: &str) -> bool {
         self.services
             .iter()
-            .any(|s| crate::known_services::same_service(s, service, provider))
+            .any(|s| crate::model::known_services::same_service(s, service, provider))
     }
 
     /// Whether this override applies, and how specific it is (a service-level override
@@ -304,9 +310,9 @@ impl Model {
                 .services
                 .iter()
                 .filter(|name| {
-                    !services
-                        .iter()
-                        .any(|s| crate::known_services::same_service(name, &s.name, &s.provider))
+                    !services.iter().any(|s| {
+                        crate::model::known_services::same_service(name, &s.name, &s.provider)
+                    })
                 })
                 .collect();
             if !unmatched.is_empty() {
@@ -662,7 +668,7 @@ mod tests {
 
     /// The README's override example, as a model file.
     fn readme_example() -> Model {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         let start = readme
             .find("```toml\n[[overrides]]")
             .expect("the README's override example");
