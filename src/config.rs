@@ -43,6 +43,9 @@ pub struct ConfigFile {
     /// `[residency]`: for each data class, the regions it may be held in. Without it the
     /// residency check is off.
     pub residency: Option<crate::model::residency::Policy>,
+    /// `[board]`: the risk appetite the board report's rating is judged against, and
+    /// its sign-off.
+    pub board: Option<crate::model::appetite::Board>,
     /// `[caiq]`: each vendor's CSA CAIQ v4 questionnaire, `Okta = "vendors/okta-caiq.xlsx"`.
     #[serde(default)]
     pub caiq: BTreeMap<String, PathBuf>,
@@ -97,6 +100,12 @@ impl ConfigFile {
         file.caiq.values_mut().for_each(rebase);
         file.fedramp.values_mut().for_each(rebase);
         file.domain_mapping.as_mut().map(rebase);
+        if let Some(board) = &file.board {
+            board.validate().map_err(|message| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message,
+            })?;
+        }
         Ok(file)
     }
 }

@@ -214,6 +214,11 @@ pub struct RenderArgs {
     /// findings and the posture change) to the board report.
     #[arg(long, value_name = "FILE")]
     pub previous: Option<PathBuf>,
+    /// A directory of earlier runs (e.g. output/, one folder per period): the board
+    /// report charts up to eight quarters from their findings.json, and the newest one
+    /// is the previous period unless --previous names another.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
     /// Where the files named in Evidence's `evidence_file` column live: each one found is
     /// hashed into the auditor pack and evidence-index.csv (and sealed into a bundle);
     /// paths leaving it are refused.

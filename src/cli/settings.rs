@@ -9,6 +9,7 @@ use demarc::ingest::{DateOrder, IngestOptions, VendorDocuments};
 use demarc::inputs::period::Period;
 use demarc::model::mapping::DomainMapping;
 use demarc::model::Model;
+use demarc::render::trend::Previous;
 use demarc::{Error, Run};
 use std::path::{Path, PathBuf};
 
@@ -66,6 +67,22 @@ pub fn resolve_report(
     if let Some(dir) = &args.templates {
         run.templates = Some(dir.clone());
     }
+    let history = match &args.history {
+        Some(dir) => Previous::history(dir, run.organisation.as_deref(), &run.period)?,
+        None => Default::default(),
+    };
+    let previous_file = args
+        .previous
+        .clone()
+        .or_else(|| history.periods.last().map(|p| p.file.clone()));
+    let previous = match previous_file {
+        Some(path) => {
+            let previous = Previous::load(&path)?;
+            previous.check_fits(&path, run.organisation.as_deref(), &run.period)?;
+            Some(previous)
+        }
+        None => None,
+    };
     let options = demarc::render::ReportOptions {
         pdf_standard: args.pdf_standard.map(Into::into),
         evidence_root: args
@@ -73,12 +90,11 @@ pub fn resolve_report(
             .clone()
             .or_else(|| config.evidence_root.clone()),
         evidence_listing: args.evidence_listing.into(),
-        previous: match &args.previous {
-            Some(path) => Some(demarc::render::trend::Previous::load(path)?),
-            None => None,
-        },
+        previous,
+        history,
         jobs: args.jobs.map(usize::from),
         stage_in: None,
+        board: config.board.clone().unwrap_or_default(),
     };
     Ok((run, options))
 }

@@ -6,6 +6,7 @@
 //! (`extends = "none"`). This module owns the model and its file format; it does not know
 //! about spreadsheets or findings.
 
+pub mod appetite;
 pub mod known_services;
 pub mod mapping;
 pub mod regions;

@@ -20,6 +20,7 @@ mod hygiene;
 mod index;
 mod questionnaire;
 pub mod residency;
+pub mod risks;
 mod vendor;
 
 pub use index::{EvidenceState, Index};

@@ -3,6 +3,7 @@
 //! temporary file renamed into place — so a failure leaves the previous run's outputs whole
 //! and never a half-written report.
 
+pub mod board;
 pub mod document;
 pub mod listing;
 pub mod oscal;
@@ -10,6 +11,7 @@ pub mod pdf;
 pub mod publish;
 pub mod questionnaire_view;
 pub mod residency;
+pub mod summary;
 pub mod templates;
 pub mod trend;
 pub mod view;
@@ -96,12 +98,16 @@ pub struct ReportOptions {
     pub evidence_root: Option<PathBuf>,
     pub evidence_listing: EvidenceListing,
     pub previous: Option<trend::Previous>,
+    /// Earlier periods for the board report's trend chart (`--history DIR`).
+    pub history: trend::History,
     /// How many PDFs to compile at once; `None` is one per core.
     pub jobs: Option<usize>,
     /// The directory outputs will be written to, when known: the evidence index (190 MB at a
     /// million rows) is then written straight to a temporary file there instead of being
     /// held in memory until the end.
     pub stage_in: Option<PathBuf>,
+    /// `[board]`: the appetite the board report rates against, and its sign-off.
+    pub board: crate::model::appetite::Board,
 }
 
 /// Run-level values the Handlebars templates may use (escaped for Typst markup).
@@ -225,7 +231,15 @@ pub fn render_all(
             pdf(
                 "board-report",
                 "",
-                view::board_report(run, inputs, rec, options.previous.as_ref()),
+                serde_json::to_value(board::board_report(
+                    run,
+                    inputs,
+                    rec,
+                    &options.board,
+                    options.previous.as_ref(),
+                    &options.history,
+                ))
+                .expect("the board report's data is JSON"),
             )
         }),
     ];

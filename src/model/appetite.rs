@@ -1,0 +1,233 @@
+//! The board's risk appetite (`[board]` in demarc.toml) and the overall rating it gives.
+//!
+//! A rating a board cannot trace is a rating it cannot trust, so the rule is simple,
+//! printed under the rating, and every reason for a colour is listed:
+//! - **red** when there are more critical findings than the appetite allows (none, unless
+//!   `max_critical` says otherwise);
+//! - **amber** when the critical findings are within appetite but there are more high
+//!   findings than `max_high`, or the posture is below `min_posture`;
+//! - **green** otherwise.
+
+use crate::findings::Severity;
+use serde::Deserialize;
+
+/// `[board]`: the appetite, and who prepares and approves the board report.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Board {
+    /// Critical findings tolerated before the rating is red.
+    #[serde(default)]
+    pub max_critical: usize,
+    /// High findings tolerated before the rating is amber.
+    #[serde(default = "default_max_high")]
+    pub max_high: usize,
+    /// The share of responsibility cells owned and evidenced (%) below which the rating
+    /// is amber.
+    #[serde(default = "default_min_posture")]
+    pub min_posture: f64,
+    /// Printed in the sign-off block; blank lines when absent.
+    pub prepared_by: Option<String>,
+    pub approved_by: Option<String>,
+    pub approved_on: Option<String>,
+}
+
+fn default_max_high() -> usize {
+    5
+}
+
+fn default_min_posture() -> f64 {
+    80.0
+}
+
+impl Default for Board {
+    fn default() -> Self {
+        Board {
+            max_critical: 0,
+            max_high: default_max_high(),
+            min_posture: default_min_posture(),
+            prepared_by: None,
+            approved_by: None,
+            approved_on: None,
+        }
+    }
+}
+
+/// Red, amber or green.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Green,
+    Amber,
+    Red,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Green => "green",
+            Level::Amber => "amber",
+            Level::Red => "red",
+        }
+    }
+}
+
+/// The overall rating, with each reason for it and the rule that gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rating {
+    pub level: Level,
+    /// One line per limit broken ("11 critical findings; appetite: none"); for green, one
+    /// line saying it is within every limit.
+    pub reasons: Vec<String>,
+    /// The rule, with this appetite's numbers, to print small under the rating.
+    pub rule: String,
+}
+
+impl Board {
+    /// Rates a run against this appetite.
+    pub fn rate(&self, by_severity: impl Fn(Severity) -> usize, posture: f64) -> Rating {
+        let critical = by_severity(Severity::Critical);
+        let high = by_severity(Severity::High);
+        let mut level = Level::Green;
+        let mut reasons = Vec::new();
+        let allowed = |n: usize| match n {
+            0 => "none".to_string(),
+            n => format!("at most {n}"),
+        };
+        if critical > self.max_critical {
+            level = Level::Red;
+            reasons.push(format!(
+                "{} critical finding{}; appetite: {}",
+                critical,
+                plural(critical),
+                allowed(self.max_critical)
+            ));
+        }
+        if high > self.max_high {
+            level = level.max(Level::Amber);
+            reasons.push(format!(
+                "{} high finding{}; appetite: {}",
+                high,
+                plural(high),
+                allowed(self.max_high)
+            ));
+        }
+        if posture < self.min_posture {
+            level = level.max(Level::Amber);
+            reasons.push(format!(
+                "posture {posture:.1}%; appetite: at least {:.0}%",
+                self.min_posture
+            ));
+        }
+        if reasons.is_empty() {
+            reasons.push(format!(
+                "within appetite: {critical} critical, {high} high, posture {posture:.1}%"
+            ));
+        }
+        let rule = format!(
+            "Red when critical findings exceed {}; amber when high findings exceed {} or posture is below {:.0}%; green otherwise ([board] in demarc.toml).",
+            self.max_critical, self.max_high, self.min_posture
+        );
+        Rating {
+            level,
+            reasons,
+            rule,
+        }
+    }
+
+    /// Checks values a file could get wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(0.0..=100.0).contains(&self.min_posture) {
+            return Err(format!(
+                "[board] min_posture = {}: a percentage from 0 to 100",
+                self.min_posture
+            ));
+        }
+        if let Some(date) = &self.approved_on {
+            if chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").is_err() {
+                return Err(format!(
+                    "[board] approved_on = {date:?}: write the date as 2026-10-15"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rate(board: &Board, critical: usize, high: usize, posture: f64) -> Rating {
+        board.rate(
+            |s| match s {
+                Severity::Critical => critical,
+                Severity::High => high,
+                _ => 0,
+            },
+            posture,
+        )
+    }
+
+    #[test]
+    fn one_critical_finding_beyond_appetite_is_red_whatever_the_posture() {
+        let rating = rate(&Board::default(), 1, 0, 99.0);
+        assert_eq!(rating.level, Level::Red);
+        assert_eq!(rating.reasons, ["1 critical finding; appetite: none"]);
+    }
+
+    #[test]
+    fn highs_or_a_low_posture_make_amber_and_every_reason_is_listed() {
+        let board = Board {
+            max_high: 2,
+            min_posture: 90.0,
+            ..Board::default()
+        };
+        let rating = rate(&board, 0, 3, 85.0);
+        assert_eq!(rating.level, Level::Amber);
+        assert_eq!(
+            rating.reasons,
+            [
+                "3 high findings; appetite: at most 2",
+                "posture 85.0%; appetite: at least 90%"
+            ]
+        );
+        assert!(rating.rule.contains("high findings exceed 2"));
+    }
+
+    #[test]
+    fn the_starters_commented_board_parses_once_uncommented() {
+        let starter = include_str!("../data/starter-demarc.toml");
+        let from = starter.find("# [board]").unwrap();
+        let block: String = starter[from..]
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .map(|l| l.trim_start_matches("# ").to_string() + "\n")
+            .collect();
+        #[derive(serde::Deserialize)]
+        struct File {
+            board: Board,
+        }
+        let file: File = toml::from_str(&block).unwrap_or_else(|e| panic!("{e}\n{block}"));
+        assert_eq!(file.board.max_high, 5);
+        assert_eq!(file.board.prepared_by.as_deref(), Some("GRC team"));
+        file.board.validate().unwrap();
+    }
+
+    #[test]
+    fn within_every_limit_is_green() {
+        let board = Board {
+            max_critical: 1,
+            ..Board::default()
+        };
+        let rating = rate(&board, 1, 5, 80.0);
+        assert_eq!(rating.level, Level::Green);
+        assert!(rating.reasons[0].starts_with("within appetite"));
+    }
+}

@@ -1,0 +1,213 @@
+//! What the board reads first: the executive summary in plain sentences, and each
+//! vendor's assurance taken as a whole.
+//!
+//! The sentences are generated from the data, the same way every time (no model, no
+//! network): a board member compares quarters, and a sentence that changes its shape
+//! without the data changing would read as news.
+
+use crate::inputs::names::key;
+use crate::inputs::period::Period;
+use crate::inputs::{Inputs, Opinion};
+use crate::model::appetite::Rating;
+use crate::reconcile::risks::Risk;
+use crate::reconcile::Reconciliation;
+use chrono::{Months, NaiveDate};
+use std::collections::BTreeMap;
+
+/// One vendor's assurance across all its current attestations: a vendor is covered until
+/// its last attestation lapses, so an expired penetration test beside a current SOC 2 is
+/// not lapsed assurance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VendorAssurance {
+    pub vendor: String,
+    /// The last day any current attestation of this vendor covers.
+    pub covered_through: NaiveDate,
+    /// The attestation that reaches furthest ("SOC 2 Type II").
+    pub by: &'static str,
+    /// Its other current attestations, each with the day it lapses.
+    pub others: Vec<(&'static str, NaiveDate)>,
+    /// Current reports whose auditor modified the opinion ("Qualified", "Adverse"…).
+    pub modified_opinions: Vec<(&'static str, &'static str)>,
+    /// Exceptions noted in current reports.
+    pub exceptions: u32,
+}
+
+/// Every vendor that runs an in-scope service and has a dated current attestation,
+/// soonest to lapse first.
+pub fn vendor_assurance(inputs: &Inputs, rec: &Reconciliation) -> Vec<VendorAssurance> {
+    let runs_in_scope: std::collections::HashSet<String> = inputs
+        .services
+        .iter()
+        .filter(|s| s.in_scope)
+        .map(|s| key(&s.provider))
+        .collect();
+    let mut by_vendor: BTreeMap<String, Vec<&crate::inputs::Attestation>> = BTreeMap::new();
+    for a in rec
+        .current_attestations
+        .iter()
+        .map(|&i| &inputs.attestations[i])
+    {
+        if runs_in_scope.contains(&key(&a.vendor)) {
+            by_vendor.entry(key(&a.vendor)).or_default().push(a);
+        }
+    }
+    let mut vendors: Vec<VendorAssurance> = by_vendor
+        .into_values()
+        .filter_map(|attestations| {
+            let mut dated: Vec<(&'static str, NaiveDate)> = attestations
+                .iter()
+                .filter_map(|a| a.covered_through().map(|d| (a.kind.as_str(), d)))
+                .collect();
+            dated.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let (by, covered_through) = *dated.first()?;
+            let modified_opinions = attestations
+                .iter()
+                .filter_map(|a| match a.opinion {
+                    Some(o) if o != Opinion::Unqualified => Some((a.kind.as_str(), o.as_str())),
+                    _ => None,
+                })
+                .collect();
+            Some(VendorAssurance {
+                vendor: attestations[0].vendor.clone(),
+                covered_through,
+                by,
+                others: dated[1..].to_vec(),
+                modified_opinions,
+                exceptions: attestations.iter().map(|a| a.exceptions).sum(),
+            })
+        })
+        .collect();
+    vendors.sort_by(|a, b| {
+        a.covered_through
+            .cmp(&b.covered_through)
+            .then(a.vendor.cmp(&b.vendor))
+    });
+    vendors
+}
+
+/// The quarter after the period: what "lapsing next quarter" means.
+pub fn next_quarter(period: &Period) -> (NaiveDate, NaiveDate) {
+    let start = period.end.succ_opt().unwrap_or(period.end);
+    let end = start
+        .checked_add_months(Months::new(3))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(start);
+    (start, end)
+}
+
+/// The facts the summary speaks of.
+pub struct Facts<'a> {
+    pub period: &'a Period,
+    pub rating: &'a Rating,
+    pub percent: f64,
+    pub cells: usize,
+    pub critical: usize,
+    pub high: usize,
+    /// The previous period: its label, posture, critical and high counts.
+    pub previous: Option<(&'a str, f64, usize, usize)>,
+    /// Worst first.
+    pub risks: &'a [Risk],
+    /// Soonest to lapse first.
+    pub vendors: &'a [VendorAssurance],
+    /// Under a residency policy: services holding data outside it, and in an unstated
+    /// region.
+    pub residency: Option<(usize, usize)>,
+}
+
+/// Four to six sentences, in the order a board asks: where do we stand, is it getting
+/// better, what are the biggest risks, what lapses next, where is our data.
+pub fn sentences(facts: &Facts) -> Vec<String> {
+    let mut said = Vec::new();
+    let posture = format!(
+        "{:.1}% of our {} responsibility cells are owned and evidenced",
+        facts.percent, facts.cells
+    );
+    said.push(match facts.previous {
+        Some((label, before, ..)) => {
+            let change = facts.percent - before;
+            let moved = if change.abs() < 0.05 {
+                "unchanged".to_string()
+            } else if change > 0.0 {
+                format!("up {change:.1} points")
+            } else {
+                format!("down {:.1} points", -change)
+            };
+            format!("{posture}, {moved} since {label} ({before:.1}%).")
+        }
+        None => format!("{posture} at {}.", facts.period.end),
+    });
+    let counts = match (facts.critical, facts.high) {
+        (0, 0) => "There are no critical or high findings".to_string(),
+        (c, h) => format!("There are {c} critical and {h} high findings"),
+    };
+    said.push(match facts.previous {
+        Some((label, _, critical, high)) => format!(
+            "{counts}, against {critical} and {high} in {label}; the rating is {}.",
+            facts.rating.level.as_str()
+        ),
+        None => format!("{counts}; the rating is {}.", facts.rating.level.as_str()),
+    });
+    let biggest: Vec<&str> = facts
+        .risks
+        .iter()
+        .take(3)
+        .map(|r| r.title.as_str())
+        .collect();
+    said.push(match biggest.len() {
+        0 => "No risk needs a decision.".to_string(),
+        1 => format!("The biggest risk: {}.", biggest[0]),
+        n => format!("The {n} biggest risks: {}.", biggest.join("; ")),
+    });
+    let (from, to) = next_quarter(facts.period);
+    let lapsing: Vec<String> = facts
+        .vendors
+        .iter()
+        .filter(|v| v.covered_through >= from && v.covered_through <= to)
+        .map(|v| format!("{} on {}", v.vendor, v.covered_through))
+        .collect();
+    let lapsed = facts
+        .vendors
+        .iter()
+        .filter(|v| v.covered_through < from)
+        .count();
+    said.push(match (lapsing.len(), lapsed) {
+        (0, 0) => "No vendor's assurance lapses next quarter.".to_string(),
+        (0, n) => format!(
+            "No further vendor's assurance lapses next quarter; {n} already lapsed before the period ended."
+        ),
+        (1, _) => format!("One vendor's assurance lapses next quarter: {}.", lapsing[0]),
+        (n, _) => format!(
+            "{n} vendors' assurance lapses next quarter: {}.",
+            join_and(&lapsing)
+        ),
+    });
+    if let Some((outside, unstated)) = facts.residency {
+        said.push(match (outside, unstated) {
+            (0, 0) => "Every in-scope service holds its data where the residency policy allows.".to_string(),
+            (o, 0) => format!("{} regulated data outside the residency policy.", services_hold(o)),
+            (0, u) => format!("{} regulated data in a region nobody has stated.", services_hold(u)),
+            (o, u) => format!(
+                "{} regulated data outside the residency policy, and {} in a region nobody has stated.",
+                services_hold(o),
+                u
+            ),
+        });
+    }
+    said
+}
+
+fn services_hold(n: usize) -> String {
+    if n == 1 {
+        "1 service holds".to_string()
+    } else {
+        format!("{n} services hold")
+    }
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}

@@ -1,0 +1,360 @@
+//! The board report as a board member reads it (issue 17): a rating against the appetite,
+//! plain summary sentences, risks rather than rows, a heatmap that never looks healthy
+//! beside a finding, a trend over earlier runs, and a `--previous` that refuses what is
+//! not this organisation's past.
+
+mod support;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use support::{row, small_company};
+
+fn demarc() -> Command {
+    let mut cmd = Command::cargo_bin("demarc").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The samples' reports for `period`, with a copy of samples/demarc.toml extended by
+/// `settings`, written under `out`.
+fn sample_report(out: &Path, period: &str, settings: &str, extra: &[&str]) -> std::process::Output {
+    let config = out.join("demarc.toml");
+    std::fs::create_dir_all(out).unwrap();
+    let text = std::fs::read_to_string(repo("samples/demarc.toml"))
+        .unwrap()
+        .replace(
+            "\"northwind.xlsx\"",
+            &format!("{:?}", repo("samples/northwind.xlsx").display().to_string()),
+        )
+        .replace(
+            "\"evidence\"",
+            &format!("{:?}", repo("samples/evidence").display().to_string()),
+        );
+    std::fs::write(&config, format!("{text}\n{settings}\n")).unwrap();
+    demarc()
+        .arg("report")
+        .arg("--config")
+        .arg(&config)
+        .args(["--period", period, "--out"])
+        .arg(out.join("runs"))
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn board_text(out: &Path, period: &str) -> String {
+    support::pdf_text(&out.join("runs").join(period).join("board-report.pdf"))
+}
+
+fn pages(path: &Path) -> usize {
+    lopdf::Document::load(path).unwrap().get_pages().len()
+}
+
+/// The summary's sentences for the samples, word for word: a board compares quarters,
+/// and a sentence that changes shape without the data changing reads as news.
+#[test]
+fn the_summary_says_the_samples_in_plain_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = sample_report(dir.path(), "2026-Q3", "", &[]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let board = board_text(dir.path(), "2026-Q3");
+    for sentence in [
+        "87.6% of our 105 responsibility cells are owned and evidenced at 2026-09-30.",
+        "There are 11 critical and 8 high findings; the rating is red.",
+        "The 3 biggest risks: Scribewell gives no current assurance for 1 service; Amazon S3 holds PHI and PII outside the residency policy; Control HOST-02 (EC2 operating system patching within SLA) was found ineffective for 1 service.",
+        "3 vendors' assurance lapses next quarter: Datadog on 2026-12-31, GitHub on 2026-12-31 and Okta on 2026-12-31.",
+        "1 service holds regulated data outside the residency policy, and 1 in a region nobody has stated.",
+    ] {
+        assert!(board.contains(sentence), "the summary lacks {sentence:?}:\n{board}");
+    }
+    let pages = pages(&dir.path().join("runs/2026-Q3/board-report.pdf"));
+    assert!(
+        (2..=4).contains(&pages),
+        "the board report is {pages} pages"
+    );
+}
+
+/// The rating follows `[board]`: red beyond the critical appetite, amber for highs or a
+/// low posture, green within every limit — and each reason is printed.
+#[test]
+fn the_rating_follows_the_appetite() {
+    for (settings, level, reason) in [
+        ("", "RED", "11 critical findings; appetite: none"),
+        (
+            "[board]\nmax_critical = 11\nmax_high = 7\n",
+            "AMBER",
+            "8 high findings; appetite: at most 7",
+        ),
+        (
+            "[board]\nmax_critical = 11\nmax_high = 8\nmin_posture = 90\n",
+            "AMBER",
+            "posture 87.6%; appetite: at least 90%",
+        ),
+        (
+            "[board]\nmax_critical = 11\nmax_high = 8\nmin_posture = 85\nprepared_by = \"R. Osei, GRC\"\n",
+            "GREEN",
+            "within appetite: 11 critical, 8 high, posture 87.6%",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let result = sample_report(dir.path(), "2026-Q3", settings, &[]);
+        assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+        let board = board_text(dir.path(), "2026-Q3");
+        assert!(
+            board.replace("RATING ", "RATING").contains(&format!("OVERALL RATING{level}")),
+            "{settings:?} should rate {level}:\n{board}"
+        );
+        assert!(board.contains(reason), "{settings:?}: no {reason:?}:\n{board}");
+        if settings.contains("prepared_by") {
+            assert!(board.contains("Prepared by R. Osei, GRC"), "{board}");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let result = sample_report(dir.path(), "2026-Q3", "[board]\nmin_posture = 180\n", &[]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&result.stderr)
+            .contains("min_posture = 180: a percentage from 0 to 100"),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
+/// With more critical risks than the board lists, every critical finding is still
+/// accounted for: its vendor, service or control is named on the report, or it is
+/// counted in the "+N more" line, which names what it can.
+#[test]
+fn every_critical_finding_is_named_or_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = small_company();
+    for i in 0..16 {
+        book = book.push(
+            "Services",
+            row(&[
+                &format!("Clinic Tool {i:02}"),
+                &format!("Vendor {i:02}"),
+                "SaaS",
+                "PHI",
+                "yes",
+            ]),
+        );
+    }
+    let path = book.write(dir.path(), "q3.xlsx");
+    let out = dir.path().join("out");
+    demarc()
+        .arg("report")
+        .arg(&path)
+        .args(["--period", "2026-Q3", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
+    let doc = read_json(&out.join("2026-Q3/findings.json"));
+    let critical: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "critical")
+        .collect();
+    assert!(
+        critical.len() > 10,
+        "the workbook should give many critical risks"
+    );
+    let unnamed: Vec<String> = critical
+        .iter()
+        .filter(|f| {
+            !["vendor", "service", "control_id"]
+                .iter()
+                .any(|k| f[k].as_str().is_some_and(|name| board.contains(name)))
+        })
+        .map(|f| f["service"].to_string())
+        .collect();
+    let more = &board[board.find("more risks").expect("a +N more line")..];
+    let counted: usize = more
+        .split(" and ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        unnamed.len() <= counted,
+        "{} critical findings are neither named nor counted ({counted} counted): {unnamed:?}\n{board}",
+        unnamed.len()
+    );
+    // Critical before high, and the first page holds the rating and the decisions.
+    let first = &support::pdf_pages(&out.join("2026-Q3/board-report.pdf"))[0];
+    assert!(first.contains("OVERALL RATING") && first.contains("Decisions needed"));
+    let table = &board[board.find("Other risks").unwrap()..board.find("more risks").unwrap()];
+    if let (Some(high), Some(crit)) = (table.find("HIGH"), table.rfind("CRITICAL")) {
+        assert!(crit < high, "a high risk is listed before a critical one");
+    }
+    assert!(pages(&out.join("2026-Q3/board-report.pdf")) <= 4);
+}
+
+/// No heatmap row looks healthy while a finding names its service: the findings that
+/// name no domain (residency, the vendor's opinion, exceptions) colour the row's last
+/// column.
+#[test]
+fn no_heatmap_row_is_healthy_beside_a_finding_about_its_service() {
+    let analysis = support::analyse_with_settings(
+        &[repo("samples/northwind.xlsx")],
+        "2026-Q3",
+        "[residency]\nPHI = [\"US\"]\nPII = [\"US\", \"EEA\", \"UK\"]\n",
+    )
+    .unwrap();
+    let period = demarc::inputs::period::Period::parse("2026-Q3", 1).unwrap();
+    let run = demarc::Run {
+        inputs: vec![],
+        as_of: period.end,
+        period,
+        model: demarc::model::Model::default(),
+        organisation: None,
+        classification: "INTERNAL".into(),
+        templates: None,
+        ingest: Default::default(),
+        residency: None,
+    };
+    let report = demarc::render::board::board_report(
+        &run,
+        &analysis.inputs,
+        &analysis.reconciliation,
+        &Default::default(),
+        None,
+        &Default::default(),
+    );
+    let data = serde_json::to_value(&report).unwrap();
+    let key = |s: &str| s.to_lowercase();
+    for r in data["heat"]["rows"].as_array().unwrap() {
+        let service = r["service"].as_str().unwrap();
+        let provider = analysis
+            .inputs
+            .services
+            .iter()
+            .find(|s| s.name == service)
+            .map(|s| s.provider.clone())
+            .unwrap();
+        let named = analysis.reconciliation.findings.iter().any(|f| {
+            f.service.as_deref().map(key) == Some(key(service))
+                || (f.service.is_none() && f.vendor.as_deref().map(key) == Some(key(&provider)))
+        });
+        let healthy = r["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(std::iter::once(&r["service_level"]))
+            .all(|c| c["worst"] == "ok");
+        assert!(
+            !(named && healthy),
+            "{service} looks healthy beside a finding about it"
+        );
+    }
+    // Amazon S3 holds PHI outside the policy: its last column is critical.
+    let s3 = data["heat"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == "Amazon S3")
+        .unwrap();
+    assert_eq!(s3["service_level"]["worst"], "critical");
+}
+
+/// `--history` with four earlier quarters: the chart shows all five, and the newest
+/// earlier run is the previous period for new, resolved and persisting findings.
+#[test]
+fn history_charts_four_earlier_quarters() {
+    let dir = tempfile::tempdir().unwrap();
+    for period in ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"] {
+        let result = sample_report(dir.path(), period, "", &[]);
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+    }
+    let history = dir.path().join("runs");
+    let result = sample_report(
+        dir.path(),
+        "2026-Q3",
+        "",
+        &["--history", history.to_str().unwrap()],
+    );
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let board = board_text(dir.path(), "2026-Q3");
+    let trend = &board[board.find("Trend").expect("a trend section")..];
+    let mut at = 0;
+    for label in ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"] {
+        let found = trend[at..]
+            .find(label)
+            .unwrap_or_else(|| panic!("{label} not charted in order:\n{trend}"));
+        at += found;
+    }
+    assert!(trend.contains("Since 2026-Q2:"), "{trend}");
+    let q2 = read_json(&history.join("2026-Q2/findings.json"));
+    let q2_percent = q2["summary"]["coverage"]["percent"].as_f64().unwrap();
+    assert!(
+        board.contains(&format!("since 2026-Q2 ({q2_percent:.1}%)")),
+        "the summary compares with the newest earlier run:\n{board}"
+    );
+}
+
+/// `--previous` refuses another organisation's file and a period that does not end
+/// before this one, naming both.
+#[test]
+fn previous_refuses_another_organisation_and_a_later_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = sample_report(dir.path(), "2026-Q2", "", &[]);
+    assert!(result.status.success());
+    let q2 = dir.path().join("runs/2026-Q2/findings.json");
+
+    let mut other = read_json(&q2);
+    other["organisation"] = "Contoso Bank".into();
+    let other_path = dir.path().join("contoso.json");
+    std::fs::write(&other_path, other.to_string()).unwrap();
+    let result = sample_report(
+        dir.path(),
+        "2026-Q3",
+        "",
+        &["--previous", other_path.to_str().unwrap()],
+    );
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("contoso.json")
+            && stderr.contains("\"Contoso Bank\", not \"Northwind Health\""),
+        "{stderr}"
+    );
+
+    let later = sample_report(&dir.path().join("later"), "2026-Q4", "", &[]);
+    assert!(later.status.success());
+    let q4 = dir.path().join("later/runs/2026-Q4/findings.json");
+    let result = sample_report(
+        dir.path(),
+        "2026-Q3",
+        "",
+        &["--previous", q4.to_str().unwrap()],
+    );
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("its period 2026-Q4 ends on 2026-12-31, not before this period 2026-Q3 begins on 2026-07-01"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+}
