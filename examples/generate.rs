@@ -10,6 +10,13 @@
 //! 600 CUECs, with a realistic share of gaps. Below scale 1 every count shrinks; above it
 //! only the evidence rows, attestation history and CUECs grow (an enterprise keeps more
 //! evidence, not more controls): scale 10 is a million evidence rows.
+//!
+//! `--shape enterprise` makes the shapes that break reports rather than parsers, as a
+//! large organisation's registers have them: everything grows with the scale (at scale 10,
+//! 3,000 services of 360 vendors and 6,000 controls); 3% of controls apply to every
+//! service, and their evidence names services one by one, so most services lack it (at
+//! scale 10, about half a million findings); and the three big clouds' attestations name
+//! their services one by one (about ninety each) instead of `*`.
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
@@ -87,6 +94,17 @@ struct Options {
     scale: f64,
     out: PathBuf,
     seed: u64,
+    shape: Shape,
+}
+
+/// Which company to generate (see the module documentation).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Entities stop growing at scale 1; a realistic share of gaps.
+    Default,
+    /// Everything grows; org-wide controls, findings by the hundred thousand, attestations
+    /// naming services one by one.
+    Enterprise,
 }
 
 fn parse_args() -> Options {
@@ -94,6 +112,7 @@ fn parse_args() -> Options {
         scale: 1.0,
         out: PathBuf::from("target/bench-data/scale-1"),
         seed: 2026,
+        shape: Shape::Default,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -106,7 +125,14 @@ fn parse_args() -> Options {
             }
             "--out" => options.out = PathBuf::from(value),
             "--seed" => options.seed = value.parse().expect("--seed takes a whole number"),
-            other => panic!("unknown option {other}: expected --scale, --out or --seed"),
+            "--shape" => {
+                options.shape = match value.as_str() {
+                    "default" => Shape::Default,
+                    "enterprise" => Shape::Enterprise,
+                    other => panic!("--shape {other}: expected default or enterprise"),
+                }
+            }
+            other => panic!("unknown option {other}: expected --scale, --out, --seed or --shape"),
         }
     }
     options
@@ -177,11 +203,24 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("a valid date")
 }
 
-fn generate(scale: f64, seed: u64) -> Company {
+/// A vendor's name: the well-known forty first, then numbered ones.
+fn vendor_name(i: usize) -> String {
+    match VENDORS.get(i) {
+        Some(name) => name.to_string(),
+        None => format!("Vendor {:03}", i + 1),
+    }
+}
+
+fn generate(scale: f64, seed: u64, shape: Shape) -> Company {
     let mut rng = fastrand::Rng::with_seed(seed);
-    let entities = scale.min(1.0);
+    let enterprise = shape == Shape::Enterprise;
+    let entities = if enterprise { scale } else { scale.min(1.0) };
     let count = |base: f64, factor: f64| ((base * factor).round() as usize).max(1);
-    let n_vendors = count(40.0, entities).clamp(3, 40);
+    let n_vendors = if enterprise {
+        count(36.0, entities).max(3)
+    } else {
+        count(40.0, entities).clamp(3, 40)
+    };
     let n_services = count(300.0, entities).max(n_vendors);
     let n_controls = count(600.0, entities).max(7);
     let n_evidence = count(100_000.0, scale);
@@ -190,7 +229,7 @@ fn generate(scale: f64, seed: u64) -> Company {
     // Services: the three big clouds run IaaS and PaaS, everyone else SaaS.
     let mut services = Vec::new();
     for i in 0..n_services {
-        let vendor = VENDORS[i % n_vendors];
+        let vendor = vendor_name(i % n_vendors);
         let model = match (i % n_vendors, i % 3) {
             (0..=2, 0) => "IaaS",
             (0..=2, _) => "PaaS",
@@ -241,7 +280,8 @@ fn generate(scale: f64, seed: u64) -> Company {
         } else {
             rng.usize(0..DOMAINS.len())
         };
-        let (applies_to, list) = if i < 4 || rng.u32(0..100) < 3 {
+        let org_wide = i < 4 || rng.u32(0..100) < 3;
+        let (applies_to, list) = if org_wide {
             ("*".to_string(), Vec::new())
         } else {
             let list: Vec<usize> = (0..rng.usize(1..7))
@@ -287,7 +327,8 @@ fn generate(scale: f64, seed: u64) -> Company {
     for i in 0..n_evidence {
         let c = rng.usize(0..n_controls);
         let service = if applies[c].is_empty() {
-            if rng.bool() {
+            // An enterprise's org-wide evidence names the services it was collected for.
+            if !enterprise && rng.bool() {
                 "*".to_string()
             } else {
                 services[rng.usize(0..n_services)][0].clone()
@@ -333,7 +374,19 @@ fn generate(scale: f64, seed: u64) -> Company {
     // superseded one, ISO 27001 for most; history grows with scale.
     let mut attestations = Vec::new();
     let history = 2;
-    for (v, vendor) in VENDORS.iter().take(n_vendors).enumerate() {
+    for v in 0..n_vendors {
+        let vendor = &vendor_name(v);
+        // The big clouds' reports name every service they cover, one by one.
+        let covered = if enterprise && v < 3 {
+            services
+                .iter()
+                .filter(|s| s[1] == *vendor)
+                .map(|s| s[0].as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        } else {
+            "*".to_string()
+        };
         for year_back in 0..=history {
             let end = d(
                 2026 - year_back,
@@ -359,7 +412,7 @@ fn generate(scale: f64, seed: u64) -> Company {
             };
             attestations.push(vec![
                 vendor.to_string(),
-                "*".into(),
+                covered.clone(),
                 "SOC 2 Type II".into(),
                 start.to_string(),
                 end.to_string(),
@@ -401,7 +454,7 @@ fn generate(scale: f64, seed: u64) -> Company {
     // CUECs: mapped to customer controls; a few unmapped.
     let mut cuecs = Vec::new();
     for i in 0..n_cuecs {
-        let vendor = VENDORS[i % n_vendors];
+        let vendor = vendor_name(i % n_vendors);
         let mapped = if rng.u32(0..100) < 3 {
             String::new()
         } else {
@@ -519,7 +572,7 @@ fn write_csv(company: &Company, dir: &Path) {
 fn main() {
     let options = parse_args();
     std::fs::create_dir_all(&options.out).expect("output directory");
-    let company = generate(options.scale, options.seed);
+    let company = generate(options.scale, options.seed, options.shape);
     write_workbook(&company, &options.out.join("enterprise.xlsx"));
     write_csv(&company, &options.out.join("csv"));
     std::fs::write(
