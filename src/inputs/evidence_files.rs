@@ -47,24 +47,76 @@ impl FileStatus {
     }
 }
 
+/// How many evidence rows' files ended in each state: what an auditor asks first of an
+/// evidence root ("346 of 349 files are missing" must not pass unsaid).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Completeness {
+    pub hashed: usize,
+    pub missing: usize,
+    pub refused: usize,
+    pub url: usize,
+    pub not_checked: usize,
+    /// Rows whose `evidence_file` is blank.
+    pub blank: usize,
+}
+
+impl Completeness {
+    pub fn of(files: &[FileStatus]) -> Completeness {
+        let mut counts = Completeness::default();
+        for status in files {
+            match status {
+                FileStatus::Hashed { .. } => counts.hashed += 1,
+                FileStatus::Missing => counts.missing += 1,
+                FileStatus::Refused(_) => counts.refused += 1,
+                FileStatus::Url => counts.url += 1,
+                FileStatus::NotChecked => counts.not_checked += 1,
+                FileStatus::None => counts.blank += 1,
+            }
+        }
+        counts
+    }
+
+    /// Rows that name a file on disk (hashed, missing or refused).
+    pub fn named_on_disk(&self) -> usize {
+        self.hashed + self.missing + self.refused
+    }
+}
+
 /// Looks up and hashes every evidence row's file. Returns one status per row (same order)
-/// and a warning for each refused path, naming its cell.
+/// and warnings: one for each refused path, naming its cell, and one counting the files
+/// not found under the root, naming the first.
 pub fn check_all(evidence: &[Evidence], root: Option<&Path>) -> (Vec<FileStatus>, Vec<String>) {
     let canonical_root = root.and_then(|r| r.canonicalize().ok());
     let mut warnings = Vec::new();
-    let statuses = evidence
+    let mut first_missing = None;
+    let statuses: Vec<FileStatus> = evidence
         .iter()
         .map(|e| {
             let status = check(&e.file, root, canonical_root.as_deref());
-            if let FileStatus::Refused(why) = &status {
-                warnings.push(format!(
+            match &status {
+                FileStatus::Refused(why) => warnings.push(format!(
                     "{}: {}!{}: evidence_file {:?} refused: {why}; it was not read",
                     e.source.file, e.source.sheet, e.source.row, e.file
-                ));
+                )),
+                FileStatus::Missing if first_missing.is_none() => first_missing = Some(e),
+                _ => {}
             }
             status
         })
         .collect();
+    let counts = Completeness::of(&statuses);
+    if let (Some(first), Some(root)) = (first_missing, root) {
+        warnings.push(format!(
+            "{} of {} evidence files named in the registers are not under the evidence root {} (the first: {}: {}!{}: {:?}); the auditor pack and evidence-index.csv mark each one missing",
+            counts.missing,
+            counts.named_on_disk(),
+            root.display(),
+            first.source.file,
+            first.source.sheet,
+            first.source.row,
+            first.file
+        ));
+    }
     (statuses, warnings)
 }
 
