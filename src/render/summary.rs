@@ -120,7 +120,8 @@ pub fn sentences(facts: &Facts) -> Vec<String> {
     let mut said = Vec::new();
     let posture = format!(
         "{:.1}% of our {} responsibility cells are owned and evidenced",
-        facts.percent, facts.cells
+        facts.percent,
+        thousands(facts.cells)
     );
     said.push(match facts.previous {
         Some((label, before, ..)) => {
@@ -138,11 +139,17 @@ pub fn sentences(facts: &Facts) -> Vec<String> {
     });
     let counts = match (facts.critical, facts.high) {
         (0, 0) => "There are no critical or high findings".to_string(),
-        (c, h) => format!("There are {c} critical and {h} high findings"),
+        (c, h) => format!(
+            "There are {} critical and {} high findings",
+            thousands(c),
+            thousands(h)
+        ),
     };
     said.push(match facts.previous {
         Some((label, _, critical, high)) => format!(
-            "{counts}, against {critical} and {high} in {label}; the rating is {}.",
+            "{counts}, against {} and {} in {label}; the rating is {}.",
+            thousands(critical),
+            thousands(high),
             facts.rating.level.as_str()
         ),
         None => format!("{counts}; the rating is {}.", facts.rating.level.as_str()),
@@ -176,9 +183,14 @@ pub fn sentences(facts: &Facts) -> Vec<String> {
             "No further vendor's assurance lapses next quarter; {n} already lapsed before the period ended."
         ),
         (1, _) => format!("One vendor's assurance lapses next quarter: {}.", lapsing[0]),
-        (n, _) => format!(
+        (n, _) if n <= LAPSING_NAMED => format!(
             "{n} vendors' assurance lapses next quarter: {}.",
             join_and(&lapsing)
+        ),
+        (n, _) => format!(
+            "{n} vendors' assurance lapses next quarter, first {} and {} more.",
+            lapsing[..LAPSING_NAMED].join(", "),
+            n - LAPSING_NAMED
         ),
     });
     if let Some((outside, unstated)) = facts.residency {
@@ -196,6 +208,22 @@ pub fn sentences(facts: &Facts) -> Vec<String> {
     said
 }
 
+/// Vendors named in the lapsing sentence; more are counted.
+const LAPSING_NAMED: usize = 5;
+
+/// 14353 → "14,353": counts a board reads at a glance.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn services_hold(n: usize) -> String {
     if n == 1 {
         "1 service holds".to_string()
@@ -209,5 +237,18 @@ fn join_and(items: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(14_353), "14,353");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }
