@@ -455,6 +455,7 @@ fn every_finding_code_maps_to_a_valid_finding() {
         .iter()
         .enumerate()
         .map(|(i, &code)| Finding {
+            id: format!("F-{i:012}"),
             code,
             severity: Severity::ALL[i % Severity::ALL.len()],
             message: format!("{code} about\n\"{HOSTILE}\""),

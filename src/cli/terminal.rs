@@ -190,7 +190,11 @@ pub fn print_check(run: &Run, analysis: &Analysis, fail_on: Severity) {
             let sources: Vec<String> = f.sources.iter().map(|s| s.to_string()).collect();
             println!(
                 "      {}",
-                paint(&format!("at {}", inert(&sources.join("; "))), "2", on)
+                paint(
+                    &format!("{} at {}", f.id, inert(&sources.join("; "))),
+                    "2",
+                    on
+                )
             );
         }
     }

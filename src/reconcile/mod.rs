@@ -174,6 +174,7 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
     questionnaire::judge(&index, &mut findings);
     fedramp::judge(&index, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::findings::assign_ids(&mut findings);
 
     mark_worst(&mut cells, &findings);
     let coverage = coverage(&cells);
@@ -334,6 +335,7 @@ impl Draft {
     pub(crate) fn new(code: Code, message: String, remedy: String) -> Draft {
         Draft {
             finding: Finding {
+                id: String::new(),
                 code,
                 severity: code.base_severity(),
                 message,

@@ -320,6 +320,7 @@ mod tests {
         domain: Option<&str>,
     ) -> Finding {
         Finding {
+            id: String::new(),
             code,
             severity,
             message: String::new(),

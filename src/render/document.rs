@@ -125,6 +125,7 @@ pub fn summarise<'a>(findings: &[Finding], coverage: &'a Coverage) -> Summary<'a
 pub fn findings_csv(findings: &[Finding]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
+        "id",
         "severity",
         "code",
         "service",
@@ -145,6 +146,7 @@ pub fn findings_csv(findings: &[Finding]) -> Vec<u8> {
             .collect::<Vec<_>>()
             .join("; ");
         let row = [
+            f.id.as_str(),
             f.severity.as_str(),
             f.code.as_str(),
             f.service.as_deref().unwrap_or(""),
@@ -243,7 +245,7 @@ pub fn github_annotations(findings: &[Finding]) -> String {
             Severity::Medium | Severity::Low => "warning",
             Severity::Info => "notice",
         };
-        let title = format!("{} ({})", f.code.as_str(), f.severity.as_str());
+        let title = format!("{} ({}) {}", f.code.as_str(), f.severity.as_str(), f.id);
         let mut properties = Vec::new();
         if let Some(first) = f.sources.first() {
             properties.push(format!("file={}", escape_property(&first.file)));
@@ -289,6 +291,7 @@ mod tests {
     #[test]
     fn annotations_cannot_be_broken_out_of() {
         let finding = Finding {
+            id: "F-000000000001".into(),
             code: Code::UnknownReference,
             severity: Severity::Low,
             message: "control \"X\"\n::error::injected 100%".into(),
@@ -306,7 +309,9 @@ mod tests {
         };
         let text = github_annotations(&[finding]);
         assert_eq!(text.lines().count(), 1, "{text}");
-        assert!(text.starts_with("::warning file=a%2Cb%3Ac.xlsx,title=UNKNOWN_REFERENCE (low)::"));
+        assert!(text.starts_with(
+            "::warning file=a%2Cb%3Ac.xlsx,title=UNKNOWN_REFERENCE (low) F-000000000001::"
+        ));
         assert!(text.contains("%0A::error::injected 100%25"), "{text}");
         assert!(text.contains("a,b:c.xlsx: Evidence!7"), "{text}");
     }

@@ -445,6 +445,7 @@ fn not_satisfied(
     parts.extend(sources.iter().map(String::as_str));
     let code = finding.code;
     let mut props: Vec<Prop> = [
+        Prop::demarc("finding-id", &finding.id),
         Prop::demarc("code", code.as_str()),
         Prop::demarc("severity", finding.severity.as_str()),
         finding

@@ -266,18 +266,8 @@ impl History {
 }
 
 /// A finding's identity across periods: its code and subject, not its wording or rows.
-fn identity(f: &Finding) -> (String, [String; 5]) {
-    let k = |v: &Option<String>| v.as_deref().map(key).unwrap_or_default();
-    (
-        f.code.as_str().to_string(),
-        [
-            k(&f.service),
-            k(&f.domain),
-            k(&f.control_id),
-            k(&f.vendor),
-            k(&f.cuec_id),
-        ],
-    )
+fn identity(f: &Finding) -> (crate::findings::Code, [String; 5]) {
+    f.identity()
 }
 
 /// New, resolved and persisting findings between two periods.
