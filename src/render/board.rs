@@ -16,6 +16,7 @@ use crate::model::appetite::Board;
 use crate::reconcile::risks::{self, Risk};
 use crate::reconcile::{CellStatus, Reconciliation, ResidencyStatus};
 use crate::Run;
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -31,8 +32,9 @@ pub const LISTED_OUT_OF_SCOPE: usize = 12;
 const HEATMAP_NAME_CHARS: usize = 40;
 
 /// Everything `board-report.typ` reads, as `data`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct BoardReport {
+    /// The run, as every page's header and footer show it.
     pub meta: Meta,
     /// The overall rating against the appetite.
     pub rating: RatingView,
@@ -45,19 +47,24 @@ pub struct BoardReport {
     pub risks: Vec<RiskView>,
     /// What the list leaves out, counted; `None` when nothing is left out.
     pub more_risks: Option<MoreRisks>,
+    /// The responsibility heatmap.
     pub heat: Heat,
     /// `None` without `--previous` or `--history`.
     pub trend: Option<TrendView>,
+    /// Each vendor's assurance, across all its current attestations.
     pub vendors: VendorsView,
+    /// What is in scope, and what was left out and why.
     pub scope: ScopeView,
+    /// Coverage per responsibility domain.
     pub by_domain: Vec<DomainLine>,
     /// One sentence on data residency; `None` when no policy is set.
     pub residency: Option<String>,
+    /// Who prepared and approved the report.
     pub sign_off: SignOff,
 }
 
 /// Run-level values every page prints.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct Meta {
     pub organisation: String,
     pub classification: String,
@@ -87,7 +94,7 @@ impl Meta {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct RatingView {
     /// "red", "amber" or "green".
     pub level: &'static str,
@@ -97,14 +104,19 @@ pub struct RatingView {
     pub rule: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct Headline {
     /// Posture: the share of in-scope responsibility cells owned and evidenced, "87.6".
     pub percent: String,
+    /// In-scope service × domain cells judged.
     pub cells: usize,
+    /// Of those, owned and evidenced.
     pub evidenced: usize,
+    /// Critical findings.
     pub critical: usize,
+    /// High findings.
     pub high: usize,
+    /// All findings.
     pub total: usize,
     /// Against the previous period, when there is one: "+1.9 points", "+3", "-2".
     pub percent_change: Option<String>,
@@ -114,14 +126,19 @@ pub struct Headline {
     pub since: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct RiskView {
+    /// The risk's worst severity: `critical`, `high`, `medium`, `low` or `info`.
     pub severity: &'static str,
+    /// Plain words: "Okta gives no current assurance for 5 services".
     pub title: String,
     /// Finding codes, shown small beside the words.
     pub codes: Vec<&'static str>,
+    /// Distinct services its findings name (0 for a vendor-level risk).
     pub services: usize,
+    /// Distinct service × domain cells its findings name.
     pub cells: usize,
+    /// Findings it groups.
     pub findings: usize,
     /// Up to three service names, and how many more.
     pub examples: String,
@@ -130,21 +147,28 @@ pub struct RiskView {
     pub due: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct MoreRisks {
+    /// Risks not listed.
     pub risks: usize,
+    /// Findings those risks group.
     pub findings: usize,
+    /// How many of those risks are critical.
     pub critical: usize,
+    /// How many are high.
     pub high: usize,
     /// The services and vendors the left-out risks name, a few, and how many more:
     /// nothing critical disappears without its name or a count.
     pub naming: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct Heat {
+    /// The model's responsibility domains, the columns in order.
     pub domains: Vec<String>,
+    /// One row per in-scope service, or per service model when `by_model`.
     pub rows: Vec<HeatRow>,
+    /// The full names of services whose label was cut.
     pub legend: Vec<LegendLine>,
     /// Rows are service models, not services (too many services for a page).
     pub by_model: bool,
@@ -152,12 +176,15 @@ pub struct Heat {
     pub services: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct HeatRow {
+    /// The service's name (cut when long), or "SaaS services" when `by_model`.
     pub service: String,
     /// Legend number when the name is cut.
     pub note: Option<usize>,
+    /// The service model (`SaaS`), or how many services a model row gathers.
     pub model: String,
+    /// One cell per domain, in `domains` order.
     pub cells: Vec<HeatCell>,
     /// Findings about the service as a whole or its vendor (residency, the vendor's
     /// opinion, exceptions, an expired certificate): they name no single domain, and
@@ -165,7 +192,7 @@ pub struct HeatRow {
     pub service_level: HeatCell,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct HeatCell {
     /// Owner letters: C customer, S shared, P provider ("C/S" when a model row mixes).
     pub owner: String,
@@ -174,84 +201,112 @@ pub struct HeatCell {
     pub worst: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct LegendLine {
+    /// The number shown beside the cut label.
     pub note: usize,
+    /// The service's full name.
     pub name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct TrendView {
-    /// Oldest first, this period last.
+    /// Oldest first, this period last; at most eight.
     pub periods: Vec<TrendPoint>,
-    /// The largest critical + high count, for the bars' scale.
+    /// The largest critical or high count, for the bars' scale (at least 1).
     pub most: usize,
+    /// The previous period's label: new, resolved and persisting are counted since it.
     pub since: String,
+    /// Findings now that the previous period did not have.
     pub new: usize,
+    /// Findings of the previous period that are gone.
     pub resolved: usize,
+    /// Findings of both.
     pub persisting: usize,
     /// Earlier runs found but left out, and why.
     pub left_out: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct TrendPoint {
+    /// The period's label, `2026-Q2`.
     pub label: String,
+    /// Its critical findings.
     pub critical: usize,
+    /// Its high findings.
     pub high: usize,
+    /// Its posture, % of cells owned and evidenced, to one decimal.
     pub percent: f64,
     /// More than one quarter lies between this period and the one before it.
     pub gap_before: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct VendorsView {
+    /// Vendors lapsed, lapsing next quarter, or with a modified opinion or exceptions:
+    /// lapsed first; at most twelve.
     pub rows: Vec<VendorRow>,
     /// Vendors with current, clean assurance beyond next quarter, counted.
     pub fine: usize,
     /// Vendors that would be listed but did not fit.
     pub more: usize,
+    /// "2026-10-01 to 2026-12-31".
     pub next_quarter: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct VendorRow {
+    /// The vendor's name as the Attestations sheet spells it.
     pub vendor: String,
     /// "lapsed", "lapses next quarter" or "current".
     pub state: &'static str,
     /// The colour key: "critical", "high", "medium" or "ok".
     pub tone: &'static str,
+    /// The last day any current attestation covers, `YYYY-MM-DD`.
     pub covered_through: String,
+    /// The attestation that reaches furthest, e.g. `SOC 2 Type II`.
     pub by: &'static str,
     /// The auditor's modified opinions and exceptions, in words; empty when clean.
     pub concerns: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ScopeView {
+    /// Services in scope.
     pub in_scope: usize,
+    /// Services left out, at most twelve, each with its reason.
     pub out: Vec<OutOfScope>,
+    /// Left-out services not listed.
     pub more_out: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct OutOfScope {
+    /// The service's name.
     pub service: String,
+    /// Why it is out of scope, and where that is recorded.
     pub reason: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct DomainLine {
+    /// The domain's name.
     pub name: String,
+    /// In-scope cells of this domain.
     pub cells: usize,
+    /// Of those, owned and evidenced.
     pub evidenced: usize,
+    /// The share, to one decimal ("93.3").
     pub percent: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct SignOff {
+    /// From `[board] prepared_by`; empty leaves a line to sign.
     pub prepared_by: String,
+    /// From `[board] approved_by`.
     pub approved_by: String,
+    /// From `[board] approved_on`, `YYYY-MM-DD`.
     pub approved_on: String,
 }
 
