@@ -8,11 +8,10 @@ pub mod listing;
 pub mod oscal;
 pub mod pdf;
 pub mod publish;
-pub mod questionnaire_view;
-pub mod residency;
 pub mod templates;
 pub mod trend;
 pub mod view;
+pub mod views;
 
 use crate::inputs::Inputs;
 use crate::progress::{Event, Progress, Unit};
@@ -158,8 +157,9 @@ impl<'a> Task<'a> {
     }
 }
 
-fn to_json(value: serde_json::Value) -> Vec<u8> {
-    serde_json::to_vec(&value).expect("report data is JSON")
+/// A document's data as the JSON its template reads (`/data.json`).
+fn to_json(view: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(view).expect("report data is JSON")
 }
 
 /// Renders every output of `demarc report` in memory.
@@ -177,10 +177,10 @@ pub fn render_all(
 ) -> Result<Vec<Output>, RenderError> {
     let templates = Templates::load(run.templates.as_deref())?;
     let templates = &templates;
-    let pdf = move |template: &str, vendor: &str, data: serde_json::Value| {
+    let pdf = move |template: &str, vendor: &str, data: Vec<u8>| {
         Ok(Made::Pdf {
             source: templates.render(template, &TemplateContext::of(run, vendor))?,
-            data: to_json(data),
+            data,
         })
     };
     let mut tasks = vec![
@@ -188,7 +188,13 @@ pub fn render_all(
             pdf(
                 "auditor-pack",
                 "",
-                view::auditor_pack(run, inputs, rec, files, options.evidence_listing),
+                to_json(&views::auditor::auditor_pack(
+                    run,
+                    inputs,
+                    rec,
+                    files,
+                    options.evidence_listing,
+                )),
             )
         }),
         Task::new("findings.json", move || {
@@ -225,18 +231,23 @@ pub fn render_all(
             pdf(
                 "board-report",
                 "",
-                view::board_report(run, inputs, rec, options.previous.as_ref()),
+                to_json(&views::board::board_report(
+                    run,
+                    inputs,
+                    rec,
+                    options.previous.as_ref(),
+                )),
             )
         }),
     ];
     let mut used_names = std::collections::BTreeSet::new();
-    for vendor in view::pack_vendors(inputs) {
+    for vendor in views::vendor::pack_vendors(inputs) {
         let name = format!("vendors/{}.pdf", unique_file_stem(&vendor, &mut used_names));
         tasks.push(Task::new(name, move || {
             pdf(
                 "vendor-pack",
                 &vendor,
-                view::vendor_pack(run, inputs, rec, &vendor),
+                to_json(&views::vendor::vendor_pack(run, inputs, rec, &vendor)),
             )
         }));
     }
@@ -296,12 +307,12 @@ fn appendix_tasks<'a>(
             Task::new(
                 format!("auditor-pack-appendix/part-{:02}.pdf", part + 1),
                 move || {
-                    let data = view::evidence_appendix(
+                    let data = views::appendix::evidence_appendix(
                         run,
                         inputs,
                         files,
                         &listed[range.clone()],
-                        view::AppendixPart {
+                        views::appendix::AppendixPart {
                             part: part + 1,
                             parts,
                             first: range.start + 1,
@@ -310,7 +321,7 @@ fn appendix_tasks<'a>(
                     );
                     Ok(Made::Pdf {
                         source: source.clone(),
-                        data: to_json(data),
+                        data: to_json(&data),
                     })
                 },
             )
