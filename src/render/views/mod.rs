@@ -14,6 +14,9 @@ pub mod questionnaire;
 pub mod residency;
 pub mod vendor;
 
+#[cfg(test)]
+mod tests;
+
 use crate::findings::{Finding, Severity};
 use crate::inputs::Attestation;
 use crate::reconcile::CellStatus;
