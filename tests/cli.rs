@@ -2219,3 +2219,104 @@ fn a_very_long_service_name_is_shortened_in_the_heatmap_and_given_in_full() {
         "the legend gives it whole:\n{board}"
     );
 }
+
+mod templates_export {
+    use super::*;
+
+    fn export(dir: &Path, extra: &[&str]) -> std::process::Output {
+        demarc()
+            .current_dir(repo(""))
+            .args(["templates", "export"])
+            .arg(dir)
+            .args(["--config", "samples/demarc.toml"])
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
+    /// The export holds the built-in templates as `--templates` reads them, each
+    /// document's data valid against its schema, and passed back unchanged the templates
+    /// make the same PDFs; a second export keeps what is there unless `--force`.
+    #[test]
+    fn writes_templates_data_and_schemas_that_make_the_same_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let kit = dir.path().join("kit");
+        let result = export(&kit, &[]);
+        assert!(result.status.success(), "{result:?}");
+        for template in [
+            "board-report.typ.hbs",
+            "auditor-pack.typ.hbs",
+            "vendor-pack.typ.hbs",
+            "evidence-appendix.typ.hbs",
+            "partials/style.typ.hbs",
+            "partials/residency.typ.hbs",
+        ] {
+            assert_eq!(
+                std::fs::read(kit.join(template)).unwrap(),
+                std::fs::read(repo(&format!("templates/{template}"))).unwrap(),
+                "{template}"
+            );
+        }
+        let mut checked = Vec::new();
+        for entry in std::fs::read_dir(&kit).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            let Some(stem) = name.strip_suffix(".data.json") else {
+                continue;
+            };
+            let document = stem.split('.').next().unwrap();
+            let schema = read_json(&kit.join(format!("schemas/{document}.schema.json")));
+            let validator = jsonschema::validator_for(&schema).unwrap();
+            let data = read_json(&kit.join(&name));
+            let errors: Vec<String> = validator
+                .iter_errors(&data)
+                .map(|e| format!("{e} at {}", e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{name}: {errors:?}");
+            checked.push(name);
+        }
+        checked.sort();
+        assert_eq!(checked.len(), 13, "{checked:?}");
+        assert!(checked.contains(&"vendor-pack.Google-Cloud.data.json".to_string()));
+        let board = read_json(&kit.join("board-report.data.json"));
+        assert_eq!(board["meta"]["organisation"], "Northwind Health");
+        assert_eq!(board["meta"]["period"], "2026-Q3");
+
+        let plain = dir.path().join("plain");
+        let restyled = dir.path().join("restyled");
+        sample_reports(&plain);
+        demarc()
+            .current_dir(repo(""))
+            .args(["report", "--config", "samples/demarc.toml", "--templates"])
+            .arg(&kit)
+            .arg("--out")
+            .arg(&restyled)
+            .assert()
+            .success();
+        for pdf in ["board-report.pdf", "auditor-pack.pdf", "vendors/Okta.pdf"] {
+            assert!(
+                std::fs::read(plain.join("2026-Q3").join(pdf)).unwrap()
+                    == std::fs::read(restyled.join("2026-Q3").join(pdf)).unwrap(),
+                "{pdf} differs with the exported templates"
+            );
+        }
+
+        // An edited template is not overwritten by a second export.
+        std::fs::write(kit.join("board-report.typ.hbs"), "edited").unwrap();
+        let again = export(&kit, &[]);
+        assert_eq!(again.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&again.stderr);
+        assert!(
+            stderr.contains("--force") && stderr.contains("nothing was written"),
+            "{stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(kit.join("board-report.typ.hbs")).unwrap(),
+            "edited"
+        );
+        assert!(export(&kit, &["--force", "-q"]).status.success());
+        assert_eq!(
+            std::fs::read(kit.join("board-report.typ.hbs")).unwrap(),
+            std::fs::read(repo("templates/board-report.typ.hbs")).unwrap()
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //! and never a half-written report.
 
 pub mod document;
+pub mod kit;
 pub mod listing;
 pub mod oscal;
 pub mod pdf;

@@ -45,6 +45,14 @@ const PARTIALS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The built-in templates and partials: (file name, as `--templates DIR` names it; text).
+pub fn built_in() -> impl Iterator<Item = (&'static str, &'static str)> {
+    DEFAULTS
+        .iter()
+        .chain(PARTIALS)
+        .map(|(_, file, text)| (*file, *text))
+}
+
 /// Why templates could not be loaded or filled in.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
