@@ -2320,3 +2320,91 @@ mod templates_export {
         );
     }
 }
+
+mod broken_templates {
+    use super::*;
+
+    fn report_with(templates: &Path, out: &Path) -> std::process::Output {
+        demarc()
+            .current_dir(repo(""))
+            .args(["report", "--config", "samples/demarc.toml", "--templates"])
+            .arg(templates)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    }
+
+    /// A template Typst rejects: the error names the line of the kept generated source
+    /// and of the template it comes from, and the source and its data stay on disk.
+    #[test]
+    fn a_typst_error_keeps_the_generated_source_and_names_the_template_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        let board = std::fs::read_to_string(repo("templates/board-report.typ.hbs")).unwrap();
+        let broken = board.replacen(
+            "#text(data.headline.sentence)",
+            "#text(data.headline.no_such_field)",
+            1,
+        );
+        assert_ne!(
+            broken, board,
+            "the template changed: pick another line to break"
+        );
+        let line = broken
+            .lines()
+            .position(|l| l.contains("no_such_field"))
+            .unwrap()
+            + 1;
+        std::fs::write(templates.join("board-report.typ.hbs"), &broken).unwrap();
+        let out = dir.path().join("out");
+        let result = report_with(&templates, &out);
+        assert_eq!(result.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(
+            stderr.contains(&format!("(from board-report.typ.hbs:{line})"))
+                && stderr.contains("no_such_field"),
+            "{stderr}"
+        );
+        let kept = stderr
+            .split("kept for you in ")
+            .nth(1)
+            .and_then(|rest| rest.split(" (").next())
+            .unwrap_or_else(|| panic!("no kept directory in {stderr}"));
+        let kept = PathBuf::from(kept);
+        let typ = std::fs::read_to_string(kept.join("board-report.typ")).unwrap();
+        // The error's position is in the kept file: its line holds the broken expression.
+        let at = stderr
+            .split("board-report.typ:")
+            .nth(1)
+            .and_then(|rest| rest.split(':').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap();
+        assert!(typ.lines().nth(at - 1).unwrap().contains("no_such_field"));
+        let data = read_json(&kept.join("data.json"));
+        assert_eq!(data["meta"]["organisation"], "Northwind Health");
+        std::fs::remove_dir_all(&kept).unwrap();
+        assert!(!out.join("2026-Q3").exists(), "a failed run writes nothing");
+    }
+
+    /// A value the template names but the run does not have: the template's line.
+    #[test]
+    fn a_handlebars_error_names_the_template_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(
+            templates.join("board-report.typ.hbs"),
+            "{{> style}}\n= Board\n{{organisation}} and {{no_such_value}}\n",
+        )
+        .unwrap();
+        let result = report_with(&templates, &dir.path().join("out"));
+        assert_eq!(result.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(
+            stderr.contains("template board-report.typ.hbs:3:") && stderr.contains("no_such_value"),
+            "{stderr}"
+        );
+    }
+}

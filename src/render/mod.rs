@@ -31,6 +31,9 @@ pub enum RenderError {
     Template(#[from] templates::TemplateError),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+    /// A document Typst could not compile, with its generated source kept on disk.
+    #[error("rendering {document} failed: {message}")]
+    Compile { document: String, message: String },
     #[error("{path}: {message}")]
     Previous { path: PathBuf, message: String },
     #[error("{path}: cannot write: {source}")]
@@ -260,7 +263,7 @@ pub fn render_all(
         unit: Unit::Files,
         total: tasks.len() as u64,
     });
-    let outputs = run_tasks(tasks, run.as_of, options, progress);
+    let outputs = run_tasks(tasks, run.as_of, options, templates, progress);
     progress.event(Event::Counted);
     let mut outputs = outputs?;
     // Written (and listed) in a fixed order: the findings and indexes, then the PDFs.
@@ -348,6 +351,7 @@ fn run_tasks(
     tasks: Vec<Task<'_>>,
     today: chrono::NaiveDate,
     options: &ReportOptions,
+    templates: &Templates,
     progress: &dyn Progress,
 ) -> Result<Vec<Output>, RenderError> {
     let archival = options.pdf_standard;
@@ -372,7 +376,8 @@ fn run_tasks(
                         Made::Staged(temp) => Ok(Content::Staged(temp)),
                         Made::Pdf { source, data } => {
                             let document = task.name.trim_end_matches(".pdf");
-                            let compiled = pdf::compile(document, source, data, today, archival)?;
+                            let compiled = pdf::compile(document, source, data, today, archival)
+                                .map_err(|e| compile_error(e, templates))?;
                             pages = compiled.pages;
                             Ok(Content::Bytes(compiled.pdf))
                         }
@@ -402,6 +407,64 @@ fn run_tasks(
             })
         })
         .collect()
+}
+
+/// A document Typst could not compile, as an error its template's author can act on. The
+/// generated source exists only in memory, so it and its data are written to a new
+/// directory under the system's temporary directory and kept — not beside the reports: a
+/// failed run writes none of its outputs. Each error is placed in the kept `.typ` and,
+/// where [`Templates::locate`] finds the line, in the template.
+fn compile_error(error: pdf::PdfError, templates: &Templates) -> RenderError {
+    let Some(failed) = &error.failed else {
+        return error.into();
+    };
+    let stem = error.document.replace('/', "-");
+    let kept = tempfile::Builder::new()
+        .prefix("demarc-failed-")
+        .tempdir()
+        .map(tempfile::TempDir::keep)
+        .and_then(|dir| {
+            let typ = dir.join(format!("{stem}.typ"));
+            std::fs::write(&typ, &failed.source)?;
+            // Where the source reads it (`json("/data.json")`), so that
+            // `typst compile DIR/NAME.typ` runs it as demarc did.
+            std::fs::write(dir.join("data.json"), &failed.data)?;
+            Ok(typ)
+        });
+    let lines: Vec<&str> = failed.source.lines().collect();
+    let file = match &kept {
+        Ok(typ) => typ.display().to_string(),
+        Err(_) => "main.typ".to_string(),
+    };
+    let mut message = error
+        .diagnostics
+        .iter()
+        .map(|d| match d.at {
+            Some((line, column)) => {
+                let template = lines
+                    .get(line - 1)
+                    .and_then(|text| templates.locate(text))
+                    .map(|(hbs, at)| format!(" (from {hbs}:{at})"))
+                    .unwrap_or_default();
+                format!("{file}:{line}:{column}{template}: {}", d.message)
+            }
+            None => d.message.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    match kept {
+        Ok(typ) => message.push_str(&format!(
+            "; the generated Typst and the data it reads are kept for you in {} ({stem}.typ, data.json)",
+            typ.parent().unwrap_or(&typ).display()
+        )),
+        Err(e) => message.push_str(&format!(
+            "; the generated Typst could not be kept for you to read: {e}"
+        )),
+    }
+    RenderError::Compile {
+        document: error.document,
+        message,
+    }
 }
 
 /// Pages compiled after which the workers stop taking new documents until those running
