@@ -438,6 +438,22 @@ mod tests {
         );
     }
 
+    /// Without a policy the auditor pack's section is `{"policy": null}` and nothing else,
+    /// as templates written before the typed views expect.
+    #[test]
+    fn without_a_policy_the_sections_say_so() {
+        let (mut run, inputs, rec) = judged(vec![service(0, &[DataClass::Pii], &["eu-west-1"])]);
+        run.residency = None;
+        assert_eq!(
+            serde_json::to_string(&auditor_section(&run, &inputs, &rec)).unwrap(),
+            r#"{"policy":null}"#
+        );
+        assert_eq!(board_line(&run, &rec), None);
+        let vendor = serde_json::to_value(vendor_section(&run, &inputs, &rec, "aws")).unwrap();
+        assert_eq!(vendor["policy"], false);
+        assert_eq!(vendor["services"][0]["service"], "Service 000");
+    }
+
     #[test]
     fn a_small_estate_lists_every_service_and_the_board_line_says_all_is_well() {
         let (run, inputs, rec) = judged(vec![
