@@ -132,6 +132,29 @@ pub fn analyse_showing(run: &Run, progress: &dyn progress::Progress) -> Result<A
     })
 }
 
+/// Reads, reconciles and judges every evidence file as `report` does, and returns what
+/// `demarc templates export` writes: the built-in templates, each document's data for
+/// this run and the data's JSON Schemas ([`render::kit`]).
+pub fn template_kit(
+    run: &Run,
+    options: &render::ReportOptions,
+    progress: &dyn progress::Progress,
+) -> Result<Vec<render::kit::KitFile>, Error> {
+    let mut analysis = analyse_showing(run, progress)?;
+    let (files, refused) = inputs::evidence_files::check_all(
+        &analysis.inputs.evidence,
+        options.evidence_root.as_deref(),
+    );
+    analysis.inputs.warnings.extend(refused);
+    Ok(render::kit::template_kit(
+        run,
+        options,
+        &analysis.inputs,
+        &analysis.reconciliation,
+        &files,
+    ))
+}
+
 /// What `report` and `bundle` both make before writing anything.
 pub struct Reports {
     pub analysis: Analysis,

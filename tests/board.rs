@@ -227,7 +227,7 @@ fn no_heatmap_row_is_healthy_beside_a_finding_about_its_service() {
         ingest: Default::default(),
         residency: None,
     };
-    let report = demarc::render::board::board_report(
+    let report = demarc::render::views::board::board_report(
         &run,
         &analysis.inputs,
         &analysis.reconciliation,

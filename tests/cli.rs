@@ -2232,3 +2232,192 @@ fn a_very_long_service_name_is_shortened_in_the_heatmap_and_given_in_full() {
         "the legend gives it whole:\n{board}"
     );
 }
+
+mod templates_export {
+    use super::*;
+
+    fn export(dir: &Path, extra: &[&str]) -> std::process::Output {
+        demarc()
+            .current_dir(repo(""))
+            .args(["templates", "export"])
+            .arg(dir)
+            .args(["--config", "samples/demarc.toml"])
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
+    /// The export holds the built-in templates as `--templates` reads them, each
+    /// document's data valid against its schema, and passed back unchanged the templates
+    /// make the same PDFs; a second export keeps what is there unless `--force`.
+    #[test]
+    fn writes_templates_data_and_schemas_that_make_the_same_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let kit = dir.path().join("kit");
+        let result = export(&kit, &[]);
+        assert!(result.status.success(), "{result:?}");
+        for template in [
+            "board-report.typ.hbs",
+            "auditor-pack.typ.hbs",
+            "vendor-pack.typ.hbs",
+            "evidence-appendix.typ.hbs",
+            "partials/style.typ.hbs",
+            "partials/residency.typ.hbs",
+        ] {
+            assert_eq!(
+                std::fs::read(kit.join(template)).unwrap(),
+                std::fs::read(repo(&format!("templates/{template}"))).unwrap(),
+                "{template}"
+            );
+        }
+        let mut checked = Vec::new();
+        for entry in std::fs::read_dir(&kit).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            let Some(stem) = name.strip_suffix(".data.json") else {
+                continue;
+            };
+            let document = stem.split('.').next().unwrap();
+            let schema = read_json(&kit.join(format!("schemas/{document}.schema.json")));
+            let validator = jsonschema::validator_for(&schema).unwrap();
+            let data = read_json(&kit.join(&name));
+            let errors: Vec<String> = validator
+                .iter_errors(&data)
+                .map(|e| format!("{e} at {}", e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{name}: {errors:?}");
+            checked.push(name);
+        }
+        checked.sort();
+        assert_eq!(checked.len(), 13, "{checked:?}");
+        assert!(checked.contains(&"vendor-pack.Google-Cloud.data.json".to_string()));
+        let board = read_json(&kit.join("board-report.data.json"));
+        assert_eq!(board["meta"]["organisation"], "Northwind Health");
+        assert_eq!(board["meta"]["period"], "2026-Q3");
+
+        let plain = dir.path().join("plain");
+        let restyled = dir.path().join("restyled");
+        sample_reports(&plain);
+        demarc()
+            .current_dir(repo(""))
+            .args(["report", "--config", "samples/demarc.toml", "--templates"])
+            .arg(&kit)
+            .arg("--out")
+            .arg(&restyled)
+            .assert()
+            .success();
+        for pdf in ["board-report.pdf", "auditor-pack.pdf", "vendors/Okta.pdf"] {
+            assert!(
+                std::fs::read(plain.join("2026-Q3").join(pdf)).unwrap()
+                    == std::fs::read(restyled.join("2026-Q3").join(pdf)).unwrap(),
+                "{pdf} differs with the exported templates"
+            );
+        }
+
+        // An edited template is not overwritten by a second export.
+        std::fs::write(kit.join("board-report.typ.hbs"), "edited").unwrap();
+        let again = export(&kit, &[]);
+        assert_eq!(again.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&again.stderr);
+        assert!(
+            stderr.contains("--force") && stderr.contains("nothing was written"),
+            "{stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(kit.join("board-report.typ.hbs")).unwrap(),
+            "edited"
+        );
+        assert!(export(&kit, &["--force", "-q"]).status.success());
+        assert_eq!(
+            std::fs::read(kit.join("board-report.typ.hbs")).unwrap(),
+            std::fs::read(repo("templates/board-report.typ.hbs")).unwrap()
+        );
+    }
+}
+
+mod broken_templates {
+    use super::*;
+
+    fn report_with(templates: &Path, out: &Path) -> std::process::Output {
+        demarc()
+            .current_dir(repo(""))
+            .args(["report", "--config", "samples/demarc.toml", "--templates"])
+            .arg(templates)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    }
+
+    /// A template Typst rejects: the error names the line of the kept generated source
+    /// and of the template it comes from, and the source and its data stay on disk.
+    #[test]
+    fn a_typst_error_keeps_the_generated_source_and_names_the_template_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        let board = std::fs::read_to_string(repo("templates/board-report.typ.hbs")).unwrap();
+        let broken = board.replacen(
+            "#text(data.headline.sentence)",
+            "#text(data.headline.no_such_field)",
+            1,
+        );
+        assert_ne!(
+            broken, board,
+            "the template changed: pick another line to break"
+        );
+        let line = broken
+            .lines()
+            .position(|l| l.contains("no_such_field"))
+            .unwrap()
+            + 1;
+        std::fs::write(templates.join("board-report.typ.hbs"), &broken).unwrap();
+        let out = dir.path().join("out");
+        let result = report_with(&templates, &out);
+        assert_eq!(result.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(
+            stderr.contains(&format!("(from board-report.typ.hbs:{line})"))
+                && stderr.contains("no_such_field"),
+            "{stderr}"
+        );
+        let kept = stderr
+            .split("kept for you in ")
+            .nth(1)
+            .and_then(|rest| rest.split(" (").next())
+            .unwrap_or_else(|| panic!("no kept directory in {stderr}"));
+        let kept = PathBuf::from(kept);
+        let typ = std::fs::read_to_string(kept.join("board-report.typ")).unwrap();
+        // The error's position is in the kept file: its line holds the broken expression.
+        let at = stderr
+            .split("board-report.typ:")
+            .nth(1)
+            .and_then(|rest| rest.split(':').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap();
+        assert!(typ.lines().nth(at - 1).unwrap().contains("no_such_field"));
+        let data = read_json(&kept.join("data.json"));
+        assert_eq!(data["meta"]["organisation"], "Northwind Health");
+        std::fs::remove_dir_all(&kept).unwrap();
+        assert!(!out.join("2026-Q3").exists(), "a failed run writes nothing");
+    }
+
+    /// A value the template names but the run does not have: the template's line.
+    #[test]
+    fn a_handlebars_error_names_the_template_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(
+            templates.join("board-report.typ.hbs"),
+            "{{> style}}\n= Board\n{{organisation}} and {{no_such_value}}\n",
+        )
+        .unwrap();
+        let result = report_with(&templates, &dir.path().join("out"));
+        assert_eq!(result.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(
+            stderr.contains("template board-report.typ.hbs:3:") && stderr.contains("no_such_value"),
+            "{stderr}"
+        );
+    }
+}

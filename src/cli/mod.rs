@@ -11,6 +11,7 @@ mod model;
 mod report;
 pub mod settings;
 mod shell;
+mod templates;
 pub mod terminal;
 
 use clap::{Args, Parser, Subcommand};
@@ -39,7 +40,11 @@ impl Command {
     pub fn writes_files(&self) -> bool {
         matches!(
             self,
-            Command::Report(_) | Command::Bundle(_) | Command::Init(_) | Command::Model(_)
+            Command::Report(_)
+                | Command::Bundle(_)
+                | Command::Init(_)
+                | Command::Model(_)
+                | Command::Templates(_)
         )
     }
 }
@@ -56,6 +61,10 @@ pub enum Command {
     /// Exit status: 0 once the reports are written (1 only with an explicit --fail-on and
     /// findings at or above it), 2 the run failed.
     Report(ReportArgs),
+    /// Work with the PDF templates: `export DIR` writes the built-in templates, each
+    /// document's data for this run and the data's JSON Schemas, to restyle the reports
+    /// from (then `report --templates DIR`).
+    Templates(TemplatesArgs),
     /// Show the responsibility model in use, or export it as a TOML file to start from.
     Model(ModelArgs),
     /// Seal the period's reports, input workbooks and evidence files into one zip with a
@@ -252,6 +261,46 @@ pub struct ReportArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    #[command(subcommand)]
+    pub action: TemplatesAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesAction {
+    /// Write the built-in templates (as --templates DIR reads them), the data each
+    /// document's template receives for this run (`*.data.json`) and its JSON Schema
+    /// (`schemas/`) to DIR.
+    ///
+    /// Exit status: 0 once everything is written, 2 the run failed.
+    Export(TemplatesExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesExportArgs {
+    /// The directory to write to (created if need be).
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The previous period's findings.json: the board report's data then has its trend.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// Earlier runs, as for `report`: the board report's data then charts them.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// Where evidence files live, as for `report` (their hashes are in the auditor pack's
+    /// data).
+    #[arg(long, value_name = "DIR")]
+    pub evidence_root: Option<PathBuf>,
+    /// How much evidence the auditor pack's data lists per control, as for `report`.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub evidence_listing: EvidenceListingArg,
+    /// Overwrite files already in DIR (an edited template would otherwise be kept).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct BundleArgs {
     #[command(flatten)]
     pub run: RunArgs,
@@ -329,6 +378,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode, Error> {
         Command::Bundle(args) => bundle::execute(args),
         Command::Verify(args) => bundle::verify(&args),
         Command::Model(args) => model::execute(args),
+        Command::Templates(args) => templates::execute(args),
         Command::Init(args) => init::execute(args),
         Command::Explain(args) => explain::execute(args),
         Command::Completions(args) => shell::completions(args),

@@ -3,18 +3,16 @@
 //! temporary file renamed into place — so a failure leaves the previous run's outputs whole
 //! and never a half-written report.
 
-pub mod board;
 pub mod document;
+pub mod kit;
 pub mod listing;
 pub mod oscal;
 pub mod pdf;
 pub mod publish;
-pub mod questionnaire_view;
-pub mod residency;
-pub mod summary;
 pub mod templates;
 pub mod trend;
 pub mod view;
+pub mod views;
 
 use crate::inputs::Inputs;
 use crate::progress::{Event, Progress, Unit};
@@ -33,6 +31,9 @@ pub enum RenderError {
     Template(#[from] templates::TemplateError),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+    /// A document Typst could not compile, with its generated source kept on disk.
+    #[error("rendering {document} failed: {message}")]
+    Compile { document: String, message: String },
     #[error("{path}: {message}")]
     Previous { path: PathBuf, message: String },
     #[error("{path}: cannot write: {source}")]
@@ -164,8 +165,9 @@ impl<'a> Task<'a> {
     }
 }
 
-fn to_json(value: serde_json::Value) -> Vec<u8> {
-    serde_json::to_vec(&value).expect("report data is JSON")
+/// A document's data as the JSON its template reads (`/data.json`).
+fn to_json(view: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(view).expect("report data is JSON")
 }
 
 /// Renders every output of `demarc report` in memory.
@@ -183,10 +185,10 @@ pub fn render_all(
 ) -> Result<Vec<Output>, RenderError> {
     let templates = Templates::load(run.templates.as_deref())?;
     let templates = &templates;
-    let pdf = move |template: &str, vendor: &str, data: serde_json::Value| {
+    let pdf = move |template: &str, vendor: &str, data: Vec<u8>| {
         Ok(Made::Pdf {
             source: templates.render(template, &TemplateContext::of(run, vendor))?,
-            data: to_json(data),
+            data,
         })
     };
     let mut tasks = vec![
@@ -194,7 +196,13 @@ pub fn render_all(
             pdf(
                 "auditor-pack",
                 "",
-                view::auditor_pack(run, inputs, rec, files, options.evidence_listing),
+                to_json(&views::auditor::auditor_pack(
+                    run,
+                    inputs,
+                    rec,
+                    files,
+                    options.evidence_listing,
+                )),
             )
         }),
         Task::new("findings.json", move || {
@@ -231,26 +239,25 @@ pub fn render_all(
             pdf(
                 "board-report",
                 "",
-                serde_json::to_value(board::board_report(
+                to_json(&views::board::board_report(
                     run,
                     inputs,
                     rec,
                     &options.board,
                     options.previous.as_ref(),
                     &options.history,
-                ))
-                .expect("the board report's data is JSON"),
+                )),
             )
         }),
     ];
     let mut used_names = std::collections::BTreeSet::new();
-    for vendor in view::pack_vendors(inputs) {
+    for vendor in views::vendor::pack_vendors(inputs) {
         let name = format!("vendors/{}.pdf", unique_file_stem(&vendor, &mut used_names));
         tasks.push(Task::new(name, move || {
             pdf(
                 "vendor-pack",
                 &vendor,
-                view::vendor_pack(run, inputs, rec, &vendor),
+                to_json(&views::vendor::vendor_pack(run, inputs, rec, &vendor)),
             )
         }));
     }
@@ -262,7 +269,7 @@ pub fn render_all(
         unit: Unit::Files,
         total: tasks.len() as u64,
     });
-    let outputs = run_tasks(tasks, run.as_of, options, progress);
+    let outputs = run_tasks(tasks, run.as_of, options, templates, progress);
     progress.event(Event::Counted);
     let mut outputs = outputs?;
     // Written (and listed) in a fixed order: the findings and indexes, then the PDFs.
@@ -310,12 +317,12 @@ fn appendix_tasks<'a>(
             Task::new(
                 format!("auditor-pack-appendix/part-{:02}.pdf", part + 1),
                 move || {
-                    let data = view::evidence_appendix(
+                    let data = views::appendix::evidence_appendix(
                         run,
                         inputs,
                         files,
                         &listed[range.clone()],
-                        view::AppendixPart {
+                        views::appendix::AppendixPart {
                             part: part + 1,
                             parts,
                             first: range.start + 1,
@@ -324,7 +331,7 @@ fn appendix_tasks<'a>(
                     );
                     Ok(Made::Pdf {
                         source: source.clone(),
-                        data: to_json(data),
+                        data: to_json(&data),
                     })
                 },
             )
@@ -350,6 +357,7 @@ fn run_tasks(
     tasks: Vec<Task<'_>>,
     today: chrono::NaiveDate,
     options: &ReportOptions,
+    templates: &Templates,
     progress: &dyn Progress,
 ) -> Result<Vec<Output>, RenderError> {
     let archival = options.pdf_standard;
@@ -374,7 +382,8 @@ fn run_tasks(
                         Made::Staged(temp) => Ok(Content::Staged(temp)),
                         Made::Pdf { source, data } => {
                             let document = task.name.trim_end_matches(".pdf");
-                            let compiled = pdf::compile(document, source, data, today, archival)?;
+                            let compiled = pdf::compile(document, source, data, today, archival)
+                                .map_err(|e| compile_error(e, templates))?;
                             pages = compiled.pages;
                             Ok(Content::Bytes(compiled.pdf))
                         }
@@ -404,6 +413,64 @@ fn run_tasks(
             })
         })
         .collect()
+}
+
+/// A document Typst could not compile, as an error its template's author can act on. The
+/// generated source exists only in memory, so it and its data are written to a new
+/// directory under the system's temporary directory and kept — not beside the reports: a
+/// failed run writes none of its outputs. Each error is placed in the kept `.typ` and,
+/// where [`Templates::locate`] finds the line, in the template.
+fn compile_error(error: pdf::PdfError, templates: &Templates) -> RenderError {
+    let Some(failed) = &error.failed else {
+        return error.into();
+    };
+    let stem = error.document.replace('/', "-");
+    let kept = tempfile::Builder::new()
+        .prefix("demarc-failed-")
+        .tempdir()
+        .map(tempfile::TempDir::keep)
+        .and_then(|dir| {
+            let typ = dir.join(format!("{stem}.typ"));
+            std::fs::write(&typ, &failed.source)?;
+            // Where the source reads it (`json("/data.json")`), so that
+            // `typst compile DIR/NAME.typ` runs it as demarc did.
+            std::fs::write(dir.join("data.json"), &failed.data)?;
+            Ok(typ)
+        });
+    let lines: Vec<&str> = failed.source.lines().collect();
+    let file = match &kept {
+        Ok(typ) => typ.display().to_string(),
+        Err(_) => "main.typ".to_string(),
+    };
+    let mut message = error
+        .diagnostics
+        .iter()
+        .map(|d| match d.at {
+            Some((line, column)) => {
+                let template = lines
+                    .get(line - 1)
+                    .and_then(|text| templates.locate(text))
+                    .map(|(hbs, at)| format!(" (from {hbs}:{at})"))
+                    .unwrap_or_default();
+                format!("{file}:{line}:{column}{template}: {}", d.message)
+            }
+            None => d.message.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    match kept {
+        Ok(typ) => message.push_str(&format!(
+            "; the generated Typst and the data it reads are kept for you in {} ({stem}.typ, data.json)",
+            typ.parent().unwrap_or(&typ).display()
+        )),
+        Err(e) => message.push_str(&format!(
+            "; the generated Typst could not be kept for you to read: {e}"
+        )),
+    }
+    RenderError::Compile {
+        document: error.document,
+        message,
+    }
 }
 
 /// Pages compiled after which the workers stop taking new documents until those running

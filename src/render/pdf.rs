@@ -20,10 +20,41 @@ use typst_layout::PagedDocument;
 /// Why a PDF could not be produced. Points into the generated Typst source, since the
 /// data itself cannot cause Typst syntax errors.
 #[derive(Debug, thiserror::Error)]
-#[error("rendering {document} failed: {message}")]
+#[error("rendering {document} failed: {}", describe(diagnostics))]
 pub struct PdfError {
     pub document: String,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The generated source and data that failed, handed back so that the caller can keep
+    /// them for the template's author (the source exists only in memory otherwise).
+    pub failed: Option<Box<FailedInput>>,
+}
+
+/// One Typst error or hint.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// 1-based line and column in the generated source, when Typst gives a span there.
+    pub at: Option<(usize, usize)>,
+    /// Typst's message, with its hints.
     pub message: String,
+}
+
+/// What [`compile`] was given, for a failed compile.
+#[derive(Debug)]
+pub struct FailedInput {
+    pub source: String,
+    pub data: Vec<u8>,
+}
+
+/// Diagnostics as `main.typ:line:column: message`, `; `-separated.
+fn describe(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| match d.at {
+            Some((line, column)) => format!("main.typ:{line}:{column}: {}", d.message),
+            None => d.message.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Archival PDF standards demarc can produce (what typst-pdf supports and our fonts meet).
@@ -142,18 +173,28 @@ pub fn compile(
         today: Datetime::from_ymd(today.year(), today.month() as u8, today.day() as u8)
             .expect("a calendar date is a Typst date"),
     };
-    let fail = |message: String| PdfError {
+    let fail = |diagnostics: Vec<Diagnostic>| PdfError {
         document: document.to_string(),
-        message,
+        diagnostics,
+        failed: Some(Box::new(FailedInput {
+            source: world.main.text().to_string(),
+            data: world.data.to_vec(),
+        })),
     };
     let warned = typst::compile::<PagedDocument>(&world);
     let result = warned
         .output
-        .map_err(|errors| fail(describe(&world, &errors)));
+        .map_err(|errors| fail(diagnostics(&world, &errors)));
     result.and_then(|doc| {
         let standards = match archival {
-            Some(a) => typst_pdf::PdfStandards::new(&[a.standard()])
-                .map_err(|e| fail(e.message().to_string()))?,
+            Some(a) => typst_pdf::PdfStandards::new(&[a.standard()]).map_err(|e| PdfError {
+                document: document.to_string(),
+                diagnostics: vec![Diagnostic {
+                    at: None,
+                    message: e.message().to_string(),
+                }],
+                failed: None,
+            })?,
             None => typst_pdf::PdfStandards::default(),
         };
         let options = typst_pdf::PdfOptions {
@@ -165,7 +206,7 @@ pub fn compile(
             ..Default::default()
         };
         let pdf =
-            typst_pdf::pdf(&doc, &options).map_err(|errors| fail(describe(&world, &errors)))?;
+            typst_pdf::pdf(&doc, &options).map_err(|errors| fail(diagnostics(&world, &errors)))?;
         Ok(Compiled {
             pdf,
             pages: doc.pages().len(),
@@ -180,23 +221,24 @@ pub fn evict_memo_cache() {
     typst::comemo::evict(0);
 }
 
-/// Typst diagnostics as `line:column: message` in the generated source.
-fn describe(world: &ReportWorld, diagnostics: &[SourceDiagnostic]) -> String {
+/// Typst's diagnostics, placed in the generated source where their span lies there.
+fn diagnostics(world: &ReportWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Diagnostic> {
     diagnostics
         .iter()
         .map(|d| {
-            let position = world
+            let at = world
                 .range(d.span)
                 .and_then(|range| world.main.lines().byte_to_line_column(range.start))
-                .map(|(line, column)| format!("main.typ:{}:{}: ", line + 1, column + 1))
-                .unwrap_or_default();
+                .map(|(line, column)| (line + 1, column + 1));
             let hints: String = d
                 .hints
                 .iter()
                 .map(|h| format!(" (hint: {})", h.v))
                 .collect();
-            format!("{position}{}{hints}", d.message)
+            Diagnostic {
+                at,
+                message: format!("{}{hints}", d.message),
+            }
         })
-        .collect::<Vec<_>>()
-        .join("; ")
+        .collect()
 }

@@ -5,6 +5,7 @@
 //! the customer responsibilities the CRM lists). Numbers are formatted here; the template
 //! only lays out the strings it is given.
 
+use super::Counted;
 use crate::findings::{Code, Finding, Source};
 use crate::inputs::names::key;
 use crate::inputs::questionnaires::{
@@ -14,11 +15,136 @@ use crate::inputs::questionnaires::{
 use crate::inputs::Inputs;
 use crate::model::mapping::split_control_id;
 use crate::Run;
-use serde_json::{json, Value};
+use schemars::JsonSchema;
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-fn counted(label: &str, count: usize) -> Value {
-    json!({"label": label, "count": count.to_string()})
+/// The vendor's CAIQ as the vendor pack shows it. Counts are text.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CaiqView {
+    /// The CAIQ file as given.
+    pub file: String,
+    /// The sheet its questions were read from.
+    pub sheet: String,
+    /// Each gap and drift beside the vendor's explanation, consecutive same texts once.
+    pub explained: Vec<Grouped>,
+    /// The customer's to-do list: CSC Responsibilities and CSC-owned questions.
+    pub todo: Vec<Grouped>,
+    /// Questions on the to-do list.
+    pub todo_questions: String,
+    /// Questions read.
+    pub questions: String,
+    /// Questions per answer (`Yes`, `No`, `NA`, not answered, not a CAIQ answer).
+    pub answers: Vec<Counted>,
+    /// Questions per stated ownership, with none given and unknown ones.
+    pub ownership: Vec<Counted>,
+    /// Per model domain the questions map to: answers, customer parts, drift and gaps.
+    pub domains: Vec<CaiqDomain>,
+    /// CCM domains the mapping leaves out, by prefix.
+    pub unmapped: Vec<UnmappedDomain>,
+    /// Questions whose ownership drifts from the model.
+    pub drift: String,
+    /// Questions where the vendor admits a control gap.
+    pub gaps: String,
+    /// Findings of answers contradicting each other.
+    pub inconsistent: String,
+    /// Which CCM-to-domain mapping was used, in words.
+    pub mapping: String,
+}
+
+/// Consecutive rows with the same label and text, shown once.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Grouped {
+    /// The questions covered: `A, B`, or `A … Z (n questions)`.
+    pub covered: String,
+    /// What they are, e.g. `gap`, `drift`, or `No · CSC-owned`.
+    pub label: String,
+    /// The vendor's text.
+    pub text: String,
+}
+
+/// A model domain's CAIQ questions, counts as text.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CaiqDomain {
+    /// The model domain.
+    pub domain: String,
+    /// Questions mapped to it.
+    pub questions: String,
+    /// Answered `Yes`.
+    pub yes: String,
+    /// Answered `No`.
+    pub no: String,
+    /// Answered `NA`.
+    pub na: String,
+    /// Whose ownership includes a customer part.
+    pub customer: String,
+    /// With responsibility drift.
+    pub drift: String,
+    /// With an admitted control gap.
+    pub gaps: String,
+}
+
+/// A CCM domain the mapping leaves out.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct UnmappedDomain {
+    /// Its prefix and title, e.g. `DCS (Datacenter Security)`.
+    pub ccm: String,
+    /// Its questions, as text.
+    pub questions: String,
+    /// Those with an admitted gap, as text.
+    pub gaps: String,
+}
+
+/// The provider's FedRAMP CIS/CRM workbook as the vendor pack shows it. Counts are text.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct FedrampView {
+    /// The workbook as given.
+    pub file: String,
+    /// The CIS sheet's name, empty when there is none.
+    pub cis_sheet: String,
+    /// The CRM sheet's name, empty when there is none.
+    pub crm_sheet: String,
+    /// True when the workbook has no CIS sheet (a blank template).
+    pub blank: bool,
+    /// Sheets left blank, `, `-separated.
+    pub blank_sheets: String,
+    /// CIS controls read (duplicates left out).
+    pub controls: String,
+    /// Controls per implementation status.
+    pub status: Vec<Counted>,
+    /// Controls per origination side, and none marked.
+    pub origination: Vec<Counted>,
+    /// CRM rows per "can be inherited" answer.
+    pub crm: Vec<Counted>,
+    /// Controls whose CIS and CRM disagree.
+    pub mismatches: String,
+    /// Controls with responsibility drift.
+    pub drift: String,
+    /// Controls with an admitted gap.
+    pub gaps: String,
+    /// Findings of rows contradicting each other.
+    pub inconsistent: String,
+    /// CRM rows answered Partial or No: the customer's part.
+    pub customer_rows: String,
+    /// What the customer must do, consecutive same texts once.
+    pub responsibilities: Vec<Responsibility>,
+    /// Which control-to-domain mapping was used, in words.
+    pub mapping: String,
+}
+
+/// CRM rows the customer is responsible for, with the same answer and text.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Responsibility {
+    /// The controls: `A, B`, or `A … Z (n rows)`.
+    pub controls: String,
+    /// `Partial` or `No`.
+    pub answer: String,
+    /// The CRM's responsibility text.
+    pub text: String,
+}
+
+fn counted(label: &str, count: usize) -> Counted {
+    Counted::new(label, count)
 }
 
 /// Findings of a code raised from one document (their first source is one of its rows).
@@ -42,7 +168,7 @@ fn rows(findings: &[&Finding]) -> usize {
 /// Consecutive rows with the same label and text, shown once: the questions or controls
 /// they cover (`A, B`, or `A … Z (n rows)`), the label and the text. A vendor writes the
 /// same sentence down a whole domain ("no physical premises"); the reader needs it once.
-fn grouped(rows: impl IntoIterator<Item = (String, String, String)>, unit: &str) -> Vec<Value> {
+fn grouped(rows: impl IntoIterator<Item = (String, String, String)>, unit: &str) -> Vec<Grouped> {
     let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
     for (id, label, text) in rows {
         match groups.last_mut() {
@@ -57,7 +183,11 @@ fn grouped(rows: impl IntoIterator<Item = (String, String, String)>, unit: &str)
                 1..=3 => ids.join(", "),
                 n => format!("{} … {} ({n} {unit})", ids[0], ids[n - 1]),
             };
-            json!({"covered": covered, "label": label, "text": text})
+            Grouped {
+                covered,
+                label,
+                text,
+            }
         })
         .collect()
 }
@@ -71,23 +201,20 @@ fn stated_text<T: Copy>(stated: &Stated<T>, as_str: fn(T) -> &'static str, blank
     }
 }
 
-/// The vendor's CAIQ, or `null` when it sent none.
-pub fn caiq(run: &Run, inputs: &Inputs, findings: &[&Finding], vendor: &str) -> Value {
-    let Some(caiq) = inputs
+/// The vendor's CAIQ, or `None` when it sent none.
+pub fn caiq(run: &Run, inputs: &Inputs, findings: &[&Finding], vendor: &str) -> Option<CaiqView> {
+    let caiq = inputs
         .questionnaires
         .caiqs
         .iter()
-        .find(|c| key(&c.vendor) == key(vendor))
-    else {
-        return Value::Null;
-    };
-    caiq_view(run, caiq, findings)
+        .find(|c| key(&c.vendor) == key(vendor))?;
+    Some(caiq_view(run, caiq, findings))
 }
 
-fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> Value {
+fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> CaiqView {
     let qs = &caiq.questions;
     let answer_count = |a: CaiqAnswer| qs.iter().filter(|q| q.answer.known() == Some(a)).count();
-    let mut answers: Vec<Value> = CaiqAnswer::ALL
+    let mut answers: Vec<Counted> = CaiqAnswer::ALL
         .iter()
         .map(|&a| counted(a.as_str(), answer_count(a)))
         .collect();
@@ -98,7 +225,7 @@ fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> Value {
         .count();
     answers.push(counted("not answered", blank));
     answers.push(counted("not a CAIQ answer", unknown));
-    let mut ownership: Vec<Value> = Ownership::ALL
+    let mut ownership: Vec<Counted> = Ownership::ALL
         .iter()
         .map(|&o| {
             counted(
@@ -128,7 +255,7 @@ fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> Value {
             .collect();
         rows(&of)
     };
-    let domains: Vec<Value> = run
+    let domains: Vec<CaiqDomain> = run
         .model
         .domains
         .iter()
@@ -143,16 +270,16 @@ fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> Value {
                 .iter()
                 .filter(|q| q.ownership.known().is_some_and(|o| o.customer_part()))
                 .count();
-            Some(json!({
-                "domain": domain.name,
-                "questions": of.len().to_string(),
-                "yes": count(CaiqAnswer::Yes).to_string(),
-                "no": count(CaiqAnswer::No).to_string(),
-                "na": count(CaiqAnswer::Na).to_string(),
-                "customer": customer.to_string(),
-                "drift": in_domain(&drift, &domain.name).to_string(),
-                "gaps": in_domain(&gaps, &domain.name).to_string(),
-            }))
+            Some(CaiqDomain {
+                domain: domain.name.clone(),
+                questions: of.len().to_string(),
+                yes: count(CaiqAnswer::Yes).to_string(),
+                no: count(CaiqAnswer::No).to_string(),
+                na: count(CaiqAnswer::Na).to_string(),
+                customer: customer.to_string(),
+                drift: in_domain(&drift, &domain.name).to_string(),
+                gaps: in_domain(&gaps, &domain.name).to_string(),
+            })
         })
         .collect();
     // CCM domains the mapping leaves out, by prefix, with their title as the CAIQ gives it.
@@ -169,14 +296,16 @@ fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> Value {
             entry.2 += 1;
         }
     }
-    let unmapped: Vec<Value> = unmapped
+    let unmapped: Vec<UnmappedDomain> = unmapped
         .into_iter()
-        .map(|(prefix, (title, questions, gaps))| {
-            json!({
-                "ccm": if title.is_empty() { prefix } else { format!("{prefix} ({title})") },
-                "questions": questions.to_string(),
-                "gaps": gaps.to_string(),
-            })
+        .map(|(prefix, (title, questions, gaps))| UnmappedDomain {
+            ccm: if title.is_empty() {
+                prefix
+            } else {
+                format!("{prefix} ({title})")
+            },
+            questions: questions.to_string(),
+            gaps: gaps.to_string(),
         })
         .collect();
     // Each gap and drift beside the vendor's own explanation (column E), in sheet order.
@@ -231,44 +360,46 @@ fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> Value {
         }),
         "questions",
     );
-    json!({
-        "file": caiq.file,
-        "sheet": caiq.sheet,
-        "explained": explained,
-        "todo": todo,
-        "todo_questions": todo_questions.len().to_string(),
-        "questions": qs.len().to_string(),
-        "answers": answers,
-        "ownership": ownership,
-        "domains": domains,
-        "unmapped": unmapped,
-        "drift": rows(&drift).to_string(),
-        "gaps": rows(&gaps).to_string(),
-        "inconsistent": inconsistent.len().to_string(),
-        "mapping": run_mapping(run),
-    })
+    CaiqView {
+        file: caiq.file.clone(),
+        sheet: caiq.sheet.clone(),
+        explained,
+        todo,
+        todo_questions: todo_questions.len().to_string(),
+        questions: qs.len().to_string(),
+        answers,
+        ownership,
+        domains,
+        unmapped,
+        drift: rows(&drift).to_string(),
+        gaps: rows(&gaps).to_string(),
+        inconsistent: inconsistent.len().to_string(),
+        mapping: run_mapping(run),
+    }
 }
 
 fn run_mapping(run: &Run) -> String {
     run.ingest.vendor_documents.mapping.describe()
 }
 
-/// The provider's FedRAMP workbook, or `null` when it sent none.
-pub fn fedramp(run: &Run, inputs: &Inputs, findings: &[&Finding], vendor: &str) -> Value {
-    let Some(workbook) = inputs
+/// The provider's FedRAMP workbook, or `None` when it sent none.
+pub fn fedramp(
+    run: &Run,
+    inputs: &Inputs,
+    findings: &[&Finding],
+    vendor: &str,
+) -> Option<FedrampView> {
+    let workbook = inputs
         .questionnaires
         .fedramp
         .iter()
-        .find(|f| key(&f.provider) == key(vendor))
-    else {
-        return Value::Null;
-    };
-    fedramp_view(run, workbook, findings)
+        .find(|f| key(&f.provider) == key(vendor))?;
+    Some(fedramp_view(run, workbook, findings))
 }
 
-fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> Value {
+fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> FedrampView {
     let controls: Vec<_> = workbook.controls.iter().filter(|c| !c.duplicate).collect();
-    let status: Vec<Value> = ImplementationStatus::ALL
+    let status: Vec<Counted> = ImplementationStatus::ALL
         .iter()
         .map(|&s| {
             counted(
@@ -277,7 +408,7 @@ fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> Value {
             )
         })
         .collect();
-    let mut origination: Vec<Value> = Side::ALL
+    let mut origination: Vec<Counted> = Side::ALL
         .iter()
         .map(|&side| {
             counted(
@@ -291,7 +422,7 @@ fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> Value {
         controls.iter().filter(|c| c.side().is_none()).count(),
     ));
     let crm_rows: Vec<_> = workbook.crm.iter().filter(|r| !r.duplicate).collect();
-    let mut crm: Vec<Value> = Inheritable::ALL
+    let mut crm: Vec<Counted> = Inheritable::ALL
         .iter()
         .map(|&a| {
             counted(
@@ -333,36 +464,47 @@ fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> Value {
             )),
         }
     }
-    let responsibilities: Vec<Value> = responsibilities
+    let responsibilities: Vec<Responsibility> = responsibilities
         .into_iter()
         .map(|(answer, text, ids)| {
             let controls = match ids.len() {
                 1..=3 => ids.join(", "),
                 n => format!("{} … {} ({n} rows)", ids[0], ids[n - 1]),
             };
-            json!({
-                "controls": controls,
-                "answer": answer,
-                "text": if text.is_empty() { "(no responsibility text given)".to_string() } else { text },
-            })
+            Responsibility {
+                controls,
+                answer,
+                text: if text.is_empty() {
+                    "(no responsibility text given)".to_string()
+                } else {
+                    text
+                },
+            }
         })
         .collect();
-    json!({
-        "file": workbook.file,
-        "cis_sheet": workbook.cis_sheet.clone().unwrap_or_default(),
-        "crm_sheet": workbook.crm_sheet.clone().unwrap_or_default(),
-        "blank": workbook.cis_sheet.is_none(),
-        "blank_sheets": workbook.blank_sheets.join(", "),
-        "controls": controls.len().to_string(),
-        "status": status,
-        "origination": origination,
-        "crm": crm,
-        "mismatches": rows(&mismatches).to_string(),
-        "drift": rows(&from_file(findings, Code::ResponsibilityDrift, &workbook.file)).to_string(),
-        "gaps": rows(&from_file(findings, Code::VendorControlGap, &workbook.file)).to_string(),
-        "inconsistent": from_file(findings, Code::QuestionnaireInconsistent, &workbook.file).len().to_string(),
-        "customer_rows": customer_rows.to_string(),
-        "responsibilities": responsibilities,
-        "mapping": run_mapping(run),
-    })
+    FedrampView {
+        file: workbook.file.clone(),
+        cis_sheet: workbook.cis_sheet.clone().unwrap_or_default(),
+        crm_sheet: workbook.crm_sheet.clone().unwrap_or_default(),
+        blank: workbook.cis_sheet.is_none(),
+        blank_sheets: workbook.blank_sheets.join(", "),
+        controls: controls.len().to_string(),
+        status,
+        origination,
+        crm,
+        mismatches: rows(&mismatches).to_string(),
+        drift: rows(&from_file(
+            findings,
+            Code::ResponsibilityDrift,
+            &workbook.file,
+        ))
+        .to_string(),
+        gaps: rows(&from_file(findings, Code::VendorControlGap, &workbook.file)).to_string(),
+        inconsistent: from_file(findings, Code::QuestionnaireInconsistent, &workbook.file)
+            .len()
+            .to_string(),
+        customer_rows: customer_rows.to_string(),
+        responsibilities,
+        mapping: run_mapping(run),
+    }
 }

@@ -7,14 +7,14 @@
 //! report stays 2–4 pages at any size and nothing is silently dropped.
 
 use super::summary::{self, VendorAssurance};
-use super::trend::{self, History, Previous};
-use super::view::HEATMAP_MAX_SERVICES;
+use super::Meta;
 use crate::findings::{Finding, Severity};
 use crate::inputs::names::key;
 use crate::inputs::Inputs;
 use crate::model::appetite::Board;
 use crate::reconcile::risks::{self, Risk};
 use crate::reconcile::{CellStatus, Reconciliation, ResidencyStatus};
+use crate::render::trend::{self, History, Previous};
 use crate::Run;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -28,6 +28,9 @@ pub const DECISIONS: usize = 3;
 pub const LISTED_VENDORS: usize = 12;
 /// Out-of-scope services named; the rest are counted.
 pub const LISTED_OUT_OF_SCOPE: usize = 12;
+/// Above this many in-scope services the heatmap shows service models instead (the
+/// auditor pack folds its services section at the same size).
+pub const HEATMAP_MAX_SERVICES: usize = 30;
 /// Longer service names are cut in the heatmap and given in full in its legend.
 const HEATMAP_NAME_CHARS: usize = 40;
 
@@ -61,37 +64,6 @@ pub struct BoardReport {
     pub residency: Option<String>,
     /// Who prepared and approved the report.
     pub sign_off: SignOff,
-}
-
-/// Run-level values every page prints.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct Meta {
-    pub organisation: String,
-    pub classification: String,
-    pub period: String,
-    pub start: String,
-    pub end: String,
-    pub as_of: String,
-    pub version: &'static str,
-    pub model: String,
-}
-
-impl Meta {
-    pub fn of(run: &Run) -> Meta {
-        Meta {
-            organisation: run
-                .organisation
-                .clone()
-                .unwrap_or_else(|| "(organisation not set)".into()),
-            classification: run.classification.clone(),
-            period: run.period.label.clone(),
-            start: run.period.start.to_string(),
-            end: run.period.end.to_string(),
-            as_of: run.as_of.to_string(),
-            version: env!("CARGO_PKG_VERSION"),
-            model: run.model.name.clone(),
-        }
-    }
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -395,9 +367,7 @@ pub fn board_report(
                 percent: format!("{:.1}", l.percent),
             })
             .collect(),
-        residency: super::residency::board_line(run, rec)
-            .as_str()
-            .map(str::to_string),
+        residency: super::residency::board_line(run, rec),
         sign_off: SignOff {
             prepared_by: board.prepared_by.clone().unwrap_or_default(),
             approved_by: board.approved_by.clone().unwrap_or_default(),

@@ -1,18 +1,110 @@
-//! What the reports say about data residency, as template data: one line for the board,
-//! the policy and a services × regions × data classes table for the auditor, and where a
-//! vendor's services hold data for its vendor pack. Kept apart from [`super::view`] so that
-//! each document's residency block is one key of its data (`residency`).
+//! What the reports say about data residency: one line for the board, the policy and a
+//! services × regions × data classes table for the auditor, and where a vendor's services
+//! hold data for its vendor pack. Each document's residency block is one key of its data
+//! (`residency`).
 
 use crate::inputs::{Inputs, Service};
 use crate::model::regions::catalogue;
 use crate::reconcile::residency::{ResidencyStatus, Verdict};
 use crate::reconcile::Reconciliation;
 use crate::Run;
-use serde_json::{json, Value};
+use schemars::JsonSchema;
+use serde::Serialize;
 
 /// Above this many in-scope services the auditor pack lists in full only those outside the
 /// policy or with no region, and the rest by region.
 pub const MAX_SERVICES_LISTED: usize = 60;
+
+/// The auditor pack's residency section.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum AuditorResidency {
+    /// A residency policy is set: it, and every service judged under it.
+    Judged {
+        /// One row per data class the policy names (and its default, if any).
+        policy: Vec<PolicyRow>,
+        /// Counts of services by verdict, in a sentence.
+        summary: String,
+        /// True above 60 in-scope services: `services` then lists only those outside the
+        /// policy or with no region, and `others` counts the rest by place.
+        bounded: bool,
+        /// The services listed in full.
+        services: Vec<ServiceResidency>,
+        /// When `bounded`, the services not listed, counted per place.
+        others: Vec<PlaceCount>,
+    },
+    /// No residency policy is set: `policy` is `null` and there are no other keys.
+    NoPolicy {
+        /// Always `null`.
+        policy: (),
+    },
+}
+
+/// Where a data class may be held.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PolicyRow {
+    /// The data class (`PII`, `PHI`, …) or `any other class (default)`.
+    pub class: String,
+    /// The allowed places as the policy writes them.
+    pub places: String,
+    /// How many known regions that allows, e.g. `12 known regions` or `anywhere`.
+    pub regions: String,
+}
+
+/// Services not listed in full, counted at one place.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PlaceCount {
+    /// The place as first written.
+    pub place: String,
+    /// What it stands for, e.g. "AWS region in Ireland (EU)".
+    pub meaning: String,
+    /// How many services hold data there, as text.
+    pub services: String,
+    /// The data classes held there, `, `-separated.
+    pub classes: String,
+}
+
+/// One service: where it holds data, place by place.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ServiceResidency {
+    /// The service's name.
+    pub service: String,
+    /// Its provider.
+    pub provider: String,
+    /// Its verdict under the policy (e.g. `outside the policy`); empty without a policy.
+    pub status: &'static str,
+    /// The places it holds data; one place with an empty `place` when it states none.
+    pub places: Vec<Place>,
+}
+
+/// A place a service holds data.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Place {
+    /// The region or place as the workbook writes it; empty when none is stated.
+    pub place: String,
+    /// What it stands for, or `not a known region` / `no region stated`.
+    pub meaning: String,
+    /// The data classes held there, each with its verdict.
+    pub classes: Vec<ClassVerdict>,
+}
+
+/// A data class held at a place.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ClassVerdict {
+    /// The data class (`PII`, `PHI`, `PCI`, …).
+    pub class: &'static str,
+    /// `allowed`, `outside` or `not checked`; empty when no policy is set.
+    pub verdict: &'static str,
+}
+
+/// The vendor pack's "where the data is held".
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct VendorResidency {
+    /// True when a residency policy is set (verdicts are then filled in).
+    pub policy: bool,
+    /// Every in-scope service of the vendor, in sheet order.
+    pub services: Vec<ServiceResidency>,
+}
 
 fn count(rec: &Reconciliation, status: ResidencyStatus) -> usize {
     rec.residency.iter().filter(|r| r.status == status).count()
@@ -22,11 +114,9 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The board report's line, or `null` when no policy is set (nothing was checked).
-pub fn board_line(run: &Run, rec: &Reconciliation) -> Value {
-    if run.residency.is_none() {
-        return Value::Null;
-    }
+/// The board report's line, or `None` when no policy is set (nothing was checked).
+pub fn board_line(run: &Run, rec: &Reconciliation) -> Option<String> {
+    run.residency.as_ref()?;
     let outside = count(rec, ResidencyStatus::Outside);
     let unknown = count(rec, ResidencyStatus::Unknown);
     let within = count(rec, ResidencyStatus::Within);
@@ -59,7 +149,7 @@ pub fn board_line(run: &Run, rec: &Reconciliation) -> Value {
         }
         format!("{}.", parts.join("; "))
     };
-    json!(line)
+    Some(line)
 }
 
 /// What a written place stands for, for people.
@@ -80,51 +170,63 @@ fn verdict(v: Verdict) -> &'static str {
 
 /// One service: where it holds data, place by place, and what is held there — judged
 /// under a policy. A service with no region has one place, empty.
-fn service_entry(inputs: &Inputs, rec: &Reconciliation, s: usize) -> Value {
+fn service_entry(inputs: &Inputs, rec: &Reconciliation, s: usize) -> ServiceResidency {
     let service: &Service = &inputs.services[s];
     let judged = rec.residency.iter().find(|r| r.service == s);
-    let unjudged = || -> Vec<Value> {
+    let unjudged = || -> Vec<ClassVerdict> {
         service
             .data_classes
             .iter()
-            .map(|c| json!({"class": c.as_str(), "verdict": ""}))
+            .map(|c| ClassVerdict {
+                class: c.as_str(),
+                verdict: "",
+            })
             .collect()
     };
-    let places: Vec<Value> = match judged {
+    let places: Vec<Place> = match judged {
         Some(judged) if !judged.places.is_empty() => judged
             .places
             .iter()
-            .map(|p| {
-                json!({
-                    "place": p.written,
-                    "meaning": p.meaning,
-                    "classes": p.classes.iter().map(|c| json!({"class": c.class.as_str(), "verdict": verdict(c.verdict)})).collect::<Vec<_>>(),
-                })
+            .map(|p| Place {
+                place: p.written.clone(),
+                meaning: p.meaning.clone(),
+                classes: p
+                    .classes
+                    .iter()
+                    .map(|c| ClassVerdict {
+                        class: c.class.as_str(),
+                        verdict: verdict(c.verdict),
+                    })
+                    .collect(),
             })
             .collect(),
-        _ if service.regions.is_empty() => vec![json!({
-            "place": "",
-            "meaning": "no region stated",
-            "classes": unjudged(),
-        })],
+        _ if service.regions.is_empty() => vec![Place {
+            place: String::new(),
+            meaning: "no region stated".into(),
+            classes: unjudged(),
+        }],
         _ => service
             .regions
             .iter()
-            .map(|p| json!({"place": p, "meaning": meaning(p), "classes": unjudged()}))
+            .map(|p| Place {
+                place: p.clone(),
+                meaning: meaning(p),
+                classes: unjudged(),
+            })
             .collect(),
     };
-    json!({
-        "service": service.name,
-        "provider": service.provider,
-        "status": judged.map(|r| r.status.as_str()).unwrap_or(""),
-        "places": places,
-    })
+    ServiceResidency {
+        service: service.name.clone(),
+        provider: service.provider.clone(),
+        status: judged.map(|r| r.status.as_str()).unwrap_or(""),
+        places,
+    }
 }
 
 /// The auditor pack's residency section.
-pub fn auditor_section(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Value {
+pub fn auditor_section(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> AuditorResidency {
     let Some(policy) = &run.residency else {
-        return json!({"policy": Value::Null});
+        return AuditorResidency::NoPolicy { policy: () };
     };
     let known = catalogue().regions.len();
     let keys = policy
@@ -137,18 +239,18 @@ pub fn auditor_section(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Valu
                 .iter()
                 .map(|a| ("any other class (default)".to_string(), a)),
         );
-    let policy_rows: Vec<Value> = keys
+    let policy_rows: Vec<PolicyRow> = keys
         .map(|(class, allowed)| {
             let regions = (0..known).filter(|&r| allowed.allows_region(r)).count();
-            json!({
-                "class": class,
-                "places": allowed.describe(),
-                "regions": if regions == known {
+            PolicyRow {
+                class,
+                places: allowed.describe(),
+                regions: if regions == known {
                     "anywhere".to_string()
                 } else {
                     plural(regions, "known region", "known regions")
                 },
-            })
+            }
         })
         .collect();
     let outside = count(rec, ResidencyStatus::Outside);
@@ -185,35 +287,42 @@ pub fn auditor_section(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Valu
             }
         }
     }
-    json!({
-        "policy": policy_rows,
-        "summary": summary,
-        "bounded": bounded,
-        "services": services,
-        "others": by_place.into_values().map(|(place, n, classes)| json!({
-            "place": place,
-            "meaning": meaning(&place),
-            "services": n.to_string(),
-            "classes": classes.join(", "),
-        })).collect::<Vec<_>>(),
-    })
+    AuditorResidency::Judged {
+        policy: policy_rows,
+        summary,
+        bounded,
+        services,
+        others: by_place
+            .into_values()
+            .map(|(place, n, classes)| PlaceCount {
+                meaning: meaning(&place),
+                place,
+                services: n.to_string(),
+                classes: classes.join(", "),
+            })
+            .collect(),
+    }
 }
 
 /// The vendor pack's "where the data is held": every in-scope service of the vendor, each
 /// place with what it stands for, judged when a policy is set.
-pub fn vendor_section(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &str) -> Value {
+pub fn vendor_section(
+    run: &Run,
+    inputs: &Inputs,
+    rec: &Reconciliation,
+    vendor: &str,
+) -> VendorResidency {
     let vendor_key = crate::inputs::names::key(vendor);
-    let services: Vec<Value> = inputs
-        .services
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.in_scope && crate::inputs::names::key(&s.provider) == vendor_key)
-        .map(|(s, _)| service_entry(inputs, rec, s))
-        .collect();
-    json!({
-        "policy": run.residency.is_some(),
-        "services": services,
-    })
+    VendorResidency {
+        policy: run.residency.is_some(),
+        services: inputs
+            .services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.in_scope && crate::inputs::names::key(&s.provider) == vendor_key)
+            .map(|(s, _)| service_entry(inputs, rec, s))
+            .collect(),
+    }
 }
 
 #[cfg(test)]
@@ -286,7 +395,7 @@ mod tests {
             services.push(service(i, &[DataClass::Pii], &[region]));
         }
         let (run, inputs, rec) = judged(services);
-        let section = auditor_section(&run, &inputs, &rec);
+        let section = serde_json::to_value(auditor_section(&run, &inputs, &rec)).unwrap();
         assert_eq!(section["bounded"], true);
         let listed: Vec<&str> = section["services"]
             .as_array()
@@ -321,12 +430,28 @@ mod tests {
             ]
         );
         assert_eq!(
-            board_line(&run, &rec),
+            board_line(&run, &rec).unwrap(),
             format!(
                 "1 of {} services the policy covers holds data outside it; 1 holds regulated data in no stated region.",
                 MAX_SERVICES_LISTED + 5
             )
         );
+    }
+
+    /// Without a policy the auditor pack's section is `{"policy": null}` and nothing else,
+    /// as templates written before the typed views expect.
+    #[test]
+    fn without_a_policy_the_sections_say_so() {
+        let (mut run, inputs, rec) = judged(vec![service(0, &[DataClass::Pii], &["eu-west-1"])]);
+        run.residency = None;
+        assert_eq!(
+            serde_json::to_string(&auditor_section(&run, &inputs, &rec)).unwrap(),
+            r#"{"policy":null}"#
+        );
+        assert_eq!(board_line(&run, &rec), None);
+        let vendor = serde_json::to_value(vendor_section(&run, &inputs, &rec, "aws")).unwrap();
+        assert_eq!(vendor["policy"], false);
+        assert_eq!(vendor["services"][0]["service"], "Service 000");
     }
 
     #[test]
@@ -335,7 +460,7 @@ mod tests {
             service(0, &[DataClass::Pii], &["eu-west-1", "EU"]),
             service(1, &[DataClass::Ip], &["us-east-1"]),
         ]);
-        let section = auditor_section(&run, &inputs, &rec);
+        let section = serde_json::to_value(auditor_section(&run, &inputs, &rec)).unwrap();
         assert_eq!(section["bounded"], false);
         assert_eq!(section["services"].as_array().unwrap().len(), 2);
         assert_eq!(
@@ -347,7 +472,7 @@ mod tests {
             "not checked"
         );
         assert_eq!(
-            board_line(&run, &rec),
+            board_line(&run, &rec).unwrap(),
             "the one service the policy covers holds its data where it allows."
         );
     }

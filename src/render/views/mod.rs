@@ -1,0 +1,333 @@
+//! What each PDF template reads as `/data.json`: the run's results flattened into plain
+//! strings, numbers and lists, one typed tree per document. Dates and numbers are
+//! formatted here, in Rust, so that a template only lays out text it is given.
+//!
+//! These types are the contract with whoever writes templates (`--templates DIR`): their
+//! field names and order are the JSON's keys and order, and their doc comments are the
+//! descriptions in the JSON Schema `demarc templates export` writes ([`schemas`]). Adding a
+//! field is safe; renaming or removing one breaks someone's template.
+
+pub mod appendix;
+pub mod auditor;
+pub mod board;
+pub mod questionnaire;
+pub mod residency;
+pub mod summary;
+pub mod vendor;
+
+#[cfg(test)]
+mod tests;
+
+use crate::findings::{Finding, Severity};
+use crate::inputs::Attestation;
+use crate::reconcile::CellStatus;
+use crate::Run;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// The run, as every document's header and footer show it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Meta {
+    /// The organisation's name from the settings, or `(organisation not set)`.
+    pub organisation: String,
+    /// The classification label printed on every page (e.g. `CONFIDENTIAL`).
+    pub classification: String,
+    /// The reporting period's label (`2026-Q3`, `2026`, or `FROM to TO`).
+    pub period: String,
+    /// The period's first day, `YYYY-MM-DD`.
+    pub start: String,
+    /// The period's last day, `YYYY-MM-DD`: coverage is judged on this day.
+    pub end: String,
+    /// The date attestations are counted up to, `YYYY-MM-DD` (the period end unless
+    /// `--as-of` moved it).
+    pub as_of: String,
+    /// The demarc version that made the document.
+    pub version: &'static str,
+    /// The name of the responsibility model the run judged against.
+    pub model: String,
+}
+
+impl Meta {
+    pub fn of(run: &Run) -> Meta {
+        Meta {
+            organisation: run
+                .organisation
+                .clone()
+                .unwrap_or_else(|| "(organisation not set)".into()),
+            classification: run.classification.clone(),
+            period: run.period.label.clone(),
+            start: run.period.start.to_string(),
+            end: run.period.end.to_string(),
+            as_of: run.as_of.to_string(),
+            version: env!("CARGO_PKG_VERSION"),
+            model: run.model.name.clone(),
+        }
+    }
+}
+
+/// One finding, worded for a reader of the PDF.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct FindingView {
+    /// The finding's stable id (`F-3f9a1c2b7d4e`), as in findings.json and the CSV.
+    pub id: String,
+    /// `critical`, `high`, `medium`, `low` or `info`.
+    pub severity: &'static str,
+    /// The finding's code, e.g. `EVIDENCE_STALE` (see the auditor pack's `codes`).
+    pub code: &'static str,
+    /// The code's short title, e.g. "Evidence is stale".
+    pub title: &'static str,
+    /// What the finding is about: service, domain, control, vendor and CUEC that apply,
+    /// joined with ` · `.
+    pub subject: String,
+    /// What is wrong, in a sentence.
+    pub message: String,
+    /// What to do about it.
+    pub remedy: String,
+    /// The spreadsheet rows it comes from, as `file: sheet!row`, `; `-separated.
+    pub sources: String,
+}
+
+impl FindingView {
+    pub fn of(f: &Finding) -> FindingView {
+        FindingView {
+            id: f.id.clone(),
+            severity: f.severity.as_str(),
+            code: f.code.as_str(),
+            title: f.code.title(),
+            subject: subject(f),
+            message: f.message.clone(),
+            remedy: f.remedy.clone(),
+            sources: f
+                .sources
+                .iter()
+                .map(|s| format!("{}: {}!{}", s.file, s.sheet, s.row))
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
+}
+
+fn subject(f: &Finding) -> String {
+    let parts: Vec<String> = [
+        f.service.as_deref().map(|s| s.to_string()),
+        f.domain.clone(),
+        f.control_id.as_deref().map(|c| format!("control {c}")),
+        f.vendor
+            .as_deref()
+            .filter(|_| f.service.is_none())
+            .map(|v| v.to_string()),
+        f.cuec_id.as_deref().map(|c| format!("CUEC {c}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    parts.join(" · ")
+}
+
+/// How many findings a severity has.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SeverityCount {
+    /// `critical`, `high`, `medium`, `low` or `info`.
+    pub severity: &'static str,
+    /// Findings of that severity (zero included).
+    pub count: usize,
+}
+
+/// Every severity, most severe first, with its count of findings.
+pub fn severity_counts(findings: &[Finding]) -> Vec<SeverityCount> {
+    Severity::ALL
+        .iter()
+        .map(|s| SeverityCount {
+            severity: s.as_str(),
+            count: findings.iter().filter(|f| f.severity == *s).count(),
+        })
+        .collect()
+}
+
+/// A (service, domain) responsibility cell in a service's table.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CellView {
+    /// The model domain, e.g. "Identity and access management".
+    pub domain: String,
+    /// Who owns the cell: `customer`, `shared` or `provider` (the auditor pack adds
+    /// ` (override)` when a model override decided it).
+    pub owner: String,
+    /// The cell's status in words, e.g. "evidenced" or "customer evidence lacking".
+    pub status: String,
+    /// The cell's worst finding's severity, empty when it has none.
+    pub worst: &'static str,
+}
+
+/// A cell's status in words. A cell the vendor's own documents give another owner says
+/// so even when evidenced: the evidence is for the model's owner, which the vendor disputes.
+pub fn cell_status(cell: &CellStatus) -> String {
+    let status = match (cell.customer_evidenced, cell.provider_attested) {
+        _ if cell.evidenced => "evidenced",
+        (Some(false), Some(false)) => "customer evidence and vendor attestation lacking",
+        (Some(false), _) => "customer evidence lacking",
+        (_, Some(false)) => "vendor attestation lacking",
+        _ => "not evidenced",
+    };
+    if cell.disputed {
+        format!("{status}; the vendor states another owner (responsibility drift)")
+    } else {
+        status.to_string()
+    }
+}
+
+/// The worst finding's severity of a cell, or empty.
+fn worst(cell: &CellStatus) -> &'static str {
+    cell.worst.map(|w| w.as_str()).unwrap_or("")
+}
+
+/// One domain's mark in a folded services matrix (a row per service, a column per domain).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Mark {
+    /// The owner's initial (`C`, `S`, `P`), with `*` when a model override decided it;
+    /// empty when the service has no cell in this domain (it is out of scope).
+    pub owner: String,
+    /// True when the cell is owned and evidenced, and the vendor does not dispute it.
+    pub ok: bool,
+    /// The cell's worst finding's severity, empty when it has none.
+    pub worst: &'static str,
+}
+
+/// One mark per domain of the model, in model order, for a service's row in a folded
+/// services matrix (auditor pack above 30 services, vendor pack above 3).
+pub fn service_marks<'c>(
+    domain_names: &[&str],
+    cells: impl Iterator<Item = &'c CellStatus>,
+) -> Vec<Mark> {
+    let cells: Vec<&CellStatus> = cells.collect();
+    domain_names
+        .iter()
+        .map(|d| match cells.iter().find(|c| c.domain == *d) {
+            Some(c) => Mark {
+                owner: format!(
+                    "{}{}",
+                    &c.owner.as_str()[..1].to_uppercase(),
+                    if c.overridden { "*" } else { "" }
+                ),
+                ok: c.evidenced && !c.disputed,
+                worst: worst(c),
+            },
+            None => Mark {
+                owner: String::new(),
+                ok: true,
+                worst: "",
+            },
+        })
+        .collect()
+}
+
+/// A vendor's attestation (SOC 2 report, ISO certificate, …) and what it covers of the
+/// period.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AttestationView {
+    /// The vendor it attests.
+    pub vendor: String,
+    /// Its kind, e.g. `SOC 2 Type II` or `ISO 27001`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The services it covers, in words.
+    pub services: String,
+    /// The audit period, `START to END` or `to END`; empty when not stated.
+    pub period: String,
+    /// When it was issued, `YYYY-MM-DD` or empty.
+    pub issued: String,
+    /// When it expires, `YYYY-MM-DD` or empty.
+    pub expires: String,
+    /// The bridge letter's last covered day, `YYYY-MM-DD` or empty.
+    pub bridge: String,
+    /// The auditor's opinion (`unqualified`, `qualified`, …), empty when not stated.
+    pub opinion: &'static str,
+    /// The number of exceptions the report lists, as text.
+    pub exceptions: String,
+    /// The vendor's or auditor's notes on the exceptions.
+    pub exception_notes: String,
+    /// The audit firm.
+    pub auditor: String,
+    /// Whether it reaches the period end, e.g. "covers period end (through 2026-12-31)".
+    pub status: String,
+    /// Its row in the workbook, `sheet!row`.
+    pub source: String,
+    /// True when it is the attestation the run counts for the vendor.
+    pub current: bool,
+    /// Days of the period it covers, as text.
+    pub days_covered: String,
+    /// Days of the period it leaves uncovered, as text.
+    pub days_gap: String,
+}
+
+fn opt_date(date: Option<chrono::NaiveDate>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+impl AttestationView {
+    pub fn of(
+        a: &Attestation,
+        period: &crate::inputs::period::Period,
+        current: bool,
+    ) -> AttestationView {
+        let covered = a.days_covered(period.start, period.end);
+        let status = match a.covered_through() {
+            Some(t) if a.covers_date(period.end) => format!("covers period end (through {t})"),
+            Some(t) => format!("does not reach period end (through {t})"),
+            None => "no coverage dates".into(),
+        };
+        AttestationView {
+            vendor: a.vendor.clone(),
+            kind: a.kind.as_str(),
+            services: a.services.describe(),
+            period: match (a.period_start, a.period_end) {
+                (Some(s), Some(e)) => format!("{s} to {e}"),
+                (None, Some(e)) => format!("to {e}"),
+                _ => String::new(),
+            },
+            issued: opt_date(a.issued_on),
+            expires: opt_date(a.expires_on),
+            bridge: opt_date(a.bridge_letter_through),
+            opinion: a.opinion.map(|o| o.as_str()).unwrap_or(""),
+            exceptions: a.exceptions.to_string(),
+            exception_notes: a.exception_notes.clone(),
+            auditor: a.auditor.clone(),
+            status,
+            source: format!("{}!{}", a.source.sheet, a.source.row),
+            current,
+            days_covered: covered.to_string(),
+            days_gap: (period.days() - covered).to_string(),
+        }
+    }
+}
+
+/// A label and how many things have it, the count as text (answer counts, status counts).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Counted {
+    /// What is counted, e.g. `Yes` or `not answered`.
+    pub label: String,
+    /// How many, as text.
+    pub count: String,
+}
+
+impl Counted {
+    pub fn new(label: &str, count: usize) -> Counted {
+        Counted {
+            label: label.to_string(),
+            count: count.to_string(),
+        }
+    }
+}
+
+/// The documents a template directory can restyle, each with its template's file name and
+/// the JSON Schema of the data it reads.
+pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
+    fn of<T: JsonSchema>() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(T)).expect("a JSON Schema is JSON")
+    }
+    vec![
+        ("board-report", of::<board::BoardReport>()),
+        ("auditor-pack", of::<auditor::AuditorPack>()),
+        ("vendor-pack", of::<vendor::VendorPack>()),
+        ("evidence-appendix", of::<appendix::EvidenceAppendix>()),
+    ]
+}

@@ -1,0 +1,212 @@
+//! Snapshots of every document's data for the samples (`samples/`, the run the README
+//! shows), so that a change to what templates read is seen in review: a changed snapshot
+//! is a changed contract for whoever wrote their own templates.
+
+use super::{appendix, auditor, board, vendor};
+use crate::inputs::evidence_files::FileStatus;
+use crate::render::trend::Previous;
+use crate::render::EvidenceListing;
+use crate::{Analysis, Run};
+use std::path::Path;
+
+/// The samples' run as `cd samples && demarc report` makes it: `samples/demarc.toml`'s
+/// organisation, period, classification and residency policy, no evidence root.
+fn sample_run() -> (Run, Analysis, Vec<FileStatus>) {
+    let config = crate::config::ConfigFile::load(Path::new("samples/demarc.toml")).unwrap();
+    let period = crate::inputs::period::Period::parse("2026-Q3", 1).unwrap();
+    let run = Run {
+        inputs: vec!["samples/northwind.xlsx".into()],
+        as_of: period.end,
+        period,
+        model: crate::model::Model::default(),
+        organisation: config.organisation.clone(),
+        classification: config.classification.clone().unwrap(),
+        templates: None,
+        ingest: Default::default(),
+        residency: config.residency.clone(),
+    };
+    let analysis = crate::analyse(&run).unwrap();
+    let (files, _) = crate::inputs::evidence_files::check_all(&analysis.inputs.evidence, None);
+    (run, analysis, files)
+}
+
+fn pretty(view: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(view).unwrap()
+}
+
+#[test]
+fn board_report() {
+    let (run, a, _) = sample_run();
+    let view = board::board_report(
+        &run,
+        &a.inputs,
+        &a.reconciliation,
+        &Default::default(),
+        None,
+        &Default::default(),
+    );
+    insta::assert_snapshot!("board-report", pretty(&view));
+}
+
+#[test]
+fn board_report_with_a_previous_period() {
+    let (run, a, _) = sample_run();
+    // A previous quarter with a lower posture that had the last findings but not the
+    // first three: three new findings, none resolved.
+    let previous = Previous {
+        label: "2026-Q2".into(),
+        percent: 80.0,
+        findings: a.reconciliation.findings[3..].to_vec(),
+        organisation: None,
+        start: chrono::NaiveDate::from_ymd_opt(2026, 4, 1),
+        end: chrono::NaiveDate::from_ymd_opt(2026, 6, 30),
+    };
+    let view = board::board_report(
+        &run,
+        &a.inputs,
+        &a.reconciliation,
+        &Default::default(),
+        Some(&previous),
+        &Default::default(),
+    );
+    insta::assert_snapshot!("board-report-trend", pretty(&view.trend));
+}
+
+#[test]
+fn auditor_pack() {
+    let (run, a, files) = sample_run();
+    let view = auditor::auditor_pack(
+        &run,
+        &a.inputs,
+        &a.reconciliation,
+        &files,
+        EvidenceListing::Auto,
+    );
+    insta::assert_snapshot!("auditor-pack", pretty(&view));
+}
+
+#[test]
+fn auditor_pack_compact_listing() {
+    let (run, a, files) = sample_run();
+    let view = auditor::auditor_pack(
+        &run,
+        &a.inputs,
+        &a.reconciliation,
+        &files,
+        EvidenceListing::Compact,
+    );
+    insta::assert_snapshot!("auditor-pack-compact-controls", pretty(&view.controls));
+}
+
+#[test]
+fn vendor_packs() {
+    let (run, a, _) = sample_run();
+    let vendors = vendor::pack_vendors(&a.inputs);
+    assert_eq!(vendors.len(), 10, "{vendors:?}");
+    for name in vendors {
+        let view = vendor::vendor_pack(&run, &a.inputs, &a.reconciliation, &name);
+        let stem = name.replace(' ', "-");
+        insta::assert_snapshot!(format!("vendor-pack-{stem}"), pretty(&view));
+    }
+}
+
+#[test]
+fn evidence_appendix() {
+    let (run, a, files) = sample_run();
+    let rows: Vec<usize> = (0..a.inputs.evidence.len())
+        .filter(|&i| a.inputs.evidence[i].collected_on <= run.period.end)
+        .collect();
+    let numbering = appendix::AppendixPart {
+        part: 1,
+        parts: 1,
+        first: 1,
+        total: rows.len(),
+    };
+    let view = appendix::evidence_appendix(&run, &a.inputs, &files, &rows, numbering);
+    insta::assert_snapshot!("evidence-appendix", pretty(&view));
+}
+
+/// The schemas describe the data: every sample document validates against its own.
+#[test]
+fn the_schemas_accept_the_sample_data() {
+    let (run, a, files) = sample_run();
+    let (inputs, rec) = (&a.inputs, &a.reconciliation);
+    let previous = Previous {
+        label: "2026-Q2".into(),
+        percent: 80.0,
+        findings: Vec::new(),
+        organisation: None,
+        start: chrono::NaiveDate::from_ymd_opt(2026, 4, 1),
+        end: chrono::NaiveDate::from_ymd_opt(2026, 6, 30),
+    };
+    let mut data: Vec<(&str, serde_json::Value)> = vec![
+        (
+            "board-report",
+            serde_json::to_value(board::board_report(
+                &run,
+                inputs,
+                rec,
+                &Default::default(),
+                None,
+                &Default::default(),
+            ))
+            .unwrap(),
+        ),
+        (
+            "board-report",
+            serde_json::to_value(board::board_report(
+                &run,
+                inputs,
+                rec,
+                &Default::default(),
+                Some(&previous),
+                &Default::default(),
+            ))
+            .unwrap(),
+        ),
+        (
+            "auditor-pack",
+            serde_json::to_value(auditor::auditor_pack(
+                &run,
+                inputs,
+                rec,
+                &files,
+                EvidenceListing::Auto,
+            ))
+            .unwrap(),
+        ),
+    ];
+    for name in vendor::pack_vendors(inputs) {
+        data.push((
+            "vendor-pack",
+            serde_json::to_value(vendor::vendor_pack(&run, inputs, rec, &name)).unwrap(),
+        ));
+    }
+    let numbering = appendix::AppendixPart {
+        part: 1,
+        parts: 1,
+        first: 1,
+        total: 1,
+    };
+    data.push((
+        "evidence-appendix",
+        serde_json::to_value(appendix::evidence_appendix(
+            &run,
+            inputs,
+            &files,
+            &[0],
+            numbering,
+        ))
+        .unwrap(),
+    ));
+    let schemas = super::schemas();
+    for (document, value) in data {
+        let schema = &schemas.iter().find(|(d, _)| *d == document).unwrap().1;
+        let validator = jsonschema::validator_for(schema).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{document}: {errors:?}");
+    }
+}

@@ -1,0 +1,310 @@
+//! A vendor pack's data (`vendor-pack.typ.hbs`, one PDF per vendor): the vendor's
+//! in-scope services and their responsibility split, its attestations, its CUECs with the
+//! customer's evidence, its findings, residency, its own questionnaires, and a one-line
+//! verdict.
+
+use super::questionnaire::{CaiqView, FedrampView};
+use super::residency::VendorResidency;
+use super::{cell_status, service_marks, AttestationView, CellView, FindingView, Mark, Meta};
+use crate::findings::{Code, Finding};
+use crate::inputs::names::key;
+use crate::inputs::{Inputs, Service};
+use crate::reconcile::{CellStatus, ControlStatus, Reconciliation};
+use crate::Run;
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Above this many services a vendor pack shows one matrix (a row per service, a mark per
+/// domain) instead of a table per service.
+pub const VENDOR_PACK_FOLD_SERVICES: usize = 3;
+
+/// Everything `vendor-pack.typ.hbs` reads, for one vendor.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct VendorPack {
+    /// The run: organisation, period, dates, version.
+    pub meta: Meta,
+    /// The vendor, as the Services sheet first names it.
+    pub vendor: String,
+    /// The verdict in one line: assurance, then CUECs, questionnaires and the customer's
+    /// own gaps, `; `-separated.
+    pub verdict: String,
+    /// The vendor's in-scope services, in sheet order.
+    pub services: Vec<VendorService>,
+    /// True above 3 services: show one matrix of `marks` instead of a table per service.
+    pub services_folded: bool,
+    /// The model's domains in order: the folded matrix's columns.
+    pub domain_names: Vec<String>,
+    /// The vendor's attestations on file.
+    pub attestations: Vec<AttestationView>,
+    /// The vendor's CUECs, each with the customer's evidence for its mapped control.
+    pub cuecs: Vec<VendorCuec>,
+    /// Findings about the vendor or its services, most severe first.
+    pub findings: Vec<FindingView>,
+    /// Where the vendor's services hold data.
+    pub residency: VendorResidency,
+    /// The vendor's CAIQ questionnaire; `null` when it sent none.
+    pub caiq: Option<CaiqView>,
+    /// The provider's FedRAMP CIS/CRM workbook; `null` when it sent none.
+    pub fedramp: Option<FedrampView>,
+}
+
+/// One of the vendor's services and its cells.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct VendorService {
+    /// The service's name.
+    pub name: String,
+    /// Its service model (`SaaS`, `PaaS`, `IaaS`).
+    pub model: &'static str,
+    /// Its data classes, `, `-separated.
+    pub data_classes: String,
+    /// Its regions, `, `-separated.
+    pub regions: String,
+    /// Its cells, one per domain.
+    pub cells: Vec<CellView>,
+    /// One mark per model domain, for the folded matrix.
+    pub marks: Vec<Mark>,
+}
+
+/// A CUEC of the vendor's.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct VendorCuec {
+    /// The CUEC's id.
+    pub id: String,
+    /// What the customer must do.
+    pub description: String,
+    /// The customer's control it is mapped to; empty when unmapped.
+    pub control: String,
+    /// The newest evidence per service of this vendor for that control, as
+    /// `service: date result (status)`, `; `-separated.
+    pub evidence: String,
+    /// Its finding's code, or `evidenced`.
+    pub status: &'static str,
+}
+
+/// The vendors that get a pack: providers of in-scope services other than On-prem ones
+/// (an organisation does not assess itself as a vendor), in sheet order.
+pub fn pack_vendors(inputs: &Inputs) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    inputs
+        .services
+        .iter()
+        .filter(|s| s.in_scope && s.service_model != crate::model::ServiceModel::OnPrem)
+        .filter(|s| seen.insert(key(&s.provider)))
+        .map(|s| s.provider.clone())
+        .collect()
+}
+
+/// The one-line verdict: assurance first, then what else needs the reader.
+fn verdict(findings: &[&Finding]) -> String {
+    let count = |code: Code| findings.iter().filter(|f| f.code == code).count();
+    let assurance = if count(Code::AttestationMissing) > 0 {
+        "No attestation on file"
+    } else if count(Code::AttestationGap) + count(Code::AttestationExpired) > 0 {
+        "Assurance lapsed for part of the services"
+    } else if count(Code::AttestationScope) > 0 {
+        "Assurance does not cover every service and domain"
+    } else if count(Code::OpinionModified) > 0 {
+        "Assurance current, with a modified opinion"
+    } else {
+        "Assurance current"
+    };
+    let mut verdict = vec![assurance.to_string()];
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if count(Code::CuecUnevidenced) > 0 {
+        verdict.push(plural(
+            count(Code::CuecUnevidenced),
+            "CUEC unevidenced",
+            "CUECs unevidenced",
+        ));
+    }
+    if count(Code::CuecUnmapped) > 0 {
+        verdict.push(plural(
+            count(Code::CuecUnmapped),
+            "CUEC unmapped",
+            "CUECs unmapped",
+        ));
+    }
+    if count(Code::AttestationExpiring) > 0 {
+        verdict.push("a certificate expires within 90 days".into());
+    }
+    // What the vendor's own questionnaires say.
+    for (code, one, many) in [
+        (
+            Code::ResponsibilityDrift,
+            "responsibility drift",
+            "responsibility drifts",
+        ),
+        (
+            Code::VendorControlGap,
+            "control gap it admits",
+            "control gaps it admits",
+        ),
+        (
+            Code::OriginationMismatch,
+            "CIS/CRM mismatch",
+            "CIS/CRM mismatches",
+        ),
+    ] {
+        if count(code) > 0 {
+            verdict.push(plural(count(code), one, many));
+        }
+    }
+    let customer_side = findings
+        .iter()
+        .filter(|f| f.code.side() == crate::findings::Side::Customer)
+        .count();
+    if customer_side > 0 {
+        verdict.push(plural(customer_side, "gap on our side", "gaps on our side"));
+    }
+    verdict.join("; ")
+}
+
+/// The vendor's CUECs, each with the customer's newest evidence for its mapped control
+/// from the services in this pack.
+fn cuec_views(
+    inputs: &Inputs,
+    rec: &Reconciliation,
+    vendor_key: &str,
+    service_keys: &[String],
+    findings: &[&Finding],
+) -> Vec<VendorCuec> {
+    // Looked up once per CUEC below: built here, not searched for each.
+    let control_by_key: HashMap<String, usize> = inputs
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (key(&c.id), i))
+        .rev()
+        .collect();
+    let in_this_pack: Vec<bool> = inputs
+        .services
+        .iter()
+        .map(|s| service_keys.contains(&key(&s.name)))
+        .collect();
+    let mut statuses_of: HashMap<usize, Vec<&ControlStatus>> = HashMap::new();
+    for st in &rec.control_status {
+        if in_this_pack[st.service] {
+            statuses_of.entry(st.control).or_default().push(st);
+        }
+    }
+    inputs
+        .cuecs
+        .iter()
+        .filter(|c| key(&c.vendor) == vendor_key)
+        .map(|cuec| {
+            let finding = findings.iter().find(|f| {
+                f.cuec_id.as_deref() == Some(cuec.cuec_id.as_str())
+                    && f.sources.first() == Some(&cuec.source)
+            });
+            let evidence: Vec<String> = cuec
+                .mapped_control
+                .as_deref()
+                .and_then(|id| control_by_key.get(&key(id)))
+                .map(|c| {
+                    statuses_of
+                        .get(c)
+                        .map_or(&[][..], Vec::as_slice)
+                        .iter()
+                        .map(|st| {
+                            let service = &inputs.services[st.service].name;
+                            match st.newest().map(|e| &inputs.evidence[e]) {
+                                Some(e) => format!(
+                                    "{service}: {} {} ({})",
+                                    e.collected_on,
+                                    e.result.as_str(),
+                                    st.label(&inputs.evidence)
+                                ),
+                                None => format!("{service}: no evidence"),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            VendorCuec {
+                id: cuec.cuec_id.clone(),
+                description: cuec.description.clone(),
+                control: cuec.mapped_control.clone().unwrap_or_default(),
+                evidence: evidence.join("; "),
+                status: finding.map(|f| f.code.as_str()).unwrap_or("evidenced"),
+            }
+        })
+        .collect()
+}
+
+/// Builds one vendor's pack data.
+pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &str) -> VendorPack {
+    let vendor_key = key(vendor);
+    let services: Vec<&Service> = inputs
+        .services
+        .iter()
+        .filter(|s| s.in_scope && key(&s.provider) == vendor_key)
+        .collect();
+    let service_keys: Vec<String> = services.iter().map(|s| key(&s.name)).collect();
+    let findings: Vec<&Finding> = rec
+        .findings
+        .iter()
+        .filter(|f| {
+            f.vendor.as_deref().is_some_and(|v| key(v) == vendor_key)
+                || f.service
+                    .as_deref()
+                    .is_some_and(|s| service_keys.contains(&key(s)))
+        })
+        .collect();
+    let domain_names: Vec<&str> = run.model.domains.iter().map(|d| d.name.as_str()).collect();
+    let service_rows = services
+        .iter()
+        .map(|s| {
+            let name = key(&s.name);
+            let own: Vec<&CellStatus> = rec
+                .cells
+                .iter()
+                .filter(|c| key(&c.service) == name)
+                .collect();
+            VendorService {
+                name: s.name.clone(),
+                model: s.service_model.as_str(),
+                data_classes: s
+                    .data_classes
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                regions: s.regions.join(", "),
+                cells: own
+                    .iter()
+                    .map(|c| CellView {
+                        domain: c.domain.clone(),
+                        owner: c.owner.as_str().to_string(),
+                        status: cell_status(c),
+                        worst: super::worst(c),
+                    })
+                    .collect(),
+                marks: service_marks(&domain_names, own.into_iter()),
+            }
+        })
+        .collect();
+    VendorPack {
+        meta: Meta::of(run),
+        vendor: vendor.to_string(),
+        verdict: verdict(&findings),
+        services: service_rows,
+        services_folded: services.len() > VENDOR_PACK_FOLD_SERVICES,
+        domain_names: domain_names.iter().map(|d| d.to_string()).collect(),
+        attestations: inputs
+            .attestations
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| key(&a.vendor) == vendor_key)
+            .map(|(i, a)| {
+                AttestationView::of(a, &run.period, rec.current_attestations.contains(&i))
+            })
+            .collect(),
+        cuecs: cuec_views(inputs, rec, &vendor_key, &service_keys, &findings),
+        findings: findings.iter().map(|f| FindingView::of(f)).collect(),
+        residency: super::residency::vendor_section(run, inputs, rec, vendor),
+        caiq: super::questionnaire::caiq(run, inputs, &findings, vendor),
+        fedramp: super::questionnaire::fedramp(run, inputs, &findings, vendor),
+    }
+}
