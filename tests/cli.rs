@@ -2357,8 +2357,8 @@ mod broken_templates {
         std::fs::create_dir_all(&templates).unwrap();
         let board = std::fs::read_to_string(repo("templates/board-report.typ.hbs")).unwrap();
         let broken = board.replacen(
-            "#text(data.headline.sentence)",
-            "#text(data.headline.no_such_field)",
+            "#data.summary.join(\" \")",
+            "#data.headline.no_such_field",
             1,
         );
         assert_ne!(
