@@ -123,7 +123,8 @@ pub struct ModelView {
 pub struct DomainOwners {
     /// The domain's name.
     pub name: String,
-    /// Its owner for each service model, in the order IaaS, PaaS, SaaS, On-prem.
+    /// Its owner (`customer`, `shared`, `provider`) for each service model, in the order
+    /// On-prem, IaaS, PaaS, SaaS.
     pub owners: Vec<&'static str>,
 }
 
@@ -211,7 +212,8 @@ pub struct EvidenceRow {
     pub description: String,
     /// Who tested.
     pub tester: String,
-    /// Its status for the period in words (fresh, stale, missing, …).
+    /// Its status for the period: the newest row's result (`Effective`, `Ineffective`,
+    /// `Not tested`) when fresh, else `stale` or `missing`.
     pub status: String,
     /// The evidence file named in the workbook.
     pub file: String,

@@ -239,7 +239,7 @@ pub struct AttestationView {
     pub expires: String,
     /// The bridge letter's last covered day, `YYYY-MM-DD` or empty.
     pub bridge: String,
-    /// The auditor's opinion (`unqualified`, `qualified`, …), empty when not stated.
+    /// The auditor's opinion (`Unqualified`, `Qualified`, …), empty when not stated.
     pub opinion: &'static str,
     /// The number of exceptions the report lists, as text.
     pub exceptions: String,

@@ -56,7 +56,7 @@ pub struct PolicyRow {
 pub struct PlaceCount {
     /// The place as first written.
     pub place: String,
-    /// What it stands for, e.g. "AWS region in Ireland (EU)".
+    /// What it stands for, e.g. "AWS, Europe (Ireland)".
     pub meaning: String,
     /// How many services hold data there, as text.
     pub services: String,

@@ -23,10 +23,15 @@ use crate::inputs::{Evidence, Inputs};
 use crate::reconcile::Reconciliation;
 use crate::Run;
 use chrono::NaiveDate;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use uuid::Uuid;
+
+mod ids;
+mod schema;
+
+pub use ids::token;
+use ids::{control_tokens, hex, rule_token, Ids};
+use schema::*;
 
 /// The OSCAL version the document conforms to (and is tested against).
 pub const OSCAL_VERSION: &str = "1.1.3";
@@ -111,58 +116,6 @@ pub fn assessment_results(
     let mut text = serde_json::to_string_pretty(&document).expect("OSCAL document is JSON");
     text.push('\n');
     text
-}
-
-/// Version-5 UUIDs under the document's own: the document's is derived from the
-/// organisation and the period, every other one from it and the content it names.
-struct Ids {
-    root: Uuid,
-    used: HashSet<Uuid>,
-}
-
-impl Ids {
-    fn new(run: &Run) -> Ids {
-        let namespace = Uuid::new_v5(&Uuid::NAMESPACE_URL, NS.as_bytes());
-        let root = Uuid::new_v5(
-            &namespace,
-            &name(&[
-                "assessment-results",
-                run.organisation.as_deref().unwrap_or(""),
-                &run.period.label,
-                &run.period.start.to_string(),
-                &run.period.end.to_string(),
-            ]),
-        );
-        Ids {
-            root,
-            used: HashSet::from([root]),
-        }
-    }
-
-    /// The UUID for `parts`; should two things have the same parts, the later one's gets a
-    /// counter, so UUIDs are unique in the document and still the same from run to run.
-    fn make(&mut self, parts: &[&str]) -> String {
-        let mut parts: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
-        let mut n = 0u64;
-        loop {
-            let id = Uuid::new_v5(&self.root, &name(&parts));
-            if self.used.insert(id) {
-                return id.to_string();
-            }
-            n += 1;
-            if n > 1 {
-                parts.pop();
-            }
-            parts.push(n.to_string());
-        }
-    }
-}
-
-/// The name a UUID is derived from: the parts as a JSON array, so that no choice of text
-/// in one part can make two different lists of parts look alike.
-fn name<S: AsRef<str>>(parts: &[S]) -> Vec<u8> {
-    let parts: Vec<&str> = parts.iter().map(AsRef::as_ref).collect();
-    serde_json::to_vec(&parts).expect("strings are JSON")
 }
 
 fn result(
@@ -537,52 +490,6 @@ fn reviewed_controls(inputs: &Inputs, tokens: &BTreeMap<String, String>) -> Revi
     }
 }
 
-/// Control id key → its OSCAL token, for every control of the catalogue (first row's
-/// spelling).
-fn control_tokens(inputs: &Inputs) -> BTreeMap<String, String> {
-    let mut tokens = BTreeMap::new();
-    for control in &inputs.controls {
-        tokens
-            .entry(key(&control.id))
-            .or_insert_with(|| token(&control.id));
-    }
-    tokens
-}
-
-/// An OSCAL token (`^(\p{L}|_)(\p{L}|\p{N}|[.\-_])*$`) for a control id: the id itself
-/// when it is one in ASCII (letters, digits, `.`, `-`, `_`, starting with a letter or `_`);
-/// otherwise each other character becomes `_`, a `_` goes in front when the id does not
-/// start with a letter, and `-` and the first 8 hex digits of the SHA-256 of the id's name
-/// key follow, so that two ids never share a token.
-pub fn token(id: &str) -> String {
-    let id = id.trim();
-    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
-    let starts_well = id
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    if starts_well && id.chars().all(allowed) {
-        return id.to_string();
-    }
-    let mut token: String = id
-        .chars()
-        .map(|c| if allowed(c) { c } else { '_' })
-        .collect();
-    if !token.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        token.insert(0, '_');
-    }
-    let digest = hex(&Sha256::digest(key(id).as_bytes()));
-    format!("{token}-{}", &digest[..8])
-}
-
-/// The token naming a demarc rule: `demarc-evidence-stale` for `EVIDENCE_STALE`.
-fn rule_token(code: Code) -> String {
-    format!(
-        "demarc-{}",
-        code.as_str().to_ascii_lowercase().replace('_', "-")
-    )
-}
-
 /// The back matter: first the rule catalogue standing in for the assessment plan, then one
 /// resource per input file with its SHA-256 (in the order of `inputs.files`).
 fn back_matter(ids: &mut Ids, inputs: &Inputs) -> BackMatter {
@@ -715,239 +622,6 @@ fn push_char(out: &mut String, c: char, keep: bool) {
         for byte in c.encode_utf8(&mut buf).bytes() {
             out.push_str(&format!("%{byte:02X}"));
         }
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-// The document's shape: the parts of OSCAL 1.1.3 demarc fills in, field names as OSCAL
-// spells them. Optional parts are left out when empty (OSCAL arrays have at least one item).
-
-#[derive(Serialize)]
-struct Document {
-    #[serde(rename = "assessment-results")]
-    assessment_results: AssessmentResults,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct AssessmentResults {
-    uuid: String,
-    metadata: Metadata,
-    import_ap: ImportAp,
-    results: Vec<ResultOut>,
-    back_matter: BackMatter,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct Metadata {
-    title: String,
-    last_modified: String,
-    version: String,
-    oscal_version: &'static str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    props: Vec<Prop>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    parties: Vec<Party>,
-}
-
-#[derive(Serialize)]
-struct Party {
-    uuid: String,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    name: String,
-}
-
-#[derive(Serialize)]
-struct ImportAp {
-    href: String,
-    remarks: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct ResultOut {
-    uuid: String,
-    title: String,
-    description: String,
-    start: String,
-    end: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    props: Vec<Prop>,
-    reviewed_controls: ReviewedControls,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    observations: Vec<Observation>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    findings: Vec<FindingOut>,
-    remarks: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct ReviewedControls {
-    control_selections: Vec<ControlSelection>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct ControlSelection {
-    description: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    include_all: Option<Empty>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    include_controls: Vec<SelectControl>,
-}
-
-/// OSCAL's `include-all: {}`.
-#[derive(Serialize)]
-struct Empty {}
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct SelectControl {
-    control_id: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct Observation {
-    uuid: String,
-    title: String,
-    description: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    props: Vec<Prop>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    links: Vec<Link>,
-    methods: Vec<&'static str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    types: Vec<&'static str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    relevant_evidence: Vec<RelevantEvidence>,
-    collected: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    remarks: Option<String>,
-}
-
-#[derive(Serialize)]
-struct RelevantEvidence {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    href: Option<String>,
-    description: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    props: Vec<Prop>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct FindingOut {
-    uuid: String,
-    title: String,
-    description: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    props: Vec<Prop>,
-    target: Target,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_observations: Vec<RelatedObservation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    remarks: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct Target {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    target_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<String>,
-    description: String,
-    status: Status,
-}
-
-#[derive(Serialize)]
-struct Status {
-    state: &'static str,
-    reason: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct RelatedObservation {
-    observation_uuid: String,
-}
-
-#[derive(Serialize)]
-struct BackMatter {
-    resources: Vec<Resource>,
-}
-
-#[derive(Serialize)]
-struct Resource {
-    uuid: String,
-    title: String,
-    description: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    props: Vec<Prop>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    rlinks: Vec<Rlink>,
-}
-
-#[derive(Serialize)]
-struct Rlink {
-    href: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    hashes: Vec<Hash>,
-}
-
-#[derive(Serialize)]
-struct Hash {
-    algorithm: &'static str,
-    value: String,
-}
-
-#[derive(Serialize)]
-struct Link {
-    href: String,
-    rel: &'static str,
-    text: String,
-}
-
-/// An OSCAL property. Its value is one line of text (see [`single_line`]); a value that is
-/// empty once its whitespace is collapsed is left out.
-#[derive(Serialize)]
-struct Prop {
-    name: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ns: Option<&'static str>,
-    value: String,
-}
-
-impl Prop {
-    /// A property of demarc's namespace (any name).
-    fn demarc(name: &'static str, value: &str) -> Option<Prop> {
-        Prop::value(value).map(|value| Prop {
-            name,
-            ns: Some(NS),
-            value,
-        })
-    }
-
-    /// A property OSCAL itself defines (`marking`).
-    fn core(name: &'static str, value: &str) -> Option<Prop> {
-        Prop::value(value).map(|value| Prop {
-            name,
-            ns: None,
-            value,
-        })
-    }
-
-    fn value(text: &str) -> Option<String> {
-        let value = single_line(text);
-        (!value.is_empty()).then_some(value)
     }
 }
 

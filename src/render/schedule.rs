@@ -1,0 +1,279 @@
+//! Scheduling the work of a run: every output is a task, run on `--jobs` worker threads,
+//! longest first, with Typst's memo cache emptied between documents when it can be
+//! ([`EvictionGate`]).
+
+use super::templates::Templates;
+use super::write::Content;
+use super::{pdf, Output, RenderError, ReportOptions};
+use crate::progress::{Event, Progress};
+
+/// What a task makes: a document to compile (its Typst source and data), or a file's
+/// bytes.
+pub(super) enum Made {
+    Pdf { source: String, data: Vec<u8> },
+    File(Vec<u8>),
+    Staged(tempfile::NamedTempFile),
+}
+
+/// One output to produce, on whichever worker is free: its name (relative to the period's
+/// output directory) and the work that makes it. Building a document's data runs on the
+/// workers too, so the vendor packs' views are built while the auditor pack compiles.
+pub(super) struct Task<'a> {
+    name: String,
+    make: Box<dyn Fn() -> Result<Made, RenderError> + Send + Sync + 'a>,
+}
+
+impl<'a> Task<'a> {
+    pub(super) fn new(
+        name: impl Into<String>,
+        make: impl Fn() -> Result<Made, RenderError> + Send + Sync + 'a,
+    ) -> Task<'a> {
+        Task {
+            name: name.into(),
+            make: Box::new(make),
+        }
+    }
+}
+
+/// Runs the tasks on `--jobs` threads (default: every core), each worker taking the next
+/// task in order.
+pub(super) fn run_tasks(
+    tasks: Vec<Task<'_>>,
+    today: chrono::NaiveDate,
+    options: &ReportOptions,
+    templates: &Templates,
+    progress: &dyn Progress,
+) -> Result<Vec<Output>, RenderError> {
+    let archival = options.pdf_standard;
+    let workers = options
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .min(tasks.len())
+        .max(1);
+    type Slot = Option<Result<Content, RenderError>>;
+    let slots: std::sync::Mutex<Vec<Slot>> =
+        std::sync::Mutex::new((0..tasks.len()).map(|_| None).collect());
+    let gate = EvictionGate::new(EVICT_AFTER_PAGES);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(i) = gate.next_job(tasks.len()) {
+                    let task = &tasks[i];
+                    let started = std::time::Instant::now();
+                    let mut pages = 0;
+                    let result = (task.make)().and_then(|made| match made {
+                        Made::File(bytes) => Ok(Content::Bytes(bytes)),
+                        Made::Staged(temp) => Ok(Content::Staged(temp)),
+                        Made::Pdf { source, data } => {
+                            let document = task.name.trim_end_matches(".pdf");
+                            let compiled = pdf::compile(document, source, data, today, archival)
+                                .map_err(|e| compile_error(e, templates))?;
+                            pages = compiled.pages;
+                            Ok(Content::Bytes(compiled.pdf))
+                        }
+                    });
+                    progress.event(Event::Detail(&format!(
+                        "made {} in {:.2} s",
+                        task.name,
+                        started.elapsed().as_secs_f64()
+                    )));
+                    slots.lock().expect("no worker panics holding the lock")[i] = Some(result);
+                    gate.finished(pages);
+                    progress.event(Event::Advanced { by: 1, on: None });
+                }
+            });
+        }
+    });
+    let results = slots
+        .into_inner()
+        .expect("no worker panics holding the lock");
+    tasks
+        .into_iter()
+        .zip(results)
+        .map(|(task, result)| {
+            Ok(Output {
+                name: task.name,
+                content: result.expect("every task ran")?,
+            })
+        })
+        .collect()
+}
+
+/// A document Typst could not compile, as an error its template's author can act on. The
+/// generated source exists only in memory, so it and its data are written to a new
+/// directory under the system's temporary directory and kept — not beside the reports: a
+/// failed run writes none of its outputs. Each error is placed in the kept `.typ` and,
+/// where [`Templates::locate`] finds the line, in the template.
+fn compile_error(error: pdf::PdfError, templates: &Templates) -> RenderError {
+    let Some(failed) = &error.failed else {
+        return error.into();
+    };
+    let stem = error.document.replace('/', "-");
+    let kept = tempfile::Builder::new()
+        .prefix("demarc-failed-")
+        .tempdir()
+        .map(tempfile::TempDir::keep)
+        .and_then(|dir| {
+            let typ = dir.join(format!("{stem}.typ"));
+            std::fs::write(&typ, &failed.source)?;
+            // Where the source reads it (`json("/data.json")`), so that
+            // `typst compile DIR/NAME.typ` runs it as demarc did.
+            std::fs::write(dir.join("data.json"), &failed.data)?;
+            Ok(typ)
+        });
+    let lines: Vec<&str> = failed.source.lines().collect();
+    let file = match &kept {
+        Ok(typ) => typ.display().to_string(),
+        Err(_) => "main.typ".to_string(),
+    };
+    let mut message = error
+        .diagnostics
+        .iter()
+        .map(|d| match d.at {
+            Some((line, column)) => {
+                let template = lines
+                    .get(line - 1)
+                    .and_then(|text| templates.locate(text))
+                    .map(|(hbs, at)| format!(" (from {hbs}:{at})"))
+                    .unwrap_or_default();
+                format!("{file}:{line}:{column}{template}: {}", d.message)
+            }
+            None => d.message.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    match kept {
+        Ok(typ) => message.push_str(&format!(
+            "; the generated Typst and the data it reads are kept for you in {} ({stem}.typ, data.json)",
+            typ.parent().unwrap_or(&typ).display()
+        )),
+        Err(e) => message.push_str(&format!(
+            "; the generated Typst could not be kept for you to read: {e}"
+        )),
+    }
+    RenderError::Compile {
+        document: error.document,
+        message,
+    }
+}
+
+/// Pages compiled after which the workers stop taking new documents until those running
+/// finish, so that Typst's memo cache can be emptied. Keeping the cache across documents
+/// is faster (the vendor packs share their template's layout): at scale 10 of the
+/// benchmark a budget of 50 pages took `report` from 10.9 s to 14.6 s while saving 0.3 GB
+/// of its 1.4 GB peak. At scale 1 (a 143-page auditor pack beside 40 vendor packs of ~120
+/// pages in all) 200 pages never pause; the full evidence appendix (~170 pages a part)
+/// pauses every two parts.
+const EVICT_AFTER_PAGES: usize = 200;
+
+/// Hands out jobs and decides when Typst's memo cache is emptied.
+///
+/// The cache is global: emptying it while another document compiles throws away results
+/// that document's next layout pass reuses (the auditor pack's layout runs more than once
+/// to settle its page references), which made the auditor pack 1.8× slower beside the
+/// vendor packs. Never emptying it keeps every finished document's layout in memory (5.7
+/// GB for the full appendix at scale 1). So: the cache is emptied whenever no document is
+/// compiling; and once `budget` pages have finished since it was last emptied, no new
+/// document starts until the running ones finish and it is.
+struct EvictionGate {
+    state: std::sync::Mutex<GateState>,
+    resumed: std::sync::Condvar,
+    budget: usize,
+}
+
+#[derive(Default)]
+struct GateState {
+    next: usize,
+    running: usize,
+    pages_since_eviction: usize,
+    draining: bool,
+}
+
+impl EvictionGate {
+    fn new(budget: usize) -> EvictionGate {
+        EvictionGate {
+            state: std::sync::Mutex::new(GateState::default()),
+            resumed: std::sync::Condvar::new(),
+            budget,
+        }
+    }
+
+    /// The next job to compile, once the gate is open; `None` when every job is taken.
+    fn next_job(&self, jobs: usize) -> Option<usize> {
+        let mut state = self
+            .state
+            .lock()
+            .expect("no worker panics holding the lock");
+        while state.draining {
+            state = self
+                .resumed
+                .wait(state)
+                .expect("no worker panics holding the lock");
+        }
+        if state.next >= jobs {
+            return None;
+        }
+        state.next += 1;
+        state.running += 1;
+        Some(state.next - 1)
+    }
+
+    /// Records a finished job of `pages` pages, emptying the cache when it can.
+    fn finished(&self, pages: usize) {
+        let mut state = self
+            .state
+            .lock()
+            .expect("no worker panics holding the lock");
+        state.running -= 1;
+        state.pages_since_eviction += pages;
+        if state.running == 0 {
+            pdf::evict_memo_cache();
+            state.pages_since_eviction = 0;
+            state.draining = false;
+            self.resumed.notify_all();
+        } else if state.pages_since_eviction >= self.budget {
+            state.draining = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gate_holds_new_documents_once_the_budget_is_spent_until_the_running_ones_finish() {
+        let gate = EvictionGate::new(10);
+        assert_eq!(gate.next_job(5), Some(0));
+        assert_eq!(gate.next_job(5), Some(1));
+        // Job 1 finishes with 12 pages while job 0 still runs: over budget, drain.
+        gate.finished(12);
+        assert!(gate.state.lock().unwrap().draining);
+        std::thread::scope(|scope| {
+            let waiting = scope.spawn(|| gate.next_job(5));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            assert!(!waiting.is_finished(), "no new job while draining");
+            // The last running job finishes: the cache is emptied and the gate opens.
+            gate.finished(1);
+            assert_eq!(waiting.join().unwrap(), Some(2));
+        });
+        let state = gate.state.lock().unwrap();
+        assert!(!state.draining);
+        assert_eq!(state.pages_since_eviction, 0);
+    }
+
+    #[test]
+    fn under_budget_the_gate_never_holds_and_every_job_is_handed_out_once() {
+        let gate = EvictionGate::new(1000);
+        let mut handed = Vec::new();
+        while let Some(i) = gate.next_job(4) {
+            handed.push(i);
+            if handed.len() % 2 == 0 {
+                gate.finished(5);
+                gate.finished(5);
+            }
+        }
+        assert_eq!(handed, vec![0, 1, 2, 3]);
+        assert!(!gate.state.lock().unwrap().draining);
+    }
+}
