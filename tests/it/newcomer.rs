@@ -2,7 +2,7 @@
 //! precedence, `explain` for every code, the `check` output formats, completions and the
 //! manual page, the catalogue of well-known services.
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use demarc::findings::Code;

@@ -3,7 +3,7 @@
 //! findings.json, reruns are byte-identical, hostile cell text comes back as the same string,
 //! every finding code maps to a valid finding, and the validator can fail.
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use chrono::NaiveDate;

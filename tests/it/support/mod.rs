@@ -2,6 +2,7 @@
 //! input beside its assertion), run the library or the binary on them, read PDFs' text.
 #![allow(dead_code)]
 
+pub mod craft;
 pub mod xls;
 
 use chrono::NaiveDate;

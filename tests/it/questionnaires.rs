@@ -3,7 +3,7 @@
 //! the real cloud.gov worksheet, the blank GSA template, and small workbooks built here for
 //! the odd cases. Each test states the counts read and the findings raised.
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use demarc::findings::{Code, Finding};

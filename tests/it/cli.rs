@@ -1,7 +1,7 @@
 //! The binary end to end: the bundled samples against what samples/README.md documents,
 //! the PDFs' text, exit codes, determinism, bad input, and untrusted cell text.
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use serde_json::Value;
