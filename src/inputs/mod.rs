@@ -4,6 +4,8 @@
 //! Names keep the spelling of the spreadsheet (reports print them as typed); comparisons
 //! go through [`crate::inputs::names::key`].
 
+#[cfg(test)]
+pub mod build;
 pub mod evidence_files;
 pub mod names;
 pub mod period;

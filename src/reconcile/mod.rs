@@ -20,6 +20,8 @@ mod hygiene;
 mod index;
 mod questionnaire;
 pub mod residency;
+#[cfg(test)]
+mod tests;
 mod vendor;
 
 pub use index::{EvidenceState, Index};
