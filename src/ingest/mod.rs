@@ -21,7 +21,7 @@ pub use table::DateOrder;
 pub use vendor_documents::VendorDocuments;
 
 use crate::findings::Source;
-use crate::inputs::{InputFile, Inputs, SheetRead};
+use crate::inputs::{InputFile, Inputs, SheetRead, SheetUse};
 use crate::model::Model;
 use calamine::Data;
 use columns::{locate_header, HEADER_SEARCH_ROWS};
@@ -185,11 +185,7 @@ pub fn read_inputs(
                     "{shown}: sheet {sheet:?} ignored: its name is none of Services, Controls, Evidence, Attestations, CUECs"
                 ));
                 }
-                file.sheets.push(SheetRead {
-                    name: sheet,
-                    kind: "ignored".into(),
-                    rows: 0,
-                });
+                file.sheets.push(SheetRead::ignored(&sheet));
                 continue;
             };
             found.insert(kind);
@@ -211,13 +207,13 @@ pub fn read_inputs(
             };
             file.sheets.push(SheetRead {
                 name: sheet,
-                kind: kind.as_str().into(),
+                kind: Some(SheetUse::Records(kind)),
                 rows,
             });
         }
         // A vendor's questionnaire among the ordinary inputs needs to be told whose it is.
         if let Some(what) = vendor_document {
-            if file.sheets.iter().all(|s| s.kind == "ignored") {
+            if file.sheets.iter().all(|s| s.kind.is_none()) {
                 problems.push(InputError {
                     file: shown.clone(),
                     sheet: None,

@@ -542,7 +542,7 @@ pub fn auditor_pack(
             "path": f.path,
             "sha256": f.sha256,
             "bytes": f.bytes.to_string(),
-            "sheets": f.sheets.iter().map(|s| format!("{} → {} ({} rows)", s.name, s.kind, s.rows)).collect::<Vec<_>>().join("; "),
+            "sheets": f.sheets.iter().map(|s| format!("{} → {} ({} rows)", s.name, s.kind_label(), s.rows)).collect::<Vec<_>>().join("; "),
         })).collect::<Vec<_>>(),
         "warnings": inputs.warnings,
         "listing": if compact { "compact" } else { "newest" },

@@ -387,14 +387,17 @@ mod caiq {
             .iter()
             .find(|f| f.path.ends_with("acme-caiq.xlsx"))
             .unwrap();
-        let sheets: Vec<(&str, &str, usize)> = file
+        let sheets: Vec<(&str, String, usize)> = file
             .sheets
             .iter()
-            .map(|s| (s.name.as_str(), s.kind.as_str(), s.rows))
+            .map(|s| (s.name.as_str(), s.kind_label(), s.rows))
             .collect();
         assert_eq!(
             sheets,
-            [("Introduction", "ignored", 0), ("CAIQv4.0.3", "CAIQ", 13)]
+            [
+                ("Introduction", "ignored".to_string(), 0),
+                ("CAIQv4.0.3", "CAIQ".to_string(), 13)
+            ]
         );
     }
 
@@ -946,7 +949,7 @@ mod fedramp {
             .unwrap()
             .sheets
             .iter()
-            .map(|s| format!("{}: {}", s.name, s.kind))
+            .map(|s| format!("{}: {}", s.name, s.kind_label()))
             .collect();
         assert!(
             kinds.contains(&"Example CRM Worksheet Responses: ignored".to_string()),
