@@ -141,7 +141,10 @@ macro_rules! columns {
 
             $(
                 #[doc = concat!("The `", $name, "` column.")]
-                pub const $id: ColumnId = ColumnId { kind: SheetKind::$kind, index: Index::$id as usize };
+                pub const $id: ColumnId = ColumnId {
+                    kind: SheetKind::$kind,
+                    index: Index::$id as usize,
+                };
             )*
         }
     };
@@ -152,8 +155,12 @@ columns! {
     SERVICES, services, Services: [
         SERVICE = "service", true, ["service", "servicename", "name"];
         PROVIDER = "provider", true, ["provider", "cloudprovider", "csp", "vendor"];
-        SERVICE_MODEL = "service_model", true, ["servicemodel", "deliverymodel", "cloudmodel", "model"];
-        DATA_CLASSES = "data_classes", false, ["dataclasses", "dataclass", "dataclassification", "data"];
+        SERVICE_MODEL = "service_model", true, [
+            "servicemodel", "deliverymodel", "cloudmodel", "model",
+        ];
+        DATA_CLASSES = "data_classes", false, [
+            "dataclasses", "dataclass", "dataclassification", "data",
+        ];
         OWNER = "owner", false, ["serviceowner", "owner"];
         IN_SCOPE = "in_scope", false, ["inscope", "scope"];
         REGIONS = "regions", false, ["regions", "region", "locations", "location"];
@@ -181,8 +188,13 @@ columns! {
         CONTROL_ID = "control_id", true, ["controlid", "controlref", "control", "ref", "id"];
         SERVICE = "service", false, ["service", "servicename"];
         EVIDENCE = "evidence", false, ["evidence", "evidencedescription", "description"];
-        EVIDENCE_FILE = "evidence_file", false, ["evidencefile", "evidencelink", "file", "path", "link", "url"];
-        COLLECTED_ON = "collected_on", true, ["collectedon", "collectiondate", "datecollected", "collected", "testedon", "testdate", "date"];
+        EVIDENCE_FILE = "evidence_file", false, [
+            "evidencefile", "evidencelink", "file", "path", "link", "url",
+        ];
+        COLLECTED_ON = "collected_on", true, [
+            "collectedon", "collectiondate", "datecollected", "collected", "testedon", "testdate",
+            "date",
+        ];
         RESULT = "result", false, ["result", "testresult", "outcome", "conclusion"];
         TESTER = "tester", false, ["tester", "testedby", "collectedby"];
         NOTES = "notes", false, ["notes", "note", "comments", "comment"];
@@ -197,13 +209,20 @@ columns! {
         TYPE = "type", false, ["type", "attestationtype", "reporttype", "attestation"];
         PERIOD_START = "period_start", false, ["periodstart", "periodfrom", "start", "from"];
         PERIOD_END = "period_end", false, ["periodend", "periodto", "through", "end", "to"];
-        ISSUED_ON = "issued_on", false, ["issuedon", "issuedate", "dateissued", "issued", "reportdate"];
-        EXPIRES_ON = "expires_on", false, ["expireson", "expires", "expiry", "expirydate", "expiration", "expirationdate", "validuntil"];
+        ISSUED_ON = "issued_on", false, [
+            "issuedon", "issuedate", "dateissued", "issued", "reportdate",
+        ];
+        EXPIRES_ON = "expires_on", false, [
+            "expireson", "expires", "expiry", "expirydate", "expiration", "expirationdate",
+            "validuntil",
+        ];
         AUDITOR = "auditor", false, ["auditor", "auditfirm", "assessor", "certificationbody"];
         OPINION = "opinion", false, ["opinion", "auditopinion"];
         EXCEPTIONS = "exceptions", false, ["exceptions", "exceptioncount", "numberofexceptions"];
         EXCEPTION_NOTES = "exception_notes", false, ["exceptionnotes", "exceptiondetails"];
-        BRIDGE_LETTER_THROUGH = "bridge_letter_through", false, ["bridgeletterthrough", "bridgeletter", "bridgethrough", "bridgeletterto"];
+        BRIDGE_LETTER_THROUGH = "bridge_letter_through", false, [
+            "bridgeletterthrough", "bridgeletter", "bridgethrough", "bridgeletterto",
+        ];
         DOMAINS = "domains", false, ["domains", "domain", "domainscovered"];
         REPORT_FILE = "report_file", false, ["reportfile", "report", "file", "link"];
     ]
@@ -216,7 +235,9 @@ columns! {
         ATTESTATION = "attestation", false, ["attestation", "attestationtype", "report", "type"];
         CUEC_ID = "cuec_id", true, ["cuecid", "cuec", "id", "ref"];
         DESCRIPTION = "description", false, ["description", "cuecdescription", "text"];
-        MAPPED_CONTROL = "mapped_control", false, ["mappedcontrol", "customercontrol", "controlid", "control"];
+        MAPPED_CONTROL = "mapped_control", false, [
+            "mappedcontrol", "customercontrol", "controlid", "control",
+        ];
     ]
 }
 
