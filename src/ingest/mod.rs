@@ -7,6 +7,7 @@
 
 mod caiq;
 pub mod columns;
+pub mod dates;
 mod fedramp;
 mod limits;
 mod precheck;
@@ -16,8 +17,8 @@ pub mod table;
 mod vendor_documents;
 
 pub use columns::SheetKind;
+pub use dates::DateOrder;
 pub use limits::{raise as raise_limit, Limits, RawLimits};
-pub use table::DateOrder;
 pub use vendor_documents::VendorDocuments;
 
 use crate::findings::Source;

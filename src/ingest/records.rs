@@ -3,7 +3,8 @@
 
 use super::columns::{attestations, controls, cuecs, evidence, services};
 use super::columns::{ColumnId, ColumnMap, SheetKind};
-use super::table::{cell_in, column_letters, parse_text_date, Cell, DateProblem};
+use super::dates::{parse_text_date, DateProblem};
+use super::table::{cell_in, column_letters, Cell};
 use super::{IngestOptions, InputError, Problems};
 use crate::findings::Source;
 use crate::inputs::names::{closest, loose_key, split_list};

@@ -14,7 +14,8 @@
 use crate::support;
 
 use demarc::ingest::columns::{locate_header, SheetKind};
-use demarc::ingest::table::{parse_text_date, DateOrder, Table};
+use demarc::ingest::dates::{parse_text_date, DateOrder};
+use demarc::ingest::table::Table;
 use demarc::ingest::{read_inputs, IngestOptions, Limits};
 use demarc::model::Model;
 use proptest::prelude::*;
