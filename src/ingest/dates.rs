@@ -2,8 +2,7 @@
 //! ISO 8601, day-month-year with a month name, and numeric day/month forms when only one
 //! reading is possible or a [`DateOrder`] says which. Kept apart from the tables because
 //! the rules are about calendars, not cells, and the command line reads `--from`, `--to`
-//! and `--as-of` with
-//! them too.
+//! and `--as-of` with them too.
 
 use chrono::{Datelike, NaiveDate};
 
