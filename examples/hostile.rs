@@ -5,7 +5,7 @@
 //! cargo run --example hostile -- target/hostile-data
 //! ```
 //!
-//! The tests (`tests/bad.rs`) build the same shapes at a size that runs in milliseconds;
+//! The tests (`tests/it/bad.rs`) build the same shapes at a size that runs in milliseconds;
 //! these are the sizes reported in the issue. Repetitive parts are written as hand-made
 //! deflate streams (a few literals, then back-references), so a 275 MB part costs a few
 //! hundred kilobytes and no compression time.
@@ -247,195 +247,12 @@ fn write_ods(path: &Path, rows: &str) {
     std::fs::write(path, craft::zip(&entries)).unwrap();
 }
 
-/// Zip archives and deflate streams by hand.
-mod craft {
-    fn crc_table() -> [u32; 256] {
-        let mut table = [0u32; 256];
-        for (i, slot) in table.iter_mut().enumerate() {
-            let mut c = i as u32;
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-            }
-            *slot = c;
-        }
-        table
-    }
-
-    struct Crc {
-        table: [u32; 256],
-        value: u32,
-    }
-
-    impl Crc {
-        fn new() -> Crc {
-            Crc {
-                table: crc_table(),
-                value: !0,
-            }
-        }
-        fn update(&mut self, bytes: &[u8]) {
-            for &b in bytes {
-                self.value =
-                    self.table[((self.value ^ u32::from(b)) & 0xFF) as usize] ^ (self.value >> 8);
-            }
-        }
-        fn finish(&self) -> u32 {
-            !self.value
-        }
-    }
-
-    pub struct Entry {
-        pub name: String,
-        pub method: u16,
-        pub crc: u32,
-        pub size: u32,
-        pub data: Vec<u8>,
-    }
-
-    impl Entry {
-        pub fn stored(name: &str, data: Vec<u8>) -> Entry {
-            let mut crc = Crc::new();
-            crc.update(&data);
-            Entry {
-                name: name.into(),
-                method: 0,
-                crc: crc.finish(),
-                size: data.len() as u32,
-                data,
-            }
-        }
-
-        /// `prefix`, then `unit` `count` times, then `suffix`, deflated with fixed codes:
-        /// the unit once as literals, then copies of 258 bytes at distance `unit.len()`
-        /// (5, the one distance written here). The count is rounded so the copies end on
-        /// a whole unit.
-        pub fn repeated(
-            name: &str,
-            prefix: &[u8],
-            unit: &[u8],
-            count: u64,
-            suffix: &[u8],
-        ) -> Entry {
-            assert_eq!(unit.len(), 5, "distance code 4 + 1 extra bit = 5");
-            // 258 × k bytes of copies is a whole number of units when k is a multiple of 5.
-            let copies = ((count - 1) * 5).div_ceil(258 * 5) * 5;
-            let mut bits = Bits::default();
-            bits.put(1, 1);
-            bits.put(1, 2);
-            let mut crc = Crc::new();
-            for &b in prefix.iter().chain(unit) {
-                bits.literal(b);
-            }
-            crc.update(prefix);
-            crc.update(unit);
-            let block: Vec<u8> = unit.iter().copied().cycle().take(258 * 5).collect();
-            for i in 0..copies {
-                bits.code(0xC5, 8); // length 258
-                bits.code(4, 5); // distance 5–6
-                bits.put(0, 1); // … 5
-                if i % 5 == 4 {
-                    crc.update(&block);
-                }
-            }
-            for &b in suffix {
-                bits.literal(b);
-            }
-            crc.update(suffix);
-            bits.code(0, 7);
-            bits.put(0, 7);
-            let size = prefix.len() as u64 + 5 + 258 * copies + suffix.len() as u64;
-            Entry {
-                name: name.into(),
-                method: 8,
-                crc: crc.finish(),
-                size: u32::try_from(size).expect("under 4 GB"),
-                data: bits.out,
-            }
-        }
-    }
-
-    #[derive(Default)]
-    struct Bits {
-        out: Vec<u8>,
-        acc: u64,
-        n: u32,
-    }
-
-    impl Bits {
-        fn put(&mut self, value: u32, bits: u32) {
-            self.acc |= u64::from(value) << self.n;
-            self.n += bits;
-            while self.n >= 8 {
-                self.out.push(self.acc as u8);
-                self.acc >>= 8;
-                self.n -= 8;
-            }
-        }
-        fn code(&mut self, code: u32, len: u32) {
-            self.put(code.reverse_bits() >> (32 - len), len);
-        }
-        fn literal(&mut self, byte: u8) {
-            if byte < 144 {
-                self.code(0x30 + u32::from(byte), 8);
-            } else {
-                self.code(0x190 + u32::from(byte - 144), 9);
-            }
-        }
-    }
-
-    pub fn zip(entries: &[Entry]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut central = Vec::new();
-        for e in entries {
-            let offset = out.len() as u32;
-            let header = |sig: u32, central: bool| {
-                let mut h = Vec::new();
-                h.extend(sig.to_le_bytes());
-                if central {
-                    h.extend(20u16.to_le_bytes());
-                }
-                h.extend(20u16.to_le_bytes());
-                h.extend(0u16.to_le_bytes());
-                h.extend(e.method.to_le_bytes());
-                h.extend(0u16.to_le_bytes());
-                h.extend(0x21u16.to_le_bytes());
-                h.extend(e.crc.to_le_bytes());
-                h.extend((e.data.len() as u32).to_le_bytes());
-                h.extend(e.size.to_le_bytes());
-                h.extend((e.name.len() as u16).to_le_bytes());
-                h.extend(0u16.to_le_bytes());
-                if central {
-                    h.extend(0u16.to_le_bytes());
-                    h.extend(0u16.to_le_bytes());
-                    h.extend(0u16.to_le_bytes());
-                    h.extend(0u32.to_le_bytes());
-                    h.extend(offset.to_le_bytes());
-                }
-                h.extend(e.name.as_bytes());
-                h
-            };
-            out.extend(header(0x0403_4b50, false));
-            out.extend(&e.data);
-            central.extend(header(0x0201_4b50, true));
-        }
-        let cd_offset = out.len() as u32;
-        out.extend(&central);
-        out.extend(0x0605_4b50u32.to_le_bytes());
-        out.extend([0u8; 4]);
-        out.extend((entries.len() as u16).to_le_bytes());
-        out.extend((entries.len() as u16).to_le_bytes());
-        out.extend((central.len() as u32).to_le_bytes());
-        out.extend(cd_offset.to_le_bytes());
-        out.extend(0u16.to_le_bytes());
-        out
-    }
-}
+/// Zip archives and deflate streams by hand: the same writer the tests use.
+#[allow(dead_code)] // the tests use all of it, this example the stored and repeated entries
+#[path = "../tests/it/support/craft.rs"]
+mod craft;
 
 /// A legacy `.xls` by hand: the same writer the tests use.
 #[allow(dead_code)] // the tests use all of it, this example two files
-#[path = "../tests/support/xls.rs"]
+#[path = "../tests/it/support/xls.rs"]
 mod xls;

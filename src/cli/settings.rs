@@ -33,7 +33,7 @@ fn option_error(message: String) -> Error {
 }
 
 fn parse_date(text: &str, what: &str) -> Result<NaiveDate, Error> {
-    demarc::ingest::table::parse_text_date(text, None).map_err(|_| {
+    demarc::ingest::dates::parse_text_date(text, None).map_err(|_| {
         option_error(format!(
             "{what}: {text:?} is not a date: write it as 2026-09-30"
         ))

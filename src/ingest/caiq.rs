@@ -15,7 +15,7 @@ use super::{InputError, NamedTable, Problems};
 use crate::findings::Source;
 use crate::inputs::names::loose_key;
 use crate::inputs::questionnaires::{Caiq, CaiqAnswer, CaiqQuestion, Ownership, Stated};
-use crate::inputs::SheetRead;
+use crate::inputs::{SheetRead, SheetUse};
 use crate::model::mapping::{DomainMapping, Framework};
 use crate::model::Model;
 
@@ -145,7 +145,7 @@ pub(super) fn read(
             )),
         }
         for (name, _) in tables {
-            sheets.push(ignored(name));
+            sheets.push(SheetRead::ignored(name));
         }
         return Read {
             caiq: None,
@@ -174,7 +174,7 @@ pub(super) fn read(
             ));
             return Read {
                 caiq: None,
-                sheets: tables.iter().map(|(n, _)| ignored(n)).collect(),
+                sheets: tables.iter().map(|(n, _)| SheetRead::ignored(n)).collect(),
                 warnings: Vec::new(),
             };
         }
@@ -192,7 +192,7 @@ pub(super) fn read(
         }
         return Read {
             caiq: None,
-            sheets: tables.iter().map(|(n, _)| ignored(n)).collect(),
+            sheets: tables.iter().map(|(n, _)| SheetRead::ignored(n)).collect(),
             warnings: Vec::new(),
         };
     }
@@ -202,11 +202,11 @@ pub(super) fn read(
         if name == sheet {
             sheets.push(SheetRead {
                 name: name.clone(),
-                kind: "CAIQ".into(),
+                kind: Some(SheetUse::Caiq),
                 rows: questions.len(),
             });
         } else {
-            sheets.push(ignored(name));
+            sheets.push(SheetRead::ignored(name));
         }
     }
     Read {
@@ -218,14 +218,6 @@ pub(super) fn read(
         }),
         sheets,
         warnings,
-    }
-}
-
-fn ignored(name: &str) -> SheetRead {
-    SheetRead {
-        name: name.to_string(),
-        kind: "ignored".into(),
-        rows: 0,
     }
 }
 

@@ -90,209 +90,160 @@ pub(crate) const fn col(
     }
 }
 
-const SERVICES: &[Column] = &[
-    col("service", true, &["service", "servicename", "name"]),
-    col(
-        "provider",
-        true,
-        &["provider", "cloudprovider", "csp", "vendor"],
-    ),
-    col(
-        "service_model",
-        true,
-        &["servicemodel", "deliverymodel", "cloudmodel", "model"],
-    ),
-    col(
-        "data_classes",
-        false,
-        &["dataclasses", "dataclass", "dataclassification", "data"],
-    ),
-    col("owner", false, &["serviceowner", "owner"]),
-    col("in_scope", false, &["inscope", "scope"]),
-    col(
-        "regions",
-        false,
-        &["regions", "region", "locations", "location"],
-    ),
-];
+/// A column of one of the five sheets, as code names it: a constant of the sheet's module
+/// ([`services::PROVIDER`], [`evidence::COLLECTED_ON`], …) rather than its name as a
+/// string. A misspelt constant does not compile, where a misspelt string found no column
+/// and read every cell as empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnId {
+    /// The sheet the column belongs to.
+    pub kind: SheetKind,
+    /// Its place in [`SheetKind::columns`] (and so in [`ColumnMap::positions`]).
+    index: usize,
+}
 
-const CONTROLS: &[Column] = &[
-    // In a catalogue, `ID` or `Ref` beside `Control` is the identifier and `Control` the
-    // statement; in the Evidence sheet `ID` is more often the evidence row's own number.
-    col(
-        "control_id",
-        true,
-        &["controlid", "controlref", "ref", "id", "control"],
-    ),
-    col(
-        "title",
-        false,
-        &["title", "controltitle", "controlname", "name", "control"],
-    ),
-    col("domain", true, &["domain", "responsibilitydomain"]),
-    col(
-        "frameworks",
-        false,
-        &["frameworks", "framework", "mappings", "references"],
-    ),
-    col("owner", false, &["controlowner", "owner"]),
-    col(
-        "frequency",
-        false,
-        &["frequency", "testfrequency", "testingfrequency"],
-    ),
-    col(
-        "applies_to",
-        false,
-        &["appliesto", "appliestoservices", "services"],
-    ),
-];
+impl ColumnId {
+    /// The column's definition: canonical name, whether required, header spellings.
+    pub fn column(self) -> &'static Column {
+        &self.kind.columns()[self.index]
+    }
 
-const EVIDENCE: &[Column] = &[
-    col(
-        "control_id",
-        true,
-        &["controlid", "controlref", "control", "ref", "id"],
-    ),
-    col("service", false, &["service", "servicename"]),
-    col(
-        "evidence",
-        false,
-        &["evidence", "evidencedescription", "description"],
-    ),
-    col(
-        "evidence_file",
-        false,
-        &[
-            "evidencefile",
-            "evidencelink",
-            "file",
-            "path",
-            "link",
-            "url",
-        ],
-    ),
-    col(
-        "collected_on",
-        true,
-        &[
-            "collectedon",
-            "collectiondate",
-            "datecollected",
-            "collected",
-            "testedon",
-            "testdate",
+    /// The canonical name, as error messages and the templates write it (`collected_on`).
+    pub fn name(self) -> &'static str {
+        self.column().name
+    }
+}
+
+impl SheetKind {
+    /// Every column of this kind of sheet, in [`SheetKind::columns`] order.
+    pub fn column_ids(self) -> impl Iterator<Item = ColumnId> {
+        (0..self.columns().len()).map(move |index| ColumnId { kind: self, index })
+    }
+}
+
+/// Declares a sheet's column table and, beside it, a module with one [`ColumnId`] constant
+/// per column, numbered in table order by construction so the two cannot drift apart.
+macro_rules! columns {
+    (
+        $(#[$doc:meta])*
+        $table:ident, $module:ident, $kind:ident: [
+            $( $id:ident = $name:literal, $required:literal, [$($alias:literal),* $(,)?]; )*
+        ]
+    ) => {
+        const $table: &[Column] = &[ $( col($name, $required, &[$($alias),*]), )* ];
+
+        $(#[$doc])*
+        pub mod $module {
+            use super::{ColumnId, SheetKind};
+
+            #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+            enum Index { $($id,)* }
+
+            $(
+                #[doc = concat!("The `", $name, "` column.")]
+                pub const $id: ColumnId = ColumnId {
+                    kind: SheetKind::$kind,
+                    index: Index::$id as usize,
+                };
+            )*
+        }
+    };
+}
+
+columns! {
+    /// The Services sheet's columns.
+    SERVICES, services, Services: [
+        SERVICE = "service", true, ["service", "servicename", "name"];
+        PROVIDER = "provider", true, ["provider", "cloudprovider", "csp", "vendor"];
+        SERVICE_MODEL = "service_model", true, [
+            "servicemodel", "deliverymodel", "cloudmodel", "model",
+        ];
+        DATA_CLASSES = "data_classes", false, [
+            "dataclasses", "dataclass", "dataclassification", "data",
+        ];
+        OWNER = "owner", false, ["serviceowner", "owner"];
+        IN_SCOPE = "in_scope", false, ["inscope", "scope"];
+        REGIONS = "regions", false, ["regions", "region", "locations", "location"];
+        SCOPE_NOTE = "scope_note", false, [
+            "scopenote", "scopereason", "outofscopereason", "exclusionreason",
+            "reasonforexclusion", "scopejustification",
+        ];
+    ]
+}
+
+columns! {
+    /// The Controls sheet's columns.
+    CONTROLS, controls, Controls: [
+        // In a catalogue, `ID` or `Ref` beside `Control` is the identifier and `Control` the
+        // statement; in the Evidence sheet `ID` is more often the evidence row's own number.
+        CONTROL_ID = "control_id", true, ["controlid", "controlref", "ref", "id", "control"];
+        TITLE = "title", false, ["title", "controltitle", "controlname", "name", "control"];
+        DOMAIN = "domain", true, ["domain", "responsibilitydomain"];
+        FRAMEWORKS = "frameworks", false, ["frameworks", "framework", "mappings", "references"];
+        OWNER = "owner", false, ["controlowner", "owner"];
+        FREQUENCY = "frequency", false, ["frequency", "testfrequency", "testingfrequency"];
+        APPLIES_TO = "applies_to", false, ["appliesto", "appliestoservices", "services"];
+    ]
+}
+
+columns! {
+    /// The Evidence sheet's columns.
+    EVIDENCE, evidence, Evidence: [
+        CONTROL_ID = "control_id", true, ["controlid", "controlref", "control", "ref", "id"];
+        SERVICE = "service", false, ["service", "servicename"];
+        EVIDENCE = "evidence", false, ["evidence", "evidencedescription", "description"];
+        EVIDENCE_FILE = "evidence_file", false, [
+            "evidencefile", "evidencelink", "file", "path", "link", "url",
+        ];
+        COLLECTED_ON = "collected_on", true, [
+            "collectedon", "collectiondate", "datecollected", "collected", "testedon", "testdate",
             "date",
-        ],
-    ),
-    col(
-        "result",
-        false,
-        &["result", "testresult", "outcome", "conclusion"],
-    ),
-    col("tester", false, &["tester", "testedby", "collectedby"]),
-    col("notes", false, &["notes", "note", "comments", "comment"]),
-];
+        ];
+        RESULT = "result", false, ["result", "testresult", "outcome", "conclusion"];
+        TESTER = "tester", false, ["tester", "testedby", "collectedby"];
+        NOTES = "notes", false, ["notes", "note", "comments", "comment"];
+    ]
+}
 
-const ATTESTATIONS: &[Column] = &[
-    col("vendor", true, &["vendor", "provider"]),
-    col(
-        "services",
-        false,
-        &["services", "servicesinscope", "service"],
-    ),
-    col(
-        "type",
-        false,
-        &["type", "attestationtype", "reporttype", "attestation"],
-    ),
-    col(
-        "period_start",
-        false,
-        &["periodstart", "periodfrom", "start", "from"],
-    ),
-    col(
-        "period_end",
-        false,
-        &["periodend", "periodto", "through", "end", "to"],
-    ),
-    col(
-        "issued_on",
-        false,
-        &[
-            "issuedon",
-            "issuedate",
-            "dateissued",
-            "issued",
-            "reportdate",
-        ],
-    ),
-    col(
-        "expires_on",
-        false,
-        &[
-            "expireson",
-            "expires",
-            "expiry",
-            "expirydate",
-            "expiration",
-            "expirationdate",
+columns! {
+    /// The Attestations sheet's columns.
+    ATTESTATIONS, attestations, Attestations: [
+        VENDOR = "vendor", true, ["vendor", "provider"];
+        SERVICES = "services", false, ["services", "servicesinscope", "service"];
+        TYPE = "type", false, ["type", "attestationtype", "reporttype", "attestation"];
+        PERIOD_START = "period_start", false, ["periodstart", "periodfrom", "start", "from"];
+        PERIOD_END = "period_end", false, ["periodend", "periodto", "through", "end", "to"];
+        ISSUED_ON = "issued_on", false, [
+            "issuedon", "issuedate", "dateissued", "issued", "reportdate",
+        ];
+        EXPIRES_ON = "expires_on", false, [
+            "expireson", "expires", "expiry", "expirydate", "expiration", "expirationdate",
             "validuntil",
-        ],
-    ),
-    col(
-        "auditor",
-        false,
-        &["auditor", "auditfirm", "assessor", "certificationbody"],
-    ),
-    col("opinion", false, &["opinion", "auditopinion"]),
-    col(
-        "exceptions",
-        false,
-        &["exceptions", "exceptioncount", "numberofexceptions"],
-    ),
-    col(
-        "exception_notes",
-        false,
-        &["exceptionnotes", "exceptiondetails"],
-    ),
-    col(
-        "bridge_letter_through",
-        false,
-        &[
-            "bridgeletterthrough",
-            "bridgeletter",
-            "bridgethrough",
-            "bridgeletterto",
-        ],
-    ),
-    col("domains", false, &["domains", "domain", "domainscovered"]),
-    col(
-        "report_file",
-        false,
-        &["reportfile", "report", "file", "link"],
-    ),
-];
+        ];
+        AUDITOR = "auditor", false, ["auditor", "auditfirm", "assessor", "certificationbody"];
+        OPINION = "opinion", false, ["opinion", "auditopinion"];
+        EXCEPTIONS = "exceptions", false, ["exceptions", "exceptioncount", "numberofexceptions"];
+        EXCEPTION_NOTES = "exception_notes", false, ["exceptionnotes", "exceptiondetails"];
+        BRIDGE_LETTER_THROUGH = "bridge_letter_through", false, [
+            "bridgeletterthrough", "bridgeletter", "bridgethrough", "bridgeletterto",
+        ];
+        DOMAINS = "domains", false, ["domains", "domain", "domainscovered"];
+        REPORT_FILE = "report_file", false, ["reportfile", "report", "file", "link"];
+    ]
+}
 
-const CUECS: &[Column] = &[
-    col("vendor", true, &["vendor", "provider"]),
-    col(
-        "attestation",
-        false,
-        &["attestation", "attestationtype", "report", "type"],
-    ),
-    col("cuec_id", true, &["cuecid", "cuec", "id", "ref"]),
-    col(
-        "description",
-        false,
-        &["description", "cuecdescription", "text"],
-    ),
-    col(
-        "mapped_control",
-        false,
-        &["mappedcontrol", "customercontrol", "controlid", "control"],
-    ),
-];
+columns! {
+    /// The CUECs sheet's columns.
+    CUECS, cuecs, Cuecs: [
+        VENDOR = "vendor", true, ["vendor", "provider"];
+        ATTESTATION = "attestation", false, ["attestation", "attestationtype", "report", "type"];
+        CUEC_ID = "cuec_id", true, ["cuecid", "cuec", "id", "ref"];
+        DESCRIPTION = "description", false, ["description", "cuecdescription", "text"];
+        MAPPED_CONTROL = "mapped_control", false, [
+            "mappedcontrol", "customercontrol", "controlid", "control",
+        ];
+    ]
+}
 
 /// How many rows from the top are searched for the header row.
 pub const HEADER_SEARCH_ROWS: usize = 20;
@@ -332,6 +283,11 @@ impl ColumnMap {
     /// The table column of a named column, if the sheet has it.
     pub fn position(&self, kind: SheetKind, name: &str) -> Option<usize> {
         self.position_in(kind.columns(), name)
+    }
+
+    /// The table column of a column of the sheet this map was made for.
+    pub fn position_of(&self, column: ColumnId) -> Option<usize> {
+        self.positions.get(column.index).copied().flatten()
     }
 
     /// The same, for a table of columns other than the five sheets' (a questionnaire's).
@@ -497,6 +453,50 @@ fn reading(columns: &[Column], wanted: &str) -> Option<(usize, u8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn column_constants_name_their_own_sheets_columns() {
+        assert_eq!(evidence::COLLECTED_ON.name(), "collected_on");
+        assert_eq!(evidence::COLLECTED_ON.kind, SheetKind::Evidence);
+        assert_eq!(services::PROVIDER.name(), "provider");
+        assert_eq!(controls::OWNER.name(), "owner");
+        assert_ne!(
+            controls::OWNER,
+            services::OWNER,
+            "same name, different sheets"
+        );
+        assert_eq!(
+            attestations::BRIDGE_LETTER_THROUGH.name(),
+            "bridge_letter_through"
+        );
+        assert_eq!(cuecs::MAPPED_CONTROL.name(), "mapped_control");
+        for kind in SheetKind::ALL {
+            let names: Vec<&str> = kind.column_ids().map(ColumnId::name).collect();
+            let table: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
+            assert_eq!(names, table, "{}", kind.as_str());
+        }
+    }
+
+    #[test]
+    fn a_column_is_found_by_its_constant_as_by_its_name() {
+        let rows = vec![csv::StringRecord::from(vec![
+            "Result",
+            "Control ID",
+            "Collected On",
+        ])];
+        let table = Table::from_records(&rows);
+        let map = locate_header(&table, SheetKind::Evidence).unwrap();
+        for id in SheetKind::Evidence.column_ids() {
+            assert_eq!(
+                map.position_of(id),
+                map.position(SheetKind::Evidence, id.name()),
+                "{}",
+                id.name()
+            );
+        }
+        assert_eq!(map.position_of(evidence::CONTROL_ID), Some(1));
+        assert_eq!(map.position_of(evidence::NOTES), None);
+    }
 
     #[test]
     fn sheet_names_are_recognised_loosely() {

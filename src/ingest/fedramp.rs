@@ -23,7 +23,7 @@ use crate::inputs::questionnaires::{
     nist_key, CrmRow, Fedramp, FedrampControl, ImplementationStatus, Inheritable, OddMark,
     Origination, Stated,
 };
-use crate::inputs::SheetRead;
+use crate::inputs::{FedrampPart, SheetRead, SheetUse};
 use crate::model::mapping::{DomainMapping, Framework};
 use crate::model::Model;
 use std::collections::HashMap;
@@ -453,7 +453,7 @@ pub(super) fn read(
     };
     let mut cis: Vec<CisRead> = Vec::new();
     let mut crm: Vec<CrmRead> = Vec::new();
-    let mut kinds: HashMap<String, &'static str> = HashMap::new();
+    let mut kinds: HashMap<String, FedrampPart> = HashMap::new();
     let mut warnings = Vec::new();
     for (name, table) in tables {
         let Some(table) = table else { continue };
@@ -478,8 +478,8 @@ pub(super) fn read(
             kinds.insert(
                 name.clone(),
                 match layout {
-                    Layout::Cis { .. } => "FedRAMP CIS",
-                    Layout::Crm { .. } => "FedRAMP CRM",
+                    Layout::Cis { .. } => FedrampPart::Cis,
+                    Layout::Crm { .. } => FedrampPart::Crm,
                 },
             );
             continue;
@@ -491,7 +491,7 @@ pub(super) fn read(
                 columns,
                 unknown,
             } => {
-                kinds.insert(name.clone(), "FedRAMP CIS");
+                kinds.insert(name.clone(), FedrampPart::Cis);
                 if let Some(read) = read_cis(
                     shown,
                     name,
@@ -511,7 +511,7 @@ pub(super) fn read(
                 answer_col,
                 text_col,
             } => {
-                kinds.insert(name.clone(), "FedRAMP CRM");
+                kinds.insert(name.clone(), FedrampPart::Crm);
                 if let Some(read) = read_crm(
                     shown,
                     name,
@@ -531,7 +531,9 @@ pub(super) fn read(
         .iter()
         .map(|(name, _)| SheetRead {
             name: name.clone(),
-            kind: kinds.get(name).copied().unwrap_or("ignored").into(),
+            kind: kinds
+                .get(name)
+                .map(|&part| SheetUse::Fedramp { part, blank: false }),
             rows: 0,
         })
         .collect();
@@ -655,8 +657,8 @@ pub(super) fn read(
             sheet.rows = controls.len();
         } else if Some(&sheet.name) == crm_sheet.as_ref() {
             sheet.rows = crm_rows.len();
-        } else if sheet.kind != "ignored" {
-            sheet.kind = format!("{} (blank, not read)", sheet.kind);
+        } else if let Some(SheetUse::Fedramp { blank, .. }) = &mut sheet.kind {
+            *blank = true;
         }
     }
     Read {

@@ -4,9 +4,19 @@
 //! This is the only module that knows about calamine, CSV, header aliases, banner rows and
 //! date formats. Every problem it finds names the file, the sheet and the cell; problems
 //! are collected (up to [`MAX_ERRORS`]) so a user can fix a sheet in one pass.
+//!
+//! This file runs a read from end to end ([`read_inputs`]: each file opened, each sheet
+//! recognised, its header found, its rows read). The parts that each do one job live
+//! beside it: [`errors`] (how problems are told), `discovery` (which files to read),
+//! `workbook` and `csv_text` (opening each kind of file), [`table`] (one sheet's cells),
+//! [`columns`] (headers), `records` (rows into records), [`dates`] (dates typed as text).
 
 mod caiq;
 pub mod columns;
+mod csv_text;
+pub mod dates;
+mod discovery;
+pub mod errors;
 mod fedramp;
 mod limits;
 mod precheck;
@@ -14,25 +24,25 @@ mod records;
 mod stream;
 pub mod table;
 mod vendor_documents;
+mod workbook;
 
 pub use columns::SheetKind;
+pub use dates::DateOrder;
+pub(crate) use errors::Problems;
+pub use errors::{IngestError, InputError, MAX_ERRORS};
 pub use limits::{raise as raise_limit, Limits, RawLimits};
-pub use table::DateOrder;
 pub use vendor_documents::VendorDocuments;
 
 use crate::findings::Source;
-use crate::inputs::{InputFile, Inputs, SheetRead};
+use crate::inputs::{InputFile, Inputs, SheetRead, SheetUse};
 use crate::model::Model;
-use calamine::Data;
 use columns::{locate_header, HEADER_SEARCH_ROWS};
+use csv_text::{decode_text, read_csv};
+use discovery::{discover, extension};
 use sha2::{Digest, Sha256};
-use std::fmt;
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use table::{column_letters, CellSink, Table, TableBuilder};
-
-/// At most this many input errors are collected before a run gives up.
-pub const MAX_ERRORS: usize = 50;
+use table::{column_letters, Table, TableBuilder};
+use workbook::{sniff, Format, Workbook};
 
 /// Settings that change how cells are read.
 #[derive(Debug, Clone, Default)]
@@ -47,92 +57,6 @@ pub struct IngestOptions {
     /// Vendors' CAIQ and FedRAMP workbooks among the inputs, and the domain mapping.
     pub vendor_documents: VendorDocuments,
 }
-
-/// One problem with the inputs, located as precisely as it can be.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputError {
-    pub file: String,
-    pub sheet: Option<String>,
-    /// A1-style cell (`E14`) or a row (`row 14`) when the problem is a whole row.
-    pub location: Option<String>,
-    pub problem: String,
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.file)?;
-        match (&self.sheet, &self.location) {
-            (Some(sheet), Some(location)) => write!(f, "{sheet}!{location}: ")?,
-            (Some(sheet), None) => write!(f, "{sheet}: ")?,
-            (None, _) => {}
-        }
-        f.write_str(&self.problem)
-    }
-}
-
-/// Why the inputs could not be read: every problem found, in input order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IngestError {
-    pub errors: Vec<InputError>,
-    /// More problems were found than are listed.
-    pub truncated: bool,
-}
-
-impl fmt::Display for IngestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.errors.len();
-        if n == 1 {
-            write!(f, "the inputs have a problem:")?;
-        } else {
-            write!(
-                f,
-                "the inputs have {n}{} problems:",
-                if self.truncated { "+" } else { "" }
-            )?;
-        }
-        for e in &self.errors {
-            write!(f, "\n  {e}")?;
-        }
-        if self.truncated {
-            write!(
-                f,
-                "\n  … stopped after {MAX_ERRORS} problems; fix these and run again"
-            )?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for IngestError {}
-
-/// Collects problems while reading, so all of them can be reported together.
-#[derive(Debug, Default)]
-pub(crate) struct Problems {
-    pub(crate) errors: Vec<InputError>,
-    truncated: bool,
-}
-
-impl Problems {
-    pub(crate) fn push(&mut self, error: InputError) {
-        if self.errors.len() < MAX_ERRORS {
-            self.errors.push(error);
-        } else {
-            self.truncated = true;
-        }
-    }
-
-    /// How many problems were found, counting those past the listed ones as one.
-    pub(crate) fn len(&self) -> usize {
-        self.errors.len() + usize::from(self.truncated)
-    }
-
-    pub(crate) fn is_full(&self) -> bool {
-        self.truncated
-    }
-}
-
-/// The spreadsheet extensions demarc reads (CSV is handled apart).
-const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
 /// Reads every input (files, or directories searched for spreadsheets) into validated
 /// records. The model is needed to recognise domain names.
@@ -185,11 +109,7 @@ pub fn read_inputs(
                     "{shown}: sheet {sheet:?} ignored: its name is none of Services, Controls, Evidence, Attestations, CUECs"
                 ));
                 }
-                file.sheets.push(SheetRead {
-                    name: sheet,
-                    kind: "ignored".into(),
-                    rows: 0,
-                });
+                file.sheets.push(SheetRead::ignored(&sheet));
                 continue;
             };
             found.insert(kind);
@@ -211,13 +131,13 @@ pub fn read_inputs(
             };
             file.sheets.push(SheetRead {
                 name: sheet,
-                kind: kind.as_str().into(),
+                kind: Some(SheetUse::Records(kind)),
                 rows,
             });
         }
         // A vendor's questionnaire among the ordinary inputs needs to be told whose it is.
         if let Some(what) = vendor_document {
-            if file.sheets.iter().all(|s| s.kind == "ignored") {
+            if file.sheets.iter().all(|s| s.kind.is_none()) {
                 problems.push(InputError {
                     file: shown.clone(),
                     sheet: None,
@@ -283,99 +203,6 @@ pub fn read_inputs(
         );
     }
     Ok(inputs)
-}
-
-/// Expands directories into the spreadsheets they hold (sorted, so runs are repeatable)
-/// and checks that named files exist and are spreadsheets.
-fn discover(paths: &[PathBuf], problems: &mut Problems) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    if paths.is_empty() {
-        problems.push(InputError {
-            file: "(command line)".into(),
-            sheet: None,
-            location: None,
-            problem: "no inputs: name the workbooks or directories to read, or list them as `inputs` in demarc.toml".into(),
-        });
-    }
-    for path in paths {
-        let shown = path.display().to_string();
-        if path.is_dir() {
-            let before = files.len();
-            walk(path, &mut files, problems);
-            if files.len() == before {
-                problems.push(InputError {
-                    file: shown,
-                    sheet: None,
-                    location: None,
-                    problem:
-                        "the directory holds no spreadsheet (.xlsx, .xlsm, .xls, .xlsb, .ods, .csv)"
-                            .into(),
-                });
-            }
-        } else if !path.exists() {
-            problems.push(InputError {
-                file: shown,
-                sheet: None,
-                location: None,
-                problem: "no such file or directory".into(),
-            });
-        } else if is_spreadsheet(path) {
-            files.push(path.clone());
-        } else {
-            problems.push(InputError {
-                file: shown,
-                sheet: None,
-                location: None,
-                problem:
-                    "not a spreadsheet: expected a .xlsx, .xlsm, .xls, .xlsb, .ods or .csv file"
-                        .into(),
-            });
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|p| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())));
-    files
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Problems) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            problems.push(InputError {
-                file: dir.display().to_string(),
-                sheet: None,
-                location: None,
-                problem: format!("cannot list the directory: {e}"),
-            });
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        // Hidden files and Office lock files (`~$book.xlsx`) are never inputs.
-        if name.starts_with('.') || name.starts_with("~$") {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, files, problems);
-        } else if is_spreadsheet(&path) {
-            files.push(path);
-        }
-    }
-}
-
-fn extension(path: &Path) -> String {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase()
-}
-
-fn is_spreadsheet(path: &Path) -> bool {
-    let ext = extension(path);
-    ext == "csv" || WORKBOOK_EXTENSIONS.contains(&ext.as_str())
 }
 
 /// Why a path that is neither a file nor a directory is refused.
@@ -696,267 +523,6 @@ fn finish_table(
     None
 }
 
-/// What a workbook file really is, from its first bytes (its name can lie).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Xlsx,
-    Xlsb,
-    Ods,
-    Xls,
-}
-
-impl Format {
-    fn is_zip(self) -> bool {
-        self != Format::Xls
-    }
-
-    /// Whether the format records merged regions that calamine reads (apart from the
-    /// cells): a header may rely on them.
-    fn keeps_merged_cells(self) -> bool {
-        matches!(self, Format::Xlsx | Format::Xls)
-    }
-}
-
-/// Decides how to open a workbook from its content, or says what the file really is: a
-/// password-protected workbook (an encrypted OOXML file is an OLE compound file holding an
-/// `EncryptedPackage` stream, not a zip), a CSV or an HTML page saved under a workbook's
-/// name, or nothing at all.
-fn sniff(ext: &str, bytes: &[u8]) -> Result<Format, String> {
-    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return Ok(match ext {
-            "ods" => Format::Ods,
-            "xlsb" => Format::Xlsb,
-            _ if zip_holds_ods(bytes) => Format::Ods,
-            _ => Format::Xlsx,
-        });
-    }
-    if bytes.starts_with(OLE) {
-        if is_encrypted_ooxml(bytes) {
-            return Err(PASSWORD_PROTECTED.into());
-        }
-        // A legacy .xls, whatever its name says.
-        return Ok(Format::Xls);
-    }
-    if bytes.is_empty() {
-        return Err("the file is empty: expected a spreadsheet".into());
-    }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
-    let what = if head.contains("<html") || head.contains("<!doctype") || head.contains("<table") {
-        "an HTML page"
-    } else if head.contains(',') || head.contains(';') || head.contains('\t') {
-        "plain text (CSV?)"
-    } else if bytes.starts_with(b"PK") {
-        "a damaged or truncated zip (a workbook cut short?)"
-    } else {
-        "something else"
-    };
-    Err(format!(
-        "not a .{ext} workbook: the file is {what}; save it as a real spreadsheet, or rename a CSV to .csv"
-    ))
-}
-
-const PASSWORD_PROTECTED: &str = "the workbook is password-protected: demarc cannot read it; remove the password (Excel: File > Info > Protect Workbook > Encrypt with Password, clear it) and save it again";
-
-/// Whether an OLE compound file is an encrypted OOXML package: its directory names the
-/// `EncryptedPackage` stream (names are stored as UTF-16LE).
-fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
-    let name: Vec<u8> = "EncryptedPackage"
-        .encode_utf16()
-        .flat_map(|u| u.to_le_bytes())
-        .collect();
-    bytes.windows(name.len()).any(|w| w == name.as_slice())
-}
-
-/// Whether a zip is an OpenDocument spreadsheet (its first entry is a `mimetype` file).
-fn zip_holds_ods(bytes: &[u8]) -> bool {
-    const MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
-    let head = &bytes[..bytes.len().min(128)];
-    head.windows(MIME.len()).any(|w| w == MIME)
-}
-
-/// An open workbook of any format demarc reads.
-enum Workbook {
-    Xlsx(calamine::Xlsx<Cursor<Vec<u8>>>),
-    Xlsb(calamine::Xlsb<Cursor<Vec<u8>>>),
-    Ods(calamine::Ods<Cursor<Vec<u8>>>),
-    Xls(calamine::Xls<Cursor<Vec<u8>>>),
-}
-
-impl Workbook {
-    fn open(format: Format, bytes: Vec<u8>) -> Result<Workbook, String> {
-        use calamine::{open_workbook_from_rs, OdsError, XlsError, XlsbError, XlsxError};
-        let cursor = Cursor::new(bytes);
-        let damaged = |e: &dyn fmt::Display| {
-            format!(
-                "cannot open the workbook: it is damaged or not really a workbook ({e}); open it in Excel and save it again, or export the sheets as CSV"
-            )
-        };
-        match format {
-            Format::Xlsx => {
-                open_workbook_from_rs(cursor)
-                    .map(Workbook::Xlsx)
-                    .map_err(|e| match e {
-                        XlsxError::Password => PASSWORD_PROTECTED.to_string(),
-                        e => damaged(&e),
-                    })
-            }
-            Format::Xlsb => {
-                open_workbook_from_rs(cursor)
-                    .map(Workbook::Xlsb)
-                    .map_err(|e| match e {
-                        XlsbError::Password => PASSWORD_PROTECTED.to_string(),
-                        e => damaged(&e),
-                    })
-            }
-            Format::Ods => open_workbook_from_rs(cursor)
-                .map(Workbook::Ods)
-                .map_err(|e| match e {
-                    OdsError::Password => PASSWORD_PROTECTED.to_string(),
-                    e => damaged(&e),
-                }),
-            Format::Xls => open_workbook_from_rs(cursor)
-                .map(Workbook::Xls)
-                .map_err(|e| match e {
-                    XlsError::Password => PASSWORD_PROTECTED.to_string(),
-                    e => damaged(&e),
-                }),
-        }
-    }
-
-    fn sheet_names(&self) -> Vec<String> {
-        use calamine::Reader;
-        match self {
-            Workbook::Xlsx(wb) => wb.sheet_names(),
-            Workbook::Xlsb(wb) => wb.sheet_names(),
-            Workbook::Ods(wb) => wb.sheet_names(),
-            Workbook::Xls(wb) => wb.sheet_names(),
-        }
-    }
-
-    /// Streams a sheet's cells into the builder. `.xlsx` and `.xlsb` are read cell by cell
-    /// (calamine's dense range would allocate rows × columns, so one stray far-away cell
-    /// could cost gigabytes); `.ods` and `.xls` come as calamine's range, which bounds
-    /// itself.
-    fn read_cells(&mut self, name: &str, builder: &mut impl CellSink) -> Result<(), String> {
-        use calamine::Reader;
-        match self {
-            Workbook::Xlsx(wb) => {
-                let mut reader = match wb.worksheet_cells_reader(name) {
-                    Ok(reader) => reader,
-                    // A chart sheet or dialog sheet holds no cells.
-                    Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(()),
-                    Err(e) => return Err(e.to_string()),
-                };
-                // Formulas are read with the values (in the same pass) only to tell a formula
-                // nobody computed from a blank cell: a workbook written by a script holds the
-                // formula without its value, and Excel computes it on opening, demarc can't.
-                while let Some(cell) = reader
-                    .next_cell_with_formula_metadata()
-                    .map_err(|e| e.to_string())?
-                {
-                    let (row, col) = cell.pos;
-                    let data = match (&cell.value, &cell.formula) {
-                        (calamine::DataRef::Empty, Some(_)) => table::uncomputed_formula(),
-                        (value, _) => Data::from(value.clone()),
-                    };
-                    if !builder.push(row, col, data) {
-                        break;
-                    }
-                }
-                Ok(())
-            }
-            Workbook::Xlsb(wb) => {
-                let mut reader = wb.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
-                while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-                    let (row, col) = cell.get_position();
-                    if !builder.push(row, col, Data::from(cell.get_value().clone())) {
-                        break;
-                    }
-                }
-                Ok(())
-            }
-            Workbook::Ods(wb) => {
-                let range = wb.worksheet_range(name).map_err(|e| e.to_string())?;
-                push_range(&range, builder);
-                Ok(())
-            }
-            Workbook::Xls(wb) => {
-                let range = wb.worksheet_range(name).map_err(|e| e.to_string())?;
-                push_range(&range, builder);
-                Ok(())
-            }
-        }
-    }
-
-    /// The merged regions of a sheet, where the format records them.
-    fn merged_cells(&mut self, name: &str) -> Vec<calamine::Dimensions> {
-        match self {
-            Workbook::Xlsx(wb) => wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
-            Workbook::Xls(wb) => wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
-            Workbook::Xlsb(_) | Workbook::Ods(_) => Vec::new(),
-        }
-    }
-}
-
-fn push_range(range: &calamine::Range<Data>, builder: &mut impl CellSink) {
-    let (top, left) = range.start().unwrap_or((0, 0));
-    for (r, c, data) in range.used_cells() {
-        if !builder.push(top + r as u32, left + c as u32, data.clone()) {
-            break;
-        }
-    }
-}
-
-/// A CSV file's text. A UTF-8 byte-order mark is dropped; UTF-16 with a byte-order mark
-/// (Excel's "Unicode Text") is decoded; anything else that is not UTF-8 is read as
-/// Windows-1252, the encoding Excel on Windows saves "CSV" in, and the encoding is
-/// returned so the caller can warn.
-///
-/// Takes the bytes so that UTF-8 text (the usual case) becomes the string without a copy.
-fn decode_text(bytes: Vec<u8>) -> (String, Option<&'static str>) {
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
-        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
-        return (text.into_owned(), None);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => (text, None),
-        Err(e) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(e.as_bytes());
-            (text.into_owned(), Some("Windows-1252"))
-        }
-    }
-}
-
-/// Reads CSV text into the builder (row 1 is the first record; quoted fields may hold
-/// line breaks).
-fn read_csv(text: &str, builder: &mut impl CellSink) -> Result<(), String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut record = csv::StringRecord::new();
-    let mut row: u32 = 0;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {
-                for (col, field) in record.iter().enumerate() {
-                    let col = u32::try_from(col).unwrap_or(u32::MAX);
-                    if !builder.push(row, col, Data::String(field.to_string())) {
-                        return Ok(());
-                    }
-                }
-                row = row.saturating_add(1);
-            }
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return Err(format!("line {line}: cannot read the CSV: {e}"));
-            }
-        }
-    }
-}
-
 /// Reads one recognised sheet's table into the collector; returns the number of data rows
 /// read.
 fn read_sheet(
@@ -1136,41 +702,4 @@ pub(crate) fn outranked_warnings(
             )
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_text_is_utf8_without_its_bom_or_windows_1252() {
-        assert_eq!(
-            decode_text(b"\xEF\xBB\xBFid\n".to_vec()),
-            ("id\n".to_string(), None)
-        );
-        assert_eq!(
-            decode_text(b"\xFF\xFEi\x00d\x00".to_vec()),
-            ("id".to_string(), None)
-        );
-        assert_eq!(
-            decode_text(b"M\xFCller \x80".to_vec()),
-            ("Müller €".to_string(), Some("Windows-1252"))
-        );
-    }
-
-    #[test]
-    fn workbooks_are_opened_by_what_they_are_not_what_they_are_called() {
-        assert_eq!(sniff("xls", b"PK\x03\x04rest"), Ok(Format::Xlsx));
-        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-        assert_eq!(sniff("xlsx", &ole), Ok(Format::Xls));
-        ole.extend(
-            "EncryptedPackage"
-                .encode_utf16()
-                .flat_map(|u| u.to_le_bytes()),
-        );
-        assert_eq!(sniff("xlsx", &ole), Err(PASSWORD_PROTECTED.to_string()));
-        assert!(sniff("xlsx", b"PK\x01\x02")
-            .unwrap_err()
-            .contains("truncated zip"));
-    }
 }

@@ -1,8 +1,10 @@
 //! Turning one spreadsheet row into one validated record: the per-column rules (required
 //! cells, dates, enumerations, lists) and the error wording for each.
 
-use super::columns::{ColumnMap, SheetKind};
-use super::table::{cell_in, column_letters, parse_text_date, Cell, DateProblem};
+use super::columns::{attestations, controls, cuecs, evidence, services};
+use super::columns::{ColumnId, ColumnMap, SheetKind};
+use super::dates::{parse_text_date, DateProblem};
+use super::table::{cell_in, column_letters, Cell};
 use super::{IngestOptions, InputError, Problems};
 use crate::findings::Source;
 use crate::inputs::names::{closest, loose_key, split_list};
@@ -41,15 +43,21 @@ fn is_phantom_leap_day(dt: &calamine::ExcelDateTime) -> bool {
 struct Rejected;
 
 impl RowReader<'_> {
-    fn cell(&self, column: &str) -> (Cell<'_>, Option<usize>) {
-        match self.map.position(self.kind, column) {
+    fn cell(&self, column: ColumnId) -> (Cell<'_>, Option<usize>) {
+        debug_assert_eq!(
+            column.kind,
+            self.kind,
+            "{} is not a column of this sheet",
+            column.name()
+        );
+        match self.map.position_of(column) {
             Some(col) => (cell_in(self.cells, col), Some(col)),
             None => (Cell::Empty, None),
         }
     }
 
-    fn error(&self, column: &str, problem: String) -> InputError {
-        let location = match self.map.position(self.kind, column) {
+    fn error(&self, column: ColumnId, problem: String) -> InputError {
+        let location = match self.map.position_of(column) {
             Some(col) => format!(
                 "{}{}",
                 column_letters(self.origin_col + col as u32),
@@ -61,13 +69,13 @@ impl RowReader<'_> {
             file: self.source.file.to_string(),
             sheet: Some(self.source.sheet.to_string()),
             location: Some(location),
-            problem: format!("{column}: {problem}"),
+            problem: format!("{}: {problem}", column.name()),
         }
     }
 
     /// The cell's text, trimmed, without hidden characters (see [`crate::inputs::names::is_hidden`];
     /// the collector warns of them); empty when blank or absent.
-    fn text(&self, column: &str) -> String {
+    fn text(&self, column: ColumnId) -> String {
         let text = self.cell(column).0.to_text();
         if crate::inputs::names::has_hidden(&text) {
             crate::inputs::names::strip_hidden(&text).trim().to_string()
@@ -76,7 +84,7 @@ impl RowReader<'_> {
         }
     }
 
-    fn required_text(&self, column: &str, problems: &mut Problems) -> Result<String, Rejected> {
+    fn required_text(&self, column: ColumnId, problems: &mut Problems) -> Result<String, Rejected> {
         if let (Cell::Uncomputed, _) = self.cell(column) {
             problems.push(self.error(column, format!("required, but {UNCOMPUTED}")));
             return Err(Rejected);
@@ -98,7 +106,7 @@ impl RowReader<'_> {
 
     fn date(
         &self,
-        column: &str,
+        column: ColumnId,
         options: &IngestOptions,
         problems: &mut Problems,
     ) -> Result<Option<NaiveDate>, Rejected> {
@@ -133,7 +141,7 @@ impl RowReader<'_> {
 
     fn required_date(
         &self,
-        column: &str,
+        column: ColumnId,
         options: &IngestOptions,
         problems: &mut Problems,
     ) -> Result<NaiveDate, Rejected> {
@@ -153,7 +161,7 @@ impl RowReader<'_> {
     /// nearest one) when unknown.
     fn choice<T: Copy>(
         &self,
-        column: &str,
+        column: ColumnId,
         parse: impl Fn(&str) -> Option<T>,
         accepted: &[&str],
         problems: &mut Problems,
@@ -190,7 +198,7 @@ impl RowReader<'_> {
         }
     }
 
-    fn list(&self, column: &str) -> Vec<String> {
+    fn list(&self, column: ColumnId) -> Vec<String> {
         split_list(&self.text(column))
     }
 }
@@ -286,18 +294,18 @@ fn reach(items: Vec<String>) -> Reach {
 
 /// Optional columns read as something other than plain text or a list: their readers say
 /// what they expected when they meet a formula error.
-const TYPED_OPTIONAL: &[&str] = &[
-    "in_scope",
-    "frequency",
-    "result",
-    "type",
-    "opinion",
-    "exceptions",
-    "period_start",
-    "period_end",
-    "issued_on",
-    "expires_on",
-    "bridge_letter_through",
+const TYPED_OPTIONAL: &[ColumnId] = &[
+    services::IN_SCOPE,
+    controls::FREQUENCY,
+    evidence::RESULT,
+    attestations::TYPE,
+    attestations::OPINION,
+    attestations::EXCEPTIONS,
+    attestations::PERIOD_START,
+    attestations::PERIOD_END,
+    attestations::ISSUED_ON,
+    attestations::EXPIRES_ON,
+    attestations::BRIDGE_LETTER_THROUGH,
 ];
 
 /// Why a formula cell with no computed value cannot be read, and what to do. A program
@@ -308,13 +316,13 @@ const UNCOMPUTED: &str = "the cell holds a formula with no computed value (a wor
 /// A formula error (`#REF!`, `#N/A`) in a text or list column would otherwise be read as
 /// the text "#REF!" — a service, a control, a note nobody wrote. Reports each such cell.
 fn formula_errors_in_text(row: &RowReader<'_>, problems: &mut Problems) {
-    for column in row.kind.columns() {
-        if column.required || TYPED_OPTIONAL.contains(&column.name) {
+    for column in row.kind.column_ids() {
+        if column.column().required || TYPED_OPTIONAL.contains(&column) {
             continue;
         }
-        if let (Cell::Error(e), _) = row.cell(column.name) {
+        if let (Cell::Error(e), _) = row.cell(column) {
             problems.push(row.error(
-                column.name,
+                column,
                 format!(
                     "expected text, found the formula error {e}: fix the formula or clear the cell"
                 ),
@@ -462,15 +470,19 @@ impl<'m> Collector<'m> {
             }
         }
         self.note_cells(row);
-        let names: &[(&'static str, &str)] = match row.kind {
-            SheetKind::Services => &[("service", "service"), ("vendor", "provider")],
-            SheetKind::Controls => &[("control", "control_id")],
-            SheetKind::Attestations | SheetKind::Cuecs => &[("vendor", "vendor")],
+        let names: &[(&'static str, ColumnId)] = match row.kind {
+            SheetKind::Services => &[
+                ("service", services::SERVICE),
+                ("vendor", services::PROVIDER),
+            ],
+            SheetKind::Controls => &[("control", controls::CONTROL_ID)],
+            SheetKind::Attestations => &[("vendor", attestations::VENDOR)],
+            SheetKind::Cuecs => &[("vendor", cuecs::VENDOR)],
             // Evidence rows name what the other sheets define: a look-alike there is an
             // unknown reference, found by reconcile.
             SheetKind::Evidence => &[],
         };
-        for (what, column) in names {
+        for &(what, column) in names {
             let name = row.text(column);
             if !name.is_empty() {
                 self.spelling(row, what, column, &name);
@@ -516,16 +528,17 @@ impl<'m> Collector<'m> {
     /// titled by a formula would otherwise become "untitled" without a word), and cells
     /// whose hidden characters are removed.
     fn note_cells(&mut self, row: &RowReader<'_>) {
-        for column in row.kind.columns() {
-            let (cell, _) = row.cell(column.name);
+        for id in row.kind.column_ids() {
+            let column = id.column();
+            let (cell, _) = row.cell(id);
             let what = match cell {
-                Cell::Uncomputed if !column.required && !TYPED_OPTIONAL.contains(&column.name) => {
+                Cell::Uncomputed if !column.required && !TYPED_OPTIONAL.contains(&id) => {
                     Note::Uncomputed
                 }
                 Cell::Text(text) if crate::inputs::names::has_hidden(text) => Note::Hidden,
                 _ => continue,
             };
-            let error = row.error(column.name, String::new());
+            let error = row.error(id, String::new());
             let sheet = error.sheet.unwrap_or_default();
             match self.notes.iter_mut().find(|n| {
                 n.what == what
@@ -547,7 +560,7 @@ impl<'m> Collector<'m> {
     }
 
     /// Remembers where a name was first written, to warn of names that only look alike.
-    fn spelling(&mut self, row: &RowReader<'_>, what: &'static str, column: &str, name: &str) {
+    fn spelling(&mut self, row: &RowReader<'_>, what: &'static str, column: ColumnId, name: &str) {
         let entry = self
             .spellings
             .entry((what, crate::inputs::names::key(name)));
@@ -614,29 +627,35 @@ impl<'m> Collector<'m> {
         row: &RowReader<'_>,
         problems: &mut Problems,
     ) -> Result<Service, Rejected> {
-        let name = row.required_text("service", problems);
-        let provider = row.required_text("provider", problems);
+        let name = row.required_text(services::SERVICE, problems);
+        let provider = row.required_text(services::PROVIDER, problems);
         let models: Vec<&str> = ServiceModel::ALL.iter().map(|m| m.as_str()).collect();
-        let service_model = row.choice("service_model", ServiceModel::parse, &models, problems);
+        let service_model = row.choice(
+            services::SERVICE_MODEL,
+            ServiceModel::parse,
+            &models,
+            problems,
+        );
         let classes: Vec<&str> = DataClass::ALL.iter().map(|c| c.as_str()).collect();
         let mut data_classes = Vec::new();
         let mut bad_class = false;
-        for item in row.list("data_classes") {
+        for item in row.list(services::DATA_CLASSES) {
             match parse_data_class(&item) {
                 Some(class) if !data_classes.contains(&class) => data_classes.push(class),
                 Some(_) => {}
                 None => {
-                    problems.push(row.error("data_classes", unknown_value(&item, &classes)));
+                    problems
+                        .push(row.error(services::DATA_CLASSES, unknown_value(&item, &classes)));
                     bad_class = true;
                 }
             }
         }
-        let in_scope = row.choice("in_scope", parse_yes_no, &["yes", "no"], problems);
-        let regions = row.list("regions");
+        let in_scope = row.choice(services::IN_SCOPE, parse_yes_no, &["yes", "no"], problems);
+        let regions = row.list(services::REGIONS);
         let mut bad_region = false;
         for item in &regions {
             if let Err(problem) = crate::model::regions::catalogue().resolve(item) {
-                let error = row.error("regions", problem);
+                let error = row.error(services::REGIONS, problem);
                 if self.options.strict_regions {
                     problems.push(error);
                     bad_region = true;
@@ -677,7 +696,7 @@ impl<'m> Collector<'m> {
                             )
                         }
                     };
-                    problems.push(row.error("service_model", problem));
+                    problems.push(row.error(services::SERVICE_MODEL, problem));
                     return Err(Rejected);
                 }
             },
@@ -691,28 +710,29 @@ impl<'m> Collector<'m> {
             service_model,
             service_model_inferred,
             data_classes,
-            owner: row.text("owner"),
+            owner: row.text(services::OWNER),
             in_scope: in_scope.unwrap_or(true),
             regions,
+            scope_note: row.text(services::SCOPE_NOTE),
             source: row.source.clone(),
         })
     }
 
     fn control(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Control, Rejected> {
-        let id = row.required_text("control_id", problems);
+        let id = row.required_text(controls::CONTROL_ID, problems);
         let domain_names: Vec<&str> = self.model.domains.iter().map(|d| d.name.as_str()).collect();
         let domain = row.choice(
-            "domain",
+            controls::DOMAIN,
             |t| self.model.domain_index(t),
             &domain_names,
             problems,
         );
         let frequencies: Vec<&str> = Frequency::ALL.iter().map(|f| f.as_str()).collect();
-        let frequency = row.choice("frequency", parse_frequency, &frequencies, problems);
+        let frequency = row.choice(controls::FREQUENCY, parse_frequency, &frequencies, problems);
         let (id, domain, frequency) = (id?, domain?, frequency?);
         let Some(domain) = domain else {
             problems.push(row.error(
-                "domain",
+                controls::DOMAIN,
                 format!(
                     "required, but the cell is empty: expected one of {}",
                     domain_names.join(", ")
@@ -722,12 +742,12 @@ impl<'m> Collector<'m> {
         };
         Ok(Control {
             id,
-            title: row.text("title"),
+            title: row.text(controls::TITLE),
             domain,
-            frameworks: row.list("frameworks"),
-            owner: row.text("owner"),
+            frameworks: row.list(controls::FRAMEWORKS),
+            owner: row.text(controls::OWNER),
             frequency: frequency.unwrap_or_default(),
-            applies_to: reach(row.list("applies_to")),
+            applies_to: reach(row.list(controls::APPLIES_TO)),
             source: row.source.clone(),
         })
     }
@@ -737,12 +757,12 @@ impl<'m> Collector<'m> {
         row: &RowReader<'_>,
         problems: &mut Problems,
     ) -> Result<Evidence, Rejected> {
-        let control_id = row.required_text("control_id", problems);
-        let collected_on = row.required_date("collected_on", self.options, problems);
+        let control_id = row.required_text(evidence::CONTROL_ID, problems);
+        let collected_on = row.required_date(evidence::COLLECTED_ON, self.options, problems);
         let results: Vec<&str> = TestResult::ALL.iter().map(|r| r.as_str()).collect();
-        let result = row.choice("result", parse_result, &results, problems);
+        let result = row.choice(evidence::RESULT, parse_result, &results, problems);
         let (control_id, collected_on, result) = (control_id?, collected_on?, result?);
-        let service = row.text("service");
+        let service = row.text(evidence::SERVICE);
         Ok(Evidence {
             control_id: self.shared.share(control_id),
             service: if service.is_empty() || service == "*" {
@@ -750,13 +770,13 @@ impl<'m> Collector<'m> {
             } else {
                 Some(self.shared.share(service))
             },
-            description: row.text("evidence"),
-            file: row.text("evidence_file"),
+            description: row.text(evidence::EVIDENCE),
+            file: row.text(evidence::EVIDENCE_FILE),
             collected_on,
             // A row that states no result records collection, not a conclusion.
             result: result.unwrap_or(TestResult::NotTested),
-            tester: self.shared.share(row.text("tester")),
-            notes: row.text("notes"),
+            tester: self.shared.share(row.text(evidence::TESTER)),
+            notes: row.text(evidence::NOTES),
             source: row.source.clone(),
         })
     }
@@ -767,17 +787,17 @@ impl<'m> Collector<'m> {
         problems: &mut Problems,
     ) -> Result<Attestation, Rejected> {
         let options = self.options;
-        let vendor = row.required_text("vendor", problems);
+        let vendor = row.required_text(attestations::VENDOR, problems);
         let types: Vec<&str> = AttestationType::ALL.iter().map(|t| t.as_str()).collect();
-        let kind = row.choice("type", parse_attestation_type, &types, problems);
-        let period_start = row.date("period_start", options, problems);
-        let period_end = row.date("period_end", options, problems);
-        let issued_on = row.date("issued_on", options, problems);
-        let expires_on = row.date("expires_on", options, problems);
-        let bridge = row.date("bridge_letter_through", options, problems);
+        let kind = row.choice(attestations::TYPE, parse_attestation_type, &types, problems);
+        let period_start = row.date(attestations::PERIOD_START, options, problems);
+        let period_end = row.date(attestations::PERIOD_END, options, problems);
+        let issued_on = row.date(attestations::ISSUED_ON, options, problems);
+        let expires_on = row.date(attestations::EXPIRES_ON, options, problems);
+        let bridge = row.date(attestations::BRIDGE_LETTER_THROUGH, options, problems);
         let opinions: Vec<&str> = Opinion::ALL.iter().map(|o| o.as_str()).collect();
-        let opinion = row.choice("opinion", parse_opinion, &opinions, problems);
-        let exceptions = self.count(row, "exceptions", problems);
+        let opinion = row.choice(attestations::OPINION, parse_opinion, &opinions, problems);
+        let exceptions = self.count(row, attestations::EXCEPTIONS, problems);
         let domains = self.domain_list(row, problems);
         let (
             vendor,
@@ -804,7 +824,7 @@ impl<'m> Collector<'m> {
         );
         let Some(kind) = kind else {
             problems.push(row.error(
-                "type",
+                attestations::TYPE,
                 format!(
                     "required, but the cell is empty: expected one of {}",
                     types.join(", ")
@@ -814,7 +834,7 @@ impl<'m> Collector<'m> {
         };
         if kind.is_certificate() && expires_on.is_none() {
             problems.push(row.error(
-                "expires_on",
+                attestations::EXPIRES_ON,
                 format!(
                     "a {} certificate needs an expiry date to be judged",
                     kind.as_str()
@@ -824,7 +844,7 @@ impl<'m> Collector<'m> {
         }
         if !kind.is_certificate() && period_end.is_none() {
             problems.push(row.error(
-                "period_end",
+                attestations::PERIOD_END,
                 format!(
                     "a {} report needs the end of the period it covers",
                     kind.as_str()
@@ -835,7 +855,7 @@ impl<'m> Collector<'m> {
         if let (Some(start), Some(end)) = (period_start, period_end) {
             if start > end {
                 problems.push(row.error(
-                    "period_end",
+                    attestations::PERIOD_END,
                     format!("{end} is before period_start {start}"),
                 ));
                 return Err(Rejected);
@@ -843,33 +863,33 @@ impl<'m> Collector<'m> {
         }
         Ok(Attestation {
             vendor,
-            services: reach(row.list("services")),
+            services: reach(row.list(attestations::SERVICES)),
             kind,
             period_start,
             period_end,
             issued_on,
             expires_on,
-            auditor: row.text("auditor"),
+            auditor: row.text(attestations::AUDITOR),
             opinion,
             exceptions,
-            exception_notes: row.text("exception_notes"),
+            exception_notes: row.text(attestations::EXCEPTION_NOTES),
             bridge_letter_through: bridge,
             domains,
-            report_file: row.text("report_file"),
+            report_file: row.text(attestations::REPORT_FILE),
             source: row.source.clone(),
         })
     }
 
     fn cuec(&self, row: &RowReader<'_>, problems: &mut Problems) -> Result<Cuec, Rejected> {
-        let vendor = row.required_text("vendor", problems);
-        let cuec_id = row.required_text("cuec_id", problems);
+        let vendor = row.required_text(cuecs::VENDOR, problems);
+        let cuec_id = row.required_text(cuecs::CUEC_ID, problems);
         let (vendor, cuec_id) = (vendor?, cuec_id?);
-        let mapped = row.text("mapped_control");
+        let mapped = row.text(cuecs::MAPPED_CONTROL);
         Ok(Cuec {
             vendor,
-            attestation: row.text("attestation"),
+            attestation: row.text(cuecs::ATTESTATION),
             cuec_id,
-            description: row.text("description"),
+            description: row.text(cuecs::DESCRIPTION),
             mapped_control: if mapped.is_empty() {
                 None
             } else {
@@ -882,7 +902,7 @@ impl<'m> Collector<'m> {
     fn count(
         &self,
         row: &RowReader<'_>,
-        column: &str,
+        column: ColumnId,
         problems: &mut Problems,
     ) -> Result<u32, Rejected> {
         let (cell, _) = row.cell(column);
@@ -918,7 +938,7 @@ impl<'m> Collector<'m> {
         row: &RowReader<'_>,
         problems: &mut Problems,
     ) -> Result<Option<Vec<usize>>, Rejected> {
-        let items = row.list("domains");
+        let items = row.list(attestations::DOMAINS);
         if items.is_empty() || items.iter().any(|i| i == "*") {
             return Ok(None);
         }
@@ -929,7 +949,7 @@ impl<'m> Collector<'m> {
             match self.model.domain_index(&item) {
                 Some(i) => indexes.push(i),
                 None => {
-                    problems.push(row.error("domains", unknown_value(&item, &names)));
+                    problems.push(row.error(attestations::DOMAINS, unknown_value(&item, &names)));
                     bad = true;
                 }
             }

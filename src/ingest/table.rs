@@ -1,23 +1,15 @@
 //! One sheet's cells, from a workbook (calamine) or a CSV file, behind one interface, and
-//! the conversions from a cell to the values demarc needs (text, dates, numbers).
+//! the conversions from a cell to the values demarc needs (text, dates, numbers). Dates
+//! written as text are read by [`super::dates`].
 //!
 //! A table is sparse: only cells holding something are kept, row by row. A sheet with a
 //! million formatted but empty rows, or one stray cell at XFD1048576, costs nothing, and
 //! the per-sheet limits (rows, characters per cell) are applied while it is built.
 
+use super::dates::parse_iso_prefix;
 use super::limits::{raise, Limits};
 use calamine::{Data, Dimensions};
 use chrono::{Datelike, NaiveDate};
-
-/// How to read a numeric date such as `03/04/2026` whose day and month could be swapped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DateOrder {
-    /// Day first: 03/04/2026 is 3 April.
-    Dmy,
-    /// Month first: 03/04/2026 is 4 March.
-    Mdy,
-}
 
 /// A sheet's non-empty cells.
 #[derive(Debug, Default)]
@@ -476,226 +468,12 @@ pub fn column_letters(mut col: u32) -> String {
     String::from_utf8(letters).expect("ASCII letters")
 }
 
-/// Why a text could not be read as a date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DateProblem {
-    NotADate,
-    /// Day and month could be swapped (`03/04/2026`) and no date order is configured.
-    Ambiguous,
-    /// Written as an ISO date whose day the month does not have (`2026-02-30`): the
-    /// year and month, and how many days that month has.
-    NoSuchDay {
-        year: i32,
-        month: u32,
-        days: u32,
-    },
-}
-
-/// Reads a date written as text: ISO 8601 (`2026-09-30`, with or without a time),
-/// `2026/09/30`, `30 Sep 2026`, `30 September 2026`, `30-Sep-2026`, `Sep 30, 2026`,
-/// `September 30 2026`; and numeric day/month forms when they are unambiguous or a
-/// [`DateOrder`] is given.
-pub fn parse_text_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
-    let date = parse_any_date(text.trim(), order)?;
-    // chrono's %Y takes any digits: `03/04/26` would be the year 26. Two-digit years are a
-    // guess we refuse to make.
-    if date.year() < 1000 {
-        return Err(DateProblem::NotADate);
-    }
-    Ok(date)
-}
-
-fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
-    if let Some(date) = parse_iso_prefix(text) {
-        return Ok(date);
-    }
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y/%m/%d") {
-        return Ok(date);
-    }
-    // Month names: normalise "Sept" and stray commas/dots so one format list covers them.
-    let words = text
-        .replace(['.', ','], " ")
-        .replace('-', " ")
-        .split_whitespace()
-        .map(|w| {
-            if w.eq_ignore_ascii_case("sept") {
-                "Sep"
-            } else {
-                w
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    for format in ["%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y"] {
-        if let Ok(date) = NaiveDate::parse_from_str(&words, format) {
-            return Ok(date);
-        }
-    }
-    if let Some(problem) = day_past_month_end(text) {
-        return Err(problem);
-    }
-    parse_numeric_date(text, order)
-}
-
-/// For ISO-shaped text whose day is past its month's end (`2026-02-30`, `2026-04-31`), the
-/// month and its length, so the error can say so rather than "not a date".
-fn day_past_month_end(text: &str) -> Option<DateProblem> {
-    let head = text.get(..10)?;
-    let bytes = head.as_bytes();
-    if bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    let (year, month, day) = (
-        head[..4].parse::<i32>().ok()?,
-        head[5..7].parse::<u32>().ok()?,
-        head[8..10].parse::<u32>().ok()?,
-    );
-    let days = month_length(year, month)?;
-    (day > days && day <= 31).then_some(DateProblem::NoSuchDay { year, month, days })
-}
-
-fn parse_iso_prefix(text: &str) -> Option<NaiveDate> {
-    let head = text.get(..10)?;
-    let rest = &text[10..];
-    if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
-        return None;
-    }
-    NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
-}
-
-fn parse_numeric_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
-    let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
-    let [a, b, y] = parts.as_slice() else {
-        return Err(DateProblem::NotADate);
-    };
-    let (Ok(a), Ok(b), Ok(y)) = (a.parse::<u32>(), b.parse::<u32>(), y.parse::<i32>()) else {
-        return Err(DateProblem::NotADate);
-    };
-    if y < 1000 {
-        // Two-digit years are a guess we refuse to make.
-        return Err(DateProblem::NotADate);
-    }
-    let order = match order {
-        Some(order) => order,
-        // Neither number can be the month: no order makes it a date.
-        None if a > 12 && b > 12 => return Err(DateProblem::NotADate),
-        None if a > 12 && b <= 12 => DateOrder::Dmy,
-        None if b > 12 && a <= 12 => DateOrder::Mdy,
-        None if a == b => DateOrder::Dmy,
-        None => return Err(DateProblem::Ambiguous),
-    };
-    let (day, month) = match order {
-        DateOrder::Dmy => (a, b),
-        DateOrder::Mdy => (b, a),
-    };
-    NaiveDate::from_ymd_opt(y, month, day).ok_or_else(|| {
-        // `31/09/2026`: a real month, a day past its end — say so, as for ISO text.
-        month_length(y, month)
-            .filter(|&days| day > days && day <= 31)
-            .map_or(DateProblem::NotADate, |days| DateProblem::NoSuchDay {
-                year: y,
-                month,
-                days,
-            })
-    })
-}
-
-/// How many days `month` of `year` has (`None` for a month that is not one).
-fn month_length(year: i32, month: u32) -> Option<u32> {
-    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
-    Some(
-        first
-            .checked_add_months(chrono::Months::new(1))?
-            .signed_duration_since(first)
-            .num_days() as u32,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_numeric_date_past_its_months_end_says_so() {
-        // 31/09/2026 can only be day 31 of September, which has 30 days.
-        assert_eq!(
-            parse_text_date("31/09/2026", None),
-            Err(DateProblem::NoSuchDay {
-                year: 2026,
-                month: 9,
-                days: 30
-            })
-        );
-        assert_eq!(
-            parse_text_date("02/30/2026", Some(DateOrder::Mdy)),
-            Err(DateProblem::NoSuchDay {
-                year: 2026,
-                month: 2,
-                days: 28
-            })
-        );
-        assert_eq!(
-            parse_text_date("31/13/2026", None),
-            Err(DateProblem::NotADate)
-        );
-    }
-
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn text_dates_in_the_forms_people_type() {
-        for text in [
-            "2026-09-30",
-            "2026-09-30T00:00:00",
-            "2026/09/30",
-            "30 Sep 2026",
-            "30 Sept 2026",
-            "30 september 2026",
-            "30-Sep-2026",
-            "Sep 30, 2026",
-            "September 30 2026",
-            " 30/09/2026 ",
-            "09/30/2026",
-        ] {
-            assert_eq!(parse_text_date(text, None), Ok(d(2026, 9, 30)), "{text}");
-        }
-    }
-
-    #[test]
-    fn ambiguous_dates_need_an_order() {
-        assert_eq!(
-            parse_text_date("03/04/2026", None),
-            Err(DateProblem::Ambiguous)
-        );
-        assert_eq!(
-            parse_text_date("03/04/2026", Some(DateOrder::Dmy)),
-            Ok(d(2026, 4, 3))
-        );
-        assert_eq!(
-            parse_text_date("03/04/2026", Some(DateOrder::Mdy)),
-            Ok(d(2026, 3, 4))
-        );
-        assert_eq!(parse_text_date("n/a", None), Err(DateProblem::NotADate));
-        // Neither 31 nor 13 is a month: not a date, not a question of order.
-        assert_eq!(
-            parse_text_date("31/13/2026", None),
-            Err(DateProblem::NotADate)
-        );
-        // 31 can only be the day, and February has no 31st: said as such.
-        assert_eq!(
-            parse_text_date("31/02/2026", None),
-            Err(DateProblem::NoSuchDay {
-                year: 2026,
-                month: 2,
-                days: 28
-            })
-        );
-        assert_eq!(
-            parse_text_date("03/04/26", None),
-            Err(DateProblem::NotADate)
-        );
     }
 
     #[test]
@@ -757,46 +535,5 @@ mod tests {
         assert_eq!(column_letters(26), "AA");
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
-    }
-}
-
-#[cfg(test)]
-mod impossible_days {
-    use super::*;
-
-    #[test]
-    fn a_day_past_the_month_end_is_named_as_such() {
-        assert_eq!(
-            parse_text_date("2026-02-30", None),
-            Err(DateProblem::NoSuchDay {
-                year: 2026,
-                month: 2,
-                days: 28
-            })
-        );
-        assert_eq!(
-            parse_text_date("2028-02-30", None),
-            Err(DateProblem::NoSuchDay {
-                year: 2028,
-                month: 2,
-                days: 29
-            })
-        );
-        assert_eq!(
-            parse_text_date("2026-04-31", None),
-            Err(DateProblem::NoSuchDay {
-                year: 2026,
-                month: 4,
-                days: 30
-            })
-        );
-        assert_eq!(
-            parse_text_date("2026-13-01", None),
-            Err(DateProblem::NotADate)
-        );
-        assert_eq!(
-            parse_text_date("2026-02-28", None),
-            Ok(NaiveDate::from_ymd_opt(2026, 2, 28).unwrap())
-        );
     }
 }

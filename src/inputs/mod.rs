@@ -4,6 +4,8 @@
 //! Names keep the spelling of the spreadsheet (reports print them as typed); comparisons
 //! go through [`crate::inputs::names::key`].
 
+#[cfg(test)]
+pub mod build;
 pub mod evidence_files;
 pub mod names;
 pub mod period;
@@ -273,6 +275,9 @@ pub struct Service {
     pub owner: String,
     pub in_scope: bool,
     pub regions: Vec<String>,
+    /// Why the service is in or out of scope, as the register says (`scope_note`):
+    /// the board report gives it for each service left out.
+    pub scope_note: String,
     pub source: Source,
 }
 
@@ -405,9 +410,81 @@ pub struct Cuec {
 #[derive(Debug, Clone, Serialize)]
 pub struct SheetRead {
     pub name: String,
-    /// `Services`, `Controls`, … or `ignored`.
-    pub kind: String,
+    /// What the sheet was read as; `None` when demarc did not read it (its name is none
+    /// it knows, or it sits beside a questionnaire's one sheet). Written as
+    /// [`SheetRead::kind_label`] in reports and JSON.
+    #[serde(serialize_with = "serialize_kind")]
+    pub kind: Option<SheetUse>,
     pub rows: usize,
+}
+
+impl SheetRead {
+    /// A sheet demarc did not read.
+    pub fn ignored(name: &str) -> SheetRead {
+        SheetRead {
+            name: name.to_string(),
+            kind: None,
+            rows: 0,
+        }
+    }
+
+    /// How the reports name what the sheet was read as: `Services`, `CAIQ`,
+    /// `FedRAMP CIS (blank, not read)`, … or `ignored`.
+    pub fn kind_label(&self) -> String {
+        self.kind
+            .map_or_else(|| "ignored".to_string(), |kind| kind.to_string())
+    }
+}
+
+fn serialize_kind<S: serde::Serializer>(
+    kind: &Option<SheetUse>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match kind {
+        Some(kind) => serializer.collect_str(kind),
+        None => serializer.serialize_str("ignored"),
+    }
+}
+
+/// What demarc read a sheet as. A closed set, so that code asking "was this sheet read?"
+/// or "is it the CAIQ?" is checked by the compiler rather than by comparing labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetUse {
+    /// One of the customer's own sheets: Services, Controls, Evidence, Attestations, CUECs.
+    Records(crate::ingest::columns::SheetKind),
+    /// A vendor's CAIQ questionnaire.
+    Caiq,
+    /// A worksheet of a FedRAMP workbook. `blank`: recognised by its header but holding no
+    /// rows (or its header could not be read), so nothing was read from it.
+    Fedramp { part: FedrampPart, blank: bool },
+}
+
+/// The two worksheets of a FedRAMP CIS/CRM workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FedrampPart {
+    /// Control Implementation Summary.
+    Cis,
+    /// Customer Responsibility Matrix.
+    Crm,
+}
+
+impl std::fmt::Display for SheetUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SheetUse::Records(kind) => f.write_str(kind.as_str()),
+            SheetUse::Caiq => f.write_str("CAIQ"),
+            SheetUse::Fedramp { part, blank } => {
+                f.write_str(match part {
+                    FedrampPart::Cis => "FedRAMP CIS",
+                    FedrampPart::Crm => "FedRAMP CRM",
+                })?;
+                if *blank {
+                    f.write_str(" (blank, not read)")?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// An input file and what was read from it.

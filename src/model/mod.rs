@@ -659,6 +659,7 @@ mod tests {
             owner: String::new(),
             in_scope: true,
             regions: Vec::new(),
+            scope_note: String::new(),
             source: crate::findings::Source {
                 file: "q3.xlsx".into(),
                 sheet: "Services".into(),

@@ -21,6 +21,8 @@ mod index;
 mod questionnaire;
 pub mod residency;
 pub mod risks;
+#[cfg(test)]
+mod tests;
 mod vendor;
 
 pub use index::{EvidenceState, Index};

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Counts in cloud.gov's FedRAMP CIS/CRM worksheet, computed apart from demarc (openpyxl),
-for the expected numbers in tests/questionnaires.rs (module `fedramp`).
+for the expected numbers in tests/it/questionnaires.rs (module `fedramp`).
 
     pip install openpyxl && python3 tests/data/cloudgov_expected.py
 

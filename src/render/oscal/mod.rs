@@ -516,7 +516,7 @@ fn back_matter(ids: &mut Ids, inputs: &Inputs) -> BackMatter {
         let sheets: Vec<String> = file
             .sheets
             .iter()
-            .map(|s| format!("{} ({}, {} rows)", s.name, s.kind, s.rows))
+            .map(|s| format!("{} ({}, {} rows)", s.name, s.kind_label(), s.rows))
             .collect();
         resources.push(Resource {
             uuid: ids.make(&["input", &file.path]),

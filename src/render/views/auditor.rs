@@ -561,7 +561,7 @@ pub fn auditor_pack(
                 sheets: f
                     .sheets
                     .iter()
-                    .map(|s| format!("{} → {} ({} rows)", s.name, s.kind, s.rows))
+                    .map(|s| format!("{} → {} ({} rows)", s.name, s.kind_label(), s.rows))
                     .collect::<Vec<_>>()
                     .join("; "),
             })

@@ -701,9 +701,15 @@ fn scope_view(inputs: &Inputs) -> ScopeView {
         .filter(|s| !s.in_scope)
         .map(|s| OutOfScope {
             service: s.name.clone(),
-            // The file's name, not the path typed to reach it: a board pack travels.
+            // The register's own reason when it gives one; and where it says so, by the
+            // file's name, not the path typed to reach it: a board pack travels.
             reason: format!(
-                "marked out of scope ({}: {}!{})",
+                "{} ({}: {}!{})",
+                if s.scope_note.trim().is_empty() {
+                    "marked out of scope, no reason given"
+                } else {
+                    s.scope_note.trim()
+                },
                 std::path::Path::new(&*s.source.file)
                     .file_name()
                     .map_or_else(

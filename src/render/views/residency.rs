@@ -343,6 +343,7 @@ mod tests {
             owner: String::new(),
             in_scope: true,
             regions: regions.iter().map(|r| r.to_string()).collect(),
+            scope_note: String::new(),
             source: Source {
                 file: "book.xlsx".into(),
                 sheet: "Services".into(),

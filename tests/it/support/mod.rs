@@ -2,11 +2,29 @@
 //! input beside its assertion), run the library or the binary on them, read PDFs' text.
 #![allow(dead_code)]
 
+pub mod craft;
 pub mod xls;
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use std::path::{Path, PathBuf};
+
+/// The `demarc` binary, without colour (its output is compared as text).
+pub fn demarc() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("demarc").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// A path inside the repository.
+pub fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// A JSON file, parsed.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
 
 /// One cell of a test workbook.
 #[derive(Debug, Clone)]

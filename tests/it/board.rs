@@ -3,26 +3,11 @@
 //! beside a finding, a trend over earlier runs, and a `--previous` that refuses what is
 //! not this organisation's past.
 
-mod support;
+use crate::support;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use support::{row, small_company};
-
-fn demarc() -> Command {
-    let mut cmd = Command::cargo_bin("demarc").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+use std::path::Path;
+use support::{demarc, read_json, repo, row, small_company};
 
 /// The samples' reports for `period`, with a copy of samples/demarc.toml extended by
 /// `settings`, written under `out`.
@@ -357,4 +342,53 @@ fn previous_refuses_another_organisation_and_a_later_period() {
         "{stderr}"
     );
     assert!(stderr.contains("nothing was written"), "{stderr}");
+}
+
+/// Scope names each service left out with the register's reason (`scope_note`), or says
+/// none was given.
+#[test]
+fn scope_gives_each_left_out_service_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = small_company().without("Services").sheet(
+        "Services",
+        &[
+            "service",
+            "provider",
+            "service_model",
+            "in_scope",
+            "Reason for exclusion",
+        ],
+        vec![
+            row(&["Okta", "Okta", "SaaS", "yes", ""]),
+            row(&[
+                "Legacy Fax Gateway",
+                "Okta",
+                "SaaS",
+                "no",
+                "Decommissioned 2026-08-01",
+            ]),
+            row(&["Sandbox Tenant", "Okta", "SaaS", "no", ""]),
+        ],
+    );
+    let path = book.write(dir.path(), "q3.xlsx");
+    let out = dir.path().join("out");
+    demarc()
+        .arg("report")
+        .arg(&path)
+        .args(["--period", "2026-Q3", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
+    assert!(board.contains("1 service is in scope"), "{board}");
+    assert!(
+        board.contains("Legacy Fax Gateway — Decommissioned 2026-08-01 (q3.xlsx: Services!3)"),
+        "{board}"
+    );
+    assert!(
+        board.contains(
+            "Sandbox Tenant — marked out of scope, no reason given (q3.xlsx: Services!4)"
+        ),
+        "{board}"
+    );
 }

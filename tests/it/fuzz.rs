@@ -6,15 +6,16 @@
 //! a number of seconds (it runs batches of fresh random cases until the time is up):
 //!
 //! ```sh
-//! FUZZ_SECONDS=600 cargo test --release --test fuzz -- --test-threads=1 --nocapture
+//! FUZZ_SECONDS=600 cargo test --release --test it -- fuzz:: --test-threads=1 --nocapture
 //! ```
 //!
 //! `PROPTEST_CASES=N` sets the batch size instead of the default (32).
 
-mod support;
+use crate::support;
 
 use demarc::ingest::columns::{locate_header, SheetKind};
-use demarc::ingest::table::{parse_text_date, DateOrder, Table};
+use demarc::ingest::dates::{parse_text_date, DateOrder};
+use demarc::ingest::table::Table;
 use demarc::ingest::{read_inputs, IngestOptions, Limits};
 use demarc::model::Model;
 use proptest::prelude::*;

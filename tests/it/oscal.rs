@@ -3,9 +3,9 @@
 //! findings.json, reruns are byte-identical, hostile cell text comes back as the same string,
 //! every finding code maps to a valid finding, and the validator can fail.
 
-mod support;
+use crate::support;
+use support::{demarc, repo};
 
-use assert_cmd::Command;
 use chrono::NaiveDate;
 use demarc::findings::{Code, Finding, Severity, Source};
 use serde_json::Value;
@@ -13,10 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use support::{d, row, Book};
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
 
 /// The published schema, compiled once, with `format` (date-time, uri, uri-reference)
 /// checked as well as the patterns.
@@ -55,12 +51,6 @@ fn assert_valid(doc: &Value) {
         errors.len(),
         errors.join("\n")
     );
-}
-
-fn demarc() -> Command {
-    let mut cmd = Command::cargo_bin("demarc").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
 }
 
 /// A run of the library on `paths` for 2026-Q3, as `demarc report` would make it.

@@ -9,7 +9,7 @@
 //! hostile container. The one committed fixture is `tests/bad/encrypted.xlsx` (see
 //! `tests/bad/README.md`).
 
-mod support;
+use crate::support;
 
 use demarc::ingest::{read_inputs, IngestError, IngestOptions, Limits};
 use demarc::inputs::Inputs;
@@ -17,7 +17,7 @@ use demarc::model::Model;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use support::{d, row, xls, Book};
+use support::{craft, d, row, xls, Book};
 
 // ---------------------------------------------------------------------------------------
 // The harness
@@ -418,7 +418,7 @@ fn rezip(path: &Path, replace: impl Fn(&str, Vec<u8>) -> Vec<u8>) {
 }
 
 /// How far down the formatted empty rows go: to Excel's last row, 1,048,576, in an
-/// optimised build (`cargo test --release --test bad`); an eighth of that in the dev
+/// optimised build (`cargo test --release --test it -- bad::`); an eighth of that in the dev
 /// profile, where calamine's XML parser runs unoptimised at ~6 s per million rows.
 fn formatted_rows() -> u32 {
     if cfg!(debug_assertions) {
@@ -431,154 +431,6 @@ fn formatted_rows() -> u32 {
 /// Writes CSV files (one per sheet of the book) and returns their paths.
 fn csv_company(dir: &Path) -> Vec<PathBuf> {
     company().write_csv(dir)
-}
-
-/// Zips and deflate streams built byte by byte, for containers no library would write.
-mod craft {
-    /// CRC-32 (IEEE), bit by bit: only used on small entries.
-    pub fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = !0u32;
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-
-    /// One entry: name, method (0 stored, 8 deflate), CRC, declared size, data as stored.
-    pub struct Entry {
-        pub name: String,
-        pub method: u16,
-        pub crc: u32,
-        pub size: u32,
-        pub data: Vec<u8>,
-    }
-
-    impl Entry {
-        pub fn stored(name: &str, data: Vec<u8>) -> Entry {
-            Entry {
-                name: name.to_string(),
-                method: 0,
-                crc: crc32(&data),
-                size: data.len() as u32,
-                data,
-            }
-        }
-    }
-
-    /// A zip archive of the entries (no zip64: every size fits 32 bits).
-    pub fn zip(entries: &[Entry]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut central = Vec::new();
-        for e in entries {
-            let offset = out.len() as u32;
-            let header = |sig: u32, central: bool| {
-                let mut h = Vec::new();
-                h.extend(sig.to_le_bytes());
-                if central {
-                    h.extend(20u16.to_le_bytes()); // made by
-                }
-                h.extend(20u16.to_le_bytes()); // needed
-                h.extend(0u16.to_le_bytes()); // flags
-                h.extend(e.method.to_le_bytes());
-                h.extend(0u16.to_le_bytes()); // time
-                h.extend(0x21u16.to_le_bytes()); // date: 1980-01-01
-                h.extend(e.crc.to_le_bytes());
-                h.extend((e.data.len() as u32).to_le_bytes());
-                h.extend(e.size.to_le_bytes());
-                h.extend((e.name.len() as u16).to_le_bytes());
-                h.extend(0u16.to_le_bytes()); // extra
-                if central {
-                    h.extend(0u16.to_le_bytes()); // comment
-                    h.extend(0u16.to_le_bytes()); // disk
-                    h.extend(0u16.to_le_bytes()); // internal attributes
-                    h.extend(0u32.to_le_bytes()); // external attributes
-                    h.extend(offset.to_le_bytes());
-                }
-                h.extend(e.name.as_bytes());
-                h
-            };
-            out.extend(header(0x0403_4b50, false));
-            out.extend(&e.data);
-            central.extend(header(0x0201_4b50, true));
-        }
-        let cd_offset = out.len() as u32;
-        out.extend(&central);
-        out.extend(0x0605_4b50u32.to_le_bytes());
-        out.extend([0u8; 4]); // disk numbers
-        out.extend((entries.len() as u16).to_le_bytes());
-        out.extend((entries.len() as u16).to_le_bytes());
-        out.extend((central.len() as u32).to_le_bytes());
-        out.extend(cd_offset.to_le_bytes());
-        out.extend(0u16.to_le_bytes());
-        out
-    }
-
-    /// A bit writer for deflate (bits go in least-significant first).
-    struct Bits {
-        out: Vec<u8>,
-        acc: u64,
-        n: u32,
-    }
-
-    impl Bits {
-        fn put(&mut self, value: u32, bits: u32) {
-            self.acc |= u64::from(value) << self.n;
-            self.n += bits;
-            while self.n >= 8 {
-                self.out.push(self.acc as u8);
-                self.acc >>= 8;
-                self.n -= 8;
-            }
-        }
-
-        /// A Huffman code, which deflate writes most-significant bit first.
-        fn code(&mut self, code: u32, len: u32) {
-            self.put(code.reverse_bits() >> (32 - len), len);
-        }
-
-        fn literal(&mut self, byte: u8) {
-            if byte < 144 {
-                self.code(0x30 + u32::from(byte), 8);
-            } else {
-                self.code(0x190 + u32::from(byte - 144), 9);
-            }
-        }
-    }
-
-    /// A real deflate stream (fixed Huffman codes) of `prefix`, then `fill` repeated
-    /// `1 + 258 × repeats` times, then `suffix`: a few bytes per kilobyte inflated.
-    /// Returns the stream and the inflated length.
-    pub fn deflate_run(prefix: &[u8], fill: u8, repeats: u64, suffix: &[u8]) -> (Vec<u8>, u64) {
-        let mut bits = Bits {
-            out: Vec::new(),
-            acc: 0,
-            n: 0,
-        };
-        bits.put(1, 1); // final block
-        bits.put(1, 2); // fixed Huffman codes
-        for &b in prefix {
-            bits.literal(b);
-        }
-        bits.literal(fill);
-        for _ in 0..repeats {
-            bits.code(0xC5, 8); // length 258 (symbol 285)
-            bits.code(0, 5); // distance 1
-        }
-        for &b in suffix {
-            bits.literal(b);
-        }
-        bits.code(0, 7); // end of block
-        bits.put(0, 7); // flush
-        let inflated = prefix.len() as u64 + 1 + 258 * repeats + suffix.len() as u64;
-        (bits.out, inflated)
-    }
 }
 
 /// A real workbook whose shared-strings part is replaced by a deflate stream inflating to

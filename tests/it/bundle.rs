@@ -2,7 +2,7 @@
 //! evidence files verifies; each kind of tampering fails with its own message and exit
 //! status; two bundles of the same inputs are byte-identical; signatures are checked.
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use serde_json::Value;

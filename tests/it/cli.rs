@@ -1,23 +1,13 @@
 //! The binary end to end: the bundled samples against what samples/README.md documents,
 //! the PDFs' text, exit codes, determinism, bad input, and untrusted cell text.
 
-mod support;
+use crate::support;
+use support::{demarc, read_json, repo};
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use support::{d, row, small_company};
-
-fn demarc() -> Command {
-    let mut cmd = Command::cargo_bin("demarc").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
 
 /// A TOML basic string holding `text`, every control character escaped.
 fn toml_string(text: &str) -> String {
@@ -32,10 +22,6 @@ fn toml_string(text: &str) -> String {
     }
     out.push('"');
     out
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// The rows of a markdown table whose header starts with `| code |`, after `heading`.

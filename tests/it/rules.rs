@@ -9,7 +9,7 @@
 //! code, severity, the subject fields that are set (domains by the short names of
 //! [`DOMAINS`]), then the source rows (sheet!row as the spreadsheet shows it, sorted).
 
-mod support;
+use crate::support;
 
 use chrono::NaiveDate;
 use demarc::findings::{Code, Finding, Severity};

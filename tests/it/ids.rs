@@ -2,22 +2,12 @@
 //! OSCAL file and the terminal; and evidence files missing under an evidence root are
 //! counted and said, never passed over.
 
-mod support;
+use crate::support;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
-fn demarc() -> Command {
-    let mut cmd = Command::cargo_bin("demarc").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
+use std::path::Path;
+use support::{demarc, repo};
 
 fn report(out: &Path, period: &str, extra: &[&str]) -> std::process::Output {
     demarc()

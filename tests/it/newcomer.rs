@@ -2,20 +2,14 @@
 //! precedence, `explain` for every code, the `check` output formats, completions and the
 //! manual page, the catalogue of well-known services.
 
-mod support;
+use crate::support;
+use support::demarc;
 
-use assert_cmd::Command;
 use demarc::findings::Code;
 use serde_json::Value;
 use std::io::Read;
 use std::path::Path;
 use support::{d, read_book, row, Book, Cell};
-
-fn demarc() -> Command {
-    let mut cmd = Command::cargo_bin("demarc").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn json_of(output: &std::process::Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {

@@ -3,9 +3,9 @@
 //! the real cloud.gov worksheet, the blank GSA template, and small workbooks built here for
 //! the odd cases. Each test states the counts read and the findings raised.
 
-mod support;
+use crate::support;
+use support::demarc;
 
-use assert_cmd::Command;
 use demarc::findings::{Code, Finding};
 use demarc::ingest::VendorDocuments;
 use demarc::model::mapping::DomainMapping;
@@ -167,12 +167,6 @@ fn other_findings(a: &Analysis) -> Vec<String> {
         .collect();
     lines.sort();
     lines
-}
-
-fn demarc() -> Command {
-    let mut cmd = Command::cargo_bin("demarc").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
 }
 
 mod caiq {
@@ -387,14 +381,17 @@ mod caiq {
             .iter()
             .find(|f| f.path.ends_with("acme-caiq.xlsx"))
             .unwrap();
-        let sheets: Vec<(&str, &str, usize)> = file
+        let sheets: Vec<(&str, String, usize)> = file
             .sheets
             .iter()
-            .map(|s| (s.name.as_str(), s.kind.as_str(), s.rows))
+            .map(|s| (s.name.as_str(), s.kind_label(), s.rows))
             .collect();
         assert_eq!(
             sheets,
-            [("Introduction", "ignored", 0), ("CAIQv4.0.3", "CAIQ", 13)]
+            [
+                ("Introduction", "ignored".to_string(), 0),
+                ("CAIQv4.0.3", "CAIQ".to_string(), 13)
+            ]
         );
     }
 
@@ -946,7 +943,7 @@ mod fedramp {
             .unwrap()
             .sheets
             .iter()
-            .map(|s| format!("{}: {}", s.name, s.kind))
+            .map(|s| format!("{}: {}", s.name, s.kind_label()))
             .collect();
         assert!(
             kinds.contains(&"Example CRM Worksheet Responses: ignored".to_string()),
