@@ -7,7 +7,7 @@ use crate::support;
 
 use serde_json::Value;
 use std::path::Path;
-use support::{demarc, read_json, repo, row, small_company};
+use support::{demarc, read_json, repo, report_q3, row, small_company};
 
 /// The samples' reports for `period`, with a copy of samples/demarc.toml extended by
 /// `settings`, written under `out`.
@@ -137,15 +137,7 @@ fn every_critical_finding_is_named_or_counted() {
             ]),
         );
     }
-    let path = book.write(dir.path(), "q3.xlsx");
-    let out = dir.path().join("out");
-    demarc()
-        .arg("report")
-        .arg(&path)
-        .args(["--period", "2026-Q3", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    let (_, out) = report_q3(dir.path(), &book, &[]);
     let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
     let doc = read_json(&out.join("2026-Q3/findings.json"));
     let critical: Vec<&Value> = doc["findings"]
@@ -370,15 +362,7 @@ fn scope_gives_each_left_out_service_its_reason() {
             row(&["Sandbox Tenant", "Okta", "SaaS", "no", ""]),
         ],
     );
-    let path = book.write(dir.path(), "q3.xlsx");
-    let out = dir.path().join("out");
-    demarc()
-        .arg("report")
-        .arg(&path)
-        .args(["--period", "2026-Q3", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    let (_, out) = report_q3(dir.path(), &book, &[]);
     let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
     assert!(board.contains("1 service is in scope"), "{board}");
     assert!(

@@ -2,7 +2,7 @@
 //! the PDFs' text, exit codes, determinism, bad input, and untrusted cell text.
 
 use crate::support;
-use support::{demarc, read_json, repo};
+use support::{demarc, read_json, repo, report_q3};
 
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -44,24 +44,6 @@ fn documented_findings(readme: &str, heading: &str) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
-}
-
-/// The sample company's reports (`samples/demarc.toml`), written into `out`.
-/// Writes `book` as `q3.xlsx` in `dir` and runs `demarc report` on it for 2026-Q3 with the
-/// `extra` options; returns the workbook's path and the output root (`dir/out`).
-fn report_q3(dir: &Path, book: &support::Book, extra: &[&str]) -> (PathBuf, PathBuf) {
-    let path = book.write(dir, "q3.xlsx");
-    let out = dir.join("out");
-    demarc()
-        .arg("report")
-        .arg(&path)
-        .args(["--period", "2026-Q3"])
-        .args(extra)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    (path, out)
 }
 
 fn sample_reports(out: &Path) {

@@ -26,6 +26,24 @@ pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// The sample company's reports (`samples/demarc.toml`), written into `out`.
+/// Writes `book` as `q3.xlsx` in `dir` and runs `demarc report` on it for 2026-Q3 with the
+/// `extra` options; returns the workbook's path and the output root (`dir/out`).
+pub fn report_q3(dir: &Path, book: &Book, extra: &[&str]) -> (PathBuf, PathBuf) {
+    let path = book.write(dir, "q3.xlsx");
+    let out = dir.join("out");
+    demarc()
+        .arg("report")
+        .arg(&path)
+        .args(["--period", "2026-Q3"])
+        .args(extra)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    (path, out)
+}
+
 /// One cell of a test workbook.
 #[derive(Debug, Clone)]
 pub enum Cell {
