@@ -376,3 +376,41 @@ fn scope_gives_each_left_out_service_its_reason() {
         "{board}"
     );
 }
+
+/// A history with a missing quarter says so in the chart instead of drawing the two runs
+/// as neighbours.
+#[test]
+fn a_gap_in_the_history_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    for period in ["2025-Q4", "2026-Q2"] {
+        let result = sample_report(dir.path(), period, "", &[]);
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+    }
+    let history = dir.path().join("runs");
+    let result = sample_report(
+        dir.path(),
+        "2026-Q3",
+        "",
+        &["--history", history.to_str().unwrap()],
+    );
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let board = board_text(dir.path(), "2026-Q3");
+    let trend = &board[board.find("Trend").unwrap()..];
+    let gap = trend.find("gap").expect("the gap is marked");
+    assert!(
+        trend[gap..].find("2026-Q2") < trend[gap..].find("2026-Q3"),
+        "the gap mark stands before 2026-Q2, the run after the missing quarter:\n{trend}"
+    );
+    assert!(
+        trend.contains("more than one quarter between two runs"),
+        "{trend}"
+    );
+}
