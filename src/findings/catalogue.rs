@@ -244,6 +244,16 @@ catalogue! {
         why: "Attestations cover named systems and criteria. A report that does not cover this service or this domain proves nothing about it, however good it is elsewhere.",
         remedy: "Ask the vendor for an attestation that covers the service and domain, or record why the existing scope is enough.",
     }
+    SubserviceUnattested = "SUBSERVICE_UNATTESTED" {
+        title: "Carved-out subservice organisation has no attestation",
+        summary: "a report carves out a subservice organisation that has no attestation of its own",
+        severity: Medium,
+        step_up: StepUp::Standard,
+        side: Assurance,
+        rule: "A current report that covers an in-scope service names a subservice organisation (`subservice_orgs`) under the carve-out method (`carve_out`), and the Attestations sheet holds no attestation of that organisation.",
+        why: "Under the carve-out method the vendor's auditor did not test the subservice organisation's controls (a data centre, a cloud provider under the vendor's own service). The vendor's report says nothing about them; only that organisation's own report does.",
+        remedy: "Obtain the subservice organisation's own attestation (often the vendor can share it) and add it to the Attestations sheet, or record why its part is not relied on.",
+    }
     CuecUnmapped = "CUEC_UNMAPPED" {
         title: "CUEC not mapped to a customer control",
         summary: "a CUEC maps to no customer control",

@@ -229,6 +229,13 @@ columns! {
         ];
         DOMAINS = "domains", false, ["domains", "domain", "domainscovered"];
         REPORT_FILE = "report_file", false, ["reportfile", "report", "file", "link"];
+        SUBSERVICE_ORGS = "subservice_orgs", false, [
+            "subserviceorgs", "subserviceorganisations", "subserviceorganizations",
+            "subserviceproviders", "subservices",
+        ];
+        CARVE_OUT = "carve_out", false, [
+            "carveout", "subservicemethod", "carveoutorinclusive", "inclusiveorcarveout",
+        ];
     ]
 }
 

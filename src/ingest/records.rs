@@ -10,7 +10,7 @@ use crate::findings::Source;
 use crate::inputs::names::{closest, loose_key, split_list};
 use crate::inputs::{
     Attestation, AttestationType, Control, Cuec, DataClass, Evidence, Frequency, Inputs, Opinion,
-    Reach, Service, TestResult,
+    Reach, Service, SubserviceMethod, TestResult,
 };
 use crate::model::{Model, ServiceModel};
 use chrono::NaiveDate;
@@ -268,6 +268,19 @@ fn parse_opinion(text: &str) -> Option<Opinion> {
         "disclaimerofopinion" => Some(Opinion::Disclaimer),
         "unmodified" | "clean" => Some(Opinion::Unqualified),
         _ => by_loose_name(&Opinion::ALL, Opinion::as_str, text),
+    }
+}
+
+/// `carve_out`: the method's name, or yes/no to "carved out?".
+fn parse_subservice_method(text: &str) -> Option<SubserviceMethod> {
+    match loose_key(text).as_str() {
+        "inclusive" | "inclusivemethod" | "included" | "no" | "n" => {
+            Some(SubserviceMethod::Inclusive)
+        }
+        "carveout" | "carveoutmethod" | "carvedout" | "yes" | "y" => {
+            Some(SubserviceMethod::CarveOut)
+        }
+        _ => None,
     }
 }
 
@@ -799,6 +812,13 @@ impl<'m> Collector<'m> {
         let opinion = row.choice(attestations::OPINION, parse_opinion, &opinions, problems);
         let exceptions = self.count(row, attestations::EXCEPTIONS, problems);
         let domains = self.domain_list(row, problems);
+        let methods: Vec<&str> = SubserviceMethod::ALL.iter().map(|m| m.as_str()).collect();
+        let subservice_method = row.choice(
+            attestations::CARVE_OUT,
+            parse_subservice_method,
+            &methods,
+            problems,
+        );
         let (
             vendor,
             kind,
@@ -810,6 +830,7 @@ impl<'m> Collector<'m> {
             opinion,
             exceptions,
             domains,
+            subservice_method,
         ) = (
             vendor?,
             kind?,
@@ -821,6 +842,7 @@ impl<'m> Collector<'m> {
             opinion?,
             exceptions?,
             domains?,
+            subservice_method?,
         );
         let Some(kind) = kind else {
             problems.push(row.error(
@@ -873,6 +895,8 @@ impl<'m> Collector<'m> {
             opinion,
             exceptions,
             exception_notes: row.text(attestations::EXCEPTION_NOTES),
+            subservice_orgs: row.list(attestations::SUBSERVICE_ORGS),
+            subservice_method,
             bridge_letter_through: bridge,
             domains,
             report_file: row.text(attestations::REPORT_FILE),

@@ -117,6 +117,8 @@ pub fn attestation(vendor: &str, kind: AttestationType) -> Attestation {
         opinion: Some(Opinion::Unqualified),
         exceptions: 0,
         exception_notes: String::new(),
+        subservice_orgs: Vec::new(),
+        subservice_method: None,
         bridge_letter_through: None,
         domains: None,
         report_file: String::new(),

@@ -207,6 +207,27 @@ impl AttestationType {
     }
 }
 
+/// How a SOC report treats the subservice organisations its vendor relies on (AICPA's
+/// two methods): the *inclusive* method tests their controls within the report; the
+/// *carve-out* method leaves them out, so the reader needs each one's own assurance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SubserviceMethod {
+    Inclusive,
+    CarveOut,
+}
+
+impl SubserviceMethod {
+    pub const ALL: [SubserviceMethod; 2] =
+        [SubserviceMethod::Inclusive, SubserviceMethod::CarveOut];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubserviceMethod::Inclusive => "inclusive",
+            SubserviceMethod::CarveOut => "carve-out",
+        }
+    }
+}
+
 /// The auditor's opinion on a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Opinion {
@@ -334,6 +355,11 @@ pub struct Attestation {
     pub opinion: Option<Opinion>,
     pub exceptions: u32,
     pub exception_notes: String,
+    /// The subservice organisations the report names (`subservice_orgs`).
+    pub subservice_orgs: Vec<String>,
+    /// Whether the report includes or carves out those organisations (`carve_out`);
+    /// `None` when the sheet does not say.
+    pub subservice_method: Option<SubserviceMethod>,
     pub bridge_letter_through: Option<NaiveDate>,
     /// Domain indexes, or `None` for `*` (every domain).
     pub domains: Option<Vec<usize>>,

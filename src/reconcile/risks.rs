@@ -271,6 +271,8 @@ fn assurance_title(vendor: &str, codes: &BTreeSet<Code>, services: usize) -> Str
         format!("{vendor}'s assurance has lapsed{reach}")
     } else if codes.contains(&Code::AttestationScope) {
         format!("{vendor}'s reports do not cover all we use{reach}")
+    } else if codes.contains(&Code::SubserviceUnattested) {
+        format!("{vendor}'s report carves out organisations no report covers")
     } else {
         format!("{vendor}'s certificate expires soon")
     }

@@ -6,7 +6,7 @@ use super::index::Index;
 use super::{day, Draft};
 use crate::findings::{Code, Finding, Severity};
 use crate::inputs::names::key;
-use crate::inputs::{Attestation, Opinion};
+use crate::inputs::{Attestation, Opinion, SubserviceMethod};
 
 /// Judges a provider or shared cell; returns whether the provider's part is attested.
 pub(super) fn judge_cell(
@@ -165,6 +165,21 @@ pub(super) fn judge_attestation_rows(index: &Index<'_>, findings: &mut Vec<Findi
                 .regulated(regulated)
                 .done(),
             );
+        }
+        if row.subservice_method == Some(SubserviceMethod::CarveOut) {
+            for org in &row.subservice_orgs {
+                if index.attestations_of(org).is_empty() {
+                    findings.push(
+                        draft(
+                            Code::SubserviceUnattested,
+                            format!("{vendor}'s {kind} report{} carves out the subservice organisation {org}, and the Attestations sheet holds no attestation of {org}: what {org} does for {vendor}'s services is covered by no report.", report_period(row)),
+                            format!("Obtain {org}'s own attestation (ask {vendor} for it) and add it to the Attestations sheet, or record why {org}'s part is not relied on."),
+                        )
+                        .regulated(regulated)
+                        .done(),
+                    );
+                }
+            }
         }
         if row.exceptions > 0 {
             let notes = if row.exception_notes.is_empty() {

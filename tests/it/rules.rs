@@ -1123,6 +1123,74 @@ fn attestation_exceptions_when_the_report_notes_any() {
     }
 }
 
+/// The baseline with the SOC 2's subservice organisations and their method filled in.
+fn with_subservices(book: Book, orgs: &str, method: &str) -> Book {
+    let mut book = book;
+    let sheet = book
+        .sheets
+        .iter_mut()
+        .find(|s| s.name == "Attestations")
+        .unwrap();
+    sheet.header.extend([
+        "Subservice organisations".to_string(),
+        "Carve-out or inclusive".to_string(),
+    ]);
+    book.set("Attestations", 2, "Subservice organisations", orgs)
+        .set("Attestations", 2, "Carve-out or inclusive", method)
+}
+
+// The catalogue's path for a new code, shown (issue 16): one entry in
+// src/findings/catalogue.rs, one rule in src/reconcile/vendor.rs, this test.
+#[test]
+fn subservice_unattested_when_a_carved_out_organisation_has_no_attestation() {
+    let raised = "SUBSERVICE_UNATTESTED medium vendor=Okta @ Attestations!2";
+    let cases = [
+        ("Equinix", "carve-out", vec![raised]),
+        ("Equinix", "Carve-out method", vec![raised]),
+        ("Equinix", "inclusive", vec![]),
+        ("Equinix", "", vec![]),
+        ("", "carve-out", vec![]),
+    ];
+    for (orgs, method, want) in cases {
+        let a = run(&with_subservices(baseline(), orgs, method));
+        expect_in(&format!("{orgs:?} {method:?}"), &a, &strings(&want));
+    }
+    // Two organisations, one of which has its own certificate in the workbook: only the
+    // other is raised, named in the message.
+    let equinix = Att {
+        vendor: "Equinix",
+        ..Att::iso(d(2028, 9, 30))
+    };
+    let book = with_subservices(baseline(), "Equinix; Google Cloud", "carve-out")
+        .push("Attestations", equinix.cells());
+    let a = run(&book);
+    let raised: Vec<&str> = a
+        .reconciliation
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::SubserviceUnattested)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert!(
+        raised[0].contains("carves out the subservice organisation Google Cloud"),
+        "{raised:?}"
+    );
+    // An unknown method is an error naming the cell and the accepted values.
+    let dir = tempfile::tempdir().unwrap();
+    let path = with_subservices(baseline(), "Equinix", "sometimes").write(dir.path(), "q3.xlsx");
+    let err = support::analyse(&[path], "2026-Q3")
+        .err()
+        .expect("an unknown method is refused")
+        .to_string();
+    assert!(
+        err.contains(
+            "Attestations!M2: carve_out: \"sometimes\" is not one of inclusive, carve-out"
+        ),
+        "{err}"
+    );
+}
+
 #[test]
 fn only_the_latest_issued_report_of_each_type_is_judged() {
     // A superseded qualified report with exceptions, listed below the current clean one.
