@@ -425,6 +425,24 @@ fn vendor_attestations() {
                 expect: &["ATTESTATION_EXCEPTIONS medium Acme"],
             },
             Case {
+                name: "a carved-out subservice organisation without its own attestation",
+                inputs: with(crate::inputs::Attestation {
+                    subservice_orgs: vec!["Equinix".into()],
+                    subservice_method: Some(crate::inputs::SubserviceMethod::CarveOut),
+                    ..soc2("Acme", "2025-10-01", "2026-09-30")
+                }),
+                expect: &["SUBSERVICE_UNATTESTED medium Acme"],
+            },
+            Case {
+                name: "an included subservice organisation is the report's to cover",
+                inputs: with(crate::inputs::Attestation {
+                    subservice_orgs: vec!["Equinix".into()],
+                    subservice_method: Some(crate::inputs::SubserviceMethod::Inclusive),
+                    ..soc2("Acme", "2025-10-01", "2026-09-30")
+                }),
+                expect: &[],
+            },
+            Case {
                 name: "a certificate valid well past the period end",
                 inputs: with(iso("Acme", "2025-01-01", "2027-12-31")),
                 expect: &[],
