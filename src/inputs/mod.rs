@@ -6,6 +6,7 @@
 
 #[cfg(test)]
 pub mod build;
+pub mod directory;
 pub mod evidence_files;
 pub mod names;
 pub mod period;

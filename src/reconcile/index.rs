@@ -3,6 +3,7 @@
 //! asks these instead of scanning rows, so a run grows linearly with its inputs.
 
 use super::Judgement;
+use crate::inputs::directory::Directory;
 use crate::inputs::names::{key, key_into};
 use crate::inputs::period::months_before;
 use crate::inputs::{Evidence, Reach, TestResult};
@@ -13,12 +14,10 @@ use rustc_hash::FxHashMap as HashMap;
 /// compare row numbers, never strings.
 pub struct Index<'a> {
     pub judgement: Judgement<'a>,
-    /// Service name key → first row with that name (later conflicting rows are duplicates).
-    services: HashMap<String, usize>,
-    /// For each service row, the first row with its name.
-    primary_service: Vec<usize>,
-    /// Control id key → first row with that id.
-    controls: HashMap<String, usize>,
+    /// Services, controls and vendors by name: resolved once, shared with the reports.
+    pub directory: &'a Directory,
+    /// For each (first) control row, its evidence rows on or before the period end.
+    pub rows_on_file: Vec<usize>,
     /// For each control row, the (primary) service rows its `applies_to` names, sorted;
     /// `None` for every service (`*` or blank). Unknown names are left out.
     reach: Vec<Option<Vec<usize>>>,
@@ -34,8 +33,6 @@ pub struct Index<'a> {
     evidence_names: Vec<(Option<usize>, Option<usize>)>,
     /// Vendor key → attestation rows that count (issued on or before the as-of date).
     attestations: HashMap<String, Vec<usize>>,
-    /// Provider key → its services (first rows only, in or out of scope).
-    services_of_vendor: HashMap<String, Vec<usize>>,
 }
 
 /// What the evidence says about a control for one service, as at the period end.
@@ -55,39 +52,21 @@ impl EvidenceState {
 }
 
 impl<'a> Index<'a> {
-    pub fn build(judgement: Judgement<'a>) -> Index<'a> {
+    pub fn build(judgement: Judgement<'a>, directory: &'a Directory) -> Index<'a> {
         let inputs = judgement.inputs;
         let end = judgement.period.end;
 
-        let mut services: HashMap<String, usize> = HashMap::default();
-        let mut primary_service = Vec::with_capacity(inputs.services.len());
-        let mut services_of_vendor: HashMap<String, Vec<usize>> = HashMap::default();
-        for (i, s) in inputs.services.iter().enumerate() {
-            let first = *services.entry(key(&s.name)).or_insert(i);
-            if first == i {
-                services_of_vendor
-                    .entry(key(&s.provider))
-                    .or_default()
-                    .push(i);
-            }
-            primary_service.push(first);
-        }
-
-        let mut controls = HashMap::default();
         let mut controls_by_domain = vec![Vec::new(); judgement.model.domains.len()];
         let mut reach = Vec::with_capacity(inputs.controls.len());
         for (i, c) in inputs.controls.iter().enumerate() {
-            if let std::collections::hash_map::Entry::Vacant(slot) = controls.entry(key(&c.id)) {
-                slot.insert(i);
+            if directory.control(&c.id) == Some(i) {
                 controls_by_domain[c.domain].push(i);
             }
             reach.push(match &c.applies_to {
                 Reach::All => None,
                 Reach::Named(names) => {
-                    let mut rows: Vec<usize> = names
-                        .iter()
-                        .filter_map(|n| services.get(&key(n)).copied())
-                        .collect();
+                    let mut rows: Vec<usize> =
+                        names.iter().filter_map(|n| directory.service(n)).collect();
                     rows.sort_unstable();
                     rows.dedup();
                     Some(rows)
@@ -98,6 +77,7 @@ impl<'a> Index<'a> {
         let mut newest_for_service: HashMap<(usize, usize), usize> = HashMap::default();
         let mut newest_for_all: HashMap<usize, usize> = HashMap::default();
         let mut evidence_names = Vec::with_capacity(inputs.evidence.len());
+        let mut rows_on_file = vec![0; inputs.controls.len()];
         let mut name = String::new();
         for (i, e) in inputs.evidence.iter().enumerate() {
             if e.collected_on > end {
@@ -105,15 +85,16 @@ impl<'a> Index<'a> {
                 continue;
             }
             key_into(&e.control_id, &mut name);
-            let control = controls.get(name.as_str()).copied();
+            let control = directory.control_by_key(&name);
             let service = e.service.as_deref().and_then(|service| {
                 key_into(service, &mut name);
-                services.get(name.as_str()).copied()
+                directory.service_by_key(&name)
             });
             evidence_names.push((control, service));
             let Some(control) = control else {
                 continue;
             };
+            rows_on_file[control] += 1;
             // Rows are visited in sheet order, so `>=` lets the lower row win a tie of dates.
             let newer = |current: Option<&usize>| {
                 current.is_none_or(|&c| e.collected_on >= inputs.evidence[c].collected_on)
@@ -145,16 +126,14 @@ impl<'a> Index<'a> {
 
         Index {
             judgement,
-            services,
-            primary_service,
-            controls,
+            directory,
+            rows_on_file,
             reach,
             controls_by_domain,
             newest_for_service,
             newest_for_all,
             evidence_names,
             attestations,
-            services_of_vendor,
         }
     }
 
@@ -166,17 +145,17 @@ impl<'a> Index<'a> {
 
     /// The row index of a service by name.
     pub fn service(&self, name: &str) -> Option<usize> {
-        self.services.get(&key(name)).copied()
+        self.directory.service(name)
     }
 
     /// Whether row `s` is the service's first (authoritative) row.
     pub fn is_primary_service(&self, s: usize) -> bool {
-        self.primary_service[s] == s
+        self.directory.primary_service(s) == s
     }
 
     /// The row index of a control by id.
     pub fn control(&self, id: &str) -> Option<usize> {
-        self.controls.get(&key(id)).copied()
+        self.directory.control(id)
     }
 
     /// Whether row `c` is the control's first (authoritative) row.
@@ -188,7 +167,9 @@ impl<'a> Index<'a> {
     pub fn applies(&self, control: usize, service: usize) -> bool {
         match &self.reach[control] {
             None => true,
-            Some(rows) => rows.binary_search(&self.primary_service[service]).is_ok(),
+            Some(rows) => rows
+                .binary_search(&self.directory.primary_service(service))
+                .is_ok(),
         }
     }
 
@@ -213,7 +194,7 @@ impl<'a> Index<'a> {
         let evidence = &self.judgement.inputs.evidence;
         let own = self
             .newest_for_service
-            .get(&(control, self.primary_service[service]))
+            .get(&(control, self.directory.primary_service(service)))
             .copied();
         let all = self.newest_for_all.get(&control).copied();
         let newest = match (own, all) {
@@ -245,9 +226,9 @@ impl<'a> Index<'a> {
 
     /// The services a vendor provides (first rows, in or out of scope).
     pub fn services_of(&self, vendor: &str) -> &[usize] {
-        self.services_of_vendor
-            .get(&key(vendor))
-            .map_or(&[], Vec::as_slice)
+        self.directory
+            .vendor(vendor)
+            .map_or(&[], |v| self.directory.services_of(v))
     }
 
     /// The current row of each (vendor, type) among the counted attestations — the latest

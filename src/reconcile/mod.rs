@@ -29,6 +29,7 @@ pub use index::{EvidenceState, Index};
 pub use residency::{ResidencyStatus, ServiceResidency};
 
 use crate::findings::{Code, Finding, Severity, Source};
+use crate::inputs::directory::{Directory, Subject};
 use crate::inputs::period::Period;
 use crate::inputs::Inputs;
 use crate::model::{Model, Owner};
@@ -52,6 +53,10 @@ pub struct Judgement<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct Reconciliation {
     pub findings: Vec<Finding>,
+    /// What each finding is about, as rows and ids (same order as `findings`): the reports
+    /// join through these, never by re-keying names.
+    #[serde(skip)]
+    pub subjects: Vec<Subject>,
     pub cells: Vec<CellStatus>,
     pub coverage: Coverage,
     /// For each control and each in-scope service it applies to: its newest evidence.
@@ -61,12 +66,23 @@ pub struct Reconciliation {
     /// Under a residency policy: where each in-scope service holds its data, judged (empty
     /// without a policy).
     pub residency: Vec<ServiceResidency>,
+    /// For each (first) control row, how many evidence rows on or before the period end
+    /// name it.
+    #[serde(skip)]
+    pub rows_on_file: Vec<usize>,
+    /// Services, controls and vendors by name, resolved once for the rules and the reports.
+    #[serde(skip)]
+    pub directory: Directory,
 }
 
 /// One in-scope service × domain cell of the model.
 #[derive(Debug, Clone, Serialize)]
 pub struct CellStatus {
     pub service: String,
+    /// The service's (first) row, for joins: reports match cells to services by it, not
+    /// by name.
+    #[serde(skip)]
+    pub service_row: usize,
     pub provider: String,
     pub domain: String,
     pub owner: Owner,
@@ -151,7 +167,8 @@ impl ControlStatus {
 /// are put in the same place among the others as before, so the order of findings that
 /// sort as equal does not depend on the threads.
 pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
-    let index = Index::build(judgement);
+    let directory = Directory::of(judgement.inputs);
+    let mut index = Index::build(judgement, &directory);
     let (mut findings, mut cells, control_status) = std::thread::scope(|scope| {
         let hygiene = scope.spawn(|| {
             let mut findings = Vec::new();
@@ -180,13 +197,20 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
 
     mark_worst(&mut cells, &findings);
     let coverage = coverage(&cells);
+    let current_attestations = index.current_attestations();
+    let rows_on_file = std::mem::take(&mut index.rows_on_file);
+    drop(index);
+    let subjects = findings.iter().map(|f| directory.subject(f)).collect();
     Reconciliation {
         findings,
+        subjects,
         cells,
         coverage,
         control_status,
-        current_attestations: index.current_attestations(),
+        current_attestations,
         residency,
+        rows_on_file,
+        directory,
     }
 }
 
@@ -213,6 +237,7 @@ fn judge_cells(index: &Index<'_>) -> (Vec<Finding>, Vec<CellStatus>) {
                 .then(|| vendor::judge_cell(index, s, d, &mut findings));
             cells.push(CellStatus {
                 service: service.name.clone(),
+                service_row: s,
                 provider: service.provider.clone(),
                 domain: domain.name.clone(),
                 owner,

@@ -9,6 +9,7 @@
 //! Pure: findings and inputs in, risks out, in a fixed order (worst first).
 
 use crate::findings::{Code, Finding, Severity, Side};
+use crate::inputs::directory::Subject;
 use crate::inputs::names::key;
 use crate::inputs::Inputs;
 use chrono::NaiveDate;
@@ -67,17 +68,11 @@ pub struct Risk {
 
 /// Groups findings into risks, worst first: every critical risk before any high one; among
 /// equals, the one spanning more services, then more findings, then by title.
-pub fn group(findings: &[Finding], inputs: &Inputs) -> Vec<Risk> {
-    let provider_of: HashMap<String, &str> = inputs
-        .services
-        .iter()
-        .map(|s| (key(&s.name), s.provider.as_str()))
-        .collect();
-    let control_of: HashMap<String, &crate::inputs::Control> =
-        inputs.controls.iter().map(|c| (key(&c.id), c)).collect();
-    let service_of: HashMap<String, &crate::inputs::Service> =
-        inputs.services.iter().map(|s| (key(&s.name), s)).collect();
-
+///
+/// `subjects` are the findings' resolved subjects (same order, as in
+/// [`super::Reconciliation::subjects`]): a finding's service, its provider and its control
+/// are looked up through them, never by name.
+pub fn group(findings: &[Finding], subjects: &[Subject], inputs: &Inputs) -> Vec<Risk> {
     struct Building<'a> {
         kind: RiskKind,
         shown: String,
@@ -86,16 +81,19 @@ pub fn group(findings: &[Finding], inputs: &Inputs) -> Vec<Risk> {
         services: BTreeSet<&'a str>,
         cells: BTreeSet<(&'a str, &'a str)>,
         findings: usize,
+        /// The control and service rows the first finding names, for owner and titles.
+        control: Option<usize>,
+        service: Option<usize>,
     }
     let mut groups: HashMap<RiskKind, Building> = HashMap::new();
-    for f in findings {
+    for (f, subject) in findings.iter().zip(subjects) {
         let vendor = f
             .vendor
             .as_deref()
             .or_else(|| {
-                f.service
-                    .as_deref()
-                    .and_then(|s| provider_of.get(&key(s)).copied())
+                subject
+                    .service
+                    .map(|s| inputs.services[s].provider.as_str())
             })
             .unwrap_or("an unnamed vendor");
         let (kind, shown) = match f.code.side() {
@@ -138,6 +136,8 @@ pub fn group(findings: &[Finding], inputs: &Inputs) -> Vec<Risk> {
             services: BTreeSet::new(),
             cells: BTreeSet::new(),
             findings: 0,
+            control: subject.control,
+            service: subject.service,
         });
         group.severity = group.severity.max(f.severity);
         group.codes.insert(f.code);
@@ -159,8 +159,8 @@ pub fn group(findings: &[Finding], inputs: &Inputs) -> Vec<Risk> {
                     (assurance_title(&g.shown, &g.codes, services), None)
                 }
                 RiskKind::VendorOpinion(_) => (opinion_title(&g.shown, &g.codes), None),
-                RiskKind::ControlFailing(id) => {
-                    let control = control_of.get(id);
+                RiskKind::ControlFailing(_) => {
+                    let control = g.control.map(|c| &inputs.controls[c]);
                     let name = match control {
                         Some(c) if !c.title.trim().is_empty() => {
                             format!("Control {} ({})", c.id, c.title.trim())
@@ -182,8 +182,8 @@ pub fn group(findings: &[Finding], inputs: &Inputs) -> Vec<Risk> {
                     ),
                     None,
                 ),
-                RiskKind::DataOutsidePolicy(id) => {
-                    let service = service_of.get(id);
+                RiskKind::DataOutsidePolicy(_) => {
+                    let service = g.service.map(|s| &inputs.services[s]);
                     let classes = service
                         .map(|s| {
                             s.data_classes
@@ -336,6 +336,11 @@ mod tests {
         }
     }
 
+    fn subjects(findings: &[Finding]) -> Vec<Subject> {
+        let directory = crate::inputs::directory::Directory::of(&Inputs::default());
+        findings.iter().map(|f| directory.subject(f)).collect()
+    }
+
     #[test]
     fn one_vendors_missing_report_is_one_risk_however_many_domains_it_spans() {
         let mut findings = Vec::new();
@@ -355,7 +360,7 @@ mod tests {
             None,
             None,
         ));
-        let risks = group(&findings, &Inputs::default());
+        let risks = group(&findings, &subjects(&findings), &Inputs::default());
         assert_eq!(risks.len(), 2, "{risks:#?}");
         let missing = &risks[0];
         assert_eq!(
@@ -399,7 +404,7 @@ mod tests {
             None,
             None,
         ));
-        let risks = group(&findings, &Inputs::default());
+        let risks = group(&findings, &subjects(&findings), &Inputs::default());
         assert_eq!(risks[0].severity, Severity::Critical);
         assert_eq!(risks[0].title, "Okta's auditor modified its opinion");
         assert_eq!(

@@ -58,7 +58,7 @@ pub fn template_kit(
         &auditor::auditor_pack(run, inputs, rec, files, options.evidence_listing),
     ));
     let mut used_names = std::collections::BTreeSet::new();
-    for name in vendor::pack_vendors(inputs) {
+    for name in vendor::pack_vendors(inputs, &rec.directory) {
         let stem = unique_file_stem(&name, &mut used_names);
         kit.push(KitFile::json(
             format!("vendor-pack.{stem}.data.json"),

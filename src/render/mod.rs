@@ -204,7 +204,7 @@ pub fn render_all(
         }),
     ];
     let mut used_names = std::collections::BTreeSet::new();
-    for vendor in views::vendor::pack_vendors(inputs) {
+    for vendor in views::vendor::pack_vendors(inputs, &rec.directory) {
         let name = format!("vendors/{}.pdf", unique_file_stem(&vendor, &mut used_names));
         tasks.push(Task::new(name, move || {
             pdf(

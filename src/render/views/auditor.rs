@@ -8,7 +8,6 @@ use super::{
 };
 use crate::findings::{Code, Finding, Severity, Source};
 use crate::inputs::evidence_files::FileStatus;
-use crate::inputs::names::key;
 use crate::inputs::Inputs;
 use crate::reconcile::{ControlStatus, Reconciliation};
 use crate::render::EvidenceListing;
@@ -342,19 +341,12 @@ fn control_views(
     for st in &rec.control_status {
         status_of.entry(st.control).or_default().push(st);
     }
-    let mut rows_on_file: HashMap<String, usize> = HashMap::new();
-    for e in inputs
-        .evidence
-        .iter()
-        .filter(|e| e.collected_on <= run.period.end)
-    {
-        *rows_on_file.entry(key(&e.control_id)).or_default() += 1;
-    }
-    let mut findings_of: HashMap<String, BTreeSet<&str>> = HashMap::new();
-    for f in &rec.findings {
-        if let Some(id) = &f.control_id {
+    let directory = &rec.directory;
+    let mut findings_of: HashMap<usize, BTreeSet<&str>> = HashMap::new();
+    for (f, subject) in rec.findings.iter().zip(&rec.subjects) {
+        if let Some(control) = subject.control {
             findings_of
-                .entry(key(id))
+                .entry(control)
                 .or_default()
                 .insert(f.code.as_str());
         }
@@ -402,7 +394,7 @@ fn control_views(
             } else {
                 String::new()
             };
-            let key = key(&control.id);
+            let first = directory.primary_control(c);
             ControlView {
                 id: control.id.clone(),
                 title: control.title.clone(),
@@ -411,9 +403,9 @@ fn control_views(
                 frameworks: control.frameworks.join("; "),
                 applies_to: control.applies_to.describe(),
                 owner: control.owner.clone(),
-                rows_on_file: rows_on_file.get(&key).copied().unwrap_or(0).to_string(),
+                rows_on_file: rec.rows_on_file[first].to_string(),
                 findings: findings_of
-                    .get(&key)
+                    .get(&first)
                     .map(|codes| codes.iter().copied().collect::<Vec<_>>().join(", "))
                     .unwrap_or_default(),
                 rows,

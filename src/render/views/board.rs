@@ -9,6 +9,7 @@
 use super::summary::{self, VendorAssurance};
 use super::Meta;
 use crate::findings::{Finding, Severity};
+use crate::inputs::directory::VendorId;
 use crate::inputs::names::key;
 use crate::inputs::Inputs;
 use crate::model::appetite::Board;
@@ -294,7 +295,7 @@ pub fn board_report(
     let count = |s: Severity| rec.findings.iter().filter(|f| f.severity == s).count();
     let (critical, high) = (count(Severity::Critical), count(Severity::High));
     let rating = board.rate(count, rec.coverage.percent);
-    let all_risks = risks::group(&rec.findings, inputs);
+    let all_risks = risks::group(&rec.findings, &rec.subjects, inputs);
     let vendors = summary::vendor_assurance(inputs, rec);
     let previous_counts = previous.map(|p| {
         let n = |s: Severity| p.findings.iter().filter(|f| f.severity == s).count();
@@ -433,34 +434,37 @@ fn more_risks(left_out: &[Risk]) -> MoreRisks {
 
 fn heat(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Heat {
     let domains: Vec<String> = run.model.domains.iter().map(|d| d.name.clone()).collect();
-    let mut cell_of: HashMap<(&str, &str), &CellStatus> = HashMap::new();
+    let mut cell_of: HashMap<(usize, &str), &CellStatus> = HashMap::new();
     for c in &rec.cells {
-        cell_of.insert((c.service.as_str(), c.domain.as_str()), c);
+        cell_of.insert((c.service_row, c.domain.as_str()), c);
     }
-    // The worst finding about each service as a whole, or about its vendor.
-    let mut service_worst: HashMap<String, Severity> = HashMap::new();
-    let mut vendor_worst: HashMap<String, Severity> = HashMap::new();
+    // The worst finding about each service as a whole (by its first row), or about its
+    // vendor; joined through the findings' resolved subjects, not by name.
+    let directory = &rec.directory;
+    let mut service_worst: HashMap<usize, Severity> = HashMap::new();
+    let mut vendor_worst: HashMap<VendorId, Severity> = HashMap::new();
+    let domain_keys: Vec<String> = domains.iter().map(|n| key(n)).collect();
     let known_domain = |f: &Finding| {
         f.domain
             .as_deref()
-            .is_some_and(|d| domains.iter().any(|n| key(n) == key(d)))
+            .is_some_and(|d| domain_keys.contains(&key(d)))
     };
-    for f in &rec.findings {
-        match (&f.service, &f.vendor) {
-            (Some(service), _) if !known_domain(f) => {
-                let w = service_worst.entry(key(service)).or_insert(f.severity);
+    for (f, subject) in rec.findings.iter().zip(&rec.subjects) {
+        let slot = match (f.service.is_some(), subject.service, subject.named_vendor) {
+            (true, Some(service), _) if !known_domain(f) => service_worst.entry(service),
+            (false, _, Some(vendor)) => {
+                let w = vendor_worst.entry(vendor).or_insert(f.severity);
                 *w = (*w).max(f.severity);
+                continue;
             }
-            (None, Some(vendor)) => {
-                let w = vendor_worst.entry(key(vendor)).or_insert(f.severity);
-                *w = (*w).max(f.severity);
-            }
-            _ => {}
-        }
+            _ => continue,
+        };
+        let w = slot.or_insert(f.severity);
+        *w = (*w).max(f.severity);
     }
-    let service_level = |s: &crate::inputs::Service| -> Option<Severity> {
-        let own = service_worst.get(&key(&s.name)).copied();
-        let vendor = vendor_worst.get(&key(&s.provider)).copied();
+    let service_level = |row: usize| -> Option<Severity> {
+        let own = service_worst.get(&directory.primary_service(row)).copied();
+        let vendor = vendor_worst.get(&directory.vendor_of_service(row)).copied();
         own.max(vendor)
     };
     let letter = |o: crate::model::Owner| match o {
@@ -492,14 +496,17 @@ fn heat(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Heat {
         owner: String::new(),
         worst: worst.map_or("ok", |w| w.as_str()),
     };
-    let in_scope: Vec<&crate::inputs::Service> = inputs
+    // One row per service: its first row, which its cells are judged on.
+    let in_scope: Vec<(usize, &crate::inputs::Service)> = inputs
         .services
         .iter()
-        .filter(|s| {
+        .enumerate()
+        .filter(|&(i, s)| {
             s.in_scope
+                && directory.primary_service(i) == i
                 && domains
                     .iter()
-                    .any(|d| cell_of.contains_key(&(s.name.as_str(), d.as_str())))
+                    .any(|d| cell_of.contains_key(&(i, d.as_str())))
         })
         .collect();
     let by_model = in_scope.len() > HEATMAP_MAX_SERVICES;
@@ -508,9 +515,9 @@ fn heat(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Heat {
         crate::model::ServiceModel::ALL
             .iter()
             .filter_map(|model| {
-                let members: Vec<&crate::inputs::Service> = in_scope
+                let members: Vec<(usize, &crate::inputs::Service)> = in_scope
                     .iter()
-                    .filter(|s| s.service_model == *model)
+                    .filter(|(_, s)| s.service_model == *model)
                     .copied()
                     .collect();
                 if members.is_empty() {
@@ -522,9 +529,7 @@ fn heat(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Heat {
                         heat_cell(
                             &members
                                 .iter()
-                                .filter_map(|s| {
-                                    cell_of.get(&(s.name.as_str(), d.as_str())).copied()
-                                })
+                                .filter_map(|(i, _)| cell_of.get(&(*i, d.as_str())).copied())
                                 .collect::<Vec<_>>(),
                         )
                     })
@@ -535,7 +540,7 @@ fn heat(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Heat {
                     model: members.len().to_string(),
                     cells,
                     service_level: level_cell(
-                        members.iter().filter_map(|s| service_level(s)).max(),
+                        members.iter().filter_map(|(i, _)| service_level(*i)).max(),
                     ),
                 })
             })
@@ -543,7 +548,7 @@ fn heat(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Heat {
     } else {
         in_scope
             .iter()
-            .map(|s| {
+            .map(|&(i, s)| {
                 let (label, note) = if s.name.chars().count() <= HEATMAP_NAME_CHARS {
                     (s.name.clone(), None)
                 } else {
@@ -564,14 +569,14 @@ fn heat(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Heat {
                         .map(|d| {
                             heat_cell(
                                 &cell_of
-                                    .get(&(s.name.as_str(), d.as_str()))
+                                    .get(&(i, d.as_str()))
                                     .copied()
                                     .into_iter()
                                     .collect::<Vec<_>>(),
                             )
                         })
                         .collect(),
-                    service_level: level_cell(service_level(s)),
+                    service_level: level_cell(service_level(i)),
                 }
             })
             .collect()

@@ -312,14 +312,14 @@ pub fn vendor_section(
     rec: &Reconciliation,
     vendor: &str,
 ) -> VendorResidency {
-    let vendor_key = crate::inputs::names::key(vendor);
+    let vendor = rec.directory.vendor(vendor);
     VendorResidency {
         policy: run.residency.is_some(),
         services: inputs
             .services
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.in_scope && crate::inputs::names::key(&s.provider) == vendor_key)
+            .filter(|(i, s)| s.in_scope && Some(rec.directory.vendor_of_service(*i)) == vendor)
             .map(|(s, _)| service_entry(inputs, rec, s))
             .collect(),
     }

@@ -5,7 +5,7 @@
 //! network): a board member compares quarters, and a sentence that changes its shape
 //! without the data changing would read as news.
 
-use crate::inputs::names::key;
+use crate::inputs::directory::VendorId;
 use crate::inputs::period::Period;
 use crate::inputs::{Inputs, Opinion};
 use crate::model::appetite::Rating;
@@ -35,20 +35,22 @@ pub struct VendorAssurance {
 /// Every vendor that runs an in-scope service and has a dated current attestation,
 /// soonest to lapse first.
 pub fn vendor_assurance(inputs: &Inputs, rec: &Reconciliation) -> Vec<VendorAssurance> {
-    let runs_in_scope: std::collections::HashSet<String> = inputs
+    let directory = &rec.directory;
+    let runs_in_scope: std::collections::HashSet<VendorId> = inputs
         .services
         .iter()
-        .filter(|s| s.in_scope)
-        .map(|s| key(&s.provider))
+        .enumerate()
+        .filter(|(_, s)| s.in_scope)
+        .map(|(i, _)| directory.vendor_of_service(i))
         .collect();
-    let mut by_vendor: BTreeMap<String, Vec<&crate::inputs::Attestation>> = BTreeMap::new();
-    for a in rec
-        .current_attestations
-        .iter()
-        .map(|&i| &inputs.attestations[i])
-    {
-        if runs_in_scope.contains(&key(&a.vendor)) {
-            by_vendor.entry(key(&a.vendor)).or_default().push(a);
+    let mut by_vendor: BTreeMap<VendorId, Vec<&crate::inputs::Attestation>> = BTreeMap::new();
+    for &i in &rec.current_attestations {
+        let vendor = directory.vendor_of_attestation(i);
+        if runs_in_scope.contains(&vendor) {
+            by_vendor
+                .entry(vendor)
+                .or_default()
+                .push(&inputs.attestations[i]);
         }
     }
     let mut vendors: Vec<VendorAssurance> = by_vendor

@@ -101,7 +101,7 @@ fn auditor_pack_compact_listing() {
 #[test]
 fn vendor_packs() {
     let (run, a, _) = sample_run();
-    let vendors = vendor::pack_vendors(&a.inputs);
+    let vendors = vendor::pack_vendors(&a.inputs, &a.reconciliation.directory);
     assert_eq!(vendors.len(), 10, "{vendors:?}");
     for name in vendors {
         let view = vendor::vendor_pack(&run, &a.inputs, &a.reconciliation, &name);
@@ -176,7 +176,7 @@ fn the_schemas_accept_the_sample_data() {
             .unwrap(),
         ),
     ];
-    for name in vendor::pack_vendors(inputs) {
+    for name in vendor::pack_vendors(inputs, &rec.directory) {
         data.push((
             "vendor-pack",
             serde_json::to_value(vendor::vendor_pack(&run, inputs, rec, &name)).unwrap(),

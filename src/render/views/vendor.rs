@@ -7,7 +7,7 @@ use super::questionnaire::{CaiqView, FedrampView};
 use super::residency::VendorResidency;
 use super::{cell_status, service_marks, AttestationView, CellView, FindingView, Mark, Meta};
 use crate::findings::{Code, Finding};
-use crate::inputs::names::key;
+use crate::inputs::directory::{Directory, VendorId};
 use crate::inputs::{Inputs, Service};
 use crate::reconcile::{CellStatus, ControlStatus, Reconciliation};
 use crate::Run;
@@ -84,14 +84,15 @@ pub struct VendorCuec {
 
 /// The vendors that get a pack: providers of in-scope services other than On-prem ones
 /// (an organisation does not assess itself as a vendor), in sheet order.
-pub fn pack_vendors(inputs: &Inputs) -> Vec<String> {
+pub fn pack_vendors(inputs: &Inputs, directory: &Directory) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
     inputs
         .services
         .iter()
-        .filter(|s| s.in_scope && s.service_model != crate::model::ServiceModel::OnPrem)
-        .filter(|s| seen.insert(key(&s.provider)))
-        .map(|s| s.provider.clone())
+        .enumerate()
+        .filter(|(_, s)| s.in_scope && s.service_model != crate::model::ServiceModel::OnPrem)
+        .filter(|(i, _)| seen.insert(directory.vendor_of_service(*i)))
+        .map(|(_, s)| s.provider.clone())
         .collect()
 }
 
@@ -166,45 +167,32 @@ fn verdict(findings: &[&Finding]) -> String {
 fn cuec_views(
     inputs: &Inputs,
     rec: &Reconciliation,
-    vendor_key: &str,
-    service_keys: &[String],
+    vendor: VendorId,
+    in_this_pack: &[bool],
     findings: &[&Finding],
 ) -> Vec<VendorCuec> {
-    // Looked up once per CUEC below: built here, not searched for each.
-    let control_by_key: HashMap<String, usize> = inputs
-        .controls
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (key(&c.id), i))
-        .rev()
-        .collect();
-    let in_this_pack: Vec<bool> = inputs
-        .services
-        .iter()
-        .map(|s| service_keys.contains(&key(&s.name)))
-        .collect();
     let mut statuses_of: HashMap<usize, Vec<&ControlStatus>> = HashMap::new();
     for st in &rec.control_status {
         if in_this_pack[st.service] {
             statuses_of.entry(st.control).or_default().push(st);
         }
     }
+    let directory = &rec.directory;
     inputs
         .cuecs
         .iter()
-        .filter(|c| key(&c.vendor) == vendor_key)
-        .map(|cuec| {
+        .enumerate()
+        .filter(|(i, _)| directory.vendor_of_cuec(*i) == vendor)
+        .map(|(i, cuec)| {
             let finding = findings.iter().find(|f| {
                 f.cuec_id.as_deref() == Some(cuec.cuec_id.as_str())
                     && f.sources.first() == Some(&cuec.source)
             });
-            let evidence: Vec<String> = cuec
-                .mapped_control
-                .as_deref()
-                .and_then(|id| control_by_key.get(&key(id)))
+            let evidence: Vec<String> = directory
+                .control_of_cuec(i)
                 .map(|c| {
                     statuses_of
-                        .get(c)
+                        .get(&c)
                         .map_or(&[][..], Vec::as_slice)
                         .iter()
                         .map(|st| {
@@ -235,33 +223,38 @@ fn cuec_views(
 
 /// Builds one vendor's pack data.
 pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &str) -> VendorPack {
-    let vendor_key = key(vendor);
-    let services: Vec<&Service> = inputs
+    let directory = &rec.directory;
+    let vendor_id = directory.vendor(vendor);
+    let services: Vec<(usize, &Service)> = inputs
         .services
         .iter()
-        .filter(|s| s.in_scope && key(&s.provider) == vendor_key)
+        .enumerate()
+        .filter(|(i, s)| s.in_scope && Some(directory.vendor_of_service(*i)) == vendor_id)
         .collect();
-    let service_keys: Vec<String> = services.iter().map(|s| key(&s.name)).collect();
+    // Which (first) service rows this pack covers: duplicates of a row count as it.
+    let mut in_this_pack = vec![false; inputs.services.len()];
+    for (i, _) in &services {
+        in_this_pack[directory.primary_service(*i)] = true;
+    }
+    let in_this_pack: Vec<bool> = (0..inputs.services.len())
+        .map(|i| in_this_pack[directory.primary_service(i)])
+        .collect();
     let findings: Vec<&Finding> = rec
         .findings
         .iter()
-        .filter(|f| {
-            f.vendor.as_deref().is_some_and(|v| key(v) == vendor_key)
-                || f.service
-                    .as_deref()
-                    .is_some_and(|s| service_keys.contains(&key(s)))
+        .zip(&rec.subjects)
+        .filter(|(_, subject)| {
+            (subject.named_vendor.is_some() && subject.named_vendor == vendor_id)
+                || subject.service.is_some_and(|s| in_this_pack[s])
         })
+        .map(|(f, _)| f)
         .collect();
     let domain_names: Vec<&str> = run.model.domains.iter().map(|d| d.name.as_str()).collect();
     let service_rows = services
         .iter()
-        .map(|s| {
-            let name = key(&s.name);
-            let own: Vec<&CellStatus> = rec
-                .cells
-                .iter()
-                .filter(|c| key(&c.service) == name)
-                .collect();
+        .map(|&(i, s)| {
+            let row = directory.primary_service(i);
+            let own: Vec<&CellStatus> = rec.cells.iter().filter(|c| c.service_row == row).collect();
             VendorService {
                 name: s.name.clone(),
                 model: s.service_model.as_str(),
@@ -296,12 +289,15 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
             .attestations
             .iter()
             .enumerate()
-            .filter(|(_, a)| key(&a.vendor) == vendor_key)
+            .filter(|(i, _)| Some(directory.vendor_of_attestation(*i)) == vendor_id)
             .map(|(i, a)| {
                 AttestationView::of(a, &run.period, rec.current_attestations.contains(&i))
             })
             .collect(),
-        cuecs: cuec_views(inputs, rec, &vendor_key, &service_keys, &findings),
+        cuecs: match vendor_id {
+            Some(vendor_id) => cuec_views(inputs, rec, vendor_id, &in_this_pack, &findings),
+            None => Vec::new(),
+        },
         findings: findings.iter().map(|f| FindingView::of(f)).collect(),
         residency: super::residency::vendor_section(run, inputs, rec, vendor),
         caiq: super::questionnaire::caiq(run, inputs, &findings, vendor),
