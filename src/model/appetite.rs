@@ -28,7 +28,24 @@ pub struct Board {
     /// Printed in the sign-off block; blank lines when absent.
     pub prepared_by: Option<String>,
     pub approved_by: Option<String>,
+    /// `2026-10-15` as a TOML date or as text: both are what a person writes.
+    #[serde(default, deserialize_with = "date_or_text")]
     pub approved_on: Option<String>,
+}
+
+/// A TOML date (`approved_on = 2026-10-15`) read as its text, so that it and a quoted
+/// date are checked alike by [`Board::validate`].
+fn date_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum DateOrText {
+        Text(String),
+        Date(toml::value::Datetime),
+    }
+    Ok(Option::<DateOrText>::deserialize(d)?.map(|v| match v {
+        DateOrText::Text(text) => text,
+        DateOrText::Date(date) => date.to_string(),
+    }))
 }
 
 fn default_max_high() -> usize {
@@ -218,6 +235,29 @@ mod tests {
         assert_eq!(file.board.max_high, 5);
         assert_eq!(file.board.prepared_by.as_deref(), Some("GRC team"));
         file.board.validate().unwrap();
+    }
+
+    #[test]
+    fn the_sign_off_date_reads_as_a_toml_date_or_as_text_and_must_be_a_day() {
+        #[derive(serde::Deserialize)]
+        struct File {
+            board: Board,
+        }
+        for text in ["approved_on = 2026-10-15", "approved_on = \"2026-10-15\""] {
+            let file: File = toml::from_str(&format!("[board]\n{text}\n")).unwrap();
+            assert_eq!(
+                file.board.approved_on.as_deref(),
+                Some("2026-10-15"),
+                "{text}"
+            );
+            file.board.validate().unwrap();
+        }
+        let file: File = toml::from_str("[board]\napproved_on = 2026-10-15T09:00:00\n").unwrap();
+        assert!(file
+            .board
+            .validate()
+            .unwrap_err()
+            .contains("write the date as 2026-10-15"));
     }
 
     #[test]
