@@ -45,10 +45,9 @@ pub struct Directory {
 pub struct Subject {
     /// The service row it names (the first with that name), if any.
     pub service: Option<usize>,
-    /// The vendor it names, else the provider of the service it names.
+    /// The vendor it names itself (not through its service: that is the service's
+    /// [`Directory::vendor_of_service`]).
     pub vendor: Option<VendorId>,
-    /// The vendor it names itself (not through its service).
-    pub named_vendor: Option<VendorId>,
     /// The control row it names (the first with that id), if any.
     pub control: Option<usize>,
 }
@@ -161,11 +160,9 @@ impl Directory {
     /// A finding's subject, resolved.
     pub fn subject(&self, f: &Finding) -> Subject {
         let service = f.service.as_deref().and_then(|s| self.service(s));
-        let named_vendor = f.vendor.as_deref().and_then(|v| self.vendor(v));
         Subject {
             service,
-            vendor: named_vendor.or_else(|| service.map(|s| self.vendor_of_service(s))),
-            named_vendor,
+            vendor: f.vendor.as_deref().and_then(|v| self.vendor(v)),
             control: f.control_id.as_deref().and_then(|c| self.control(c)),
         }
     }

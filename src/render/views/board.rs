@@ -450,7 +450,7 @@ fn heat(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Heat {
             .is_some_and(|d| domain_keys.contains(&key(d)))
     };
     for (f, subject) in rec.findings.iter().zip(&rec.subjects) {
-        let slot = match (f.service.is_some(), subject.service, subject.named_vendor) {
+        let slot = match (f.service.is_some(), subject.service, subject.vendor) {
             (true, Some(service), _) if !known_domain(f) => service_worst.entry(service),
             (false, _, Some(vendor)) => {
                 let w = vendor_worst.entry(vendor).or_insert(f.severity);

@@ -244,7 +244,7 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
         .iter()
         .zip(&rec.subjects)
         .filter(|(_, subject)| {
-            (subject.named_vendor.is_some() && subject.named_vendor == vendor_id)
+            (subject.vendor.is_some() && subject.vendor == vendor_id)
                 || subject.service.is_some_and(|s| in_this_pack[s])
         })
         .map(|(f, _)| f)
