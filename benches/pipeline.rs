@@ -51,6 +51,7 @@ fn main() {
                 period: &period,
                 as_of: period.end,
                 residency: None,
+                evidence_files: None,
             })
         });
         println!(

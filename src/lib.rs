@@ -95,6 +95,17 @@ pub fn analyse(run: &Run) -> Result<Analysis, Error> {
 
 /// Reads the inputs and reconciles them, telling `progress` each step.
 pub fn analyse_showing(run: &Run, progress: &dyn progress::Progress) -> Result<Analysis, Error> {
+    Ok(analyse_with_files(run, None, progress)?.0)
+}
+
+/// Reads the inputs, judges every evidence row's file when an evidence root is given
+/// (refused paths become warnings), and reconciles: the files are looked at before the
+/// rules run because a relied-on row whose file is missing is a finding.
+fn analyse_with_files(
+    run: &Run,
+    evidence_root: Option<&std::path::Path>,
+    progress: &dyn progress::Progress,
+) -> Result<(Analysis, Vec<inputs::evidence_files::FileStatus>), Error> {
     let options = ingest::IngestOptions {
         // Under a residency policy a region nobody knows cannot be judged: it is an error.
         strict_regions: run.ingest.strict_regions || run.residency.is_some(),
@@ -116,6 +127,14 @@ pub fn analyse_showing(run: &Run, progress: &dyn progress::Progress) -> Result<A
     inputs
         .warnings
         .extend(run.model.overrides_matching_nothing(&inputs.services));
+    let files = {
+        // Without a root nothing is looked at (every file is "not checked"): no step.
+        let _step =
+            evidence_root.map(|_| progress::Step::start(progress, "checking evidence files"));
+        let (files, refused) = inputs::evidence_files::check_all(&inputs.evidence, evidence_root);
+        inputs.warnings.extend(refused);
+        files
+    };
     let reconciliation = {
         let _step = progress::Step::start(progress, "reconciling");
         reconcile::reconcile(reconcile::Judgement {
@@ -124,12 +143,16 @@ pub fn analyse_showing(run: &Run, progress: &dyn progress::Progress) -> Result<A
             period: &run.period,
             as_of: run.as_of,
             residency: run.residency.as_ref(),
+            evidence_files: evidence_root.map(|_| files.as_slice()),
         })
     };
-    Ok(Analysis {
-        inputs,
-        reconciliation,
-    })
+    Ok((
+        Analysis {
+            inputs,
+            reconciliation,
+        },
+        files,
+    ))
 }
 
 /// Reads, reconciles and judges every evidence file as `report` does, and returns what
@@ -140,12 +163,7 @@ pub fn template_kit(
     options: &render::ReportOptions,
     progress: &dyn progress::Progress,
 ) -> Result<Vec<render::kit::KitFile>, Error> {
-    let mut analysis = analyse_showing(run, progress)?;
-    let (files, refused) = inputs::evidence_files::check_all(
-        &analysis.inputs.evidence,
-        options.evidence_root.as_deref(),
-    );
-    analysis.inputs.warnings.extend(refused);
+    let (analysis, files) = analyse_with_files(run, options.evidence_root.as_deref(), progress)?;
     Ok(render::kit::template_kit(
         run,
         options,
@@ -171,15 +189,7 @@ pub fn make_reports(
     options: &render::ReportOptions,
     progress: &dyn progress::Progress,
 ) -> Result<Reports, Error> {
-    let mut analysis = analyse_showing(run, progress)?;
-    let (files, refused) = {
-        let _step = progress::Step::start(progress, "checking evidence files");
-        inputs::evidence_files::check_all(
-            &analysis.inputs.evidence,
-            options.evidence_root.as_deref(),
-        )
-    };
-    analysis.inputs.warnings.extend(refused);
+    let (analysis, files) = analyse_with_files(run, options.evidence_root.as_deref(), progress)?;
     let outputs = {
         let _step = progress::Step::start(progress, "rendering");
         render::render_all(

@@ -106,7 +106,7 @@ pub fn execute(args: BundleArgs) -> Result<ExitCode, Error> {
         &target,
     )?;
 
-    terminal::print_report(&run, &analysis, std::slice::from_ref(&target));
+    terminal::print_report(&run, &analysis, &files, std::slice::from_ref(&target));
     if terminal::is_quiet() {
         return Ok(ExitCode::SUCCESS);
     }

@@ -43,9 +43,11 @@ pub fn execute(args: super::ReportArgs) -> Result<ExitCode, Error> {
         }
     };
     let demarc::Reports {
-        analysis, outputs, ..
+        analysis,
+        outputs,
+        files,
     } = reports;
     let written = staging.publish(outputs)?;
-    terminal::print_report(&run, &analysis, &written);
+    terminal::print_report(&run, &analysis, &files, &written);
     Ok(exit_for(&analysis.reconciliation.findings, fail_on))
 }

@@ -210,8 +210,14 @@ pub fn print_check(run: &Run, analysis: &Analysis, fail_on: Severity) {
     }
 }
 
-/// Prints what `report` wrote and the summary.
-pub fn print_report(_run: &Run, analysis: &Analysis, written: &[PathBuf]) {
+/// Prints what `report` wrote and the summary, with how many evidence files were missing
+/// when an evidence root was given (`files`: one status per evidence row).
+pub fn print_report(
+    _run: &Run,
+    analysis: &Analysis,
+    files: &[demarc::inputs::evidence_files::FileStatus],
+    written: &[PathBuf],
+) {
     if is_quiet() {
         return;
     }
@@ -219,7 +225,18 @@ pub fn print_report(_run: &Run, analysis: &Analysis, written: &[PathBuf]) {
     for path in written {
         println!("wrote {}", inert(&path.display().to_string()));
     }
-    println!("{}", summary_line(analysis));
+    let mut line = summary_line(analysis);
+    let counts = demarc::inputs::evidence_files::Completeness::of(files);
+    if counts.not_checked == 0 && counts.named_on_disk() > 0 {
+        line.push_str(&format!(
+            "; evidence files: {} of {} found and hashed, {} missing, {} refused",
+            counts.hashed,
+            counts.named_on_disk(),
+            counts.missing,
+            counts.refused
+        ));
+    }
+    println!("{line}");
 }
 
 fn summary_line(analysis: &Analysis) -> String {

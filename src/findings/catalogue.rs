@@ -141,6 +141,16 @@ catalogue! {
         why: "A control tested once is not a control operating through the period. Evidence older than the control's own frequency says nothing about the quarter being reported, so an auditor will not rely on it.",
         remedy: "Test the control again and record the new evidence, or, if it really runs less often, correct its `frequency` in Controls.",
     }
+    EvidenceFileMissing = "EVIDENCE_FILE_MISSING" {
+        title: "Evidence file not found under the evidence root",
+        summary: "the file a relied-on evidence row names is not under `--evidence-root`",
+        severity: Medium,
+        step_up: StepUp::Never { why: Some("it is about tying evidence out, whatever data the service holds") },
+        side: Customer,
+        rule: "Raised only under `--evidence-root`: the newest evidence row of a control for an in-scope service, the row the run relies on, names an `evidence_file` that is not under the root. One finding per such row, whatever the number of services it serves.",
+        why: "An auditor ties each piece of evidence relied on to the file behind it. A register row whose file cannot be produced is a claim, not evidence: the auditor cannot rely on it, and the control may be judged as not operating.",
+        remedy: "Put the file under the evidence root at the path the row names, or correct the row's `evidence_file`.",
+    }
     ControlIneffective = "CONTROL_INEFFECTIVE" {
         title: "Control found ineffective",
         summary: "the newest evidence says Ineffective or Exception",

@@ -4,6 +4,7 @@
 use super::index::{EvidenceState, Index};
 use super::{day, ControlStatus, Draft};
 use crate::findings::{Code, Finding};
+use crate::inputs::evidence_files::FileStatus;
 use crate::inputs::TestResult;
 
 /// Judges a customer or shared cell; returns whether the customer's part is evidenced.
@@ -166,4 +167,65 @@ pub(super) fn control_status(index: &Index<'_>) -> Vec<ControlStatus> {
         }
     }
     status
+}
+
+/// `EVIDENCE_FILE_MISSING`: under an evidence root, each evidence row the run relies on
+/// (the newest of a control for some in-scope service) whose file is not there. One
+/// finding per row, however many services it serves: the auditor ties out the row, and a
+/// control evidenced org-wide would otherwise raise one finding per service.
+pub(super) fn missing_files(
+    index: &Index<'_>,
+    control_status: &[ControlStatus],
+    files: &[FileStatus],
+    findings: &mut Vec<Finding>,
+) {
+    let inputs = index.judgement.inputs;
+    let model = index.judgement.model;
+    // Each relied-on row with a missing file, and the services it serves, in row order.
+    let mut served: std::collections::BTreeMap<usize, (usize, Vec<usize>)> = Default::default();
+    for st in control_status {
+        if let Some(row) = st.newest() {
+            if matches!(files.get(row), Some(FileStatus::Missing)) {
+                served
+                    .entry(row)
+                    .or_insert_with(|| (st.control, Vec::new()))
+                    .1
+                    .push(st.service);
+            }
+        }
+    }
+    for (row, (c, services)) in served {
+        let evidence = &inputs.evidence[row];
+        let control = &inputs.controls[c];
+        let service = match (&evidence.service, services.as_slice()) {
+            (Some(named), _) => Some(named.to_string()),
+            (None, [only]) => Some(inputs.services[*only].name.clone()),
+            (None, _) => None,
+        };
+        let serves = match services.len() {
+            1 => inputs.services[services[0]].name.clone(),
+            n => format!("{n} services"),
+        };
+        let mut draft = Draft::new(
+            Code::EvidenceFileMissing,
+            format!(
+                "Evidence for control {} ({}) collected {} relies on the file {:?}, which is not under the evidence root; it serves {serves}.",
+                control.id,
+                title_or_dash(&control.title),
+                evidence.collected_on,
+                evidence.file
+            ),
+            format!(
+                "Put {:?} under the evidence root, or correct evidence_file in {}!{}.",
+                evidence.file, evidence.source.sheet, evidence.source.row
+            ),
+        )
+        .domain(&model.domains[control.domain].name)
+        .control(&control.id)
+        .source(&evidence.source);
+        if let Some(service) = &service {
+            draft = draft.service(service);
+        }
+        findings.push(draft.done());
+    }
 }

@@ -47,6 +47,10 @@ pub struct Judgement<'a> {
     pub as_of: NaiveDate,
     /// Where each class of data may be held; `None`: residency is not checked.
     pub residency: Option<&'a crate::model::residency::Policy>,
+    /// What became of each evidence row's file under `--evidence-root` (same order as
+    /// the rows); `None` when files were not looked for, and EVIDENCE_FILE_MISSING is
+    /// not raised.
+    pub evidence_files: Option<&'a [crate::inputs::evidence_files::FileStatus]>,
 }
 
 /// The outcome of a run: findings in a deterministic order, and the state of every cell.
@@ -190,6 +194,9 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
         .residency
         .map(|policy| residency::judge(&index, policy, &mut findings))
         .unwrap_or_default();
+    if let Some(files) = judgement.evidence_files {
+        customer::missing_files(&index, &control_status, files, &mut findings);
+    }
     questionnaire::judge(&index, &mut findings);
     fedramp::judge(&index, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

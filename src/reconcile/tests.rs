@@ -54,6 +54,7 @@ fn judge(inputs: &Inputs, residency: Option<&Policy>) -> Reconciliation {
         period: &period,
         as_of: period.end,
         residency,
+        evidence_files: None,
     })
 }
 

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod auditor;
 mod bad;
 mod board;
 mod bundle;

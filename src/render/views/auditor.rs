@@ -3,11 +3,11 @@
 //! attestations, CUECs, every finding, residency, and the rules behind the codes.
 
 use super::{
-    cell_status, service_marks, severity_counts, AttestationView, CellView, FindingView, Mark,
-    Meta, SeverityCount,
+    cell_status, service_marks, severity_counts, AttestationView, CellView, Mark, Meta,
+    SeverityCount,
 };
 use crate::findings::{Code, Finding, Severity, Source};
-use crate::inputs::evidence_files::FileStatus;
+use crate::inputs::evidence_files::{Completeness, FileStatus};
 use crate::inputs::Inputs;
 use crate::reconcile::{ControlStatus, Reconciliation};
 use crate::render::EvidenceListing;
@@ -22,11 +22,18 @@ pub const AUTO_COMPACT_ROWS: usize = 2_000;
 /// Above this many CUECs the auditor pack lists only those with a finding.
 pub const MAX_LISTED_CUECS: usize = 300;
 
-/// The auditor pack lists at most this many findings of one code at one severity.
-pub const MAX_FINDINGS_PER_CODE: usize = 300;
+/// Up to this many findings, each is listed with its message; above, one line each, the
+/// message pattern stated once per code (every message is in the auditor workbook).
+pub const DETAILED_FINDINGS: usize = 300;
 
-/// In the compact listing, at most this many services with gaps are listed per control.
-const MAX_GAP_ROWS_PER_CONTROL: usize = 25;
+/// The auditor pack lists at most this many findings: far beyond any real register (a
+/// line each, about 40,000 fit in 300 pages), it only keeps a pathological run's PDF from
+/// exhausting memory. Those not listed are counted; the workbook and findings.csv hold all.
+pub const MAX_LISTED_FINDINGS: usize = 40_000;
+
+/// A group of services sharing the same newest evidence names at most this many of them;
+/// the rest are counted.
+const NAMED_SERVICES: usize = 6;
 
 /// Above this many in-scope services, one matrix replaces a table per service.
 const FOLD_SERVICES: usize = super::board::HEATMAP_MAX_SERVICES;
@@ -70,8 +77,13 @@ pub struct AuditorPack {
     pub cuecs: Vec<CuecView>,
     /// Above 300 CUECs, a sentence counting the evidenced ones by vendor; else empty.
     pub cuecs_counted: String,
-    /// Findings by severity, most severe first; severities without findings left out.
+    /// True when the findings are few enough to list each with its message and remedy.
+    pub findings_detailed: bool,
+    /// Findings by severity, most severe first, then by code; severities without findings
+    /// left out.
     pub findings: Vec<SeverityFindings>,
+    /// A sentence when findings were left out of the PDF (beyond 40,000); else empty.
+    pub findings_omitted: String,
     /// Data residency: the policy and where each service holds data.
     pub residency: super::residency::AuditorResidency,
 }
@@ -89,12 +101,36 @@ pub struct Summary {
     pub evidenced: usize,
     /// Their share, one decimal.
     pub percent: String,
+    /// Evidence rows by what became of their `evidence_file`.
+    pub evidence_files: EvidenceFileCounts,
+}
+
+/// Evidence rows counted by what became of their file.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct EvidenceFileCounts {
+    /// Every evidence row read.
+    pub rows: usize,
+    /// Found under the evidence root and hashed.
+    pub hashed: usize,
+    /// Named, but not under the evidence root.
+    pub missing: usize,
+    /// Paths that leave the evidence root (or are not plain files): not opened.
+    pub refused: usize,
+    /// URLs: recorded, not fetched.
+    pub url: usize,
+    /// Not looked for: no evidence root was given.
+    pub not_checked: usize,
+    /// Rows that name no file.
+    pub blank: usize,
+    /// True when an evidence root was given.
+    pub checked: bool,
 }
 
 /// An input file read.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct InputFile {
-    /// Its path as given.
+    /// Its path as given when relative, else its file name: never the layout of the
+    /// machine that ran the report.
     pub path: String,
     /// Its SHA-256, hex.
     pub sha256: String,
@@ -170,6 +206,8 @@ pub struct ServiceView {
 /// A control and its evidence.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ControlView {
+    /// Where links to it point: `ctl-N`, unique in the document.
+    pub anchor: String,
     /// The control's id.
     pub id: String,
     /// Its title.
@@ -182,44 +220,48 @@ pub struct ControlView {
     pub frameworks: String,
     /// The services it applies to, in words.
     pub applies_to: String,
+    /// The same in brief, for a table cell: `*`, up to three names, or a count and the
+    /// first three.
+    pub applies_in_brief: String,
     /// Its owner in the organisation.
     pub owner: String,
     /// Evidence rows on file for it, dated on or before the period end, as text.
     pub rows_on_file: String,
     /// Codes of its findings, `, `-separated.
     pub findings: String,
-    /// The newest evidence per service listed (compact listing: services with gaps only).
-    pub rows: Vec<EvidenceRow>,
-    /// Compact listing: a sentence counting the services with fresh, Effective evidence;
-    /// else empty.
-    pub summary: String,
-    /// Compact listing: a sentence when more than 25 services with gaps were left out.
-    pub more: String,
+    /// The in-scope services it applies to, counted by the state of their newest
+    /// evidence, in words ("12 fresh and Effective (newest 2026-09-20); 3 stale").
+    pub tally: String,
+    /// The worst state among them: `ok`, `stale`, `failed` (Ineffective or Not tested) or
+    /// `missing`; `none` when it applies to no in-scope service.
+    pub state: &'static str,
+    /// Newest listing: the services grouped by their newest evidence, problems first: a
+    /// row that serves several services is shown once. Empty in the compact listing.
+    pub groups: Vec<EvidenceGroup>,
 }
 
-/// A service's newest evidence for a control. Every field but `service` and `status` is
-/// empty when there is no evidence.
+/// In-scope services that share a control's newest evidence row (or share having none).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct EvidenceRow {
-    /// The service.
-    pub service: String,
-    /// When the evidence was collected, `YYYY-MM-DD`.
+pub struct EvidenceGroup {
+    /// The services, in words: `all 15 services`, a name, or some names and a count.
+    pub services: String,
+    /// When the evidence was collected, `YYYY-MM-DD`; empty when missing.
     pub date: String,
-    /// The test result, e.g. `Effective`.
-    pub result: &'static str,
+    /// The one result column: `Effective`, `Ineffective`, `Not tested`, `Stale (was
+    /// Effective)` or `Missing`.
+    pub result: String,
+    /// `ok`, `stale`, `failed` or `missing`: the colour the result is set in.
+    pub state: &'static str,
     /// What the evidence is.
     pub description: String,
-    /// Who tested.
-    pub tester: String,
-    /// Its status for the period: the newest row's result (`Effective`, `Ineffective`,
-    /// `Not tested`) when fresh, else `stale` or `missing`.
-    pub status: String,
     /// The evidence file named in the workbook.
     pub file: String,
     /// What became of that file: `hashed`, `missing`, `refused`, `url`, `not checked`.
     pub file_status: &'static str,
     /// Its SHA-256 when hashed.
     pub sha256: String,
+    /// Who tested.
+    pub tester: String,
     /// Its row in the workbook, `sheet!row`.
     pub source: String,
 }
@@ -248,10 +290,53 @@ pub struct SeverityFindings {
     pub severity: &'static str,
     /// All findings of that severity (listed or not).
     pub count: usize,
-    /// Those listed: at most 300 of each code.
-    pub findings: Vec<FindingView>,
-    /// A sentence naming what was not listed; empty when all were.
-    pub omitted: String,
+    /// Its findings by code, in catalogue order.
+    pub codes: Vec<CodeFindings>,
+}
+
+/// The findings of one code at one severity: what they mean is said once.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CodeFindings {
+    /// The code, e.g. `EVIDENCE_MISSING`.
+    pub code: &'static str,
+    /// Its short title: the pattern every message of the group follows.
+    pub title: &'static str,
+    /// What raises it.
+    pub rule: &'static str,
+    /// How to clear it, in general terms (each finding's own is in the workbook).
+    pub remedy: &'static str,
+    /// Its findings at this severity.
+    pub count: usize,
+    /// Its findings by what they are about: a service, else a vendor, else the estate.
+    pub parts: Vec<FindingPart>,
+}
+
+/// Findings of one code about one service or vendor.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct FindingPart {
+    /// The service (with its vendor) or vendor they are about, or `Across the estate`.
+    pub about: String,
+    /// Each finding, one line.
+    pub lines: Vec<FindingLine>,
+}
+
+/// A finding in a line.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct FindingLine {
+    /// The stable id, as in findings.json, the CSV and the workbook.
+    pub id: String,
+    /// What else it names beyond its part's service or vendor: its control or CUEC, else
+    /// its domain.
+    pub detail: String,
+    /// The control's anchor (`ctl-N`) when it names a listed control; else empty.
+    pub control_anchor: String,
+    /// Its message, when the findings are few enough to list them (else empty).
+    pub message: String,
+    /// Its remedy, likewise.
+    pub remedy: String,
+    /// The rows it comes from, `sheet!row`, `; `-separated (with the file when the run
+    /// read several).
+    pub sources: String,
 }
 
 fn service_views(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Vec<ServiceView> {
@@ -293,39 +378,149 @@ fn service_views(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Vec<Servic
         .collect()
 }
 
-fn evidence_row(inputs: &Inputs, files: &[FileStatus], st: &ControlStatus) -> EvidenceRow {
-    let service = inputs.services[st.service].name.clone();
-    let status = st.label(&inputs.evidence).to_string();
-    match st.newest() {
-        Some(i) => {
-            let e = &inputs.evidence[i];
-            let file = &files[i];
-            EvidenceRow {
-                service,
-                date: e.collected_on.to_string(),
-                result: e.result.as_str(),
-                description: e.description.clone(),
-                tester: e.tester.to_string(),
-                status,
-                file: e.file.clone(),
-                file_status: file.label(),
-                sha256: file.sha256().to_string(),
-                source: format!("{}!{}", e.source.sheet, e.source.row),
-            }
+/// How a service's newest evidence for a control stands, worst last: the order problem
+/// groups are listed in, and the colour of the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum State {
+    Ok,
+    Stale,
+    Failed,
+    Missing,
+}
+
+impl State {
+    fn of(st: &ControlStatus, inputs: &Inputs) -> State {
+        match st.label(&inputs.evidence) {
+            "missing" => State::Missing,
+            "stale" => State::Stale,
+            _ if st.is_good(&inputs.evidence) => State::Ok,
+            _ => State::Failed,
         }
-        None => EvidenceRow {
-            service,
-            date: String::new(),
-            result: "",
-            description: String::new(),
-            tester: String::new(),
-            status,
-            file: String::new(),
-            file_status: "",
-            sha256: String::new(),
-            source: String::new(),
-        },
     }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Ok => "ok",
+            State::Stale => "stale",
+            State::Failed => "failed",
+            State::Missing => "missing",
+        }
+    }
+}
+
+/// Names services: every one when they are all the control applies to ("all 15
+/// services"), else up to six names and a count of the rest.
+fn name_services(inputs: &Inputs, services: &[usize], applies_to: usize) -> String {
+    let n = services.len();
+    if n > 1 && n == applies_to {
+        return format!("all {n} services");
+    }
+    let names: Vec<&str> = services
+        .iter()
+        .take(NAMED_SERVICES)
+        .map(|&s| inputs.services[s].name.as_str())
+        .collect();
+    if n > NAMED_SERVICES {
+        format!(
+            "{n} services: {} and {} more",
+            names.join(", "),
+            n - NAMED_SERVICES
+        )
+    } else {
+        names.join(", ")
+    }
+}
+
+/// A control's in-scope services grouped by their newest evidence row: a row serving
+/// several services (org-wide evidence) is one group; services with no evidence are one.
+/// Problems first (missing, failed, stale), then in the order of the rows.
+fn evidence_groups(
+    inputs: &Inputs,
+    files: &[FileStatus],
+    statuses: &[&ControlStatus],
+) -> Vec<EvidenceGroup> {
+    let mut by_row: BTreeMap<(std::cmp::Reverse<State>, Option<usize>), Vec<usize>> =
+        BTreeMap::new();
+    for st in statuses {
+        by_row
+            .entry((std::cmp::Reverse(State::of(st, inputs)), st.newest()))
+            .or_default()
+            .push(st.service);
+    }
+    by_row
+        .into_iter()
+        .map(|((std::cmp::Reverse(state), row), services)| {
+            let services = name_services(inputs, &services, statuses.len());
+            match row {
+                None => EvidenceGroup {
+                    services,
+                    date: String::new(),
+                    result: "Missing".into(),
+                    state: state.as_str(),
+                    description: String::new(),
+                    file: String::new(),
+                    file_status: "",
+                    sha256: String::new(),
+                    tester: String::new(),
+                    source: String::new(),
+                },
+                Some(i) => {
+                    let e = &inputs.evidence[i];
+                    EvidenceGroup {
+                        services,
+                        date: e.collected_on.to_string(),
+                        result: match state {
+                            State::Stale => format!("Stale (was {})", e.result.as_str()),
+                            _ => e.result.as_str().to_string(),
+                        },
+                        state: state.as_str(),
+                        description: e.description.clone(),
+                        file: e.file.clone(),
+                        file_status: files[i].label(),
+                        sha256: files[i].sha256().to_string(),
+                        tester: e.tester.to_string(),
+                        source: format!("{}!{}", e.source.sheet, e.source.row),
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// A control's services counted by the state of their newest evidence, in words, and
+/// the worst state.
+fn tally(inputs: &Inputs, statuses: &[&ControlStatus]) -> (String, &'static str) {
+    let mut counts = [0usize; 4];
+    let mut newest_good = None;
+    for st in statuses {
+        let state = State::of(st, inputs);
+        counts[state as usize] += 1;
+        if state == State::Ok {
+            newest_good = newest_good.max(st.newest().map(|i| inputs.evidence[i].collected_on));
+        }
+    }
+    let mut parts = Vec::new();
+    if counts[0] > 0 {
+        parts.push(match newest_good {
+            Some(date) => format!("{} fresh and Effective (newest {date})", counts[0]),
+            None => format!("{} fresh and Effective", counts[0]),
+        });
+    }
+    for (state, words) in [
+        (2, "Ineffective or not tested"),
+        (1, "stale"),
+        (3, "missing"),
+    ] {
+        if counts[state] > 0 {
+            parts.push(format!("{} {words}", counts[state]));
+        }
+    }
+    let worst = [State::Missing, State::Failed, State::Stale, State::Ok]
+        .into_iter()
+        .find(|s| counts[*s as usize] > 0)
+        .map(State::as_str)
+        .unwrap_or("none");
+    (parts.join("; "), worst)
 }
 
 fn control_views(
@@ -358,62 +553,43 @@ fn control_views(
         .map(|(c, control)| {
             let statuses: &[&ControlStatus] =
                 status_of.get(&c).map(Vec::as_slice).unwrap_or_default();
-            // Compact listing: every service with a gap is shown; fresh, Effective ones are
-            // counted (the full listing is evidence-index.csv).
-            let (shown, good): (Vec<&ControlStatus>, Vec<&ControlStatus>) = if compact {
-                statuses
-                    .iter()
-                    .partition(|st| !st.is_good(&inputs.evidence))
-            } else {
-                (statuses.to_vec(), Vec::new())
-            };
-            let hidden = shown.len().saturating_sub(MAX_GAP_ROWS_PER_CONTROL);
-            let rows = shown
-                .iter()
-                .take(if compact {
-                    MAX_GAP_ROWS_PER_CONTROL
-                } else {
-                    usize::MAX
-                })
-                .map(|st| evidence_row(inputs, files, st))
-                .collect();
-            let newest_good = good
-                .iter()
-                .filter_map(|st| st.newest().map(|i| inputs.evidence[i].collected_on))
-                .max();
-            let summary = match (good.len(), newest_good) {
-                (0, _) => String::new(),
-                (n, Some(date)) => format!(
-                    "{n} more service{} with fresh, Effective evidence (newest {date}); each is listed in evidence-index.csv.",
-                    if n == 1 { "" } else { "s" }
-                ),
-                (n, None) => format!("{n} more services with fresh, Effective evidence."),
-            };
-            let more = if compact && hidden > 0 {
-                format!("{hidden} more services with gaps are not listed here: see evidence-index.csv and the findings.")
-            } else {
-                String::new()
-            };
             let first = directory.primary_control(c);
+            let (tally, state) = tally(inputs, statuses);
             ControlView {
+                anchor: control_anchor(c),
                 id: control.id.clone(),
                 title: control.title.clone(),
                 domain: domain_names[control.domain].to_string(),
                 frequency: control.frequency.as_str(),
                 frameworks: control.frameworks.join("; "),
                 applies_to: control.applies_to.describe(),
+                applies_in_brief: match &control.applies_to {
+                    crate::inputs::Reach::Named(names) if names.len() > 3 => {
+                        format!("{} services: {}; …", names.len(), names[..3].join("; "))
+                    }
+                    reach => reach.describe(),
+                },
                 owner: control.owner.clone(),
                 rows_on_file: rec.rows_on_file[first].to_string(),
                 findings: findings_of
                     .get(&first)
                     .map(|codes| codes.iter().copied().collect::<Vec<_>>().join(", "))
                     .unwrap_or_default(),
-                rows,
-                summary,
-                more,
+                tally,
+                state,
+                groups: if compact {
+                    Vec::new()
+                } else {
+                    evidence_groups(inputs, files, statuses)
+                },
             }
         })
         .collect()
+}
+
+/// The anchor links to a control point at: its row in the Controls sheet, so unique.
+fn control_anchor(row: usize) -> String {
+    format!("ctl-{row}")
 }
 
 /// The CUECs listed, and above [`MAX_LISTED_CUECS`] the sentence counting the rest.
@@ -467,39 +643,135 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
     (cuecs, counted)
 }
 
-/// Every finding is listed, up to a bound per code and severity that keeps the PDF
-/// usable; findings.json and findings.csv always hold them all.
-fn findings_by_severity(rec: &Reconciliation) -> Vec<SeverityFindings> {
+/// A path as the reports show it: as given when relative, else only its file name — the
+/// layout of the machine that ran the report is nobody's business.
+pub fn shown_path(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    if p.is_absolute() {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.to_string())
+    } else {
+        path.to_string()
+    }
+}
+
+/// Every finding in one line (with its message when they are few), grouped by severity,
+/// then code, then the service or vendor it is about: the pattern of a code's messages
+/// is said once per group, and a reader can find any id of findings.json on a line.
+fn findings_by_severity(
+    inputs: &Inputs,
+    rec: &Reconciliation,
+    detailed: bool,
+) -> (Vec<SeverityFindings>, String) {
+    let several_files = inputs.files.len() > 1;
+    let mut listed = 0usize;
+    let mut omitted: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_severity = Vec::new();
     for s in Severity::ALL {
-        let mut shown_per_code: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut list = Vec::new();
-        for f in rec.findings.iter().filter(|f| f.severity == s) {
-            let shown = shown_per_code.entry(f.code.as_str()).or_default();
-            *shown += 1;
-            if *shown <= MAX_FINDINGS_PER_CODE {
-                list.push(FindingView::of(f));
+        let mut codes: Vec<CodeFindings> = Vec::new();
+        let mut count = 0;
+        for code in Code::ALL {
+            // Parts in order of first appearance (findings are already sorted by subject).
+            let mut parts: Vec<FindingPart> = Vec::new();
+            let mut part_of: HashMap<String, usize> = HashMap::new();
+            let mut in_code = 0;
+            for (f, subject) in rec.findings.iter().zip(&rec.subjects) {
+                if f.severity != s || f.code != code {
+                    continue;
+                }
+                in_code += 1;
+                if listed >= MAX_LISTED_FINDINGS {
+                    *omitted.entry(code.as_str()).or_default() += 1;
+                    continue;
+                }
+                listed += 1;
+                let about = match (&f.service, &f.vendor) {
+                    (Some(service), Some(vendor)) => format!("{service} ({vendor})"),
+                    (Some(service), None) => match subject.service {
+                        Some(row) => format!("{service} ({})", inputs.services[row].provider),
+                        None => service.clone(),
+                    },
+                    (None, Some(vendor)) => format!("Vendor {vendor}"),
+                    (None, None) => "Across the estate".to_string(),
+                };
+                // A control or CUEC implies its domain (the controls section gives it), so
+                // the domain is named only when nothing narrower is: one line per finding.
+                let detail = match (f.control_id.as_deref(), f.cuec_id.as_deref()) {
+                    (Some(control), Some(cuec)) => format!("{cuec} · {control}"),
+                    (Some(one), None) | (None, Some(one)) => one.to_string(),
+                    (None, None) => f.domain.clone().unwrap_or_default(),
+                };
+                let line = FindingLine {
+                    id: f.id.clone(),
+                    detail,
+                    control_anchor: subject.control.map(control_anchor).unwrap_or_default(),
+                    message: if detailed {
+                        f.message.clone()
+                    } else {
+                        String::new()
+                    },
+                    remedy: if detailed {
+                        f.remedy.clone()
+                    } else {
+                        String::new()
+                    },
+                    sources: f
+                        .sources
+                        .iter()
+                        .map(|src| {
+                            if several_files {
+                                format!("{} {}!{}", shown_path(&src.file), src.sheet, src.row)
+                            } else {
+                                format!("{}!{}", src.sheet, src.row)
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                };
+                let next = parts.len();
+                let at = *part_of.entry(about.clone()).or_insert(next);
+                if at == next {
+                    parts.push(FindingPart {
+                        about,
+                        lines: Vec::new(),
+                    });
+                }
+                parts[at].lines.push(line);
+            }
+            count += in_code;
+            if !parts.is_empty() {
+                codes.push(CodeFindings {
+                    code: code.as_str(),
+                    title: code.title(),
+                    rule: code.rule(),
+                    remedy: code.remedy(),
+                    count: parts.iter().map(|p| p.lines.len()).sum(),
+                    parts,
+                });
             }
         }
-        let omitted: Vec<String> = shown_per_code
-            .iter()
-            .filter(|(_, n)| **n > MAX_FINDINGS_PER_CODE)
-            .map(|(code, n)| format!("{} more {code}", n - MAX_FINDINGS_PER_CODE))
-            .collect();
-        if !list.is_empty() {
+        if count > 0 {
             by_severity.push(SeverityFindings {
                 severity: s.as_str(),
-                count: shown_per_code.values().sum::<usize>(),
-                findings: list,
-                omitted: if omitted.is_empty() {
-                    String::new()
-                } else {
-                    format!("Not listed here, to keep this document usable: {}. Every finding is in findings.csv and findings.json.", omitted.join(", "))
-                },
+                count,
+                codes,
             });
         }
     }
-    by_severity
+    let omitted = if omitted.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Beyond {MAX_LISTED_FINDINGS} findings the rest are counted, not listed: {}. Every finding is in auditor-workbook.xlsx, findings.csv and findings.json.",
+            omitted
+                .iter()
+                .map(|(code, n)| format!("{n} {code}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    (by_severity, omitted)
 }
 
 /// The sentence pointing at the full evidence appendix.
@@ -534,6 +806,8 @@ pub fn auditor_pack(
     };
     let model = &run.model;
     let (cuecs, cuecs_counted) = cuec_views(inputs, rec);
+    let findings_detailed = rec.findings.len() <= DETAILED_FINDINGS;
+    let (findings, findings_omitted) = findings_by_severity(inputs, rec, findings_detailed);
     AuditorPack {
         meta: Meta::of(run),
         summary: Summary {
@@ -542,12 +816,25 @@ pub fn auditor_pack(
             cells: rec.coverage.cells,
             evidenced: rec.coverage.evidenced,
             percent: format!("{:.1}", rec.coverage.percent),
+            evidence_files: {
+                let c = Completeness::of(files);
+                EvidenceFileCounts {
+                    rows: files.len(),
+                    hashed: c.hashed,
+                    missing: c.missing,
+                    refused: c.refused,
+                    url: c.url,
+                    not_checked: c.not_checked,
+                    blank: c.blank,
+                    checked: c.not_checked == 0,
+                }
+            },
         },
         files: inputs
             .files
             .iter()
             .map(|f| InputFile {
-                path: f.path.clone(),
+                path: shown_path(&f.path),
                 sha256: f.sha256.clone(),
                 bytes: f.bytes.to_string(),
                 sheets: f
@@ -575,7 +862,7 @@ pub fn auditor_pack(
             file: model
                 .file
                 .as_ref()
-                .map(|p| p.display().to_string())
+                .map(|p| shown_path(&p.display().to_string()))
                 .unwrap_or_else(|| "built in".into()),
             domains: model
                 .domains
@@ -610,13 +897,20 @@ pub fn auditor_pack(
             .iter()
             .enumerate()
             .map(|(i, a)| {
-                AttestationView::of(a, &run.period, rec.current_attestations.contains(&i))
+                AttestationView::of(
+                    a,
+                    &run.period,
+                    rec.current_attestations.contains(&i),
+                    &super::vendor_service_names(inputs, &rec.directory, i),
+                )
             })
             .collect(),
         attestations_absent: inputs.attestations_absent,
         cuecs,
         cuecs_counted,
-        findings: findings_by_severity(rec),
+        findings_detailed,
+        findings,
+        findings_omitted,
         residency: super::residency::auditor_section(run, inputs, rec),
     }
 }

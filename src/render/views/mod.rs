@@ -229,8 +229,12 @@ pub struct AttestationView {
     /// Its kind, e.g. `SOC 2 Type II` or `ISO 27001`.
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// The services it covers, in words.
+    /// The services it covers, every one named (`*` for all).
     pub services: String,
+    /// The same in brief, for a table cell: `all AWS services (92)` when it names every
+    /// one of the vendor's services in the workbook, a few names, or a count and the first
+    /// names (the full list is in the auditor workbook).
+    pub services_in_brief: String,
     /// The audit period, `START to END` or `to END`; empty when not stated.
     pub period: String,
     /// When it was issued, `YYYY-MM-DD` or empty.
@@ -263,11 +267,56 @@ fn opt_date(date: Option<chrono::NaiveDate>) -> String {
     date.map(|d| d.to_string()).unwrap_or_default()
 }
 
+/// The names of the services of the vendor attestation row `attestation` names.
+pub fn vendor_service_names<'a>(
+    inputs: &'a crate::inputs::Inputs,
+    directory: &crate::inputs::directory::Directory,
+    attestation: usize,
+) -> Vec<&'a str> {
+    directory
+        .services_of(directory.vendor_of_attestation(attestation))
+        .iter()
+        .map(|&s| inputs.services[s].name.as_str())
+        .collect()
+}
+
+/// Above this many services an attestation's list is summarised in tables.
+const LISTED_ATTESTED_SERVICES: usize = 4;
+
+/// An attestation's services in brief (see [`AttestationView::services_in_brief`]).
+fn attested_in_brief(a: &Attestation, vendor_services: &[&str]) -> String {
+    let names = match &a.services {
+        crate::inputs::Reach::All => return "every service (*)".into(),
+        crate::inputs::Reach::Named(names) => names,
+    };
+    let named: std::collections::HashSet<String> =
+        names.iter().map(|n| crate::inputs::names::key(n)).collect();
+    let all_of_the_vendors = vendor_services.len() > 1
+        && names.len() == vendor_services.len()
+        && vendor_services
+            .iter()
+            .all(|s| named.contains(&crate::inputs::names::key(s)));
+    if all_of_the_vendors {
+        format!("all {} services ({})", a.vendor, names.len())
+    } else if names.len() <= LISTED_ATTESTED_SERVICES {
+        names.join("; ")
+    } else {
+        format!(
+            "{} services: {}; … (all in auditor-workbook.xlsx)",
+            names.len(),
+            names[..3].join("; ")
+        )
+    }
+}
+
 impl AttestationView {
+    /// `vendor_services`: the names of the attesting vendor's services in the Services
+    /// sheet, so that a list naming every one of them can be said in brief.
     pub fn of(
         a: &Attestation,
         period: &crate::inputs::period::Period,
         current: bool,
+        vendor_services: &[&str],
     ) -> AttestationView {
         let covered = a.days_covered(period.start, period.end);
         let status = match a.covered_through() {
@@ -279,6 +328,7 @@ impl AttestationView {
             vendor: a.vendor.clone(),
             kind: a.kind.as_str(),
             services: a.services.describe(),
+            services_in_brief: attested_in_brief(a, vendor_services),
             period: match (a.period_start, a.period_end) {
                 (Some(s), Some(e)) => format!("{s} to {e}"),
                 (None, Some(e)) => format!("to {e}"),

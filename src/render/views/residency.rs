@@ -377,6 +377,7 @@ mod tests {
             period: &run.period,
             as_of: run.as_of,
             residency: run.residency.as_ref(),
+            evidence_files: None,
         });
         (run, inputs, rec)
     }

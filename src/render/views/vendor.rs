@@ -291,7 +291,12 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
             .enumerate()
             .filter(|(i, _)| Some(directory.vendor_of_attestation(*i)) == vendor_id)
             .map(|(i, a)| {
-                AttestationView::of(a, &run.period, rec.current_attestations.contains(&i))
+                AttestationView::of(
+                    a,
+                    &run.period,
+                    rec.current_attestations.contains(&i),
+                    &super::vendor_service_names(inputs, directory, i),
+                )
             })
             .collect(),
         cuecs: match vendor_id {

@@ -1,0 +1,309 @@
+//! The auditor pack as an auditor uses it: every finding id of findings.json is a line of
+//! the PDF, a hyperscaler's attestation naming ninety services keeps the register short,
+//! evidence files are counted and a missing one is a finding, and the Scope section never
+//! prints the path of the machine that ran the report.
+
+use crate::support::{self, d, demarc, read_json, report_q3, row, small_company, Book, Cell};
+use std::path::Path;
+
+/// The ids of every finding in findings.json.
+fn finding_ids(out: &Path) -> Vec<String> {
+    read_json(&out.join("2026-Q3/findings.json"))["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The pages of the auditor pack from the one whose text starts section `from` up to the
+/// one that starts section `to` (both headings as the outline numbers them).
+fn section_pages(pages: &[String], from: &str, to: &str) -> usize {
+    let starts = |heading: &str| {
+        pages
+            .iter()
+            .skip(2) // the cover and the contents name every section
+            .position(|p| p.contains(heading))
+            .unwrap_or_else(|| panic!("no page has {heading:?}"))
+    };
+    starts(to) - starts(from) + 1
+}
+
+/// A company of `services` AWS services, each in scope, with `controls` customer controls
+/// applying to every service and evidence for the first service only: most cells lack
+/// evidence, so findings run to the hundreds.
+fn large_company(services: usize, controls: usize) -> Book {
+    let names: Vec<String> = (1..=services)
+        .map(|i| format!("AWS service {i:03}"))
+        .collect();
+    let service_rows = names
+        .iter()
+        .map(|n| row(&[n, "AWS", "IaaS", "Confidential", "yes"]))
+        .collect();
+    let control_rows = (1..=controls)
+        .map(|i| {
+            row(&[
+                &format!("CTL-{i:03}"),
+                &format!("Control {i}"),
+                "Identity and access management",
+                "quarterly",
+                "*",
+            ])
+        })
+        .collect();
+    let evidence_rows = (1..=controls)
+        .map(|i| {
+            let mut r = row(&[&format!("CTL-{i:03}"), &names[0], "Review"]);
+            r.push(d(2026, 9, 1).into());
+            r.extend(row(&["Effective", "A. Tester"]));
+            r
+        })
+        .collect();
+    small_company()
+        .sheet(
+            "Services",
+            &[
+                "service",
+                "provider",
+                "service_model",
+                "data_classes",
+                "in_scope",
+            ],
+            service_rows,
+        )
+        .sheet(
+            "Controls",
+            &["control_id", "title", "domain", "frequency", "applies_to"],
+            control_rows,
+        )
+        .sheet(
+            "Evidence",
+            &[
+                "control_id",
+                "service",
+                "evidence",
+                "collected_on",
+                "result",
+                "tester",
+            ],
+            evidence_rows,
+        )
+        .sheet(
+            "Attestations",
+            &[
+                "vendor",
+                "services",
+                "type",
+                "period_start",
+                "period_end",
+                "opinion",
+                "exceptions",
+                "bridge_letter_through",
+                "domains",
+            ],
+            vec![row(&[
+                "AWS",
+                // Named one by one, as hyperscalers' reports list them.
+                &names.join("; "),
+                "SOC 2 Type II",
+                "2025-07-01",
+                "2026-06-30",
+                "Unqualified",
+                "0",
+                "2026-12-31",
+                "*",
+            ])],
+        )
+}
+
+#[test]
+fn every_finding_id_of_the_sample_is_in_its_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    demarc()
+        .current_dir(support::repo("."))
+        .args(["report", "--config", "samples/demarc.toml", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
+    let ids = finding_ids(&out);
+    assert!(!ids.is_empty());
+    let absent: Vec<&String> = ids
+        .iter()
+        .filter(|id| !pack.contains(id.as_str()))
+        .collect();
+    assert!(absent.is_empty(), "not in the pack: {absent:?}");
+    // Few findings: each is listed with its own message.
+    let findings = read_json(&out.join("2026-Q3/findings.json"));
+    let first = findings["findings"][0]["message"].as_str().unwrap();
+    let words: String = first
+        .split_whitespace()
+        .take(6)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(pack.contains(&words), "{words:?} not in the pack");
+    // Catalogue text is set as text, its `code` spans without their backticks.
+    assert!(!pack.contains('`'), "raw backticks in the pack");
+}
+
+#[test]
+fn at_scale_every_finding_is_one_line_and_the_register_stays_short() {
+    let dir = tempfile::tempdir().unwrap();
+    // 90 services x 30 controls: 2,700 service-control pairs (the compact listing) and
+    // well over the 300 findings above which each finding is one line.
+    let (_, out) = report_q3(dir.path(), &large_company(90, 30), &[]);
+    let ids = finding_ids(&out);
+    assert!(ids.len() > 2_000, "{} findings", ids.len());
+    let path = out.join("2026-Q3/auditor-pack.pdf");
+    let text = support::pdf_text(&path);
+    let absent: Vec<&String> = ids
+        .iter()
+        .filter(|id| !text.contains(id.as_str()))
+        .collect();
+    assert!(
+        absent.is_empty(),
+        "{} ids not in the pack, e.g. {:?}",
+        absent.len(),
+        &absent[..absent.len().min(3)]
+    );
+    // The attestation naming all ninety services is said in brief, and its row does not
+    // run down the page a name a line.
+    assert!(text.contains("all AWS services (90)"), "no brief services");
+    let pages = support::pdf_pages(&path);
+    assert!(
+        section_pages(
+            &pages,
+            "Attestation register",
+            "Complementary user entity controls"
+        ) <= 2,
+        "the register spans more than two pages"
+    );
+    // One line per finding: 2,000+ findings fit in well under a page per 100.
+    let findings_pages = pages.len()
+        - pages
+            .iter()
+            .rposition(|p| p.contains("9. Findings"))
+            .unwrap_or(0);
+    assert!(
+        findings_pages * 100 < ids.len(),
+        "{findings_pages} pages for {} findings",
+        ids.len()
+    );
+    // The message pattern is said once per code, not once per finding.
+    let rule = "has no evidence for that service on or before the period end";
+    assert!(text.matches(rule).count() <= 2, "the rule is repeated");
+}
+
+/// The small company with a file named on each evidence row: IAM-1's is under the
+/// evidence root, the others are not.
+fn company_with_files(root: &Path) -> Book {
+    std::fs::create_dir_all(root.join("2026-09")).unwrap();
+    std::fs::write(root.join("2026-09/iam-1.pdf"), b"IAM-1 evidence").unwrap();
+    let book = small_company();
+    let mut evidence = book
+        .sheets
+        .iter()
+        .find(|s| s.name == "Evidence")
+        .unwrap()
+        .clone();
+    evidence.header.push("evidence_file".into());
+    for r in &mut evidence.rows {
+        let Cell::Text(id) = &r[0] else { panic!() };
+        let file = format!("2026-09/{}.pdf", id.to_lowercase());
+        r.push(Cell::Text(file));
+    }
+    let header: Vec<&str> = evidence.header.iter().map(String::as_str).collect();
+    book.sheet("Evidence", &header, evidence.rows.clone())
+}
+
+#[test]
+fn missing_evidence_files_are_counted_and_each_relied_on_row_is_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("evidence");
+    let book = company_with_files(&root);
+    let path = book.write(dir.path(), "q3.xlsx");
+    let out = dir.path().join("out");
+    let said = demarc()
+        .arg("report")
+        .arg(&path)
+        .args(["--period", "2026-Q3", "--evidence-root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let said = String::from_utf8(said).unwrap();
+    assert!(
+        said.contains("evidence files: 1 of 4 found and hashed, 3 missing"),
+        "{said}"
+    );
+    let findings = read_json(&out.join("2026-Q3/findings.json"));
+    let missing: Vec<&serde_json::Value> = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "EVIDENCE_FILE_MISSING")
+        .collect();
+    let mut controls: Vec<&str> = missing
+        .iter()
+        .map(|f| f["control_id"].as_str().unwrap())
+        .collect();
+    controls.sort();
+    assert_eq!(controls, ["APP-1", "DATA-1", "END-1"]);
+    for f in &missing {
+        assert_eq!(f["severity"], "medium");
+        assert_eq!(f["sources"][0]["sheet"], "Evidence");
+    }
+    let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
+    assert!(
+        pack.contains("Found and hashed Missing Refused URL No file named Not checked 1 3 0 0 0 0"),
+        "no completeness counts in the Summary"
+    );
+
+    // Without a root nothing is looked for, nothing is raised, and the pack says so.
+    let plain_dir = dir.path().join("plain");
+    std::fs::create_dir(&plain_dir).unwrap();
+    let (_, plain) = report_q3(&plain_dir, &book, &[]);
+    let findings = read_json(&plain.join("2026-Q3/findings.json"));
+    assert!(!findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "EVIDENCE_FILE_MISSING"));
+    let pack = support::pdf_text(&plain.join("2026-Q3/auditor-pack.pdf"));
+    assert!(pack.contains("no evidence root was given"), "{pack}");
+}
+
+#[test]
+fn the_scope_names_inputs_without_the_path_of_the_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    // report_q3 passes the workbook by its absolute path.
+    let (path, out) = report_q3(dir.path(), &large_company(3, 2), &[]);
+    assert!(path.is_absolute());
+    let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
+    let parent = path.parent().unwrap().display().to_string();
+    assert!(!pack.contains(&parent), "the pack prints {parent}");
+    assert!(pack.contains("q3.xlsx"));
+}
+
+#[test]
+fn a_control_evidenced_once_for_every_service_is_listed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // Five services; IAM-1's one evidence row names no service, so it serves all five.
+    let mut book = large_company(5, 1);
+    let evidence = book
+        .sheets
+        .iter_mut()
+        .find(|s| s.name == "Evidence")
+        .unwrap();
+    evidence.rows[0][1] = Cell::Blank;
+    evidence.rows[0][2] = Cell::Text("Quarterly access review export".into());
+    let (_, out) = report_q3(dir.path(), &book, &[]);
+    let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
+    assert!(pack.contains("all 5 services"), "{pack}");
+    assert_eq!(pack.matches("Quarterly access review export").count(), 1);
+}
