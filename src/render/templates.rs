@@ -43,6 +43,11 @@ const PARTIALS: &[(&str, &str, &str)] = &[
         "partials/residency.typ.hbs",
         include_str!("../../templates/partials/residency.typ.hbs"),
     ),
+    (
+        "findings",
+        "partials/findings.typ.hbs",
+        include_str!("../../templates/partials/findings.typ.hbs"),
+    ),
 ];
 
 /// The built-in templates and partials: (file name, as `--templates DIR` names it; text).

@@ -2231,6 +2231,7 @@ mod templates_export {
             "evidence-appendix.typ.hbs",
             "partials/style.typ.hbs",
             "partials/residency.typ.hbs",
+            "partials/findings.typ.hbs",
         ] {
             assert_eq!(
                 std::fs::read(kit.join(template)).unwrap(),

@@ -1552,4 +1552,47 @@ mod fedramp {
             "{text}"
         );
     }
+
+    /// A real 616-control FedRAMP workbook with hundreds of findings: the vendor pack stays
+    /// within twelve pages, its repeated CRM text said once with its controls, and every
+    /// finding it leaves out is counted.
+    #[test]
+    fn the_real_cloud_gov_pack_stays_within_twelve_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        company().write(dir.path(), "company.xlsx");
+        let out = dir.path().join("out");
+        demarc()
+            .args(["report", "--period", PERIOD, "--fedramp"])
+            .arg(format!("cloud.gov={}", cloud_gov().display()))
+            .arg(dir.path().join("company.xlsx"))
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let pack = out.join("2026-Q3/vendors/cloud-gov.pdf");
+        let pages = demarc_pages(&pack);
+        let _ = std::fs::copy(&pack, "/tmp/cloudgov.pdf");
+        assert!(pages <= 12, "{pages} pages");
+        let findings = crate::support::read_json(&out.join("2026-Q3/findings.json"));
+        let about_cloud_gov = findings["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["vendor"] == "cloud.gov" || f["service"] == "Sandbox apps")
+            .count();
+        assert!(about_cloud_gov > 100, "{about_cloud_gov} findings");
+        let text = pdf_text(&pack);
+        assert!(
+            text.contains(&format!("{about_cloud_gov} findings concern this vendor")),
+            "the pack does not count its findings"
+        );
+        assert!(
+            text.contains("more not listed here"),
+            "nothing said of those left out"
+        );
+    }
+
+    fn demarc_pages(pdf: &Path) -> usize {
+        crate::support::pdf_pages(pdf).len()
+    }
 }

@@ -6,7 +6,8 @@ use super::{
     cell_status, service_marks, severity_counts, AttestationView, CellView, Mark, Meta,
     SeverityCount,
 };
-use crate::findings::{Code, Finding, Severity, Source};
+use crate::findings::{Code, Finding, Source};
+use crate::inputs::directory::Subject;
 use crate::inputs::evidence_files::{Completeness, FileStatus};
 use crate::inputs::Inputs;
 use crate::reconcile::{ControlStatus, Reconciliation};
@@ -181,6 +182,8 @@ pub struct CodeView {
 /// A service and its responsibility cells.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ServiceView {
+    /// Where links to it point: `svc-N`, unique in the document.
+    pub anchor: String,
     /// The service's name.
     pub name: String,
     /// Its provider.
@@ -309,6 +312,8 @@ pub struct CodeFindings {
     pub count: usize,
     /// Its findings by what they are about: a service, else a vendor, else the estate.
     pub parts: Vec<FindingPart>,
+    /// A sentence when some were not listed (the vendor packs' bound); else empty.
+    pub more: String,
 }
 
 /// Findings of one code about one service or vendor.
@@ -316,6 +321,9 @@ pub struct CodeFindings {
 pub struct FindingPart {
     /// The service (with its vendor) or vendor they are about, or `Across the estate`.
     pub about: String,
+    /// The service's anchor (`svc-N`, its entry in the services section) when the part is
+    /// a service's; else empty.
+    pub service_anchor: String,
     /// Each finding, one line.
     pub lines: Vec<FindingLine>,
 }
@@ -344,9 +352,11 @@ fn service_views(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Vec<Servic
     inputs
         .services
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(row, s)| {
             let own = || rec.cells.iter().filter(|c| c.service == s.name);
             ServiceView {
+                anchor: service_anchor(row),
                 name: s.name.clone(),
                 provider: s.provider.clone(),
                 model: s.service_model.as_str(),
@@ -587,6 +597,11 @@ fn control_views(
         .collect()
 }
 
+/// The anchor links to a service point at: its row in the Services sheet, so unique.
+fn service_anchor(row: usize) -> String {
+    format!("svc-{row}")
+}
+
 /// The anchor links to a control point at: its row in the Controls sheet, so unique.
 fn control_anchor(row: usize) -> String {
     format!("ctl-{row}")
@@ -664,101 +679,8 @@ fn findings_by_severity(
     rec: &Reconciliation,
     detailed: bool,
 ) -> (Vec<SeverityFindings>, String) {
-    let several_files = inputs.files.len() > 1;
-    let mut listed = 0usize;
-    let mut omitted: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut by_severity = Vec::new();
-    for s in Severity::ALL {
-        let mut codes: Vec<CodeFindings> = Vec::new();
-        let mut count = 0;
-        for code in Code::ALL {
-            // Parts in order of first appearance (findings are already sorted by subject).
-            let mut parts: Vec<FindingPart> = Vec::new();
-            let mut part_of: HashMap<String, usize> = HashMap::new();
-            let mut in_code = 0;
-            for (f, subject) in rec.findings.iter().zip(&rec.subjects) {
-                if f.severity != s || f.code != code {
-                    continue;
-                }
-                in_code += 1;
-                if listed >= MAX_LISTED_FINDINGS {
-                    *omitted.entry(code.as_str()).or_default() += 1;
-                    continue;
-                }
-                listed += 1;
-                let about = match (&f.service, &f.vendor) {
-                    (Some(service), Some(vendor)) => format!("{service} ({vendor})"),
-                    (Some(service), None) => match subject.service {
-                        Some(row) => format!("{service} ({})", inputs.services[row].provider),
-                        None => service.clone(),
-                    },
-                    (None, Some(vendor)) => format!("Vendor {vendor}"),
-                    (None, None) => "Across the estate".to_string(),
-                };
-                // A control or CUEC implies its domain (the controls section gives it), so
-                // the domain is named only when nothing narrower is: one line per finding.
-                let detail = match (f.control_id.as_deref(), f.cuec_id.as_deref()) {
-                    (Some(control), Some(cuec)) => format!("{cuec} · {control}"),
-                    (Some(one), None) | (None, Some(one)) => one.to_string(),
-                    (None, None) => f.domain.clone().unwrap_or_default(),
-                };
-                let line = FindingLine {
-                    id: f.id.clone(),
-                    detail,
-                    control_anchor: subject.control.map(control_anchor).unwrap_or_default(),
-                    message: if detailed {
-                        f.message.clone()
-                    } else {
-                        String::new()
-                    },
-                    remedy: if detailed {
-                        f.remedy.clone()
-                    } else {
-                        String::new()
-                    },
-                    sources: f
-                        .sources
-                        .iter()
-                        .map(|src| {
-                            if several_files {
-                                format!("{} {}!{}", shown_path(&src.file), src.sheet, src.row)
-                            } else {
-                                format!("{}!{}", src.sheet, src.row)
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                };
-                let next = parts.len();
-                let at = *part_of.entry(about.clone()).or_insert(next);
-                if at == next {
-                    parts.push(FindingPart {
-                        about,
-                        lines: Vec::new(),
-                    });
-                }
-                parts[at].lines.push(line);
-            }
-            count += in_code;
-            if !parts.is_empty() {
-                codes.push(CodeFindings {
-                    code: code.as_str(),
-                    title: code.title(),
-                    rule: code.rule(),
-                    remedy: code.remedy(),
-                    count: parts.iter().map(|p| p.lines.len()).sum(),
-                    parts,
-                });
-            }
-        }
-        if count > 0 {
-            by_severity.push(SeverityFindings {
-                severity: s.as_str(),
-                count,
-                codes,
-            });
-        }
-    }
+    let all: Vec<(&Finding, &Subject)> = rec.findings.iter().zip(&rec.subjects).collect();
+    let (groups, omitted) = group_findings(inputs, &all, detailed, Bounds::auditor());
     let omitted = if omitted.is_empty() {
         String::new()
     } else {
@@ -771,6 +693,170 @@ fn findings_by_severity(
                 .join(", ")
         )
     };
+    (groups, omitted)
+}
+
+/// A finding's rows, `sheet!row`, the file named once before its rows when the run read
+/// several: `caiq.xlsx: CAIQ!12, CAIQ!13; company.xlsx: Services!4`.
+fn sources_in_brief(sources: &[Source], several_files: bool) -> String {
+    let mut out = String::new();
+    let mut file: Option<&str> = None;
+    for src in sources {
+        let same_file = file == Some(&*src.file);
+        if !out.is_empty() {
+            out.push_str(if same_file || !several_files {
+                ", "
+            } else {
+                "; "
+            });
+        }
+        if several_files && !same_file {
+            out.push_str(&shown_path(&src.file));
+            out.push_str(": ");
+        }
+        file = Some(&src.file);
+        out.push_str(&format!("{}!{}", src.sheet, src.row));
+    }
+    out
+}
+
+/// How many finding lines a document lists: per code and severity, and in all.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub per_code: usize,
+    pub total: usize,
+}
+
+impl Bounds {
+    /// The auditor pack: every finding, up to a bound no real register reaches.
+    pub fn auditor() -> Bounds {
+        Bounds {
+            per_code: usize::MAX,
+            total: MAX_LISTED_FINDINGS,
+        }
+    }
+}
+
+/// What a group of findings is about: a service (with its vendor), else for a vendor's
+/// questionnaire findings the control family (`AC`, `DCS`), else the vendor, else the
+/// estate.
+fn part_of(inputs: &Inputs, f: &Finding, subject: &Subject) -> (String, String) {
+    match (&f.service, &f.vendor) {
+        (Some(service), vendor) => {
+            let provider = match (vendor, subject.service) {
+                (Some(vendor), _) => vendor.as_str(),
+                (None, Some(row)) => inputs.services[row].provider.as_str(),
+                (None, None) => "",
+            };
+            let about = if provider.is_empty() {
+                service.clone()
+            } else {
+                format!("{service} ({provider})")
+            };
+            (
+                about,
+                subject.service.map(service_anchor).unwrap_or_default(),
+            )
+        }
+        (None, Some(vendor)) => {
+            let family = f
+                .control_id
+                .as_deref()
+                .filter(|_| f.code.side() == crate::findings::Side::Questionnaire)
+                .map(super::control_family);
+            match family {
+                Some(family) => (format!("{vendor}: control family {family}"), String::new()),
+                None => (format!("Vendor {vendor}"), String::new()),
+            }
+        }
+        (None, None) => ("Across the estate".to_string(), String::new()),
+    }
+}
+
+/// Groups findings (already in the engine's order: worst first, then catalogue order) by
+/// severity, code and [`part_of`], a line each, within `bounds`; returns the groups and
+/// the count of findings left out per code.
+pub(super) fn group_findings(
+    inputs: &Inputs,
+    findings: &[(&Finding, &Subject)],
+    detailed: bool,
+    bounds: Bounds,
+) -> (Vec<SeverityFindings>, BTreeMap<&'static str, usize>) {
+    let several_files = inputs.files.len() > 1;
+    let mut listed = 0usize;
+    let mut omitted: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut by_severity: Vec<SeverityFindings> = Vec::new();
+    let mut part_index: HashMap<String, usize> = HashMap::new();
+    for &(f, subject) in findings {
+        let severity = f.severity.as_str();
+        if by_severity.last().is_none_or(|s| s.severity != severity) {
+            by_severity.push(SeverityFindings {
+                severity,
+                count: 0,
+                codes: Vec::new(),
+            });
+        }
+        let group = by_severity.last_mut().expect("pushed above");
+        group.count += 1;
+        if group.codes.last().is_none_or(|c| c.code != f.code.as_str()) {
+            group.codes.push(CodeFindings {
+                code: f.code.as_str(),
+                title: f.code.title(),
+                rule: f.code.rule(),
+                remedy: f.code.remedy(),
+                count: 0,
+                parts: Vec::new(),
+                more: String::new(),
+            });
+            part_index.clear();
+        }
+        let code = group.codes.last_mut().expect("pushed above");
+        code.count += 1;
+        let shown: usize = code.parts.iter().map(|p| p.lines.len()).sum();
+        if shown >= bounds.per_code || listed >= bounds.total {
+            *omitted.entry(f.code.as_str()).or_default() += 1;
+            let more = code.count - shown;
+            code.more = format!(
+                "{more} more not listed here: every one is in the auditor workbook and findings.csv."
+            );
+            continue;
+        }
+        listed += 1;
+        // A control or CUEC implies its domain (the controls section gives it), so the
+        // domain is named only when nothing narrower is: one line per finding.
+        let detail = match (f.control_id.as_deref(), f.cuec_id.as_deref()) {
+            (Some(control), Some(cuec)) => format!("{cuec} · {control}"),
+            (Some(one), None) | (None, Some(one)) => one.to_string(),
+            (None, None) => f.domain.clone().unwrap_or_default(),
+        };
+        let line = FindingLine {
+            id: f.id.clone(),
+            detail,
+            control_anchor: subject.control.map(control_anchor).unwrap_or_default(),
+            message: if detailed {
+                f.message.clone()
+            } else {
+                String::new()
+            },
+            remedy: if detailed {
+                f.remedy.clone()
+            } else {
+                String::new()
+            },
+            sources: sources_in_brief(&f.sources, several_files),
+        };
+        let (about, service_anchor) = part_of(inputs, f, subject);
+        let next = code.parts.len();
+        let at = *part_index.entry(about.clone()).or_insert(next);
+        if at == next {
+            code.parts.push(FindingPart {
+                about,
+                service_anchor,
+                lines: Vec::new(),
+            });
+        }
+        code.parts[at].lines.push(line);
+    }
     (by_severity, omitted)
 }
 

@@ -267,6 +267,19 @@ fn opt_date(date: Option<chrono::NaiveDate>) -> String {
     date.map(|d| d.to_string()).unwrap_or_default()
 }
 
+/// A control's family, the part of its id before the first `-`, `.` or `(` (after any
+/// catalogue prefix ending in `:`), upper-cased: `AC` for FedRAMP's `AC-2(1)` and
+/// `NIST-800-53:AC-2 (a)`, `DCS` for CAIQ's `DCS-07.1`.
+pub fn control_family(id: &str) -> String {
+    // A catalogue prefix (`NIST-800-53:AC-2`) is not the family.
+    let id = id.rsplit(':').next().unwrap_or(id);
+    id.trim()
+        .split(['-', '.', '(', ' '])
+        .next()
+        .unwrap_or(id)
+        .to_uppercase()
+}
+
 /// The names of the services of the vendor attestation row `attestation` names.
 pub fn vendor_service_names<'a>(
     inputs: &'a crate::inputs::Inputs,

@@ -28,8 +28,12 @@ pub struct CaiqView {
     pub sheet: String,
     /// Each gap and drift beside the vendor's explanation, consecutive same texts once.
     pub explained: Vec<Grouped>,
+    /// A sentence when more groups than a vendor pack lists were left out; else empty.
+    pub explained_more: String,
     /// The customer's to-do list: CSC Responsibilities and CSC-owned questions.
     pub todo: Vec<Grouped>,
+    /// A sentence when more groups than a vendor pack lists were left out; else empty.
+    pub todo_more: String,
     /// Questions on the to-do list.
     pub todo_questions: String,
     /// Questions read.
@@ -52,7 +56,7 @@ pub struct CaiqView {
     pub mapping: String,
 }
 
-/// Consecutive rows with the same label and text, shown once.
+/// Rows of one control family with the same label and text, shown once.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Grouped {
     /// The questions covered: `A, B`, or `A … Z (n questions)`.
@@ -128,6 +132,8 @@ pub struct FedrampView {
     pub customer_rows: String,
     /// What the customer must do, consecutive same texts once.
     pub responsibilities: Vec<Responsibility>,
+    /// A sentence when more groups than a vendor pack lists were left out; else empty.
+    pub responsibilities_more: String,
     /// Which control-to-domain mapping was used, in words.
     pub mapping: String,
 }
@@ -165,31 +171,65 @@ fn rows(findings: &[&Finding]) -> usize {
         .len()
 }
 
-/// Consecutive rows with the same label and text, shown once: the questions or controls
-/// they cover (`A, B`, or `A … Z (n rows)`), the label and the text. A vendor writes the
-/// same sentence down a whole domain ("no physical premises"); the reader needs it once.
-fn grouped(rows: impl IntoIterator<Item = (String, String, String)>, unit: &str) -> Vec<Grouped> {
-    let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
-    for (id, label, text) in rows {
-        match groups.last_mut() {
-            Some((l, t, ids)) if *l == label && *t == text => ids.push(id),
-            _ => groups.push((label, text, vec![id])),
+/// Rows with the same key shown once, with the ids they cover, in order of first
+/// appearance. A vendor writes the same sentence down a whole domain ("no physical
+/// premises"), and a CRM repeats one responsibility over dozens of controls: the reader
+/// needs it once, with its controls listed.
+fn dedupe<K: Eq + std::hash::Hash + Clone>(
+    rows: impl IntoIterator<Item = (String, K)>,
+) -> Vec<(K, Vec<String>)> {
+    let mut groups: Vec<(K, Vec<String>)> = Vec::new();
+    let mut index: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
+    for (id, key) in rows {
+        match index.get(&key) {
+            Some(&at) => groups[at].1.push(id),
+            None => {
+                index.insert(key.clone(), groups.len());
+                groups.push((key, vec![id]));
+            }
         }
     }
     groups
-        .into_iter()
-        .map(|(label, text, ids)| {
-            let covered = match ids.len() {
-                1..=3 => ids.join(", "),
-                n => format!("{} … {} ({n} {unit})", ids[0], ids[n - 1]),
-            };
-            Grouped {
-                covered,
-                label,
-                text,
-            }
-        })
-        .collect()
+}
+
+/// A vendor pack lists at most this many groups of a questionnaire's rows per table: with
+/// the rest counted, a 700-row workbook keeps the pack within twelve pages.
+pub const MAX_GROUPS: usize = 30;
+
+/// Keeps the first [`MAX_GROUPS`] groups; returns the sentence counting the rest.
+fn bound<T>(groups: &mut Vec<T>, file: &str) -> String {
+    if groups.len() <= MAX_GROUPS {
+        return String::new();
+    }
+    let more = groups.len() - MAX_GROUPS;
+    groups.truncate(MAX_GROUPS);
+    format!(
+        "{more} more groups are not shown here; every row is in {}, and each finding in the follow-up questions and the auditor workbook.",
+        super::auditor::shown_path(file)
+    )
+}
+
+/// Ids listed: all of them up to twelve, else the first ten and a count.
+fn covered(ids: &[String], unit: &str) -> String {
+    match ids.len() {
+        0..=12 => ids.join(", "),
+        n => format!("{}, and {} more ({n} {unit})", ids[..10].join(", "), n - 10),
+    }
+}
+
+/// Rows (id, label, text) grouped by the id's control family, label and text.
+fn grouped(rows: impl IntoIterator<Item = (String, String, String)>, unit: &str) -> Vec<Grouped> {
+    dedupe(rows.into_iter().map(|(id, label, text)| {
+        let family = super::control_family(&id);
+        (id, (family, label, text))
+    }))
+    .into_iter()
+    .map(|((_, label, text), ids)| Grouped {
+        covered: covered(&ids, unit),
+        label,
+        text,
+    })
+    .collect()
 }
 
 /// A closed-vocabulary cell as the vendor wrote it.
@@ -311,7 +351,7 @@ fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> CaiqView {
     // Each gap and drift beside the vendor's own explanation (column E), in sheet order.
     let gap_rows: BTreeSet<&Source> = gaps.iter().filter_map(|f| f.sources.first()).collect();
     let drift_rows: BTreeSet<&Source> = drift.iter().filter_map(|f| f.sources.first()).collect();
-    let explained = grouped(
+    let mut explained = grouped(
         qs.iter().filter_map(|q| {
             let label = match (gap_rows.contains(&q.source), drift_rows.contains(&q.source)) {
                 (true, true) => "gap, drift",
@@ -342,7 +382,7 @@ fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> CaiqView {
                 || q.ownership.known() == Some(Ownership::CscOwned)
         })
         .collect();
-    let todo = grouped(
+    let mut todo = grouped(
         todo_questions.iter().map(|q| {
             let text = q.csc_responsibilities.trim();
             let text = if text.is_empty() {
@@ -361,9 +401,11 @@ fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> CaiqView {
         "questions",
     );
     CaiqView {
-        file: caiq.file.clone(),
+        file: super::auditor::shown_path(&caiq.file),
         sheet: caiq.sheet.clone(),
+        explained_more: bound(&mut explained, &caiq.file),
         explained,
+        todo_more: bound(&mut todo, &caiq.file),
         todo,
         todo_questions: todo_questions.len().to_string(),
         questions: qs.len().to_string(),
@@ -442,35 +484,26 @@ fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> Fedramp
             .count(),
     ));
     let mismatches = from_file(findings, Code::OriginationMismatch, &workbook.file);
-    // What the customer must do: the CRM rows answered Partial or No, consecutive rows
-    // with the same answer and text shown once.
-    let mut responsibilities: Vec<(String, String, Vec<String>)> = Vec::new();
+    // What the customer must do: the CRM rows answered Partial or No, rows with the same
+    // answer and text shown once with their controls.
     let mut customer_rows = 0;
-    for row in &crm_rows {
-        let Some(answer @ (Inheritable::Partial | Inheritable::No)) = row.inheritable.known()
-        else {
-            continue;
+    let responsibilities = dedupe(crm_rows.iter().filter_map(|row| {
+        let answer @ (Inheritable::Partial | Inheritable::No) = row.inheritable.known()? else {
+            return None;
         };
         customer_rows += 1;
-        let text = row.responsibility.trim().to_string();
-        match responsibilities.last_mut() {
-            Some((a, t, ids)) if a == answer.as_str() && *t == text => {
-                ids.push(row.control_id.clone())
-            }
-            _ => responsibilities.push((
+        Some((
+            row.control_id.clone(),
+            (
                 answer.as_str().to_string(),
-                text,
-                vec![row.control_id.clone()],
-            )),
-        }
-    }
-    let responsibilities: Vec<Responsibility> = responsibilities
+                row.responsibility.trim().to_string(),
+            ),
+        ))
+    }));
+    let mut responsibilities: Vec<Responsibility> = responsibilities
         .into_iter()
-        .map(|(answer, text, ids)| {
-            let controls = match ids.len() {
-                1..=3 => ids.join(", "),
-                n => format!("{} … {} ({n} rows)", ids[0], ids[n - 1]),
-            };
+        .map(|((answer, text), ids)| {
+            let controls = covered(&ids, "rows");
             Responsibility {
                 controls,
                 answer,
@@ -483,7 +516,7 @@ fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> Fedramp
         })
         .collect();
     FedrampView {
-        file: workbook.file.clone(),
+        file: super::auditor::shown_path(&workbook.file),
         cis_sheet: workbook.cis_sheet.clone().unwrap_or_default(),
         crm_sheet: workbook.crm_sheet.clone().unwrap_or_default(),
         blank: workbook.cis_sheet.is_none(),
@@ -504,6 +537,7 @@ fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> Fedramp
             .len()
             .to_string(),
         customer_rows: customer_rows.to_string(),
+        responsibilities_more: bound(&mut responsibilities, &workbook.file),
         responsibilities,
         mapping: run_mapping(run),
     }

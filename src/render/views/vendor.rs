@@ -5,8 +5,8 @@
 
 use super::questionnaire::{CaiqView, FedrampView};
 use super::residency::VendorResidency;
-use super::{cell_status, service_marks, AttestationView, CellView, FindingView, Mark, Meta};
-use crate::findings::{Code, Finding};
+use super::{cell_status, service_marks, AttestationView, CellView, Mark, Meta};
+use crate::findings::{Code, Finding, Severity};
 use crate::inputs::directory::{Directory, VendorId};
 use crate::inputs::{Inputs, Service};
 use crate::reconcile::{CellStatus, ControlStatus, Reconciliation};
@@ -14,6 +14,15 @@ use crate::Run;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::HashMap;
+
+/// Up to this many findings a vendor pack gives each its message and remedy.
+pub const VENDOR_DETAILED_FINDINGS: usize = 40;
+
+/// A vendor pack lists at most this many findings of one code (and severity), and this
+/// many in all: the pack stays within twelve pages whatever the vendor's size; the rest
+/// are counted, and every one is in the follow-up questions and the auditor workbook.
+pub const VENDOR_FINDINGS_PER_CODE: usize = 40;
+pub const VENDOR_FINDINGS_LISTED: usize = 240;
 
 /// Above this many services a vendor pack shows one matrix (a row per service, a mark per
 /// domain) instead of a table per service.
@@ -26,9 +35,11 @@ pub struct VendorPack {
     pub meta: Meta,
     /// The vendor, as the Services sheet first names it.
     pub vendor: String,
-    /// The verdict in one line: assurance, then CUECs, questionnaires and the customer's
-    /// own gaps, `; `-separated.
-    pub verdict: String,
+    /// The verdict, worst first: its colour and headline come from the vendor's worst
+    /// open finding, its reasons follow one per line.
+    pub verdict: Verdict,
+    /// Each current SOC report (or other attestation) reviewed as an analyst reads it.
+    pub reviews: Vec<ReportReview>,
     /// The vendor's in-scope services, in sheet order.
     pub services: Vec<VendorService>,
     /// True above 3 services: show one matrix of `marks` instead of a table per service.
@@ -39,14 +50,55 @@ pub struct VendorPack {
     pub attestations: Vec<AttestationView>,
     /// The vendor's CUECs, each with the customer's evidence for its mapped control.
     pub cuecs: Vec<VendorCuec>,
-    /// Findings about the vendor or its services, most severe first.
-    pub findings: Vec<FindingView>,
+    /// Findings about the vendor or its services, worst first, grouped by code and then
+    /// service (or control family for its questionnaires), at most 40 lines per code.
+    pub findings: Vec<super::auditor::SeverityFindings>,
+    /// Findings about the vendor or its services, in all.
+    pub findings_total: usize,
+    /// True when they are few enough to list each with its message.
+    pub findings_detailed: bool,
     /// Where the vendor's services hold data.
     pub residency: VendorResidency,
     /// The vendor's CAIQ questionnaire; `null` when it sent none.
     pub caiq: Option<CaiqView>,
     /// The provider's FedRAMP CIS/CRM workbook; `null` when it sent none.
     pub fedramp: Option<FedrampView>,
+}
+
+/// A vendor's verdict.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Verdict {
+    /// The worst open finding's severity (`critical` … `info`), or `ok` when there is none:
+    /// the colour the verdict is set in.
+    pub level: &'static str,
+    /// One line, worst first: "Not acceptable as it stands: 2 critical findings".
+    pub headline: String,
+    /// Why, one line each, worst first: each kind of finding with its count, then the
+    /// state of the vendor's assurance.
+    pub reasons: Vec<String>,
+}
+
+/// A current attestation as an analyst reviews it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ReportReview {
+    /// Its kind, e.g. `SOC 2 Type II`.
+    pub kind: &'static str,
+    /// The audit firm, or `not stated`.
+    pub auditor: String,
+    /// The audit period or, for a certificate, its issue and expiry.
+    pub period: String,
+    /// The opinion, or `not stated`.
+    pub opinion: String,
+    /// Exceptions the report lists, with the notes on them; empty when none.
+    pub exceptions: String,
+    /// The bridge letter and how much of the reporting period the report covers.
+    pub coverage: String,
+    /// When the next report or certificate is due.
+    pub next_due: String,
+    /// The subservice organisations it names and how it treats them; empty when none.
+    pub subservice: String,
+    /// Its row in the workbook.
+    pub source: String,
 }
 
 /// One of the vendor's services and its cells.
@@ -96,70 +148,169 @@ pub fn pack_vendors(inputs: &Inputs, directory: &Directory) -> Vec<String> {
         .collect()
 }
 
-/// The one-line verdict: assurance first, then what else needs the reader.
-fn verdict(findings: &[&Finding]) -> String {
-    let count = |code: Code| findings.iter().filter(|f| f.code == code).count();
-    let assurance = if count(Code::AttestationMissing) > 0 {
-        "No attestation on file"
-    } else if count(Code::AttestationGap) + count(Code::AttestationExpired) > 0 {
-        "Assurance lapsed for part of the services"
-    } else if count(Code::AttestationScope) > 0 {
-        "Assurance does not cover every service and domain"
-    } else if count(Code::OpinionModified) > 0 {
-        "Assurance current, with a modified opinion"
-    } else {
-        "Assurance current"
-    };
-    let mut verdict = vec![assurance.to_string()];
+/// The verdict: the worst open finding sets its colour and headline, so it never reads
+/// well beside a critical or high finding about the vendor's services; the reasons are
+/// each kind of finding, worst first, then the state of the vendor's assurance in words
+/// that claim nothing the findings contradict.
+fn verdict(findings: &[&Finding], reviews: &[ReportReview]) -> Verdict {
+    let worst = findings.iter().map(|f| f.severity).max();
+    let at = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    if count(Code::CuecUnevidenced) > 0 {
-        verdict.push(plural(
-            count(Code::CuecUnevidenced),
-            "CUEC unevidenced",
-            "CUECs unevidenced",
-        ));
-    }
-    if count(Code::CuecUnmapped) > 0 {
-        verdict.push(plural(
-            count(Code::CuecUnmapped),
-            "CUEC unmapped",
-            "CUECs unmapped",
-        ));
-    }
-    if count(Code::AttestationExpiring) > 0 {
-        verdict.push("a certificate expires within 90 days".into());
-    }
-    // What the vendor's own questionnaires say.
-    for (code, one, many) in [
-        (
-            Code::ResponsibilityDrift,
-            "responsibility drift",
-            "responsibility drifts",
+    let headline = match worst {
+        None => "Acceptable: no open findings about this vendor or its services".to_string(),
+        Some(Severity::Critical) => format!(
+            "Not acceptable as it stands: {}",
+            plural(
+                at(Severity::Critical),
+                "critical finding",
+                "critical findings"
+            )
         ),
-        (
-            Code::VendorControlGap,
-            "control gap it admits",
-            "control gaps it admits",
+        Some(Severity::High) => format!(
+            "Action needed before relying on this vendor: {}",
+            plural(at(Severity::High), "high finding", "high findings")
         ),
-        (
-            Code::OriginationMismatch,
-            "CIS/CRM mismatch",
-            "CIS/CRM mismatches",
+        Some(Severity::Medium) => format!(
+            "Acceptable with follow-up: {}",
+            plural(at(Severity::Medium), "medium finding", "medium findings")
         ),
-    ] {
-        if count(code) > 0 {
-            verdict.push(plural(count(code), one, many));
+        Some(s) => format!("Acceptable: only {} and informational findings", s.as_str()),
+    };
+    // Each (severity, code), worst first, in catalogue order within a severity.
+    let mut kinds: Vec<(Severity, Code, usize)> = Vec::new();
+    for f in findings {
+        match kinds
+            .iter_mut()
+            .find(|(s, c, _)| *s == f.severity && *c == f.code)
+        {
+            Some(kind) => kind.2 += 1,
+            None => kinds.push((f.severity, f.code, 1)),
         }
     }
-    let customer_side = findings
+    kinds.sort_by_key(|&(s, c, _)| (std::cmp::Reverse(s), c));
+    let mut reasons: Vec<String> = kinds
         .iter()
-        .filter(|f| f.code.side() == crate::findings::Side::Customer)
-        .count();
-    if customer_side > 0 {
-        verdict.push(plural(customer_side, "gap on our side", "gaps on our side"));
+        .map(|&(s, code, n)| {
+            format!(
+                "{} · {n} × {} ({})",
+                s.as_str(),
+                code.title(),
+                code.as_str()
+            )
+        })
+        .collect();
+    let serious = worst.is_some_and(|w| w >= Severity::High);
+    reasons.push(match reviews {
+        [] => "No current attestation from this vendor is on file.".to_string(),
+        _ if serious => format!(
+            "Attestations on file: {} (see the review below; they do not outweigh the findings above).",
+            reviews.iter().map(|r| r.kind).collect::<Vec<_>>().join(", ")
+        ),
+        _ => format!(
+            "Attestations on file cover the period end: {}.",
+            reviews.iter().map(|r| r.kind).collect::<Vec<_>>().join(", ")
+        ),
+    });
+    Verdict {
+        level: worst.map(Severity::as_str).unwrap_or("ok"),
+        headline,
+        reasons,
     }
-    verdict.join("; ")
+}
+
+/// Each current attestation of the vendor, reviewed: firm, period, opinion, exceptions,
+/// bridge, coverage, the next one's due date and subservice organisations.
+fn reviews(
+    run: &Run,
+    inputs: &Inputs,
+    rec: &Reconciliation,
+    vendor: Option<VendorId>,
+) -> Vec<ReportReview> {
+    let directory = &rec.directory;
+    let period = &run.period;
+    inputs
+        .attestations
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            Some(directory.vendor_of_attestation(*i)) == vendor
+                && rec.current_attestations.contains(i)
+        })
+        .map(|(_, a)| {
+            let covered = a.days_covered(period.start, period.end);
+            let days = period.days();
+            let through = a.covered_through();
+            let coverage = match (a.bridge_letter_through, through) {
+                (_, Some(t)) if a.kind.is_certificate() => format!(
+                    "valid through {t}: {covered} of the period's {days} days covered"
+                ),
+                (Some(bridge), _) => format!(
+                    "bridge letter to {bridge}; {covered} of the period's {days} days covered"
+                ),
+                (None, Some(t)) => format!(
+                    "no bridge letter; covers through {t}: {covered} of the period's {days} days"
+                ),
+                (None, None) => "no coverage dates stated".to_string(),
+            };
+            let next_due = if a.kind.is_certificate() {
+                match a.expires_on {
+                    Some(e) => format!("renewal before the certificate expires on {e}"),
+                    None => "not stated (no expiry date)".into(),
+                }
+            } else {
+                match a.period_end {
+                    Some(end) => {
+                        let next = end
+                            .checked_add_months(chrono::Months::new(12))
+                            .unwrap_or(end);
+                        format!("the next report's period ends {next}; ask for the report, or a bridge letter, soon after")
+                    }
+                    None => "not stated (no period end)".into(),
+                }
+            };
+            let period_text = match (a.period_start, a.period_end, a.issued_on, a.expires_on) {
+                (Some(s), Some(e), _, _) => format!("{s} to {e}"),
+                (None, Some(e), _, _) => format!("to {e}"),
+                (_, _, Some(i), Some(x)) => format!("issued {i}, expires {x}"),
+                (_, _, Some(i), None) => format!("issued {i}"),
+                _ => "not stated".into(),
+            };
+            let exceptions = match (a.exceptions, a.exception_notes.trim()) {
+                (0, "") => String::new(),
+                (n, "") => format!("{n} listed; no notes on how they were dispositioned were recorded"),
+                (n, notes) => format!("{n} listed: {notes}"),
+            };
+            let subservice = if a.subservice_orgs.is_empty() {
+                String::new()
+            } else {
+                let method = match a.subservice_method {
+                    Some(crate::inputs::SubserviceMethod::CarveOut) => "carved out (not tested by this report)",
+                    Some(crate::inputs::SubserviceMethod::Inclusive) => "inclusive (tested by this report)",
+                    None => "method not stated",
+                };
+                format!("{}: {method}", a.subservice_orgs.join(", "))
+            };
+            ReportReview {
+                kind: a.kind.as_str(),
+                auditor: if a.auditor.trim().is_empty() {
+                    "not stated".into()
+                } else {
+                    a.auditor.clone()
+                },
+                period: period_text,
+                opinion: a
+                    .opinion
+                    .map(|o| o.as_str().to_string())
+                    .unwrap_or_else(|| "not stated".into()),
+                exceptions,
+                coverage,
+                next_due,
+                subservice,
+                source: format!("{}!{}", a.source.sheet, a.source.row),
+            }
+        })
+        .collect()
 }
 
 /// The vendor's CUECs, each with the customer's newest evidence for its mapped control
@@ -239,7 +390,7 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
     let in_this_pack: Vec<bool> = (0..inputs.services.len())
         .map(|i| in_this_pack[directory.primary_service(i)])
         .collect();
-    let findings: Vec<&Finding> = rec
+    let listed_findings: Vec<(&Finding, &crate::inputs::directory::Subject)> = rec
         .findings
         .iter()
         .zip(&rec.subjects)
@@ -247,8 +398,8 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
             (subject.vendor.is_some() && subject.vendor == vendor_id)
                 || subject.service.is_some_and(|s| in_this_pack[s])
         })
-        .map(|(f, _)| f)
         .collect();
+    let findings: Vec<&Finding> = listed_findings.iter().map(|(f, _)| *f).collect();
     let domain_names: Vec<&str> = run.model.domains.iter().map(|d| d.name.as_str()).collect();
     let service_rows = services
         .iter()
@@ -278,10 +429,12 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
             }
         })
         .collect();
+    let reviews = reviews(run, inputs, rec, vendor_id);
     VendorPack {
         meta: Meta::of(run),
         vendor: vendor.to_string(),
-        verdict: verdict(&findings),
+        verdict: verdict(&findings, &reviews),
+        reviews,
         services: service_rows,
         services_folded: services.len() > VENDOR_PACK_FOLD_SERVICES,
         domain_names: domain_names.iter().map(|d| d.to_string()).collect(),
@@ -303,7 +456,18 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
             Some(vendor_id) => cuec_views(inputs, rec, vendor_id, &in_this_pack, &findings),
             None => Vec::new(),
         },
-        findings: findings.iter().map(|f| FindingView::of(f)).collect(),
+        findings: super::auditor::group_findings(
+            inputs,
+            &listed_findings,
+            findings.len() <= VENDOR_DETAILED_FINDINGS,
+            super::auditor::Bounds {
+                per_code: VENDOR_FINDINGS_PER_CODE,
+                total: VENDOR_FINDINGS_LISTED,
+            },
+        )
+        .0,
+        findings_total: findings.len(),
+        findings_detailed: findings.len() <= VENDOR_DETAILED_FINDINGS,
         residency: super::residency::vendor_section(run, inputs, rec, vendor),
         caiq: super::questionnaire::caiq(run, inputs, &findings, vendor),
         fedramp: super::questionnaire::fedramp(run, inputs, &findings, vendor),
