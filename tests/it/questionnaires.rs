@@ -1571,7 +1571,6 @@ mod fedramp {
             .success();
         let pack = out.join("2026-Q3/vendors/cloud-gov.pdf");
         let pages = demarc_pages(&pack);
-        let _ = std::fs::copy(&pack, "/tmp/cloudgov.pdf");
         assert!(pages <= 12, "{pages} pages");
         let findings = crate::support::read_json(&out.join("2026-Q3/findings.json"));
         let about_cloud_gov = findings["findings"]
