@@ -47,6 +47,60 @@ pub struct VendorPack {
     pub caiq: Option<CaiqView>,
     /// The provider's FedRAMP CIS/CRM workbook; `null` when it sent none.
     pub fedramp: Option<FedrampView>,
+    /// What the Vendors sheet says of the relationship: tier, contract, agreements, review.
+    pub relationship: Relationship,
+}
+
+/// The vendor's row on the Vendors sheet, as the pack shows it. Dates are ISO; a blank
+/// cell is `""`.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct Relationship {
+    /// False when the inputs have no Vendors sheet: the facts below were not given.
+    pub given: bool,
+    /// False when the sheet has no row for this vendor.
+    pub recorded: bool,
+    /// `critical`, `high`, `medium` or `low`.
+    pub tier: String,
+    pub contract_end: String,
+    /// When the data processing agreement was signed.
+    pub dpa_signed_on: String,
+    /// When the HIPAA business associate agreement was signed.
+    pub baa_signed_on: String,
+    pub next_review_due: String,
+    pub reviewer: String,
+    /// The row read, `file: Vendors!7`.
+    pub source: String,
+}
+
+/// The vendor's relationship facts (its first Vendors row).
+fn relationship(inputs: &Inputs, directory: &Directory, vendor: Option<VendorId>) -> Relationship {
+    if inputs.vendors_absent {
+        return Relationship::default();
+    }
+    let Some(record) = vendor
+        .and_then(|v| directory.vendor_record(v))
+        .map(|r| &inputs.vendors[r])
+    else {
+        return Relationship {
+            given: true,
+            ..Relationship::default()
+        };
+    };
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    Relationship {
+        given: true,
+        recorded: true,
+        tier: record
+            .tier
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        contract_end: date(record.contract_end),
+        dpa_signed_on: date(record.dpa_signed_on),
+        baa_signed_on: date(record.baa_signed_on),
+        next_review_due: date(record.next_review_due),
+        reviewer: record.reviewer.clone(),
+        source: record.source.to_string(),
+    }
 }
 
 /// One of the vendor's services and its cells.
@@ -221,6 +275,50 @@ fn cuec_views(
         .collect()
 }
 
+/// Which service rows a vendor's pack covers: its in-scope services, duplicates of a row
+/// counting as it.
+fn pack_services(inputs: &Inputs, directory: &Directory, vendor: Option<VendorId>) -> Vec<bool> {
+    let mut covered = vec![false; inputs.services.len()];
+    for (i, s) in inputs.services.iter().enumerate() {
+        if s.in_scope && Some(directory.vendor_of_service(i)) == vendor {
+            covered[directory.primary_service(i)] = true;
+        }
+    }
+    (0..inputs.services.len())
+        .map(|i| covered[directory.primary_service(i)])
+        .collect()
+}
+
+/// The findings a vendor's pack shows: those naming the vendor itself or one of the
+/// services the pack covers, in the findings' order.
+fn pack_findings<'a>(
+    rec: &'a Reconciliation,
+    vendor: Option<VendorId>,
+    in_this_pack: &[bool],
+) -> Vec<&'a Finding> {
+    rec.findings
+        .iter()
+        .zip(&rec.subjects)
+        .filter(|(_, subject)| {
+            (subject.vendor.is_some() && subject.vendor == vendor)
+                || subject.service.is_some_and(|s| in_this_pack[s])
+        })
+        .map(|(f, _)| f)
+        .collect()
+}
+
+/// The findings of a vendor's pack (see [`vendor_pack`]), for other documents about the
+/// vendor (its follow-up questions workbook).
+pub fn vendor_findings<'a>(
+    inputs: &Inputs,
+    rec: &'a Reconciliation,
+    vendor: &str,
+) -> Vec<&'a Finding> {
+    let vendor_id = rec.directory.vendor(vendor);
+    let in_this_pack = pack_services(inputs, &rec.directory, vendor_id);
+    pack_findings(rec, vendor_id, &in_this_pack)
+}
+
 /// Builds one vendor's pack data.
 pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &str) -> VendorPack {
     let directory = &rec.directory;
@@ -231,24 +329,8 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
         .enumerate()
         .filter(|(i, s)| s.in_scope && Some(directory.vendor_of_service(*i)) == vendor_id)
         .collect();
-    // Which (first) service rows this pack covers: duplicates of a row count as it.
-    let mut in_this_pack = vec![false; inputs.services.len()];
-    for (i, _) in &services {
-        in_this_pack[directory.primary_service(*i)] = true;
-    }
-    let in_this_pack: Vec<bool> = (0..inputs.services.len())
-        .map(|i| in_this_pack[directory.primary_service(i)])
-        .collect();
-    let findings: Vec<&Finding> = rec
-        .findings
-        .iter()
-        .zip(&rec.subjects)
-        .filter(|(_, subject)| {
-            (subject.vendor.is_some() && subject.vendor == vendor_id)
-                || subject.service.is_some_and(|s| in_this_pack[s])
-        })
-        .map(|(f, _)| f)
-        .collect();
+    let in_this_pack = pack_services(inputs, directory, vendor_id);
+    let findings = pack_findings(rec, vendor_id, &in_this_pack);
     let domain_names: Vec<&str> = run.model.domains.iter().map(|d| d.name.as_str()).collect();
     let service_rows = services
         .iter()
@@ -302,5 +384,6 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
         residency: super::residency::vendor_section(run, inputs, rec, vendor),
         caiq: super::questionnaire::caiq(run, inputs, &findings, vendor),
         fedramp: super::questionnaire::fedramp(run, inputs, &findings, vendor),
+        relationship: relationship(inputs, directory, vendor_id),
     }
 }
