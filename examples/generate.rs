@@ -14,9 +14,9 @@
 //! `--shape enterprise` makes the shapes that break reports rather than parsers, as a
 //! large organisation's registers have them: everything grows with the scale (at scale 10,
 //! 3,000 services of 360 vendors and 6,000 controls); one control in ten applies to every
-//! service, and 70% of their evidence names services one by one, so most services lack
-//! it (several thousand findings at scale 1); and the three big clouds' attestations name
-//! their services one by one (about ninety each) instead of `*`.
+//! service, half of them evidenced once for all (`*`) and half service by service, so
+//! most services lack those (several thousand findings at scale 1); and the three big
+//! clouds' attestations name their services one by one (about ninety each) instead of `*`.
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
@@ -329,12 +329,13 @@ fn generate(scale: f64, seed: u64, shape: Shape) -> Company {
     for i in 0..n_evidence {
         let c = rng.usize(0..n_controls);
         let service = if applies[c].is_empty() {
-            // Org-wide evidence is one row for every service half the time; otherwise it
-            // names the service it was collected for (an enterprise's often does, one by
-            // one, and most services then lack it).
+            // Org-wide evidence is one row for every service (`*`), or it names the service
+            // it was collected for (one by one: most services then lack it).
             // (The default shape's draw is kept as it was, so its data does not change.)
+            // In an enterprise, half the org-wide controls are evidenced once for all
+            // services (a policy, a training record), the other half service by service.
             let everywhere = if enterprise {
-                rng.u32(0..100) < 30
+                stable_hash(&("evidenced once", c)) % 2 == 0
             } else {
                 rng.bool()
             };

@@ -7,7 +7,7 @@
 //! ```
 //!
 //! "Northwind Health" is a fictional health-tech company. Its compliance team
-//! keeps five sheets (Services, Controls, Evidence, Attestations, CUECs) for
+//! keeps six sheets (Services, Controls, Evidence, Attestations, CUECs, Vendors) for
 //! the reporting period 2026-Q3 (2026-07-01 .. 2026-09-30). The data is mostly
 //! healthy, with exactly one deliberate instance of every finding code planted
 //! in it: see `samples/README.md` for the list, the rows and the expected
@@ -664,6 +664,9 @@ struct Attestation {
     bridge_letter_through: Option<Date>,
     domains: &'static str,
     report_file: &'static str,
+    /// The subservice organisations the report names, and whether it carves them out.
+    subservice_orgs: &'static str,
+    carve_out: &'static str,
     /// An extra column the tool must keep and ignore.
     reviewer_comment: &'static str,
 }
@@ -683,6 +686,8 @@ const BLANK: Attestation = Attestation {
     bridge_letter_through: None,
     domains: "*",
     report_file: "",
+    subservice_orgs: "",
+    carve_out: "",
     reviewer_comment: "",
 };
 
@@ -891,6 +896,10 @@ const ATTESTATIONS: &[Attestation] = &[
         bridge_letter_through: Some((2026, 12, 31)),
         domains: CARVE_OUT_PHYSICAL,
         report_file: "attestations/github/soc2-type2-fy26.pdf",
+        // PLANT SUBSERVICE_UNATTESTED: the carved-out hosting provider has no
+        // attestation of its own on the sheet.
+        subservice_orgs: "Equinix",
+        carve_out: "carve-out",
         reviewer_comment: "Physical security carved out to the hosting sub-service organisation",
         ..SOC2
     },
@@ -918,6 +927,10 @@ const ATTESTATIONS: &[Attestation] = &[
         bridge_letter_through: Some((2026, 12, 31)),
         domains: CARVE_OUT_PHYSICAL,
         report_file: "attestations/datadog/soc2-type2-2026.pdf",
+        // Carved out too, but AWS and Google Cloud have attestations of their own:
+        // nothing is raised.
+        subservice_orgs: "AWS; Google Cloud",
+        carve_out: "carve-out",
         reviewer_comment: "Physical security carved out to the hosting sub-service organisations",
         ..SOC2
     },
@@ -950,6 +963,8 @@ fn attestations_sheet(sheet: &mut Worksheet, formats: &Formats) -> Result<(), Xl
         ("bridge_letter_through", 20.0),
         ("domains", 50.0),
         ("report_file", 46.0),
+        ("subservice_orgs", 20.0),
+        ("carve_out", 11.0),
         ("reviewer_comment", 60.0),
     ];
     // Dates on this sheet are ISO-8601 text, not Excel dates.
@@ -972,6 +987,8 @@ fn attestations_sheet(sheet: &mut Worksheet, formats: &Formats) -> Result<(), Xl
                 date(a.bridge_letter_through),
                 text(a.domains),
                 text(a.report_file),
+                text(a.subservice_orgs),
+                text(a.carve_out),
                 text(a.reviewer_comment),
             ]
         })
@@ -1040,6 +1057,77 @@ fn cuecs_sheet(sheet: &mut Worksheet, formats: &Formats) -> Result<(), XlsxError
 }
 
 // ---------------------------------------------------------------------------
+// Vendors
+// ---------------------------------------------------------------------------
+
+/// A date on the Vendors sheet: a real Excel date, or text as some registers keep them.
+#[derive(Clone, Copy)]
+enum When {
+    Unset,
+    On(Date),
+    Typed(&'static str),
+}
+
+impl When {
+    fn cell(self) -> Cell {
+        match self {
+            When::Unset => Cell::Empty,
+            When::On(date) => Cell::Date(date),
+            When::Typed(text) => Cell::Text(text.to_string()),
+        }
+    }
+}
+
+use When::{On, Typed, Unset};
+
+/// vendor, tier, contract_end, dpa_signed_on, baa_signed_on, next_review_due, reviewer.
+/// Northwind Health itself (the On-prem archive) is no vendor and has no row.
+#[rustfmt::skip]
+const VENDORS: &[(&str, &str, When, When, When, When, &str)] = &[
+    ("AWS", "critical", On((2028, 6, 30)), On((2023, 3, 1)), On((2023, 3, 1)), On((2027, 3, 31)), "J. Alvarez"),
+    ("Microsoft Azure", "high", On((2027, 12, 31)), On((2024, 1, 10)), Unset, On((2027, 1, 31)), "J. Alvarez"),
+    ("Google Cloud", "medium", Typed("31 Dec 2027"), Typed("2024-02-01"), Unset, Typed("2027-02-28"), "P. Raman"),
+    // PLANT DPA_MISSING: Microsoft 365 holds PII, and no DPA with Microsoft is recorded.
+    ("Microsoft", "high", On((2027, 6, 30)), Unset, Unset, On((2026, 12, 31)), "S. Kowalczyk"),
+    // PLANT BAA_MISSING: Salesforce Health Cloud holds PHI, and the BAA is blank.
+    ("Salesforce", "critical", On((2027, 9, 30)), On((2024, 9, 2)), Unset, On((2026, 11, 30)), "M. Lindqvist"),
+    ("Okta", "critical", On((2027, 4, 30)), On((2024, 5, 6)), Unset, On((2027, 4, 30)), "A. Okafor"),
+    // PLANT VENDOR_REVIEW_OVERDUE: Atlassian's review fell due in August.
+    ("Atlassian", "medium", On((2027, 1, 31)), Unset, Unset, On((2026, 8, 31)), "P. Raman"),
+    ("GitHub", "medium", On((2027, 5, 31)), Unset, Unset, On((2027, 5, 31)), "P. Raman"),
+    ("Datadog", "low", On((2027, 2, 28)), Unset, Unset, On((2027, 2, 28)), "S. Kowalczyk"),
+    // Scribewell signed both agreements before it was onboarded; it has no attestation.
+    ("Scribewell", "high", On((2027, 3, 31)), On((2026, 3, 2)), On((2026, 3, 2)), On((2026, 12, 1)), "M. Lindqvist"),
+];
+
+fn vendors_sheet(sheet: &mut Worksheet, formats: &Formats) -> Result<(), XlsxError> {
+    let columns = [
+        ("vendor", 16.0),
+        ("tier", 9.0),
+        ("contract_end", 13.0),
+        ("dpa_signed_on", 14.0),
+        ("baa_signed_on", 14.0),
+        ("next_review_due", 16.0),
+        ("reviewer", 16.0),
+    ];
+    let rows = VENDORS
+        .iter()
+        .map(|v| {
+            vec![
+                text(v.0),
+                text(v.1),
+                v.2.cell(),
+                v.3.cell(),
+                v.4.cell(),
+                v.5.cell(),
+                text(v.6),
+            ]
+        })
+        .collect();
+    write_table(sheet, formats, 0, &columns, rows)
+}
+
+// ---------------------------------------------------------------------------
 
 fn main() -> Result<(), XlsxError> {
     let mut workbook = Workbook::new();
@@ -1058,6 +1146,7 @@ fn main() -> Result<(), XlsxError> {
     evidence_sheet(workbook.add_worksheet().set_name("Evidence")?, &formats)?;
     attestations_sheet(workbook.add_worksheet().set_name("Attestations")?, &formats)?;
     cuecs_sheet(workbook.add_worksheet().set_name("CUECs")?, &formats)?;
+    vendors_sheet(workbook.add_worksheet().set_name("Vendors")?, &formats)?;
 
     std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/samples"))
         .map_err(XlsxError::IoError)?;

@@ -8,7 +8,7 @@
 //! first `demarc report` works at once and its findings say what to fill in next.
 
 use crate::inputs::period::Period;
-use crate::inputs::{AttestationType, Frequency, Opinion, TestResult};
+use crate::inputs::{AttestationType, Frequency, Opinion, TestResult, VendorTier};
 use crate::model::{Model, ServiceModel};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
@@ -138,6 +138,7 @@ const LIST_FREQUENCY: usize = 3;
 const LIST_RESULT: usize = 4;
 const LIST_TYPE: usize = 5;
 const LIST_OPINION: usize = 6;
+const LIST_TIER: usize = 7;
 
 /// The drop-down values, from the same enumerations ingest accepts.
 fn lists() -> Vec<(&'static str, Vec<String>)> {
@@ -185,6 +186,13 @@ fn lists() -> Vec<(&'static str, Vec<String>)> {
             Opinion::ALL
                 .iter()
                 .map(|o| o.as_str().to_string())
+                .collect(),
+        ),
+        (
+            "tier",
+            VendorTier::ALL
+                .iter()
+                .map(|t| t.as_str().to_string())
                 .collect(),
         ),
     ]
@@ -290,6 +298,7 @@ pub fn starter_workbook(period: Period) -> Result<Vec<u8>, XlsxError> {
 
     let evidence_date = period.end - chrono::Days::new(14);
     let year_before = crate::inputs::period::months_before(period.end, 12) + chrono::Days::new(1);
+    let next_year = period.end + chrono::Months::new(12);
     let controls: Vec<Vec<Value>> = csv_rows(STARTER_CONTROLS)
         .into_iter()
         .map(|row| row.iter().map(|cell| t(cell)).collect())
@@ -404,6 +413,27 @@ pub fn starter_workbook(period: Period) -> Result<Vec<u8>, XlsxError> {
                 t("IAM-04"),
             ]],
         ),
+        (
+            "Vendors",
+            vec![
+                text("vendor", 16.0, "The vendor (as in Services' provider column)."),
+                pick("tier", 10.0, "How much the vendor matters: critical and high tier vendors' risks rank first in the board report.", LIST_TIER),
+                date("contract_end", "When the contract ends or renews."),
+                date("dpa_signed_on", "When the data processing agreement was signed: needed for a vendor holding PII."),
+                date("baa_signed_on", "When the HIPAA business associate agreement was signed: needed for a vendor holding PHI."),
+                date("next_review_due", "When the vendor is next due for review."),
+                text("reviewer", 18.0, "Who reviews the vendor."),
+            ],
+            vec![vec![
+                t("Microsoft"),
+                t("high"),
+                Value::Date(next_year),
+                Value::Date(year_before),
+                t(""),
+                Value::Date(next_year),
+                t("IT security"),
+            ]],
+        ),
     ];
 
     let sheets: Vec<StarterSheet> = sheets
@@ -503,15 +533,16 @@ fn read_me(
     sheet.set_name("Read me")?;
     sheet.set_column_width(0, 18.0)?;
     sheet.set_column_width(1, 100.0)?;
-    let lines: [(&str, String); 9] = [
-        ("demarc", "A starter workbook. Fill in the five sheets, then run `demarc report` beside demarc.toml. Grey italic rows are examples: replace them. demarc skips this sheet and the hidden Lists sheet.".into()),
+    let lines: [(&str, String); 10] = [
+        ("demarc", "A starter workbook. Fill in the sheets, then run `demarc report` beside demarc.toml. Grey italic rows are examples: replace them. demarc skips this sheet and the hidden Lists sheet.".into()),
         ("Services", "Every cloud (and on-prem) service in use: its provider, service model (which decides who owns each responsibility domain), the data it holds and where.".into()),
         ("Controls", "Your control catalogue: the customer's side of the Shared Responsibility Model. It starts with a catalogue drawn from common duties (MFA and SSO, least privilege, encryption, backups, logging, training...) with SOC 2, ISO 27001, NIST SP 800-53 and CIS references. Keep what applies, edit the rest.".into()),
         ("Evidence", "What was collected to show each control works: one row per control, service and date, with the result.".into()),
         ("Attestations", "Vendors' SOC reports and certificates: the only independent evidence that the provider does its part.".into()),
         ("CUECs", "Complementary user entity controls: what a vendor's SOC report expects you to do, mapped to your controls.".into()),
+        ("Vendors", "Optional: your relationship with each vendor (tier, contract end, DPA and BAA dates, next review). With it, demarc checks that vendors holding PII have a DPA and those holding PHI a BAA, and that reviews are on time; without it, none of this is judged.".into()),
         ("Period", format!("demarc.toml says period = \"previous-quarter\": the calendar quarter before the day demarc runs, worked out afresh at every run. When this workbook was written that was {} ({} to {}), and the example rows are dated inside it.", period.label, period.start, period.end)),
-        ("Drop-downs", "Enumerations (service model, in scope, domain, frequency, result, type, opinion) have drop-down lists; anything else is refused by demarc with the cell named and a did-you-mean hint.".into()),
+        ("Drop-downs", "Enumerations (service model, in scope, domain, frequency, result, type, opinion, tier) have drop-down lists; anything else is refused by demarc with the cell named and a did-you-mean hint.".into()),
         ("Next", "demarc check shows the findings on the terminal; demarc report writes the PDFs; demarc explain CODE says what a finding means and how to fix it.".into()),
     ];
     for (r, (label, text)) in lines.iter().enumerate() {

@@ -51,6 +51,9 @@ pub enum Side {
     Residency,
     /// The registers' own consistency.
     Hygiene,
+    /// The organisation's relationship with a vendor: agreements signed, reviews held
+    /// (the Vendors sheet).
+    Relationship,
 }
 
 /// Everything the catalogue says about one code.
@@ -284,6 +287,40 @@ catalogue! {
         why: "The CUEC is mapped to one of your controls, but that control is not evidenced as operating. The provider's report assumes it is, so the assurance you take from the report is weaker than it looks.",
         remedy: "Evidence the mapped control for the vendor's services: record current, effective evidence.",
     }
+    BaaMissing = "BAA_MISSING" {
+        title: "No business associate agreement for PHI",
+        summary: "with a Vendors sheet, an in-scope service holding PHI has a vendor with no `baa_signed_on` date on or before the period end",
+        severity: High,
+        step_up: StepUp::Never {
+            why: Some("it only concerns PHI"),
+        },
+        side: Relationship,
+        rule: "With a Vendors sheet among the inputs: an in-scope service (not On-prem) holds PHI, and its vendor's row leaves `baa_signed_on` blank or dates it after the period end, or the vendor has no row on the sheet. One finding per service, naming the Services row and the vendor's Vendors row (when it has one). Without a Vendors sheet nothing is judged. High, never stepped up (it only concerns PHI).",
+        why: "Under HIPAA a vendor that creates, receives, keeps or sends PHI for a covered entity is a business associate, and the covered entity must have a signed business associate agreement with it before the PHI is shared (45 CFR 164.308(b) and 164.502(e)). PHI held without one is a violation in itself, however good the vendor's controls, and regulators have fined covered entities for that alone.",
+        remedy: "Sign a BAA with the vendor (the major cloud vendors offer one) and record the date in the Vendors sheet's `baa_signed_on`; until then keep PHI out of the service.",
+    }
+    DpaMissing = "DPA_MISSING" {
+        title: "No data processing agreement for personal data",
+        summary: "with a Vendors sheet, an in-scope service holding PII has a vendor with no `dpa_signed_on` date on or before the period end",
+        severity: Medium,
+        step_up: StepUp::Never {
+            why: Some("it only concerns PII"),
+        },
+        side: Relationship,
+        rule: "With a Vendors sheet among the inputs: an in-scope service (not On-prem) holds PII, and its vendor's row leaves `dpa_signed_on` blank or dates it after the period end, or the vendor has no row on the sheet. One finding per service, naming the Services row and the vendor's Vendors row (when it has one). Without a Vendors sheet nothing is judged. Medium, never stepped up (it only concerns PII).",
+        why: "A vendor processing personal data on the organisation's behalf is its processor. GDPR article 28 (and UK GDPR, Brazil's LGPD, the CCPA's service-provider terms) require a written contract binding the processor to act only on instructions, keep the data secure, use sub-processors only with consent and help with data subjects' requests and breaches. Without a signed DPA none of that is owed.",
+        remedy: "Sign the vendor's data processing agreement (or your own) and record the date in the Vendors sheet's `dpa_signed_on`.",
+    }
+    VendorReviewOverdue = "VENDOR_REVIEW_OVERDUE" {
+        title: "Vendor review overdue",
+        summary: "with a Vendors sheet, a vendor's `next_review_due` is before the period end",
+        severity: Low,
+        step_up: StepUp::Standard,
+        side: Relationship,
+        rule: "With a Vendors sheet among the inputs: a vendor providing an in-scope service (not On-prem) has a `next_review_due` before the period end, so its periodic review was not held in time. One finding per vendor, naming its Vendors row; a blank `next_review_due` raises nothing. Low; one step up where any of the vendor's in-scope services holds PII, PHI or PCI.",
+        why: "A vendor's risk changes: owners, sub-processors, breaches, the scope of its reports. The periodic review is how the organisation notices, and auditors (SOC 2 CC9.2, ISO 27001 A.5.22) test that it happens on schedule. An overdue review means the vendor's rating is older than the organisation's own policy allows.",
+        remedy: "Review the vendor (attestations, questionnaire, incidents, contract), record the outcome and set `next_review_due` to the next date.",
+    }
     UnknownReference = "UNKNOWN_REFERENCE" {
         title: "Reference to something that does not exist",
         summary: "a row names a control, service or vendor that exists nowhere else",
@@ -300,7 +337,7 @@ catalogue! {
         severity: Medium,
         step_up: StepUp::Standard,
         side: Hygiene,
-        rule: "Two rows say conflicting things about the same key (the same service, control, attestation or CUEC, or the same control, service and date of evidence).",
+        rule: "Two rows say conflicting things about the same key (the same service, control, attestation, CUEC or vendor on the Vendors sheet, or the same control, service and date of evidence).",
         why: "Two rows say different things about the same thing. The report cannot know which is true, and neither can an auditor; keep one source of truth.",
         remedy: "Keep one row per key and delete or correct the other.",
     }

@@ -1,4 +1,4 @@
-//! The five kinds of sheet, the columns each one has (with the aliases people use for
+//! The six kinds of sheet, the columns each one has (with the aliases people use for
 //! them), and finding the header row — which may sit under a title banner.
 
 use super::table::{Cell, Table};
@@ -12,15 +12,18 @@ pub enum SheetKind {
     Evidence,
     Attestations,
     Cuecs,
+    /// The optional register of vendor relationships (agreements, tier, reviews).
+    Vendors,
 }
 
 impl SheetKind {
-    pub const ALL: [SheetKind; 5] = [
+    pub const ALL: [SheetKind; 6] = [
         SheetKind::Services,
         SheetKind::Controls,
         SheetKind::Evidence,
         SheetKind::Attestations,
         SheetKind::Cuecs,
+        SheetKind::Vendors,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -30,6 +33,7 @@ impl SheetKind {
             SheetKind::Evidence => "Evidence",
             SheetKind::Attestations => "Attestations",
             SheetKind::Cuecs => "CUECs",
+            SheetKind::Vendors => "Vendors",
         }
     }
 
@@ -47,6 +51,8 @@ impl SheetKind {
                 SheetKind::Attestations
             }
             "cuecs" | "cuec" | "complementaryuserentitycontrols" => SheetKind::Cuecs,
+            "vendors" | "vendor" | "vendorregister" | "vendorinventory" | "suppliers"
+            | "thirdparties" => SheetKind::Vendors,
             _ => return None,
         };
         Some(kind)
@@ -60,6 +66,7 @@ impl SheetKind {
             SheetKind::Evidence => EVIDENCE,
             SheetKind::Attestations => ATTESTATIONS,
             SheetKind::Cuecs => CUECS,
+            SheetKind::Vendors => VENDORS,
         }
     }
 }
@@ -90,7 +97,7 @@ pub(crate) const fn col(
     }
 }
 
-/// A column of one of the five sheets, as code names it: a constant of the sheet's module
+/// A column of one of demarc's own sheets, as code names it: a constant of the sheet's module
 /// ([`services::PROVIDER`], [`evidence::COLLECTED_ON`], …) rather than its name as a
 /// string. A misspelt constant does not compile, where a misspelt string found no column
 /// and read every cell as empty.
@@ -252,6 +259,27 @@ columns! {
     ]
 }
 
+columns! {
+    /// The Vendors sheet's columns.
+    VENDORS, vendors, Vendors: [
+        VENDOR = "vendor", true, ["vendor", "vendorname", "supplier", "provider"];
+        TIER = "tier", false, ["tier", "vendortier", "risktier", "criticality"];
+        CONTRACT_END = "contract_end", false, [
+            "contractend", "contractenddate", "contractexpiry", "contractexpires", "renewaldate",
+        ];
+        DPA_SIGNED_ON = "dpa_signed_on", false, [
+            "dpasignedon", "dpasigned", "dpadate", "dataprocessingagreement", "dpa",
+        ];
+        BAA_SIGNED_ON = "baa_signed_on", false, [
+            "baasignedon", "baasigned", "baadate", "businessassociateagreement", "baa",
+        ];
+        NEXT_REVIEW_DUE = "next_review_due", false, [
+            "nextreviewdue", "nextreview", "nextreviewdate", "reviewdue",
+        ];
+        REVIEWER = "reviewer", false, ["reviewer", "reviewedby", "vendormanager", "relationshipowner"];
+    ]
+}
+
 /// How many rows from the top are searched for the header row.
 pub const HEADER_SEARCH_ROWS: usize = 20;
 
@@ -297,7 +325,7 @@ impl ColumnMap {
         self.positions.get(column.index).copied().flatten()
     }
 
-    /// The same, for a table of columns other than the five sheets' (a questionnaire's).
+    /// The same, for a table of columns other than demarc's own sheets' (a questionnaire's).
     pub fn position_in(&self, columns: &[Column], name: &str) -> Option<usize> {
         let index = columns.iter().position(|c| c.name == name)?;
         self.positions[index]
@@ -317,7 +345,7 @@ impl ColumnMap {
         self.missing_in(kind.columns())
     }
 
-    /// The same, for a table of columns other than the five sheets'.
+    /// The same, for a table of columns other than demarc's own sheets'.
     pub fn missing_in(&self, columns: &'static [Column]) -> Vec<&'static Column> {
         columns
             .iter()
@@ -335,7 +363,7 @@ pub fn locate_header(table: &Table, kind: SheetKind) -> Option<ColumnMap> {
     locate_columns(table, kind.columns())
 }
 
-/// [`locate_header`] for a table of columns other than the five sheets' (a
+/// [`locate_header`] for a table of columns other than demarc's own sheets' (a
 /// questionnaire's).
 pub fn locate_columns(table: &Table, columns: &'static [Column]) -> Option<ColumnMap> {
     let mut best: Option<(usize, ColumnMap)> = None;

@@ -106,7 +106,7 @@ pub fn read_inputs(
                     "readme" | "lists"
                 ) {
                     inputs.warnings.push(format!(
-                    "{shown}: sheet {sheet:?} ignored: its name is none of Services, Controls, Evidence, Attestations, CUECs"
+                    "{shown}: sheet {sheet:?} ignored: its name is none of Services, Controls, Evidence, Attestations, CUECs, Vendors"
                 ));
                 }
                 file.sheets.push(SheetRead::ignored(&sheet));
@@ -190,6 +190,9 @@ pub fn read_inputs(
     }
     inputs.attestations_absent = !found.contains(&SheetKind::Attestations);
     inputs.cuecs_absent = !found.contains(&SheetKind::Cuecs);
+    // The Vendors sheet is optional and newer than the others: its absence is no warning,
+    // the vendor packs say the relationship facts were not given.
+    inputs.vendors_absent = !found.contains(&SheetKind::Vendors);
     if inputs.attestations_absent {
         inputs.warnings.push(
             "no Attestations sheet in the inputs: every provider and shared cell is unattested"

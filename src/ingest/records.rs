@@ -1,7 +1,7 @@
 //! Turning one spreadsheet row into one validated record: the per-column rules (required
 //! cells, dates, enumerations, lists) and the error wording for each.
 
-use super::columns::{attestations, controls, cuecs, evidence, services};
+use super::columns::{attestations, controls, cuecs, evidence, services, vendors};
 use super::columns::{ColumnId, ColumnMap, SheetKind};
 use super::dates::{parse_text_date, DateProblem};
 use super::table::{cell_in, column_letters, Cell};
@@ -10,7 +10,7 @@ use crate::findings::Source;
 use crate::inputs::names::{closest, loose_key, split_list};
 use crate::inputs::{
     Attestation, AttestationType, Control, Cuec, DataClass, Evidence, Frequency, Inputs, Opinion,
-    Reach, Service, SubserviceMethod, TestResult,
+    Reach, Service, SubserviceMethod, TestResult, VendorRecord, VendorTier,
 };
 use crate::model::{Model, ServiceModel};
 use chrono::NaiveDate;
@@ -284,6 +284,10 @@ fn parse_subservice_method(text: &str) -> Option<SubserviceMethod> {
     }
 }
 
+fn parse_tier(text: &str) -> Option<VendorTier> {
+    by_loose_name(&VendorTier::ALL, VendorTier::as_str, text)
+}
+
 fn parse_yes_no(text: &str) -> Option<bool> {
     match loose_key(text).as_str() {
         "yes" | "y" | "true" | "1" | "inscope" | "in" => Some(true),
@@ -319,6 +323,11 @@ const TYPED_OPTIONAL: &[ColumnId] = &[
     attestations::ISSUED_ON,
     attestations::EXPIRES_ON,
     attestations::BRIDGE_LETTER_THROUGH,
+    vendors::TIER,
+    vendors::CONTRACT_END,
+    vendors::DPA_SIGNED_ON,
+    vendors::BAA_SIGNED_ON,
+    vendors::NEXT_REVIEW_DUE,
 ];
 
 /// Why a formula cell with no computed value cannot be read, and what to do. A program
@@ -398,6 +407,7 @@ pub(crate) struct Collector<'m> {
     evidence: Vec<Evidence>,
     attestations: Vec<Attestation>,
     cuecs: Vec<Cuec>,
+    vendors: Vec<VendorRecord>,
     /// Region cells naming no known region, read without a residency policy: where
     /// (`file: Sheet!G7`) and what.
     unknown_regions: Vec<(String, String)>,
@@ -457,6 +467,7 @@ impl<'m> Collector<'m> {
             evidence: Vec::new(),
             attestations: Vec::new(),
             cuecs: Vec::new(),
+            vendors: Vec::new(),
             unknown_regions: Vec::new(),
             phantom_leap_days: Vec::new(),
             shared: SharedTexts::default(),
@@ -491,6 +502,7 @@ impl<'m> Collector<'m> {
             SheetKind::Controls => &[("control", controls::CONTROL_ID)],
             SheetKind::Attestations => &[("vendor", attestations::VENDOR)],
             SheetKind::Cuecs => &[("vendor", cuecs::VENDOR)],
+            SheetKind::Vendors => &[("vendor", vendors::VENDOR)],
             // Evidence rows name what the other sheets define: a look-alike there is an
             // unknown reference, found by reconcile.
             SheetKind::Evidence => &[],
@@ -510,6 +522,7 @@ impl<'m> Collector<'m> {
                 .attestation(row, problems)
                 .map(|r| self.attestations.push(r)),
             SheetKind::Cuecs => self.cuec(row, problems).map(|r| self.cuecs.push(r)),
+            SheetKind::Vendors => self.vendor(row, problems).map(|r| self.vendors.push(r)),
         };
     }
 
@@ -528,6 +541,7 @@ impl<'m> Collector<'m> {
         extend(&mut self.evidence, other.evidence);
         extend(&mut self.attestations, other.attestations);
         extend(&mut self.cuecs, other.cuecs);
+        extend(&mut self.vendors, other.vendors);
         extend(&mut self.unknown_regions, other.unknown_regions);
         extend(&mut self.notes, other.notes);
         extend(&mut self.phantom_leap_days, other.phantom_leap_days);
@@ -613,6 +627,7 @@ impl<'m> Collector<'m> {
         inputs.evidence = self.evidence;
         inputs.attestations = self.attestations;
         inputs.cuecs = self.cuecs;
+        inputs.vendors = self.vendors;
         if let Some(cell) = self.phantom_leap_days.first() {
             let more = match self.phantom_leap_days.len() {
                 1 => String::new(),
@@ -919,6 +934,31 @@ impl<'m> Collector<'m> {
             } else {
                 Some(mapped)
             },
+            source: row.source.clone(),
+        })
+    }
+
+    fn vendor(
+        &self,
+        row: &RowReader<'_>,
+        problems: &mut Problems,
+    ) -> Result<VendorRecord, Rejected> {
+        let options = self.options;
+        let vendor = row.required_text(vendors::VENDOR, problems);
+        let tiers: Vec<&str> = VendorTier::ALL.iter().map(|t| t.as_str()).collect();
+        let tier = row.choice(vendors::TIER, parse_tier, &tiers, problems);
+        let contract_end = row.date(vendors::CONTRACT_END, options, problems);
+        let dpa = row.date(vendors::DPA_SIGNED_ON, options, problems);
+        let baa = row.date(vendors::BAA_SIGNED_ON, options, problems);
+        let next_review = row.date(vendors::NEXT_REVIEW_DUE, options, problems);
+        Ok(VendorRecord {
+            vendor: vendor?,
+            tier: tier?,
+            contract_end: contract_end?,
+            dpa_signed_on: dpa?,
+            baa_signed_on: baa?,
+            next_review_due: next_review?,
+            reviewer: row.text(vendors::REVIEWER),
             source: row.source.clone(),
         })
     }

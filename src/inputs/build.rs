@@ -20,7 +20,7 @@
 
 use super::{
     Attestation, AttestationType, Control, Cuec, DataClass, Evidence, Frequency, Inputs, Opinion,
-    Reach, Service, TestResult,
+    Reach, Service, TestResult, VendorRecord,
 };
 use crate::findings::Source;
 use crate::model::ServiceModel;
@@ -156,16 +156,56 @@ pub fn cuec(vendor: &str, id: &str, mapped_control: Option<&str>) -> Cuec {
     }
 }
 
-/// Collects records into [`Inputs`] as ingest would: both vendor sheets present, rows
-/// numbered in order.
-#[derive(Debug, Default)]
+/// A Vendors row naming a vendor and nothing else: no tier, no agreement, no review date.
+pub fn vendor(name: &str) -> VendorRecord {
+    VendorRecord {
+        vendor: name.into(),
+        tier: None,
+        contract_end: None,
+        dpa_signed_on: None,
+        baa_signed_on: None,
+        next_review_due: None,
+        reviewer: String::new(),
+        source: source("Vendors", 0),
+    }
+}
+
+/// Collects records into [`Inputs`] as ingest would: the Attestations and CUECs sheets
+/// present, the Vendors sheet absent until a Vendors row is added ([`Self::vendor`],
+/// [`Self::with_vendors_sheet`]), rows numbered in order.
+#[derive(Debug)]
 pub struct InputsBuilder {
     inputs: Inputs,
+}
+
+impl Default for InputsBuilder {
+    fn default() -> Self {
+        InputsBuilder {
+            inputs: Inputs {
+                vendors_absent: true,
+                ..Inputs::default()
+            },
+        }
+    }
 }
 
 impl InputsBuilder {
     pub fn new() -> InputsBuilder {
         InputsBuilder::default()
+    }
+
+    /// A Vendors row (and so a Vendors sheet).
+    pub fn vendor(mut self, mut row: VendorRecord) -> Self {
+        row.source.row = next_row(self.inputs.vendors.len());
+        self.inputs.vendors.push(row);
+        self.inputs.vendors_absent = false;
+        self
+    }
+
+    /// As if the workbook had a Vendors sheet, with whatever rows are added.
+    pub fn with_vendors_sheet(mut self) -> Self {
+        self.inputs.vendors_absent = false;
+        self
     }
 
     pub fn service(mut self, mut row: Service) -> Self {

@@ -38,6 +38,9 @@ pub struct Directory {
     /// For each CUEC row, its vendor, and the control row it maps to (if any is found).
     vendor_of_cuec: Vec<VendorId>,
     control_of_cuec: Vec<Option<usize>>,
+    /// For each vendor, its (first) row on the Vendors sheet. A Vendors row naming no
+    /// vendor of the other sheets makes no vendor: it is an unknown reference.
+    record_of_vendor: HashMap<VendorId, usize>,
 }
 
 /// What a finding is about, as rows and ids rather than names.
@@ -84,6 +87,11 @@ impl Directory {
                 .as_deref()
                 .and_then(|id| directory.control(id));
             directory.control_of_cuec.push(control);
+        }
+        for (i, v) in inputs.vendors.iter().enumerate() {
+            if let Some(vendor) = directory.vendor(&v.vendor) {
+                directory.record_of_vendor.entry(vendor).or_insert(i);
+            }
         }
         directory
     }
@@ -150,6 +158,11 @@ impl Directory {
     /// The control row a CUEC maps to, when its `mapped_control` names a known control.
     pub fn control_of_cuec(&self, row: usize) -> Option<usize> {
         self.control_of_cuec[row]
+    }
+
+    /// A vendor's (first) row on the Vendors sheet, if it has one.
+    pub fn vendor_record(&self, vendor: VendorId) -> Option<usize> {
+        self.record_of_vendor.get(&vendor).copied()
     }
 
     /// The services a vendor provides (first rows, in or out of scope).

@@ -229,6 +229,41 @@ impl SubserviceMethod {
     }
 }
 
+/// How much a vendor matters to the organisation (`tier` on the Vendors sheet): the
+/// board report ranks the risks of critical and high tier vendors first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VendorTier {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl VendorTier {
+    /// Most important first, as the sheet's drop-down lists them.
+    pub const ALL: [VendorTier; 4] = [
+        VendorTier::Critical,
+        VendorTier::High,
+        VendorTier::Medium,
+        VendorTier::Low,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VendorTier::Critical => "critical",
+            VendorTier::High => "high",
+            VendorTier::Medium => "medium",
+            VendorTier::Low => "low",
+        }
+    }
+
+    /// Critical and high tier vendors: their risks rank first among equals.
+    pub fn is_prominent(self) -> bool {
+        matches!(self, VendorTier::Critical | VendorTier::High)
+    }
+}
+
 /// The auditor's opinion on a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Opinion {
@@ -433,6 +468,22 @@ pub struct Cuec {
     pub source: Source,
 }
 
+/// What the organisation holds on file about its relationship with a vendor (Vendors
+/// sheet): the agreements signed and when the vendor is next reviewed.
+#[derive(Debug, Clone, Serialize)]
+pub struct VendorRecord {
+    pub vendor: String,
+    pub tier: Option<VendorTier>,
+    pub contract_end: Option<NaiveDate>,
+    /// When the data processing agreement (GDPR art. 28 and the like) was signed.
+    pub dpa_signed_on: Option<NaiveDate>,
+    /// When the HIPAA business associate agreement was signed.
+    pub baa_signed_on: Option<NaiveDate>,
+    pub next_review_due: Option<NaiveDate>,
+    pub reviewer: String,
+    pub source: Source,
+}
+
 /// A sheet read from an input file, for the scope section of the reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct SheetRead {
@@ -477,7 +528,8 @@ fn serialize_kind<S: serde::Serializer>(
 /// or "is it the CAIQ?" is checked by the compiler rather than by comparing labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SheetUse {
-    /// One of the customer's own sheets: Services, Controls, Evidence, Attestations, CUECs.
+    /// One of the customer's own sheets: Services, Controls, Evidence, Attestations, CUECs,
+    /// Vendors.
     Records(crate::ingest::columns::SheetKind),
     /// A vendor's CAIQ questionnaire.
     Caiq,
@@ -531,11 +583,16 @@ pub struct Inputs {
     pub evidence: Vec<Evidence>,
     pub attestations: Vec<Attestation>,
     pub cuecs: Vec<Cuec>,
+    /// The Vendors sheet's rows: the relationship with each vendor.
+    pub vendors: Vec<VendorRecord>,
     pub files: Vec<InputFile>,
     /// True when no Attestations sheet was found: every provider cell is unattested.
     pub attestations_absent: bool,
     /// True when no CUECs sheet was found.
     pub cuecs_absent: bool,
+    /// True when no Vendors sheet was found: the relationship facts (agreements, reviews)
+    /// were not given, and nothing is judged of them.
+    pub vendors_absent: bool,
     /// Things worth knowing that did not stop the run (ignored sheets, extra columns).
     pub warnings: Vec<String>,
     /// Vendors' CAIQ questionnaires and FedRAMP CIS/CRM workbooks.

@@ -150,6 +150,23 @@ pub(super) fn unknown_references(index: &Index<'_>, findings: &mut Vec<Finding>)
             );
         }
     }
+
+    for record in &inputs.vendors {
+        if index.services_of(&record.vendor).is_empty() {
+            findings.push(
+                unknown(
+                    format!(
+                        "The Vendors sheet has a row for {}, which provides no service in the Services sheet.",
+                        record.vendor
+                    ),
+                    "Correct the vendor name to match the Services sheet's provider, or remove the row.".into(),
+                    &record.source,
+                )
+                .vendor(&record.vendor)
+                .done(),
+            );
+        }
+    }
 }
 
 pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
@@ -298,6 +315,34 @@ pub(super) fn duplicates(index: &Index<'_>, findings: &mut Vec<Finding>) {
                         &a.source,
                         &t.source,
                         "both rows are used",
+                    )
+                    .vendor(&a.vendor)
+                    .done(),
+                );
+            }
+        },
+    );
+
+    // Vendors: the same vendor twice, with different facts.
+    for_each_repeat(
+        &inputs.vendors,
+        |v| Some(key(&v.vendor)),
+        |a, v| {
+            let differs = differing(&[
+                ("tier", a.tier != v.tier),
+                ("contract_end", a.contract_end != v.contract_end),
+                ("dpa_signed_on", a.dpa_signed_on != v.dpa_signed_on),
+                ("baa_signed_on", a.baa_signed_on != v.baa_signed_on),
+                ("next_review_due", a.next_review_due != v.next_review_due),
+            ]);
+            if !differs.is_empty() {
+                findings.push(
+                    duplicate(
+                        &format!("vendor {}", a.vendor),
+                        &differs,
+                        &a.source,
+                        &v.source,
+                        "the first row is used",
                     )
                     .vendor(&a.vendor)
                     .done(),

@@ -8,7 +8,9 @@
 //! conflicting duplicates are checked row by row ([`cuecs`], [`hygiene`]); where each
 //! service holds its data, service by service under a residency policy ([`residency`]).
 //! Vendors' own documents — CAIQ answers ([`questionnaire`]) and FedRAMP CIS/CRM
-//! workbooks ([`fedramp`]) — are held against the model and against themselves.
+//! workbooks ([`fedramp`]) — are held against the model and against themselves. The
+//! relationship with each vendor (the Vendors sheet: BAA, DPA, review dates) is judged in
+//! [`relationship`].
 //!
 //! Everything is looked up through indexes built once ([`Index`]): no rule scans the
 //! evidence rows.
@@ -19,6 +21,7 @@ mod fedramp;
 mod hygiene;
 mod index;
 mod questionnaire;
+mod relationship;
 pub mod residency;
 pub mod risks;
 #[cfg(test)]
@@ -183,6 +186,7 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
         let (mut findings, cells) = judge_cells(&index);
         vendor::judge_attestation_rows(&index, &mut findings);
         cuecs::judge(&index, &mut findings);
+        relationship::judge(&index, &mut findings);
         let control_status = customer::control_status(&index);
         match hygiene.join() {
             Ok(hygiene) => findings.extend(hygiene),

@@ -11,7 +11,7 @@
 use crate::findings::{Code, Finding, Severity, Side};
 use crate::inputs::directory::Subject;
 use crate::inputs::names::key;
-use crate::inputs::Inputs;
+use crate::inputs::{Inputs, VendorTier};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -34,6 +34,9 @@ pub enum RiskKind {
     VendorReliance(String),
     /// One vendor's own questionnaire contradicts the model or reports its own gaps.
     VendorQuestionnaire(String),
+    /// The agreements regulated data needs with one vendor are not signed, or its review
+    /// is overdue.
+    VendorRelationship(String),
     /// The registers themselves: broken references and conflicting duplicate rows.
     RegisterQuality,
 }
@@ -64,10 +67,28 @@ pub struct Risk {
     pub due: Option<NaiveDate>,
     /// Services named, in order, for a reader who wants them (the first few are shown).
     pub service_names: Vec<String>,
+    /// For a risk about one vendor, its tier on the Vendors sheet (when it has one): a
+    /// critical or high tier vendor's risk ranks before others of the same severity.
+    pub vendor_tier: Option<VendorTier>,
+}
+
+impl RiskKind {
+    /// The vendor (name key) a risk is about, for the kinds that are about one vendor.
+    pub fn vendor_key(&self) -> Option<&str> {
+        match self {
+            RiskKind::VendorAssurance(v)
+            | RiskKind::VendorOpinion(v)
+            | RiskKind::VendorReliance(v)
+            | RiskKind::VendorQuestionnaire(v)
+            | RiskKind::VendorRelationship(v) => Some(v),
+            _ => None,
+        }
+    }
 }
 
 /// Groups findings into risks, worst first: every critical risk before any high one; among
-/// equals, the one spanning more services, then more findings, then by title.
+/// equals, a critical or high tier vendor's (Vendors sheet) first, then the one spanning
+/// more services, then more findings, then by title.
 ///
 /// `subjects` are the findings' resolved subjects (same order, as in
 /// [`super::Reconciliation::subjects`]): a finding's service, its provider and its control
@@ -127,6 +148,10 @@ pub fn group(findings: &[Finding], subjects: &[Subject], inputs: &Inputs) -> Vec
                 vendor.to_string(),
             ),
             Side::Hygiene => (RiskKind::RegisterQuality, String::new()),
+            Side::Relationship => (
+                RiskKind::VendorRelationship(key(vendor)),
+                vendor.to_string(),
+            ),
         };
         let group = groups.entry(kind.clone()).or_insert_with(|| Building {
             kind,
@@ -150,6 +175,13 @@ pub fn group(findings: &[Finding], subjects: &[Subject], inputs: &Inputs) -> Vec
         }
     }
 
+    // Each vendor's tier, by name key, from its first Vendors row.
+    let mut tiers: HashMap<String, VendorTier> = HashMap::new();
+    for record in &inputs.vendors {
+        if let Some(tier) = record.tier {
+            tiers.entry(key(&record.vendor)).or_insert(tier);
+        }
+    }
     let mut risks: Vec<Risk> = groups
         .into_values()
         .map(|g| {
@@ -219,6 +251,9 @@ pub fn group(findings: &[Finding], subjects: &[Subject], inputs: &Inputs) -> Vec
                     ),
                     None,
                 ),
+                RiskKind::VendorRelationship(_) => {
+                    (relationship_title(&g.shown, &g.codes, services), None)
+                }
                 RiskKind::RegisterQuality => (
                     "The registers hold broken references or conflicting rows".to_string(),
                     None,
@@ -235,13 +270,16 @@ pub fn group(findings: &[Finding], subjects: &[Subject], inputs: &Inputs) -> Vec
                 owner: owner.filter(|o| !o.is_empty()),
                 due: None,
                 service_names: g.services.iter().map(|s| s.to_string()).collect(),
+                vendor_tier: g.kind.vendor_key().and_then(|v| tiers.get(v).copied()),
                 kind: g.kind,
             }
         })
         .collect();
+    let prominent = |r: &Risk| r.vendor_tier.is_some_and(VendorTier::is_prominent);
     risks.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
+            .then(prominent(b).cmp(&prominent(a)))
             .then(b.services.cmp(&a.services))
             .then(b.findings.cmp(&a.findings))
             .then(a.title.cmp(&b.title))
@@ -275,6 +313,31 @@ fn assurance_title(vendor: &str, codes: &BTreeSet<Code>, services: usize) -> Str
         format!("{vendor}'s report carves out organisations no report covers")
     } else {
         format!("{vendor}'s certificate expires soon")
+    }
+}
+
+/// "No BAA signed with Scribewell for 1 service", or an overdue review.
+fn relationship_title(vendor: &str, codes: &BTreeSet<Code>, services: usize) -> String {
+    let reach = if services > 0 {
+        format!(" for {}", count(services, "service", "services"))
+    } else {
+        String::new()
+    };
+    let mut missing = Vec::new();
+    if codes.contains(&Code::BaaMissing) {
+        missing.push("BAA");
+    }
+    if codes.contains(&Code::DpaMissing) {
+        missing.push("DPA");
+    }
+    let overdue = codes.contains(&Code::VendorReviewOverdue);
+    match (missing.is_empty(), overdue) {
+        (false, false) => format!("No {} signed with {vendor}{reach}", missing.join(" or ")),
+        (false, true) => format!(
+            "No {} signed with {vendor}{reach}, and its review is overdue",
+            missing.join(" or ")
+        ),
+        _ => format!("{vendor}'s vendor review is overdue"),
     }
 }
 
@@ -410,6 +473,70 @@ mod tests {
         assert_eq!(
             risks[1].title,
             "Control AC-2 has no evidence for 50 services"
+        );
+    }
+
+    #[test]
+    fn a_critical_or_high_tier_vendors_risk_ranks_first_among_equals() {
+        // Zoom's missing report spans more services, so it leads unless Okta's tier says
+        // Okta matters more.
+        let mut findings = vec![finding(
+            Code::AttestationMissing,
+            Severity::High,
+            Some("Okta Workforce"),
+            Some("Identity"),
+        )];
+        for service in ["Zoom Meetings", "Zoom Phone"] {
+            let mut f = finding(
+                Code::AttestationMissing,
+                Severity::High,
+                Some(service),
+                None,
+            );
+            f.vendor = Some("Zoom".into());
+            findings.push(f);
+        }
+        let ranked = |tier: Option<VendorTier>| {
+            let mut inputs = Inputs::default();
+            let mut record = crate::inputs::build::vendor(" OKTA ");
+            record.tier = tier;
+            inputs.vendors.push(record);
+            group(&findings, &subjects(&findings), &inputs)
+                .iter()
+                .map(|r| r.subject.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ranked(None), ["Zoom", "Okta"]);
+        assert_eq!(ranked(Some(VendorTier::Medium)), ["Zoom", "Okta"]);
+        assert_eq!(ranked(Some(VendorTier::High)), ["Okta", "Zoom"]);
+        assert_eq!(ranked(Some(VendorTier::Critical)), ["Okta", "Zoom"]);
+        // Severity still comes first: a critical tier does not lift a low risk over a high one.
+        let mut low = findings.clone();
+        low[0].severity = Severity::Low;
+        let mut inputs = Inputs::default();
+        let mut record = crate::inputs::build::vendor("Okta");
+        record.tier = Some(VendorTier::Critical);
+        inputs.vendors.push(record);
+        let risks = group(&low, &subjects(&low), &inputs);
+        assert_eq!(risks[0].subject, "Zoom");
+        assert_eq!(risks[1].vendor_tier, Some(VendorTier::Critical));
+    }
+
+    #[test]
+    fn relationship_findings_are_one_risk_per_vendor() {
+        let mut findings = Vec::new();
+        for (code, service) in [
+            (Code::BaaMissing, Some("Okta Workforce")),
+            (Code::DpaMissing, Some("Okta Workforce")),
+            (Code::VendorReviewOverdue, None),
+        ] {
+            findings.push(finding(code, Severity::Medium, service, None));
+        }
+        let risks = group(&findings, &subjects(&findings), &Inputs::default());
+        assert_eq!(risks.len(), 1, "{risks:#?}");
+        assert_eq!(
+            risks[0].title,
+            "No BAA or DPA signed with Okta for 1 service, and its review is overdue"
         );
     }
 }

@@ -12,7 +12,8 @@
 use super::{reconcile, Judgement, Reconciliation};
 use crate::findings::Finding;
 use crate::inputs::build::{
-    attestation, control, cuec, date, evidence, iso, service, service_in, soc2, InputsBuilder,
+    attestation, control, cuec, date, evidence, iso, service, service_in, soc2, vendor,
+    InputsBuilder,
 };
 use crate::inputs::period::Period;
 use crate::inputs::{
@@ -823,4 +824,215 @@ fn attestation_types_that_are_certificates_are_judged_by_expiry() {
             .any(|f| f.code == crate::findings::Code::AttestationExpired);
         assert_eq!(expired, kind.is_certificate(), "{}", kind.as_str());
     }
+}
+
+/// A SaaS service holding `classes`, attested, so that the relationship rules alone speak.
+fn relationship_cell(classes: &[DataClass]) -> InputsBuilder {
+    InputsBuilder::new()
+        .service(Service {
+            data_classes: classes.to_vec(),
+            ..service("Mailer", "Acme", Saas)
+        })
+        .attestation(soc2("Acme", "2025-10-01", "2026-09-30"))
+}
+
+fn acme_row(
+    baa: Option<&str>,
+    dpa: Option<&str>,
+    review: Option<&str>,
+) -> crate::inputs::VendorRecord {
+    crate::inputs::VendorRecord {
+        baa_signed_on: baa.map(date),
+        dpa_signed_on: dpa.map(date),
+        next_review_due: review.map(date),
+        // Matched as every vendor name is: case and spacing do not matter.
+        ..vendor("ACME")
+    }
+}
+
+#[test]
+fn vendor_relationship() {
+    use DataClass::{Confidential, Phi, Pii};
+    check(
+        vec![
+            Case {
+                name: "no Vendors sheet: nothing is judged",
+                inputs: relationship_cell(&[Phi, Pii]).build(),
+                expect: &[],
+            },
+            Case {
+                name: "PHI, the vendor's BAA blank",
+                inputs: relationship_cell(&[Phi])
+                    .vendor(acme_row(None, None, None))
+                    .build(),
+                expect: &["BAA_MISSING high Mailer"],
+            },
+            Case {
+                name: "PHI, a BAA signed before the period end",
+                inputs: relationship_cell(&[Phi])
+                    .vendor(acme_row(Some("2026-01-15"), None, None))
+                    .build(),
+                expect: &[],
+            },
+            Case {
+                name: "… signed on the period end",
+                inputs: relationship_cell(&[Phi])
+                    .vendor(acme_row(Some("2026-09-30"), None, None))
+                    .build(),
+                expect: &[],
+            },
+            Case {
+                name: "… signed the day after: missing as at the period end",
+                inputs: relationship_cell(&[Phi])
+                    .vendor(acme_row(Some("2026-10-01"), None, None))
+                    .build(),
+                expect: &["BAA_MISSING high Mailer"],
+            },
+            Case {
+                name: "PHI, the vendor absent from a present Vendors sheet",
+                inputs: relationship_cell(&[Phi]).with_vendors_sheet().build(),
+                expect: &["BAA_MISSING high Mailer"],
+            },
+            Case {
+                name: "… beside a row for a vendor of no service",
+                inputs: relationship_cell(&[Phi]).vendor(vendor("Globex")).build(),
+                expect: &["BAA_MISSING high Mailer", "UNKNOWN_REFERENCE low Globex"],
+            },
+            Case {
+                name: "a DPA signed does not stand for a BAA",
+                inputs: relationship_cell(&[Phi])
+                    .vendor(acme_row(None, Some("2026-01-15"), None))
+                    .build(),
+                expect: &["BAA_MISSING high Mailer"],
+            },
+            Case {
+                name: "PII, the vendor's DPA blank",
+                inputs: relationship_cell(&[Pii])
+                    .vendor(acme_row(None, None, None))
+                    .build(),
+                expect: &["DPA_MISSING medium Mailer"],
+            },
+            Case {
+                name: "PII, a DPA signed",
+                inputs: relationship_cell(&[Pii])
+                    .vendor(acme_row(None, Some("2026-01-15"), None))
+                    .build(),
+                expect: &[],
+            },
+            Case {
+                name: "PHI and PII, neither agreement: each raised, neither stepped up",
+                inputs: relationship_cell(&[Phi, Pii]).with_vendors_sheet().build(),
+                expect: &["BAA_MISSING high Mailer", "DPA_MISSING medium Mailer"],
+            },
+            Case {
+                name: "no regulated data needs no agreement",
+                inputs: relationship_cell(&[Confidential])
+                    .vendor(acme_row(None, None, None))
+                    .build(),
+                expect: &[],
+            },
+            Case {
+                name: "an out-of-scope service is not judged",
+                inputs: InputsBuilder::new()
+                    .service(Service {
+                        in_scope: false,
+                        data_classes: vec![Phi],
+                        ..service("Mailer", "Acme", Saas)
+                    })
+                    .vendor(acme_row(None, None, None))
+                    .build(),
+                expect: &[],
+            },
+            Case {
+                name: "the review fell due the day before the period end",
+                inputs: relationship_cell(&[])
+                    .vendor(acme_row(None, None, Some("2026-09-29")))
+                    .build(),
+                expect: &["VENDOR_REVIEW_OVERDUE low Acme"],
+            },
+            Case {
+                name: "… due on the period end: not overdue yet",
+                inputs: relationship_cell(&[])
+                    .vendor(acme_row(None, None, Some("2026-09-30")))
+                    .build(),
+                expect: &[],
+            },
+            Case {
+                name: "… no date: nothing to judge",
+                inputs: relationship_cell(&[])
+                    .vendor(acme_row(None, None, None))
+                    .build(),
+                expect: &[],
+            },
+            Case {
+                name: "… overdue for a vendor holding PII: one step up",
+                inputs: relationship_cell(&[Pii])
+                    .vendor(acme_row(None, Some("2026-01-15"), Some("2026-06-30")))
+                    .build(),
+                expect: &["VENDOR_REVIEW_OVERDUE medium Acme"],
+            },
+            Case {
+                name: "… overdue, no Vendors sheet to say so: nothing",
+                inputs: relationship_cell(&[]).build(),
+                expect: &[],
+            },
+            Case {
+                name: "two rows for one vendor that disagree: the first is used",
+                inputs: relationship_cell(&[Phi])
+                    .vendor(acme_row(None, None, None))
+                    .vendor(acme_row(Some("2026-01-15"), None, None))
+                    .build(),
+                expect: &["BAA_MISSING high Mailer", "DUPLICATE_ROW medium ACME"],
+            },
+        ],
+        None,
+    );
+}
+
+#[test]
+fn relationship_findings_name_the_services_row_and_the_vendors_row() {
+    let inputs = relationship_cell(&[DataClass::Phi])
+        .vendor(vendor("Globex"))
+        .vendor(acme_row(None, None, Some("2026-08-01")))
+        .build();
+    let rec = judge(&inputs, None);
+    let baa = rec
+        .findings
+        .iter()
+        .find(|f| f.code == crate::findings::Code::BaaMissing)
+        .unwrap();
+    let rows: Vec<String> = baa.sources.iter().map(ToString::to_string).collect();
+    assert_eq!(rows, ["built.xlsx: Services!2", "built.xlsx: Vendors!3"]);
+    assert_eq!(
+        (baa.service.as_deref(), baa.vendor.as_deref()),
+        (Some("Mailer"), Some("Acme"))
+    );
+    assert!(baa.message.contains("Mailer holds PHI"), "{}", baa.message);
+    let overdue = rec
+        .findings
+        .iter()
+        .find(|f| f.code == crate::findings::Code::VendorReviewOverdue)
+        .unwrap();
+    assert_eq!(overdue.sources, [inputs.vendors[1].source.clone()]);
+    assert!(
+        overdue.message.contains("2026-08-01"),
+        "{}",
+        overdue.message
+    );
+    // The id follows the code and the subject: the same finding from rows elsewhere keeps it.
+    let moved = relationship_cell(&[DataClass::Phi])
+        .vendor(acme_row(None, None, Some("2026-08-01")))
+        .build();
+    let again = judge(&moved, None);
+    let id_of = |rec: &Reconciliation, code| {
+        rec.findings
+            .iter()
+            .find(|f| f.code == code)
+            .map(|f| f.id.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        id_of(&rec, crate::findings::Code::BaaMissing),
+        id_of(&again, crate::findings::Code::BaaMissing)
+    );
 }

@@ -9,6 +9,7 @@ pub mod listing;
 pub mod oscal;
 pub mod pdf;
 pub mod publish;
+pub mod questions;
 mod schedule;
 pub mod templates;
 pub mod trend;
@@ -41,6 +42,9 @@ pub enum RenderError {
     Compile { document: String, message: String },
     #[error("{path}: {message}")]
     Previous { path: PathBuf, message: String },
+    /// A vendor's follow-up questions workbook could not be written.
+    #[error("writing the follow-up questions for {vendor} failed: {message}")]
+    Questions { vendor: String, message: String },
     #[error("{path}: cannot write: {source}")]
     Write {
         path: PathBuf,
@@ -205,8 +209,24 @@ pub fn render_all(
     ];
     let mut used_names = std::collections::BTreeSet::new();
     for vendor in views::vendor::pack_vendors(inputs, &rec.directory) {
-        let name = format!("vendors/{}.pdf", unique_file_stem(&vendor, &mut used_names));
-        tasks.push(Task::new(name, move || {
+        let stem = unique_file_stem(&vendor, &mut used_names);
+        // Beside the pack, the questions for the vendor, when there are any.
+        let asked = questions::vendor_questions(run, inputs, rec, &vendor);
+        if !asked.is_empty() {
+            let vendor = vendor.clone();
+            tasks.push(Task::new(
+                format!("vendors/{stem}-questions.xlsx"),
+                move || {
+                    questions::questions_workbook(run, &vendor, &asked)
+                        .map(Made::File)
+                        .map_err(|e| RenderError::Questions {
+                            vendor: vendor.clone(),
+                            message: e.to_string(),
+                        })
+                },
+            ));
+        }
+        tasks.push(Task::new(format!("vendors/{stem}.pdf"), move || {
             pdf(
                 "vendor-pack",
                 &vendor,

@@ -71,7 +71,7 @@ mod samples {
         let mut expected = documented_findings(&readme, "## Deliberate gaps");
         expected.extend(documented_findings(&readme, "side effect"));
         assert!(
-            expected.len() >= 18,
+            expected.len() >= 22,
             "the README documents one gap per code"
         );
 
@@ -142,7 +142,7 @@ mod samples {
         }
         // Every code of the catalogue appears once among the deliberate gaps.
         let codes: BTreeSet<&str> = expected.iter().map(|r| r[0].as_str()).collect();
-        assert_eq!(codes.len(), 18, "{codes:?}");
+        assert_eq!(codes.len(), 22, "{codes:?}");
         assert_eq!(doc["period"]["start"], "2026-07-01");
         assert_eq!(doc["period"]["end"], "2026-09-30");
         assert_eq!(
@@ -1158,7 +1158,9 @@ mod untrusted_text {
         pdfs.extend(
             std::fs::read_dir(out.join("2026-Q3/vendors"))
                 .unwrap()
-                .map(|e| e.unwrap().path()),
+                .map(|e| e.unwrap().path())
+                // Beside each pack, its questions workbook (written as strings, no PDF).
+                .filter(|p| p.extension().is_some_and(|e| e == "pdf")),
         );
         for pdf in &pdfs {
             let text = support::pdf_text(pdf);
@@ -1273,10 +1275,26 @@ mod untrusted_text {
         let squash = |s: &str| s.split_whitespace().collect::<String>();
         let board = squash(&support::pdf_text(&out.join("2026-Q3/board-report.pdf")));
         let pack = squash(&support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf")));
-        let packs: Vec<_> = std::fs::read_dir(out.join("2026-Q3/vendors"))
+        let (packs, questions): (Vec<_>, Vec<_>) = std::fs::read_dir(out.join("2026-Q3/vendors"))
             .unwrap()
             .map(|e| e.unwrap().path())
-            .collect();
+            .partition(|p| p.extension().is_some_and(|e| e == "pdf"));
+        // The vendor's questions workbook shares the pack's safe stem.
+        assert_eq!(
+            questions
+                .iter()
+                .map(|q| q
+                    .file_name()
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .replace("-questions.xlsx", ".pdf"))
+                .collect::<Vec<_>>(),
+            packs
+                .iter()
+                .map(|p| p.file_name().unwrap().to_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        );
         assert_eq!(
             packs.len(),
             1,
@@ -1415,19 +1433,29 @@ mod reports {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        // Ten vendors with in-scope cloud services; the organisation's own On-prem archive gets none.
+        // Ten vendors with in-scope cloud services; the organisation's own On-prem archive gets
+        // none. Beside each pack, the vendor's follow-up questions, when it has findings to
+        // answer (Atlassian's overdue review and Google Cloud's and Azure's clean record ask
+        // them nothing).
         assert_eq!(
             names,
             [
+                "AWS-questions.xlsx",
                 "AWS.pdf",
                 "Atlassian.pdf",
+                "Datadog-questions.xlsx",
                 "Datadog.pdf",
+                "GitHub-questions.xlsx",
                 "GitHub.pdf",
                 "Google-Cloud.pdf",
                 "Microsoft-Azure.pdf",
+                "Microsoft-questions.xlsx",
                 "Microsoft.pdf",
+                "Okta-questions.xlsx",
                 "Okta.pdf",
+                "Salesforce-questions.xlsx",
                 "Salesforce.pdf",
+                "Scribewell-questions.xlsx",
                 "Scribewell.pdf"
             ]
         );
@@ -1484,7 +1512,7 @@ mod reports {
             "{board}"
         );
         assert!(
-            board.contains("Since 2026-Q2: 1 new, 1 resolved and 22 persisting findings"),
+            board.contains("Since 2026-Q2: 1 new, 1 resolved and 26 persisting findings"),
             "{board}"
         );
 
@@ -2088,7 +2116,14 @@ mod output_set {
         assert!(report(dir.path(), &with_provider("Acme Payroll"))
             .status
             .success());
-        assert_eq!(vendor_packs(dir.path()), ["Acme-Payroll.pdf", "Okta.pdf"]);
+        assert_eq!(
+            vendor_packs(dir.path()),
+            [
+                "Acme-Payroll-questions.xlsx",
+                "Acme-Payroll.pdf",
+                "Okta.pdf"
+            ]
+        );
         assert!(report(dir.path(), &small_company()).status.success());
         assert_eq!(vendor_packs(dir.path()), ["Okta.pdf"]);
         // The replaced set is kept beside it until the next run.
@@ -2109,8 +2144,15 @@ mod output_set {
             String::from_utf8_lossy(&out.stderr)
         );
         let packs = vendor_packs(dir.path());
-        let long_pack = packs.iter().find(|p| p.starts_with("Acme-")).unwrap();
+        let long_pack = packs
+            .iter()
+            .find(|p| p.starts_with("Acme-") && p.ends_with(".pdf"))
+            .unwrap();
         assert!(long_pack.len() <= 100, "{long_pack}");
+        // Its questions workbook shares the stem, and fits too.
+        let questions = long_pack.replace(".pdf", "-questions.xlsx");
+        assert!(packs.contains(&questions), "{packs:?}");
+        assert!(questions.len() <= 120, "{questions}");
         assert!(
             long_pack.starts_with("Acme-Very-Long-Holdings-"),
             "{long_pack}"
@@ -2143,7 +2185,14 @@ mod output_set {
             std::fs::read(period.join("findings.json")).unwrap(),
             old_findings
         );
-        assert_eq!(vendor_packs(dir.path()), ["Acme-Payroll.pdf", "Okta.pdf"]);
+        assert_eq!(
+            vendor_packs(dir.path()),
+            [
+                "Acme-Payroll-questions.xlsx",
+                "Acme-Payroll.pdf",
+                "Okta.pdf"
+            ]
+        );
     }
 
     #[test]

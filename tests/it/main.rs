@@ -16,3 +16,4 @@ mod newcomer;
 mod oscal;
 mod questionnaires;
 mod rules;
+mod vendors;

@@ -205,6 +205,7 @@ fn the_starter_workbook_has_drop_downs_for_every_enumeration() {
             "Evidence",
             "Attestations",
             "CUECs",
+            "Vendors",
             "Lists"
         ]
     );
@@ -249,7 +250,8 @@ fn the_starter_workbook_has_drop_downs_for_every_enumeration() {
             "frequency",
             "result",
             "type",
-            "opinion"
+            "opinion",
+            "tier"
         ]
     );
     // Which sheet (xl/worksheets/sheetN.xml, in order) validates which column from which
@@ -262,6 +264,7 @@ fn the_starter_workbook_has_drop_downs_for_every_enumeration() {
         (4, "F2:F5001", "Lists!$E$2:$E$6"),
         (5, "C2:C5001", "Lists!$F$2:$F$13"),
         (5, "I2:I5001", "Lists!$G$2:$G$5"),
+        (7, "B2:B5001", "Lists!$H$2:$H$5"),
     ];
     for (sheet, range, list) in expected {
         let xml = xlsx_part(&workbook, &format!("xl/worksheets/sheet{sheet}.xml"));

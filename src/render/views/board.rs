@@ -118,6 +118,10 @@ pub struct RiskView {
     /// Blank until the registers say.
     pub owner: String,
     pub due: String,
+    /// For a risk about one vendor, its tier on the Vendors sheet (`critical`, `high`,
+    /// `medium`, `low`); empty otherwise. Critical and high tier vendors' risks rank first
+    /// among risks of the same severity.
+    pub vendor_tier: &'static str,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -388,6 +392,7 @@ fn risk_view(r: &Risk) -> RiskView {
         examples: some_of(&r.service_names, 3),
         owner: r.owner.clone().unwrap_or_default(),
         due: r.due.map(|d| d.to_string()).unwrap_or_default(),
+        vendor_tier: r.vendor_tier.map_or("", |t| t.as_str()),
     }
 }
 

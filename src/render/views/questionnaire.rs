@@ -542,3 +542,73 @@ fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> Fedramp
         mapping: run_mapping(run),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, label: &str, text: &str) -> (String, String, String) {
+        (id.into(), label.into(), text.into())
+    }
+
+    /// Rows with the same text are one group per control family, wherever they stand in
+    /// the sheet, with every control listed; another family or label is another group.
+    #[test]
+    fn repeated_text_is_one_group_per_family_with_its_controls() {
+        let shared = "The customer configures its own accounts.";
+        let groups = grouped(
+            [
+                row("AC-2 (a)", "No", shared),
+                row("AU-3", "No", "Logs are kept by the provider."),
+                row("AC-2 (b)", "No", shared),
+                row("AC-17", "No", shared),
+                row("IA-5", "No", shared),
+                row("AC-3", "Partial", shared),
+            ],
+            "rows",
+        );
+        let seen: Vec<(&str, &str)> = groups
+            .iter()
+            .map(|g| (g.covered.as_str(), g.label.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("AC-2 (a), AC-2 (b), AC-17", "No"),
+                ("AU-3", "No"),
+                ("IA-5", "No"),
+                ("AC-3", "Partial"),
+            ]
+        );
+    }
+
+    /// A long run of controls is listed in part and counted whole.
+    #[test]
+    fn a_long_group_lists_ten_and_counts_them_all() {
+        let rows = (1..=53).map(|i| row(&format!("SC-{i}"), "No", "Same sentence."));
+        let groups = grouped(rows, "rows");
+        assert_eq!(groups.len(), 1);
+        assert!(groups[0].covered.starts_with("SC-1, SC-2,"));
+        assert!(groups[0].covered.ends_with("and 43 more (53 rows)"));
+    }
+
+    #[test]
+    fn families_ignore_a_catalogue_prefix() {
+        assert_eq!(super::super::control_family("NIST-800-53:AC-2 (a)"), "AC");
+        assert_eq!(super::super::control_family("DCS-07.1"), "DCS");
+        assert_eq!(super::super::control_family("ac-2(1)"), "AC");
+    }
+
+    /// Past the bound a table keeps its first groups and says how many more there are.
+    #[test]
+    fn a_table_keeps_thirty_groups_and_counts_the_rest() {
+        let mut groups: Vec<usize> = (0..45).collect();
+        let more = bound(&mut groups, "/home/someone/crm.xlsx");
+        assert_eq!(groups.len(), MAX_GROUPS);
+        assert!(more.starts_with("15 more groups"), "{more}");
+        assert!(
+            more.contains("crm.xlsx") && !more.contains("/home"),
+            "{more}"
+        );
+    }
+}

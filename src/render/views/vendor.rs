@@ -63,6 +63,60 @@ pub struct VendorPack {
     pub caiq: Option<CaiqView>,
     /// The provider's FedRAMP CIS/CRM workbook; `null` when it sent none.
     pub fedramp: Option<FedrampView>,
+    /// What the Vendors sheet says of the relationship: tier, contract, agreements, review.
+    pub relationship: Relationship,
+}
+
+/// The vendor's row on the Vendors sheet, as the pack shows it. Dates are ISO; a blank
+/// cell is `""`.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct Relationship {
+    /// False when the inputs have no Vendors sheet: the facts below were not given.
+    pub given: bool,
+    /// False when the sheet has no row for this vendor.
+    pub recorded: bool,
+    /// `critical`, `high`, `medium` or `low`.
+    pub tier: String,
+    pub contract_end: String,
+    /// When the data processing agreement was signed.
+    pub dpa_signed_on: String,
+    /// When the HIPAA business associate agreement was signed.
+    pub baa_signed_on: String,
+    pub next_review_due: String,
+    pub reviewer: String,
+    /// The row read, `file: Vendors!7`.
+    pub source: String,
+}
+
+/// The vendor's relationship facts (its first Vendors row).
+fn relationship(inputs: &Inputs, directory: &Directory, vendor: Option<VendorId>) -> Relationship {
+    if inputs.vendors_absent {
+        return Relationship::default();
+    }
+    let Some(record) = vendor
+        .and_then(|v| directory.vendor_record(v))
+        .map(|r| &inputs.vendors[r])
+    else {
+        return Relationship {
+            given: true,
+            ..Relationship::default()
+        };
+    };
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    Relationship {
+        given: true,
+        recorded: true,
+        tier: record
+            .tier
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        contract_end: date(record.contract_end),
+        dpa_signed_on: date(record.dpa_signed_on),
+        baa_signed_on: date(record.baa_signed_on),
+        next_review_due: date(record.next_review_due),
+        reviewer: record.reviewer.clone(),
+        source: record.source.to_string(),
+    }
 }
 
 /// A vendor's verdict.
@@ -349,6 +403,11 @@ fn cuec_views(
                         .map(|st| {
                             let service = &inputs.services[st.service].name;
                             match st.newest().map(|e| &inputs.evidence[e]) {
+                                // The state is said only when it is not the result itself
+                                // ("stale"), never "Effective (Effective)".
+                                Some(e) if st.label(&inputs.evidence) == e.result.as_str() => {
+                                    format!("{service}: {} {}", e.collected_on, e.result.as_str())
+                                }
                                 Some(e) => format!(
                                     "{service}: {} {} ({})",
                                     e.collected_on,
@@ -372,6 +431,52 @@ fn cuec_views(
         .collect()
 }
 
+/// Which service rows a vendor's pack covers: its in-scope services, duplicates of a row
+/// counting as it.
+fn pack_services(inputs: &Inputs, directory: &Directory, vendor: Option<VendorId>) -> Vec<bool> {
+    let mut covered = vec![false; inputs.services.len()];
+    for (i, s) in inputs.services.iter().enumerate() {
+        if s.in_scope && Some(directory.vendor_of_service(i)) == vendor {
+            covered[directory.primary_service(i)] = true;
+        }
+    }
+    (0..inputs.services.len())
+        .map(|i| covered[directory.primary_service(i)])
+        .collect()
+}
+
+/// The findings a vendor's pack shows: those naming the vendor itself or one of the
+/// services the pack covers, in the findings' order.
+fn pack_findings<'a>(
+    rec: &'a Reconciliation,
+    vendor: Option<VendorId>,
+    in_this_pack: &[bool],
+) -> Vec<(&'a Finding, &'a crate::inputs::directory::Subject)> {
+    rec.findings
+        .iter()
+        .zip(&rec.subjects)
+        .filter(|(_, subject)| {
+            (subject.vendor.is_some() && subject.vendor == vendor)
+                || subject.service.is_some_and(|s| in_this_pack[s])
+        })
+        .collect()
+}
+
+/// The findings of a vendor's pack (see [`vendor_pack`]), for other documents about the
+/// vendor (its follow-up questions workbook).
+pub fn vendor_findings<'a>(
+    inputs: &Inputs,
+    rec: &'a Reconciliation,
+    vendor: &str,
+) -> Vec<&'a Finding> {
+    let vendor_id = rec.directory.vendor(vendor);
+    let in_this_pack = pack_services(inputs, &rec.directory, vendor_id);
+    pack_findings(rec, vendor_id, &in_this_pack)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect()
+}
+
 /// Builds one vendor's pack data.
 pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &str) -> VendorPack {
     let directory = &rec.directory;
@@ -382,23 +487,8 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
         .enumerate()
         .filter(|(i, s)| s.in_scope && Some(directory.vendor_of_service(*i)) == vendor_id)
         .collect();
-    // Which (first) service rows this pack covers: duplicates of a row count as it.
-    let mut in_this_pack = vec![false; inputs.services.len()];
-    for (i, _) in &services {
-        in_this_pack[directory.primary_service(*i)] = true;
-    }
-    let in_this_pack: Vec<bool> = (0..inputs.services.len())
-        .map(|i| in_this_pack[directory.primary_service(i)])
-        .collect();
-    let listed_findings: Vec<(&Finding, &crate::inputs::directory::Subject)> = rec
-        .findings
-        .iter()
-        .zip(&rec.subjects)
-        .filter(|(_, subject)| {
-            (subject.vendor.is_some() && subject.vendor == vendor_id)
-                || subject.service.is_some_and(|s| in_this_pack[s])
-        })
-        .collect();
+    let in_this_pack = pack_services(inputs, directory, vendor_id);
+    let listed_findings = pack_findings(rec, vendor_id, &in_this_pack);
     let findings: Vec<&Finding> = listed_findings.iter().map(|(f, _)| *f).collect();
     let domain_names: Vec<&str> = run.model.domains.iter().map(|d| d.name.as_str()).collect();
     let service_rows = services
@@ -471,5 +561,86 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
         residency: super::residency::vendor_section(run, inputs, rec, vendor),
         caiq: super::questionnaire::caiq(run, inputs, &findings, vendor),
         fedramp: super::questionnaire::fedramp(run, inputs, &findings, vendor),
+        relationship: relationship(inputs, directory, vendor_id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::Code;
+
+    fn finding(code: Code, severity: Severity) -> Finding {
+        Finding {
+            id: String::new(),
+            code,
+            severity,
+            message: String::new(),
+            remedy: String::new(),
+            service: Some("Amazon EC2".into()),
+            domain: None,
+            control_id: None,
+            vendor: Some("AWS".into()),
+            cuec_id: None,
+            sources: Vec::new(),
+        }
+    }
+
+    fn current_report() -> ReportReview {
+        ReportReview {
+            kind: "SOC 2 Type II",
+            auditor: "Harbor & Vale LLP".into(),
+            period: "2025-07-01 to 2026-06-30".into(),
+            opinion: "Unqualified".into(),
+            exceptions: String::new(),
+            coverage: String::new(),
+            next_due: String::new(),
+            subservice: String::new(),
+            source: "Attestations!2".into(),
+        }
+    }
+
+    /// The verdict takes its level and first words from the worst finding, whatever the
+    /// order they come in, and never calls assurance current beside a critical or high.
+    #[test]
+    fn the_verdict_follows_the_worst_finding() {
+        let reviews = [current_report()];
+        let cases = [
+            (
+                Severity::Critical,
+                "critical",
+                "Not acceptable as it stands",
+            ),
+            (Severity::High, "high", "Action needed"),
+            (Severity::Medium, "medium", "Acceptable with follow-up"),
+            (Severity::Low, "low", "Acceptable: only low"),
+            (Severity::Info, "info", "Acceptable: only info"),
+        ];
+        for (worst, level, headline) in cases {
+            let findings = [
+                finding(Code::AttestationExpiring, Severity::Info),
+                finding(Code::ControlIneffective, worst),
+            ];
+            let refs: Vec<&Finding> = findings.iter().collect();
+            let v = verdict(&refs, &reviews);
+            assert_eq!(v.level, level);
+            assert!(v.headline.starts_with(headline), "{}", v.headline);
+            assert!(
+                v.reasons[0].starts_with(level),
+                "worst reason first: {:?}",
+                v.reasons
+            );
+            let says_current = v.reasons.iter().any(|r| r.contains("cover the period end"))
+                || v.headline.to_lowercase().contains("current");
+            assert_eq!(says_current, worst < Severity::High, "{v:?}");
+        }
+        let calm = verdict(&[], &reviews);
+        assert_eq!(calm.level, "ok");
+        assert!(calm.headline.starts_with("Acceptable"));
+        let none = verdict(&[], &[]);
+        assert!(none
+            .reasons
+            .iter()
+            .any(|r| r.contains("No current attestation")));
     }
 }

@@ -1,0 +1,360 @@
+//! Issue 19: the Vendors sheet (tier, contract, DPA, BAA, review), the findings it raises,
+//! and each vendor's follow-up questions workbook, end to end from workbooks.
+
+use crate::support::*;
+use calamine::{Data, Reader};
+use demarc::findings::Code;
+use std::path::Path;
+
+/// The small company with Okta holding PHI and PII, and a Vendors sheet headed with
+/// aliases, its dates typed as text.
+fn with_vendors(tier: &str, baa: &str) -> Book {
+    small_company()
+        .sheet(
+            "Services",
+            &[
+                "service",
+                "provider",
+                "service_model",
+                "data_classes",
+                "in_scope",
+            ],
+            vec![row(&["Okta", "Okta", "SaaS", "PHI; PII", "yes"])],
+        )
+        .sheet(
+            "Vendors",
+            &[
+                "Vendor Name",
+                "Risk Tier",
+                "Contract End Date",
+                "DPA",
+                "BAA Signed",
+                "Next Review",
+                "Reviewed by",
+            ],
+            vec![row(&[
+                " okta ",
+                tier,
+                "30 Jun 2027",
+                "2026-01-15",
+                baa,
+                "Sep 1, 2026",
+                "R. Reviewer",
+            ])],
+        )
+}
+
+#[test]
+fn a_vendors_sheet_is_read_through_aliases_and_text_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = with_vendors("Critical", "").write(dir.path(), "q3.xlsx");
+    let a = analyse(&[path], "2026-Q3").unwrap();
+    assert!(!a.inputs.vendors_absent);
+    let [v] = &a.inputs.vendors[..] else {
+        panic!("{:?}", a.inputs.vendors)
+    };
+    assert_eq!(v.tier, Some(demarc::inputs::VendorTier::Critical));
+    assert_eq!(v.contract_end, Some(d(2027, 6, 30)));
+    assert_eq!(v.dpa_signed_on, Some(d(2026, 1, 15)));
+    assert_eq!(v.baa_signed_on, None);
+    assert_eq!(v.next_review_due, Some(d(2026, 9, 1)));
+    assert_eq!(v.reviewer, "R. Reviewer");
+    assert_eq!(
+        v.source.to_string(),
+        format!("{}: Vendors!2", a.inputs.files[0].path)
+    );
+    // " okta " is Okta, as everywhere else: the BAA is missing and the review overdue; the
+    // DPA is signed.
+    let codes: Vec<(Code, Option<&str>)> = a
+        .reconciliation
+        .findings
+        .iter()
+        .map(|f| (f.code, f.vendor.as_deref()))
+        .collect();
+    assert!(
+        codes.contains(&(Code::BaaMissing, Some("Okta"))),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&(Code::VendorReviewOverdue, Some("Okta"))),
+        "{codes:?}"
+    );
+    assert!(
+        !codes.iter().any(|(c, _)| *c == Code::DpaMissing),
+        "{codes:?}"
+    );
+    let baa = a
+        .reconciliation
+        .findings
+        .iter()
+        .find(|f| f.code == Code::BaaMissing)
+        .unwrap();
+    let rows: Vec<String> = baa
+        .sources
+        .iter()
+        .map(|s| format!("{}!{}", s.sheet, s.row))
+        .collect();
+    assert_eq!(rows, ["Services!2", "Vendors!2"]);
+    // The BAA dated, the finding goes.
+    let path = with_vendors("high", "2026-03-01").write(dir.path(), "signed.xlsx");
+    let a = analyse(&[path], "2026-Q3").unwrap();
+    assert!(!a
+        .reconciliation
+        .findings
+        .iter()
+        .any(|f| f.code == Code::BaaMissing));
+}
+
+#[test]
+fn without_a_vendors_sheet_nothing_of_the_relationship_is_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = with_vendors("high", "")
+        .without("Vendors")
+        .write(dir.path(), "q3.xlsx");
+    let a = analyse(&[path], "2026-Q3").unwrap();
+    assert!(a.inputs.vendors_absent && a.inputs.vendors.is_empty());
+    // The pack says so in one sentence.
+    let (_, out) = report_q3(
+        dir.path(),
+        &with_vendors("high", "").without("Vendors"),
+        &[],
+    );
+    let pack = pdf_text(&out.join("2026-Q3/vendors/Okta.pdf"));
+    assert!(
+        pack.contains(
+            "The relationship facts (tier, contract end, DPA, BAA, review dates) were not given"
+        ),
+        "{pack}"
+    );
+    assert!(!a.reconciliation.findings.iter().any(|f| matches!(
+        f.code,
+        Code::BaaMissing | Code::DpaMissing | Code::VendorReviewOverdue
+    )));
+}
+
+#[test]
+fn an_unknown_tier_names_the_file_sheet_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = with_vendors("Crtical", "").write(dir.path(), "q3.xlsx");
+    let error = analyse(&[path], "2026-Q3").err().unwrap().to_string();
+    assert!(
+        error.contains(
+            "q3.xlsx: Vendors!B2: tier: \"Crtical\" is not one of critical, high, medium, low (did you mean \"critical\"?)"
+        ),
+        "{error}"
+    );
+    // A date that is no date is refused the same way.
+    let path = with_vendors("low", "soon").write(dir.path(), "date.xlsx");
+    let error = analyse(&[path], "2026-Q3").err().unwrap().to_string();
+    assert!(
+        error.contains("date.xlsx: Vendors!E2: baa_signed_on: expected a date"),
+        "{error}"
+    );
+}
+
+/// Okta with findings of every kind (its report's exceptions, an unmapped CUEC, a BAA
+/// missing, a review overdue, a control of ours unevidenced) and Slack with none.
+fn two_vendors() -> Book {
+    with_vendors("high", "")
+        .push(
+            "Services",
+            row(&["Slack", "Slack", "SaaS", "Confidential", "yes"]),
+        )
+        .sheet(
+            "Attestations",
+            &[
+                "vendor",
+                "services",
+                "type",
+                "period_start",
+                "period_end",
+                "opinion",
+                "exceptions",
+                "exception_notes",
+                "bridge_letter_through",
+                "domains",
+            ],
+            vec![
+                row(&[
+                    "Okta",
+                    "*",
+                    "SOC 2 Type II",
+                    "2025-07-01",
+                    "2026-06-30",
+                    "Unqualified",
+                    "2",
+                    "CC6.2: =HYPERLINK(\"x\") two tickets lacked approval",
+                    "2026-12-31",
+                    "*",
+                ]),
+                row(&[
+                    "Slack",
+                    "*",
+                    "SOC 2 Type II",
+                    "2025-07-01",
+                    "2026-06-30",
+                    "Unqualified",
+                    "0",
+                    "",
+                    "2026-12-31",
+                    "*",
+                ]),
+            ],
+        )
+        .sheet(
+            "CUECs",
+            &[
+                "vendor",
+                "attestation",
+                "cuec_id",
+                "description",
+                "mapped_control",
+            ],
+            vec![row(&[
+                "Okta",
+                "SOC 2 Type II",
+                "OKTA-CUEC-9",
+                "User entities review admin roles",
+                "",
+            ])],
+        )
+        .push(
+            "Controls",
+            row(&[
+                "IAM-9",
+                "Okta admin review",
+                "Identity and access management",
+                "quarterly",
+                "Okta",
+            ]),
+        )
+}
+
+fn questions_sheet(path: &Path) -> Vec<Vec<String>> {
+    let mut book = calamine::open_workbook_auto(path).unwrap();
+    let range = book.worksheet_range("Questions").unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::Float(f) => f.to_string(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn each_vendor_gets_one_question_per_finding_it_can_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (book, out) = report_q3(dir.path(), &two_vendors(), &[]);
+    let q3 = out.join("2026-Q3");
+    let findings = read_json(&q3.join("findings.json"));
+    // What the Okta pack shows (findings naming Okta or its service) that asks Okta
+    // something, in the findings' order.
+    let expected: Vec<(String, String)> = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["vendor"] == "Okta" || f["service"] == "Okta")
+        .filter(|f| {
+            let code: Code = serde_json::from_value(f["code"].clone()).unwrap();
+            demarc::render::questions::asks_the_vendor(code)
+        })
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                f["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let codes: Vec<&str> = expected.iter().map(|(_, c)| c.as_str()).collect();
+    for wanted in ["BAA_MISSING", "ATTESTATION_EXCEPTIONS", "CUEC_UNMAPPED"] {
+        assert!(codes.contains(&wanted), "{codes:?}");
+    }
+    // Okta's own side findings are in its pack but not questions for it.
+    let all: Vec<&str> = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        all.contains(&"VENDOR_REVIEW_OVERDUE") && all.contains(&"EVIDENCE_MISSING"),
+        "{all:?}"
+    );
+
+    let path = q3.join("vendors/Okta-questions.xlsx");
+    let rows = questions_sheet(&path);
+    assert_eq!(
+        rows[0],
+        [
+            "#",
+            "Question",
+            "Finding ID",
+            "Code",
+            "Severity",
+            "Source",
+            "Vendor answer",
+            "Evidence provided"
+        ]
+    );
+    let got: Vec<(String, String)> = rows[1..]
+        .iter()
+        .map(|r| (r[2].clone(), r[3].clone()))
+        .collect();
+    assert_eq!(got, expected);
+    for (i, r) in rows[1..].iter().enumerate() {
+        assert_eq!(r[0], (i + 1).to_string());
+        assert!(r[1].ends_with('?'), "a question: {}", r[1]);
+        assert!(r[5].contains("q3.xlsx: "), "a source: {}", r[5]);
+        assert!(
+            r[6].is_empty() && r[7].is_empty(),
+            "blank answer columns: {r:?}"
+        );
+    }
+    let exceptions = rows
+        .iter()
+        .find(|r| r[3] == "ATTESTATION_EXCEPTIONS")
+        .unwrap();
+    // Spreadsheet text is a string in the workbook, never a formula.
+    assert!(
+        exceptions[1].contains("Your SOC 2 Type II report (2025-07-01 to 2026-06-30) notes 2 exceptions (CC6.2: =HYPERLINK"),
+        "{}",
+        exceptions[1]
+    );
+    let baa = rows.iter().find(|r| r[3] == "BAA_MISSING").unwrap();
+    assert!(baa[1].starts_with("Okta holds PHI"), "{}", baa[1]);
+    assert!(baa[5].ends_with("Vendors!2"), "{}", baa[5]);
+    // The pack shows the relationship, blank cells as not recorded.
+    let pack = pdf_text(&q3.join("vendors/Okta.pdf"));
+    for wanted in [
+        "Relationship",
+        "high 2027-06-30 2026-01-15 not recorded 2026-09-01 R. Reviewer",
+    ] {
+        assert!(pack.contains(wanted), "{wanted:?} not in\n{pack}");
+    }
+    // Slack has no finding to ask about: no workbook, but its pack.
+    assert!(q3.join("vendors/Slack.pdf").exists());
+    assert!(!q3.join("vendors/Slack-questions.xlsx").exists());
+
+    // The same run writes the same bytes (the same inputs: the workbook's path is in
+    // the sources).
+    let out2 = dir.path().join("again");
+    demarc()
+        .arg("report")
+        .arg(&book)
+        .args(["--period", "2026-Q3", "--out"])
+        .arg(&out2)
+        .assert()
+        .success();
+    let first = std::fs::read(&path).unwrap();
+    let second = std::fs::read(out2.join("2026-Q3/vendors/Okta-questions.xlsx")).unwrap();
+    assert!(
+        first == second,
+        "the questions workbook differs between two runs"
+    );
+}
