@@ -1463,7 +1463,10 @@ mod reports {
         for wanted in [
             "Vendor pack: Okta",
             "Okta Workforce Identity",
-            "Verdict: Assurance current; 1 CUEC unevidenced",
+            // The worst finding leads: a critical CUEC left unevidenced, never "assurance
+            // current".
+            "Not acceptable as it stands: 1 critical finding",
+            "critical · 1 × CUEC's control not evidenced (CUEC_UNEVIDENCED)",
             "OKTA-CUEC-02",
             "CUEC_UNEVIDENCED",
             "ATTESTATION_EXPIRING",
@@ -1473,9 +1476,13 @@ mod reports {
         }
         let scribewell = support::pdf_text(&vendors.join("Scribewell.pdf"));
         assert!(
-            scribewell.contains("Verdict: No attestation on file"),
+            scribewell.contains("Not acceptable as it stands")
+                && scribewell.contains("No current attestation from this vendor is on file."),
             "{scribewell}"
         );
+        for pack in [&okta, &scribewell] {
+            assert!(!pack.to_lowercase().contains("assurance current"));
+        }
         assert!(scribewell.contains("No attestation from this vendor is on file"));
         let aws = support::pdf_text(&vendors.join("AWS.pdf"));
         assert!(aws.contains("ATTESTATION_EXCEPTIONS") && !aws.contains("CUEC_UNEVIDENCED"));
