@@ -15,3 +15,4 @@ mod newcomer;
 mod oscal;
 mod questionnaires;
 mod rules;
+mod workbook;
