@@ -103,8 +103,8 @@ fn properties(run: &Run) -> Result<DocProperties, XlsxError> {
     Ok(DocProperties::new()
         .set_title(&title)
         .set_company(organisation)
-        .set_author(&format!("demarc {}", env!("CARGO_PKG_VERSION")))
-        .set_comment(&format!(
+        .set_author(format!("demarc {}", env!("CARGO_PKG_VERSION")))
+        .set_comment(format!(
             "{} to {}, as of {}",
             run.period.start, run.period.end, run.as_of
         ))
