@@ -15,6 +15,7 @@ pub mod templates;
 pub mod trend;
 pub mod view;
 pub mod views;
+pub mod workbook;
 mod write;
 
 use crate::inputs::Inputs;
@@ -50,6 +51,10 @@ pub enum RenderError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The auditor workbook could not be built (rust_xlsxwriter refused a cell, or its
+    /// temporary files could not be written).
+    #[error("auditor-workbook.xlsx: cannot build the workbook: {message}")]
+    Workbook { message: String },
     #[error("{path}: cannot write reports here: {source}")]
     OutputDir {
         path: PathBuf,
@@ -185,6 +190,30 @@ pub fn render_all(
                     .map(Made::Staged)
                 }
                 None => Ok(Made::File(document::evidence_index_csv(inputs, files, end))),
+            }
+        }),
+        Task::new(workbook::NAME, move || {
+            // Staged straight to its file when the output directory is known, its rows'
+            // temporary files beside it; otherwise built in memory.
+            match &options.stage_in {
+                Some(dir) => {
+                    let mut failed = None;
+                    let staged = workbook::write(run, inputs, rec, files, Some(dir), |book| {
+                        stage_with(&dir.join(workbook::NAME), |file| {
+                            book.save_to_writer(file).map_err(|e| {
+                                let io = std::io::Error::other(e.to_string());
+                                failed = Some(workbook::workbook_error(e));
+                                io
+                            })
+                        })
+                    });
+                    match (staged, failed) {
+                        (Ok(temp), _) => Ok(Made::Staged(temp)),
+                        // rust_xlsxwriter's own error says more than the I/O error made of it.
+                        (Err(_), Some(error)) | (Err(error), None) => Err(error),
+                    }
+                }
+                None => workbook::to_bytes(run, inputs, rec, files).map(Made::File),
             }
         }),
         Task::new("assessment-results.json", move || {

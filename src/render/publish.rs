@@ -27,6 +27,7 @@ const REPORT_NAMES: &[&str] = &[
     "findings.csv",
     "evidence-index.csv",
     "assessment-results.json",
+    "auditor-workbook.xlsx",
     "board-report.pdf",
     "auditor-pack.pdf",
     "vendors",

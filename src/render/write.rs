@@ -30,18 +30,19 @@ impl Output {
     }
 }
 
-/// Where an output comes in the list of written files: the findings document and the
-/// indexes first, then the board report, the auditor pack, its appendix, the vendor packs.
+/// Where an output comes in the list of written files: the findings document, the
+/// indexes and the auditor workbook first, then the board report, the auditor pack, its appendix, the vendor packs.
 pub(super) fn output_rank(name: &str) -> (u8, String) {
     let rank = match name {
         "findings.json" => 0,
         "findings.csv" => 1,
         "evidence-index.csv" => 2,
         "assessment-results.json" => 3,
-        "board-report.pdf" => 4,
-        "auditor-pack.pdf" => 5,
-        _ if name.starts_with("vendors/") => 7,
-        _ => 6,
+        super::workbook::NAME => 4,
+        "board-report.pdf" => 5,
+        "auditor-pack.pdf" => 6,
+        _ if name.starts_with("vendors/") => 8,
+        _ => 7,
     };
     (rank, name.to_string())
 }

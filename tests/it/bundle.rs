@@ -179,6 +179,7 @@ fn a_fresh_bundle_holds_reports_inputs_and_evidence_and_verifies() {
             "inputs/q3.xlsx",
             "reports/assessment-results.json",
             "reports/auditor-pack.pdf",
+            "reports/auditor-workbook.xlsx",
             "reports/board-report.pdf",
             "reports/evidence-index.csv",
             "reports/findings.csv",
@@ -277,7 +278,7 @@ fn a_fresh_bundle_holds_reports_inputs_and_evidence_and_verifies() {
     let (code, stdout, stderr) = verify(&f.dir, &f.bundle, &[]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
-        stdout.contains("verified: all 10 files match the manifest (unsigned)"),
+        stdout.contains("verified: all 11 files match the manifest (unsigned)"),
         "{stdout}"
     );
     assert!(stdout.contains("signature: unsigned"), "{stdout}");
@@ -332,7 +333,7 @@ fn a_changed_byte_in_an_evidence_file_is_altered() {
         "the other files still match: {stdout}"
     );
     assert!(
-        stdout.contains("verification FAILED: 1 altered; 9 of 10 listed files match"),
+        stdout.contains("verification FAILED: 1 altered; 10 of 11 listed files match"),
         "{stdout}"
     );
 }
@@ -380,7 +381,7 @@ fn an_added_file_fails() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("verification FAILED: 1 added; 10 of 10 listed files match"),
+        stdout.contains("verification FAILED: 1 added; 11 of 11 listed files match"),
         "{stdout}"
     );
 }
@@ -403,7 +404,7 @@ fn a_removed_file_fails() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("verification FAILED: 1 missing; 9 of 10 listed files match"),
+        stdout.contains("verification FAILED: 1 missing; 10 of 11 listed files match"),
         "{stdout}"
     );
 }
@@ -542,7 +543,7 @@ fn signatures_name_their_key_and_fail_when_broken_or_foreign() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("verified: all 10 files match the manifest (signed by the expected key)"),
+        stdout.contains("verified: all 11 files match the manifest (signed by the expected key)"),
         "{stdout}"
     );
 
@@ -553,7 +554,7 @@ fn signatures_name_their_key_and_fail_when_broken_or_foreign() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("verification FAILED: signature not accepted; 10 of 10 listed files match"),
+        stdout.contains("verification FAILED: signature not accepted; 11 of 11 listed files match"),
         "{stdout}"
     );
 
@@ -709,7 +710,7 @@ fn a_zip_entry_named_with_escape_sequences_cannot_forge_verified() {
             bytes.extend_from_slice(b" ");
         }
     }
-    let fake = "\u{1b}[2J\u{1b}[H  ok       reports/findings.json\nverified: all 10 files match the manifest (unsigned)\u{1b}]0;demarc\u{7}\u{9b}8m";
+    let fake = "\u{1b}[2J\u{1b}[H  ok       reports/findings.json\nverified: all 11 files match the manifest (unsigned)\u{1b}]0;demarc\u{7}\u{9b}8m";
     all.push((format!("x{fake}"), b"x".to_vec()));
     repack(&bundle, &all);
     let output = demarc(&f.dir).arg("verify").arg(&bundle).output().unwrap();
@@ -733,7 +734,7 @@ fn a_zip_entry_named_with_escape_sequences_cannot_forge_verified() {
     );
     assert!(
         stdout.contains(
-            "  ADDED    x\\u{1b}[2J\\u{1b}[H  ok       reports/findings.json\\nverified: all 10 files match"
+            "  ADDED    x\\u{1b}[2J\\u{1b}[H  ok       reports/findings.json\\nverified: all 11 files match"
         ),
         "{stdout}"
     );

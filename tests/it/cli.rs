@@ -252,7 +252,11 @@ mod samples {
             .assert()
             .success();
         let mut archive = zip::ZipArchive::new(std::fs::File::open(&bundle).unwrap()).unwrap();
-        for name in ["evidence-index.csv", "findings.json"] {
+        for name in [
+            "evidence-index.csv",
+            "findings.json",
+            "auditor-workbook.xlsx",
+        ] {
             let mut inside = Vec::new();
             std::io::Read::read_to_end(
                 &mut archive.by_name(&format!("reports/{name}")).unwrap(),

@@ -17,3 +17,4 @@ mod oscal;
 mod questionnaires;
 mod rules;
 mod vendors;
+mod workbook;

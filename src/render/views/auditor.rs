@@ -607,18 +607,24 @@ fn control_anchor(row: usize) -> String {
     format!("ctl-{row}")
 }
 
-/// The CUECs listed, and above [`MAX_LISTED_CUECS`] the sentence counting the rest.
-fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) {
-    // Each CUEC's finding, looked up once: the first finding naming the CUEC, its vendor
-    // and its row.
-    let mut cuec_findings: HashMap<(&str, &str, &Source), &Finding> = HashMap::new();
+/// Each CUEC's finding, looked up once: the first finding naming the CUEC, its vendor and
+/// its row, keyed by those three. Shared with the auditor workbook, so that the pack and the
+/// workbook never disagree on a CUEC's status.
+pub(crate) fn cuec_findings(rec: &Reconciliation) -> HashMap<(&str, &str, &Source), &Finding> {
+    let mut found: HashMap<(&str, &str, &Source), &Finding> = HashMap::new();
     for f in &rec.findings {
         if let (Some(id), Some(vendor), Some(source)) =
             (f.cuec_id.as_deref(), f.vendor.as_deref(), f.sources.first())
         {
-            cuec_findings.entry((id, vendor, source)).or_insert(f);
+            found.entry((id, vendor, source)).or_insert(f);
         }
     }
+    found
+}
+
+/// The CUECs listed, and above [`MAX_LISTED_CUECS`] the sentence counting the rest.
+fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) {
+    let cuec_findings = cuec_findings(rec);
     // Up to MAX_LISTED_CUECS every CUEC is listed; above, those with a finding are, and
     // the evidenced ones are counted by vendor (findings.json holds every CUEC's finding).
     let list_every_cuec = inputs.cuecs.len() <= MAX_LISTED_CUECS;
