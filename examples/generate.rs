@@ -335,7 +335,7 @@ fn generate(scale: f64, seed: u64, shape: Shape) -> Company {
             // In an enterprise, half the org-wide controls are evidenced once for all
             // services (a policy, a training record), the other half service by service.
             let everywhere = if enterprise {
-                stable_hash(&("evidenced once", c)) % 2 == 0
+                stable_hash(&("evidenced once", c)).is_multiple_of(2)
             } else {
                 rng.bool()
             };

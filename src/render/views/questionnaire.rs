@@ -9,8 +9,8 @@ use super::Counted;
 use crate::findings::{Code, Finding, Source};
 use crate::inputs::names::key;
 use crate::inputs::questionnaires::{
-    Caiq, CaiqAnswer, CaiqQuestion, Fedramp, ImplementationStatus, Inheritable, Ownership, Side,
-    Stated,
+    Caiq, CaiqAnswer, CaiqQuestion, CrmRow, Fedramp, ImplementationStatus, Inheritable, Ownership,
+    Side, Stated,
 };
 use crate::inputs::Inputs;
 use crate::model::mapping::split_control_id;
@@ -132,6 +132,11 @@ pub struct FedrampView {
     pub customer_rows: String,
     /// What the customer must do, consecutive same texts once.
     pub responsibilities: Vec<Responsibility>,
+    /// The provider's CIS/CRM mismatches, drift and gaps, grouped by control family,
+    /// kind and CRM text: each group once, with its controls.
+    pub issues: Vec<Grouped>,
+    /// A sentence when more groups than a vendor pack lists were left out; else empty.
+    pub issues_more: String,
     /// A sentence when more groups than a vendor pack lists were left out; else empty.
     pub responsibilities_more: String,
     /// Which control-to-domain mapping was used, in words.
@@ -484,6 +489,39 @@ fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> Fedramp
             .count(),
     ));
     let mismatches = from_file(findings, Code::OriginationMismatch, &workbook.file);
+    // Mismatches, drift and gaps by family, kind and the CRM's text for the control: a
+    // provider answers dozens of controls with one sentence, and the analyst weighs the
+    // sentence once. A finding names its CRM row among its sources; one line per row and
+    // kind (drift raised for several services is one line).
+    let crm_by_row: std::collections::HashMap<&Source, &CrmRow> =
+        crm_rows.iter().map(|r| (&r.source, *r)).collect();
+    let mut seen: BTreeSet<(&str, &Source)> = BTreeSet::new();
+    let mut issue_rows = Vec::new();
+    for (code, label) in [
+        (Code::OriginationMismatch, "CIS/CRM mismatch"),
+        (Code::ResponsibilityDrift, "drift"),
+        (Code::VendorControlGap, "gap"),
+    ] {
+        for f in from_file(findings, code, &workbook.file) {
+            let Some(first) = f.sources.first() else {
+                continue;
+            };
+            if !seen.insert((label, first)) {
+                continue;
+            }
+            let crm = f.sources.iter().find_map(|s| crm_by_row.get(s));
+            let control = match crm {
+                Some(row) => row.control_id.clone(),
+                None => f.control_id.clone().unwrap_or_default(),
+            };
+            let text = crm
+                .map(|row| row.responsibility.trim())
+                .filter(|t| !t.is_empty())
+                .unwrap_or("(no CRM text for this control)");
+            issue_rows.push((control, label.to_string(), text.to_string()));
+        }
+    }
+    let mut issues = grouped(issue_rows, "controls");
     // What the customer must do: the CRM rows answered Partial or No, rows with the same
     // answer and text shown once with their controls.
     let mut customer_rows = 0;
@@ -538,6 +576,8 @@ fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> Fedramp
             .to_string(),
         customer_rows: customer_rows.to_string(),
         responsibilities_more: bound(&mut responsibilities, &workbook.file),
+        issues_more: bound(&mut issues, &workbook.file),
+        issues,
         responsibilities,
         mapping: run_mapping(run),
     }
