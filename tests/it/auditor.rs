@@ -190,6 +190,9 @@ fn at_scale_every_finding_is_one_line_and_the_register_stays_short() {
         "{findings_pages} pages for {} findings",
         ids.len()
     );
+    // The vendor of all ninety services keeps its pack within twelve pages.
+    let aws = support::pdf_pages(&out.join("2026-Q3/vendors/AWS.pdf")).len();
+    assert!(aws <= 12, "the AWS pack has {aws} pages");
     // The message pattern is said once per code, not once per finding.
     let rule = "has no evidence for that service on or before the period end";
     assert!(text.matches(rule).count() <= 2, "the rule is repeated");
