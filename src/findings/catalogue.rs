@@ -146,11 +146,11 @@ catalogue! {
     }
     EvidenceFileMissing = "EVIDENCE_FILE_MISSING" {
         title: "Evidence file not found under the evidence root",
-        summary: "the file a relied-on evidence row names is not under `--evidence-root`",
+        summary: "the file a relied-on evidence row names is not under `--evidence-root`, or was refused",
         severity: Medium,
         step_up: StepUp::Never { why: Some("it is about tying evidence out, whatever data the service holds") },
         side: Customer,
-        rule: "Raised only under `--evidence-root`: the newest evidence row of a control for an in-scope service, the row the run relies on, names an `evidence_file` that is not under the root. One finding per such row, whatever the number of services it serves.",
+        rule: "Raised only under `--evidence-root`: the newest evidence row of a control for an in-scope service, the row the run relies on, names an `evidence_file` that is not under the root, or a path demarc refused to open (one leaving the root). One finding per such row, whatever the number of services it serves.",
         why: "An auditor ties each piece of evidence relied on to the file behind it. A register row whose file cannot be produced is a claim, not evidence: the auditor cannot rely on it, and the control may be judged as not operating.",
         remedy: "Put the file under the evidence root at the path the row names, or correct the row's `evidence_file`.",
     }

@@ -185,7 +185,11 @@ pub(super) fn missing_files(
     let mut served: std::collections::BTreeMap<usize, (usize, Vec<usize>)> = Default::default();
     for st in control_status {
         if let Some(row) = st.newest() {
-            if matches!(files.get(row), Some(FileStatus::Missing)) {
+            // A refused path (one leaving the root) cannot be tied out either.
+            if matches!(
+                files.get(row),
+                Some(FileStatus::Missing | FileStatus::Refused(_))
+            ) {
                 served
                     .entry(row)
                     .or_insert_with(|| (st.control, Vec::new()))
@@ -209,11 +213,15 @@ pub(super) fn missing_files(
         let mut draft = Draft::new(
             Code::EvidenceFileMissing,
             format!(
-                "Evidence for control {} ({}) collected {} relies on the file {:?}, which is not under the evidence root; it serves {serves}.",
+                "Evidence for control {} ({}) collected {} relies on the file {:?}, which {}; it serves {serves}.",
                 control.id,
                 title_or_dash(&control.title),
                 evidence.collected_on,
-                evidence.file
+                evidence.file,
+                match &files[row] {
+                    FileStatus::Refused(why) => format!("was refused and not read ({why})"),
+                    _ => "is not under the evidence root".to_string(),
+                }
             ),
             format!(
                 "Put {:?} under the evidence root, or correct evidence_file in {}!{}.",

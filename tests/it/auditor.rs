@@ -199,7 +199,7 @@ fn at_scale_every_finding_is_one_line_and_the_register_stays_short() {
 }
 
 /// The small company with a file named on each evidence row: IAM-1's is under the
-/// evidence root, the others are not.
+/// evidence root, END-1's climbs out of it (refused), the others are not there.
 fn company_with_files(root: &Path) -> Book {
     std::fs::create_dir_all(root.join("2026-09")).unwrap();
     std::fs::write(root.join("2026-09/iam-1.pdf"), b"IAM-1 evidence").unwrap();
@@ -213,7 +213,11 @@ fn company_with_files(root: &Path) -> Book {
     evidence.header.push("evidence_file".into());
     for r in &mut evidence.rows {
         let Cell::Text(id) = &r[0] else { panic!() };
-        let file = format!("2026-09/{}.pdf", id.to_lowercase());
+        let file = if id == "END-1" {
+            "../outside/end-1.pdf".to_string()
+        } else {
+            format!("2026-09/{}.pdf", id.to_lowercase())
+        };
         r.push(Cell::Text(file));
     }
     let header: Vec<&str> = evidence.header.iter().map(String::as_str).collect();
@@ -241,7 +245,7 @@ fn missing_evidence_files_are_counted_and_each_relied_on_row_is_a_finding() {
         .clone();
     let said = String::from_utf8(said).unwrap();
     assert!(
-        said.contains("evidence files: 1 of 4 found and hashed, 3 missing"),
+        said.contains("evidence files: 1 of 4 found and hashed, 2 missing, 1 refused"),
         "{said}"
     );
     let findings = read_json(&out.join("2026-Q3/findings.json"));
@@ -261,9 +265,18 @@ fn missing_evidence_files_are_counted_and_each_relied_on_row_is_a_finding() {
         assert_eq!(f["severity"], "medium");
         assert_eq!(f["sources"][0]["sheet"], "Evidence");
     }
+    // A refused path cannot be tied out either; its finding says why.
+    let refused = missing.iter().find(|f| f["control_id"] == "END-1").unwrap();
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("was refused and not read"),
+        "{refused}"
+    );
     let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
     assert!(
-        pack.contains("Found and hashed Missing Refused URL No file named Not checked 1 3 0 0 0 0"),
+        pack.contains("Found and hashed Missing Refused URL No file named Not checked 1 2 1 0 0 0"),
         "no completeness counts in the Summary"
     );
 

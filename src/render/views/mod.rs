@@ -65,65 +65,6 @@ impl Meta {
     }
 }
 
-/// One finding, worded for a reader of the PDF.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct FindingView {
-    /// The finding's stable id (`F-3f9a1c2b7d4e`), as in findings.json and the CSV.
-    pub id: String,
-    /// `critical`, `high`, `medium`, `low` or `info`.
-    pub severity: &'static str,
-    /// The finding's code, e.g. `EVIDENCE_STALE` (see the auditor pack's `codes`).
-    pub code: &'static str,
-    /// The code's short title, e.g. "Evidence is stale".
-    pub title: &'static str,
-    /// What the finding is about: service, domain, control, vendor and CUEC that apply,
-    /// joined with ` · `.
-    pub subject: String,
-    /// What is wrong, in a sentence.
-    pub message: String,
-    /// What to do about it.
-    pub remedy: String,
-    /// The spreadsheet rows it comes from, as `file: sheet!row`, `; `-separated.
-    pub sources: String,
-}
-
-impl FindingView {
-    pub fn of(f: &Finding) -> FindingView {
-        FindingView {
-            id: f.id.clone(),
-            severity: f.severity.as_str(),
-            code: f.code.as_str(),
-            title: f.code.title(),
-            subject: subject(f),
-            message: f.message.clone(),
-            remedy: f.remedy.clone(),
-            sources: f
-                .sources
-                .iter()
-                .map(|s| format!("{}: {}!{}", s.file, s.sheet, s.row))
-                .collect::<Vec<_>>()
-                .join("; "),
-        }
-    }
-}
-
-fn subject(f: &Finding) -> String {
-    let parts: Vec<String> = [
-        f.service.as_deref().map(|s| s.to_string()),
-        f.domain.clone(),
-        f.control_id.as_deref().map(|c| format!("control {c}")),
-        f.vendor
-            .as_deref()
-            .filter(|_| f.service.is_none())
-            .map(|v| v.to_string()),
-        f.cuec_id.as_deref().map(|c| format!("CUEC {c}")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    parts.join(" · ")
-}
-
 /// How many findings a severity has.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct SeverityCount {
