@@ -59,48 +59,13 @@ fn large_company(services: usize, controls: usize) -> Book {
             r
         })
         .collect();
+    // The small company's sheets and headers, with these rows.
     small_company()
-        .sheet(
-            "Services",
-            &[
-                "service",
-                "provider",
-                "service_model",
-                "data_classes",
-                "in_scope",
-            ],
-            service_rows,
-        )
-        .sheet(
-            "Controls",
-            &["control_id", "title", "domain", "frequency", "applies_to"],
-            control_rows,
-        )
-        .sheet(
-            "Evidence",
-            &[
-                "control_id",
-                "service",
-                "evidence",
-                "collected_on",
-                "result",
-                "tester",
-            ],
-            evidence_rows,
-        )
-        .sheet(
+        .with_rows("Services", service_rows)
+        .with_rows("Controls", control_rows)
+        .with_rows("Evidence", evidence_rows)
+        .with_rows(
             "Attestations",
-            &[
-                "vendor",
-                "services",
-                "type",
-                "period_start",
-                "period_end",
-                "opinion",
-                "exceptions",
-                "bridge_letter_through",
-                "domains",
-            ],
             vec![row(&[
                 "AWS",
                 // Named one by one, as hyperscalers' reports list them.

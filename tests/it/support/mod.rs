@@ -121,6 +121,16 @@ impl Book {
         self
     }
 
+    /// Replaces a sheet's rows, keeping its header.
+    pub fn with_rows(mut self, name: &str, rows: Vec<Vec<Cell>>) -> Book {
+        self.sheets
+            .iter_mut()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no sheet {name}"))
+            .rows = rows;
+        self
+    }
+
     /// Removes a sheet.
     pub fn without(mut self, name: &str) -> Book {
         self.sheets.retain(|s| s.name != name);
