@@ -323,24 +323,11 @@ fn fit_cell(s: &str) -> Cow<'_, str> {
     Cow::Owned(cut)
 }
 
-/// An input's path as the workbook shows it: as given when relative; only its file name
-/// when absolute, so that the file never records the layout of the machine that ran it.
-fn shown_file(path: &str) -> &str {
-    let windows_drive = path.as_bytes().get(1) == Some(&b':');
-    if path.starts_with(['/', '\\']) || windows_drive || Path::new(path).is_absolute() {
-        path.rsplit(['/', '\\'])
-            .find(|part| !part.is_empty())
-            .unwrap_or(path)
-    } else {
-        path
-    }
-}
-
 /// A source row as `file: sheet!row`, as the PDFs write it.
 fn source_text(source: &Source) -> String {
     format!(
         "{}: {}!{}",
-        shown_file(&source.file),
+        super::views::findings::shown_path(&source.file),
         source.sheet,
         source.row
     )
@@ -498,7 +485,7 @@ fn evidence_sheet(
                 text(status.sha256()),
                 bytes,
                 text(if e.collected_on <= end { "yes" } else { "no" }),
-                text(shown_file(&e.source.file)),
+                text(super::views::findings::shown_path(&e.source.file)),
                 text(&e.source.sheet),
                 number(e.source.row),
             ],
@@ -641,7 +628,7 @@ fn inputs_sheet(book: &mut Workbook, formats: &Formats, inputs: &Inputs) -> Resu
         table.push(
             formats,
             &[
-                text(shown_file(&f.path)),
+                text(super::views::findings::shown_path(&f.path)),
                 number(f.bytes as f64),
                 text(&f.sha256),
                 owned(sheets),
@@ -654,18 +641,6 @@ fn inputs_sheet(book: &mut Workbook, formats: &Formats, inputs: &Inputs) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn absolute_paths_are_shown_by_their_file_name_only() {
-        assert_eq!(
-            shown_file("samples/northwind.xlsx"),
-            "samples/northwind.xlsx"
-        );
-        assert_eq!(shown_file("q3.xlsx"), "q3.xlsx");
-        assert_eq!(shown_file("/home/ana/grc/q3.xlsx"), "q3.xlsx");
-        assert_eq!(shown_file(r"C:\Users\ana\q3.xlsx"), "q3.xlsx");
-        assert_eq!(shown_file(r"\\server\share\q3.xlsx"), "q3.xlsx");
-    }
 
     #[test]
     fn text_longer_than_a_cell_holds_is_cut_and_marked() {

@@ -10,6 +10,7 @@
 pub mod appendix;
 pub mod auditor;
 pub mod board;
+pub mod findings;
 pub mod questionnaire;
 pub mod residency;
 pub mod summary;

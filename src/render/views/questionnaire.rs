@@ -210,7 +210,7 @@ fn bound<T>(groups: &mut Vec<T>, file: &str) -> String {
     groups.truncate(MAX_GROUPS);
     format!(
         "{more} more groups are not shown here; every row is in {}, and each finding in the follow-up questions and the auditor workbook.",
-        super::auditor::shown_path(file)
+        super::findings::shown_path(file)
     )
 }
 
@@ -406,7 +406,7 @@ fn caiq_view(run: &Run, caiq: &Caiq, findings: &[&Finding]) -> CaiqView {
         "questions",
     );
     CaiqView {
-        file: super::auditor::shown_path(&caiq.file),
+        file: super::findings::shown_path(&caiq.file).to_string(),
         sheet: caiq.sheet.clone(),
         explained_more: bound(&mut explained, &caiq.file),
         explained,
@@ -554,7 +554,7 @@ fn fedramp_view(run: &Run, workbook: &Fedramp, findings: &[&Finding]) -> Fedramp
         })
         .collect();
     FedrampView {
-        file: super::auditor::shown_path(&workbook.file),
+        file: super::findings::shown_path(&workbook.file).to_string(),
         cis_sheet: workbook.cis_sheet.clone().unwrap_or_default(),
         crm_sheet: workbook.crm_sheet.clone().unwrap_or_default(),
         blank: workbook.cis_sheet.is_none(),

@@ -52,7 +52,7 @@ pub struct VendorPack {
     pub cuecs: Vec<VendorCuec>,
     /// Findings about the vendor or its services, worst first, grouped by code and then
     /// service (or control family for its questionnaires), at most 40 lines per code.
-    pub findings: Vec<super::auditor::SeverityFindings>,
+    pub findings: Vec<super::findings::SeverityFindings>,
     /// Findings about the vendor or its services, in all.
     pub findings_total: usize,
     /// True when they are few enough to list each with its message.
@@ -546,11 +546,11 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
             Some(vendor_id) => cuec_views(inputs, rec, vendor_id, &in_this_pack, &findings),
             None => Vec::new(),
         },
-        findings: super::auditor::group_findings(
+        findings: super::findings::group_findings(
             inputs,
             &listed_findings,
             findings.len() <= VENDOR_DETAILED_FINDINGS,
-            super::auditor::Bounds {
+            super::findings::Bounds {
                 per_code: VENDOR_FINDINGS_PER_CODE,
                 total: VENDOR_FINDINGS_LISTED,
             },
