@@ -159,3 +159,26 @@ impl Drop for Armed {
         CEILING.store(self.previous, Ordering::Relaxed);
     }
 }
+
+/// Limits glibc to two malloc arenas. Its default (eight per core) gives each worker
+/// thread its own: what the auditor pack's layout frees on one thread is then not reused
+/// by the next document's on another, and a million-row run peaked 0.4 GB higher (2.67
+/// against 2.25 GB, measured 2026-12-04). Called first thing in `main`, before any thread.
+pub fn share_freed_memory_between_threads() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tunable of the allocator; it is called before any other
+    // thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+/// Hands memory the allocator holds free back to the system (glibc keeps it otherwise):
+/// called after a long document is written, so the rest of the run starts lower.
+pub fn return_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages; it is safe from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}

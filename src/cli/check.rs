@@ -24,26 +24,29 @@ pub fn execute(args: super::CheckArgs) -> Result<ExitCode, Error> {
     match format {
         CheckFormat::Table => terminal::print_check(&run, &analysis, fail_on),
         CheckFormat::Json => {
-            print!(
-                "{}",
-                demarc::render::document::FindingsDocument::new(&run, rec).to_json()
-            );
+            // Streamed: half a million findings are 400 MB of JSON, never held whole.
+            let out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            demarc::render::document::FindingsDocument::new(&run, rec)
+                .write_to(out)
+                .and_then(|mut out| std::io::Write::flush(&mut out))
+                .map_err(standard_output)?;
         }
         CheckFormat::Csv => {
             use std::io::Write;
-            let mut csv = demarc::render::document::findings_csv(&rec.findings);
             // CSV cannot escape a control character without changing the data: piped, it
-            // is written as it is; on a terminal, it is shown escaped.
+            // is written as it is (streamed); on a terminal, it is shown escaped.
             if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-                csv =
-                    demarc::inputs::names::inert_lines(&String::from_utf8_lossy(&csv)).into_bytes();
+                let csv = demarc::render::document::findings_csv(&rec.findings);
+                let shown = demarc::inputs::names::inert_lines(&String::from_utf8_lossy(&csv));
+                std::io::stdout()
+                    .write_all(shown.as_bytes())
+                    .map_err(standard_output)?;
+            } else {
+                let out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+                demarc::render::document::write_findings_csv(out, &rec.findings)
+                    .and_then(|mut out| out.flush())
+                    .map_err(standard_output)?;
             }
-            std::io::stdout()
-                .write_all(&csv)
-                .map_err(|e| Error::Output {
-                    path: PathBuf::from("(standard output)"),
-                    message: e.to_string(),
-                })?;
         }
         CheckFormat::Github => {
             terminal::print_warnings(&analysis.inputs.warnings);
@@ -56,4 +59,12 @@ pub fn execute(args: super::CheckArgs) -> Result<ExitCode, Error> {
         }
     }
     Ok(exit_for(&rec.findings, Some(fail_on)))
+}
+
+/// A failed write to standard output (a closed pipe, a full disk), as an error.
+fn standard_output(e: std::io::Error) -> Error {
+    Error::Output {
+        path: PathBuf::from("(standard output)"),
+        message: e.to_string(),
+    }
 }

@@ -200,6 +200,23 @@ impl Finding {
     }
 }
 
+/// Puts findings in report order ([`Finding::sort_key`]), stably. Each key is made once:
+/// comparing half a million findings made their lower-cased names twenty million times.
+pub fn sort(findings: &mut Vec<Finding>) {
+    let order = {
+        let keys: Vec<_> = findings.iter().map(Finding::sort_key).collect();
+        let mut order: Vec<usize> = (0..findings.len()).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        order
+    };
+    let mut taken: Vec<Option<Finding>> = std::mem::take(findings).into_iter().map(Some).collect();
+    findings.extend(
+        order
+            .into_iter()
+            .map(|i| taken[i].take().expect("each finding is placed once")),
+    );
+}
+
 /// Gives every finding its id: `F-` and the first 12 hex digits of the SHA-256 of its
 /// [`Finding::identity`]. 48 bits keep a chance collision between two different findings
 /// below one in two thousand even at half a million findings; findings that share an

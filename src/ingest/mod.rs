@@ -404,23 +404,48 @@ fn open<'m>(
     }
     // What the parser would allocate from what the file declares, before it is asked to.
     let prechecked = match format {
-        Format::Xls => precheck::check_xls(&bytes, limits),
+        Format::Xls => precheck::check_xls(&bytes, limits).map(|()| Vec::new()),
         Format::Xlsx | Format::Ods => {
             let reads_sheet =
                 |name: &str| every_sheet || SheetKind::from_sheet_name(name).is_some();
             precheck::check_zip_workbook(&bytes, format == Format::Ods, limits, &reads_sheet)
         }
-        Format::Xlsb => Ok(()),
+        Format::Xlsb => Ok(Vec::new()),
     };
-    if let Err(refusal) = prechecked {
-        problems.push(InputError {
-            file: shown.to_string(),
-            sheet: refusal.sheet,
-            location: refusal.location,
-            problem: refusal.problem,
-        });
-        return Vec::new();
-    }
+    let refusal = |refusal: precheck::Refusal| InputError {
+        file: shown.to_string(),
+        sheet: refusal.sheet,
+        location: refusal.location,
+        problem: refusal.problem,
+    };
+    let cells_to_check = match prechecked {
+        Ok(parts) => parts,
+        Err(refused) => {
+            problems.push(refusal(refused));
+            return Vec::new();
+        }
+    };
+    let bytes: std::sync::Arc<[u8]> = bytes.into();
+    // The shared-string cells are checked on another core while the parse runs (the check
+    // reads every cell of the sheets, a second pass as long as the parse); its refusal
+    // discards what was read.
+    let cell_check = (!cells_to_check.is_empty()).then(|| {
+        let bytes = std::sync::Arc::clone(&bytes);
+        std::thread::spawn(move || precheck::check_shared_string_cells(&bytes, &cells_to_check))
+    });
+    let checked_cells = |problems: &mut Problems| match cell_check.map(|check| check.join()) {
+        None | Some(Ok(Ok(()))) => true,
+        Some(Ok(Err(refused))) => {
+            problems.push(refusal(refused));
+            false
+        }
+        Some(Err(_)) => {
+            problems.push(error(
+                "cannot read the workbook: it is malformed (its cells could not be checked); open it in Excel and save it again, or export the sheets as CSV".into(),
+            ));
+            false
+        }
+    };
     // Whatever the checks above let through, parsing this workbook may take at most
     // `[limits] memory_mb`: past it the run ends naming the file, not with an abort.
     let _armed = crate::memory_guard::arm(shown, limits.memory_bytes);
@@ -486,6 +511,9 @@ fn open<'m>(
             }
         }
         sheets.push((name, table.map(Sheet::Table)));
+    }
+    if !checked_cells(problems) {
+        return Vec::new();
     }
     sheets
 }

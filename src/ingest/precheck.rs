@@ -44,16 +44,21 @@ impl Refusal {
 /// Checks the parts of a zip-based workbook that make calamine allocate by declaration:
 /// the sheet list (how many sheets, and no two naming one part), the shared strings and
 /// styles of an `.xlsx`, the repeats of an `.ods`.
+///
+/// Returns the worksheet parts of the sheets demarc reads (sheet name, part), whose
+/// shared-string cells [`check_shared_string_cells`] must still check. That check guards
+/// what a cell says, not memory, and reads every cell: the caller runs it beside the
+/// parse instead of before it.
 pub(crate) fn check_zip_workbook(
     bytes: &[u8],
     ods: bool,
     limits: &Limits,
     reads_sheet: &dyn Fn(&str) -> bool,
-) -> Result<(), Refusal> {
+) -> Result<Vec<(String, String)>, Refusal> {
     let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
         Ok(archive) => archive,
         // `check_zip` has refused a zip that cannot be opened; nothing more to check.
-        Err(_) => return Ok(()),
+        Err(_) => return Ok(Vec::new()),
     };
     let names: Vec<String> = archive
         .file_names()
@@ -65,7 +70,7 @@ pub(crate) fn check_zip_workbook(
             scan_part(&mut archive, name, |tag| scan.tag(tag))?;
             scan.finish()?;
         }
-        return Ok(());
+        return Ok(Vec::new());
     }
     let lower = |n: &str| n.to_ascii_lowercase();
     // The workbook part and its relationships: which part each sheet is.
@@ -215,7 +220,19 @@ pub(crate) fn check_zip_workbook(
             )));
         }
     }
-    for (sheet, part) in &sheet_parts {
+    Ok(sheet_parts)
+}
+
+/// Checks the shared-string cells of each (sheet, worksheet part) of `parts`, as
+/// [`check_shared_string_indexes`] says.
+pub(crate) fn check_shared_string_cells(
+    bytes: &[u8],
+    parts: &[(String, String)],
+) -> Result<(), Refusal> {
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    for (sheet, part) in parts {
         check_shared_string_indexes(&mut archive, sheet, part)?;
     }
     Ok(())

@@ -88,14 +88,14 @@ fn zip_holds_ods(bytes: &[u8]) -> bool {
 
 /// An open workbook of any format demarc reads.
 pub(super) enum Workbook {
-    Xlsx(calamine::Xlsx<Cursor<Vec<u8>>>),
-    Xlsb(calamine::Xlsb<Cursor<Vec<u8>>>),
-    Ods(calamine::Ods<Cursor<Vec<u8>>>),
-    Xls(calamine::Xls<Cursor<Vec<u8>>>),
+    Xlsx(calamine::Xlsx<Cursor<std::sync::Arc<[u8]>>>),
+    Xlsb(calamine::Xlsb<Cursor<std::sync::Arc<[u8]>>>),
+    Ods(calamine::Ods<Cursor<std::sync::Arc<[u8]>>>),
+    Xls(calamine::Xls<Cursor<std::sync::Arc<[u8]>>>),
 }
 
 impl Workbook {
-    pub(super) fn open(format: Format, bytes: Vec<u8>) -> Result<Workbook, String> {
+    pub(super) fn open(format: Format, bytes: std::sync::Arc<[u8]>) -> Result<Workbook, String> {
         use calamine::{open_workbook_from_rs, OdsError, XlsError, XlsbError, XlsxError};
         let cursor = Cursor::new(bytes);
         let damaged = |e: &dyn fmt::Display| {

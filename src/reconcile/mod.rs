@@ -203,7 +203,7 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
     }
     questionnaire::judge(&index, &mut findings);
     fedramp::judge(&index, &mut findings);
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::findings::sort(&mut findings);
     crate::findings::assign_ids(&mut findings);
 
     mark_worst(&mut cells, &findings);

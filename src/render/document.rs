@@ -74,33 +74,103 @@ impl<'a> FindingsDocument<'a> {
     }
 
     pub fn to_json(&self) -> String {
-        let mut text =
-            serde_json::to_string_pretty(self).expect("the findings document always serialises");
-        text.push('\n');
-        escape_invisible_in_json(text)
+        let bytes = self.write_to(Vec::new()).expect("writing to memory");
+        String::from_utf8(bytes).expect("serde_json writes UTF-8")
+    }
+
+    /// The document written to `out` as it is serialised: at half a million findings it is
+    /// 400 MB of text, which `report` streams to its staged file and `check --json` to
+    /// standard output rather than holding.
+    pub fn write_to<W: std::io::Write>(&self, out: W) -> std::io::Result<W> {
+        write_pretty_json(out, self)
     }
 }
 
-/// JSON text with the characters a terminal would act on, or that hide what a string says
-/// (DEL, C1 controls, bidi overrides, zero-width characters), written as `\uXXXX` escapes.
+/// `value` as pretty-printed JSON, and a final line break, written to `out` as it is
+/// serialised (nothing is held whole).
+///
+/// The characters a terminal would act on, or that hide what a string says (DEL, C1
+/// controls, bidi overrides, zero-width characters), are written as `\uXXXX` escapes.
 /// serde_json escapes only C0; the data is the same, but `cat findings.json` can no longer
-/// recolour a terminal or reorder a name. Such characters only ever occur inside strings.
-pub fn escape_invisible_in_json(text: String) -> String {
-    if !text
-        .chars()
-        .any(|c| crate::inputs::names::is_control_or_invisible(c) && c != '\n')
-    {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if c != '\n' && crate::inputs::names::is_control_or_invisible(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
+/// recolour a terminal or reorder a name.
+pub fn write_pretty_json<W: std::io::Write>(
+    out: W,
+    value: &impl Serialize,
+) -> std::io::Result<W> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, InertFormatter::default());
+    value.serialize(&mut serializer)?;
+    let mut out = serializer.into_inner();
+    out.write_all(b"\n")?;
+    Ok(out)
+}
+
+/// serde_json's pretty formatter, escaping invisible and control characters in strings
+/// (see [`write_pretty_json`]). Only string fragments can hold them.
+#[derive(Default)]
+struct InertFormatter(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for InertFormatter {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        // Below DEL every character serde_json has not escaped is printable.
+        if fragment.bytes().all(|b| b < 0x7f) {
+            return writer.write_all(fragment.as_bytes());
         }
+        let mut start = 0;
+        for (at, c) in fragment.char_indices() {
+            if crate::inputs::names::is_control_or_invisible(c) {
+                writer.write_all(&fragment.as_bytes()[start..at])?;
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
+                start = at + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
     }
-    out
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 /// Counts by severity and by code.
@@ -123,7 +193,12 @@ pub fn summarise<'a>(findings: &[Finding], coverage: &'a Coverage) -> Summary<'a
 
 /// `findings.csv`: one row per finding; sources joined as `file:sheet!row`, `; `-separated.
 pub fn findings_csv(findings: &[Finding]) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    write_findings_csv(Vec::new(), findings).expect("writing to memory")
+}
+
+/// [`findings_csv`] written to `out` row by row (`report` streams it to its staged file).
+pub fn write_findings_csv<W: std::io::Write>(out: W, findings: &[Finding]) -> std::io::Result<W> {
+    let mut writer = csv::Writer::from_writer(out);
     let header = [
         "id",
         "severity",
@@ -137,7 +212,7 @@ pub fn findings_csv(findings: &[Finding]) -> Vec<u8> {
         "remedy",
         "sources",
     ];
-    writer.write_record(header).expect("writing to memory");
+    writer.write_record(header)?;
     for f in findings {
         let sources = f
             .sources
@@ -158,11 +233,12 @@ pub fn findings_csv(findings: &[Finding]) -> Vec<u8> {
             &f.remedy,
             &sources,
         ];
-        writer
-            .write_record(row.iter().map(|cell| neutralise_formula(cell).into_owned()))
-            .expect("writing to memory");
+        for cell in row {
+            writer.write_field(neutralise_formula(cell).as_bytes())?;
+        }
+        writer.write_record(std::iter::empty::<&[u8]>())?;
     }
-    writer.into_inner().expect("writing to memory")
+    writer.into_inner().map_err(|e| e.into_error())
 }
 
 /// `evidence-index.csv`: every evidence row, with whether it counts for the period and

@@ -127,6 +127,30 @@ impl<'a> TemplateContext<'a> {
     }
 }
 
+/// A file demarc writes itself, made by `write`: straight into its staged file when the
+/// output directory is known, so that no output is ever held whole in memory (at half a
+/// million findings findings.json is 400 MB and the OSCAL export more); into memory
+/// otherwise (the library's callers and tests).
+fn streamed(
+    options: &ReportOptions,
+    name: &str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<Made, RenderError> {
+    match &options.stage_in {
+        Some(dir) => stage_with(&dir.join(name), |file| {
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 20, file);
+            write(&mut buffered)?;
+            std::io::Write::flush(&mut buffered)
+        })
+        .map(Made::Staged),
+        None => {
+            let mut bytes = Vec::new();
+            write(&mut bytes).expect("writing to memory");
+            Ok(Made::File(bytes))
+        }
+    }
+}
+
 /// A document's data as the JSON its template reads (`/data.json`).
 fn to_json(view: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(view).expect("report data is JSON")
@@ -194,34 +218,32 @@ pub fn render_all(
             }
         }),
         Task::new("findings.json", move || {
-            Ok(Made::File(
-                FindingsDocument::new(run, rec).to_json().into_bytes(),
-            ))
+            streamed(options, "findings.json", |out| {
+                FindingsDocument::new(run, rec).write_to(out).map(drop)
+            })
         }),
         Task::new("findings.csv", move || {
-            Ok(Made::File(document::findings_csv(&rec.findings)))
+            streamed(options, "findings.csv", |out| {
+                document::write_findings_csv(out, &rec.findings).map(drop)
+            })
         }),
         Task::new("evidence-index.csv", move || {
-            let end = run.period.end;
-            match &options.stage_in {
-                Some(dir) => {
-                    let path = dir.join("evidence-index.csv");
-                    stage_with(&path, |file| {
-                        let buffered = std::io::BufWriter::with_capacity(1 << 20, file);
-                        document::write_evidence_index(buffered, inputs, files, end)?
-                            .into_inner()
-                            .map_err(|e| e.into_error())?;
-                        Ok(())
-                    })
-                    .map(Made::Staged)
-                }
-                None => Ok(Made::File(document::evidence_index_csv(inputs, files, end))),
-            }
+            streamed(options, "evidence-index.csv", |out| {
+                document::write_evidence_index(out, inputs, files, run.period.end).map(drop)
+            })
         }),
-        Task::new("assessment-results.json", move || {
-            Ok(Made::File(
+        Task::new("assessment-results.json", move || match &options.stage_in {
+            // Its digest is written over a placeholder at the end: streamed to a file it
+            // can seek in, not through `streamed`.
+            Some(dir) => stage_with(&dir.join("assessment-results.json"), |file| {
+                let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+                oscal::write_assessment_results(&mut out, run, inputs, rec, files)?;
+                std::io::Write::flush(&mut out)
+            })
+            .map(Made::Staged),
+            None => Ok(Made::File(
                 oscal::assessment_results(run, inputs, rec, files).into_bytes(),
-            ))
+            )),
         }),
         Task::new("board-report.pdf", move || {
             pdf(

@@ -166,6 +166,9 @@ fn compile_error(error: pdf::PdfError, templates: &Templates) -> RenderError {
 /// pauses every two parts.
 const EVICT_AFTER_PAGES: usize = 200;
 
+/// A document of this many pages empties the cache when it finishes, whatever else runs.
+const LONG_DOCUMENT_PAGES: usize = 100;
+
 /// Hands out jobs and decides when Typst's memo cache is emptied.
 ///
 /// The cache is global: emptying it while another document compiles throws away results
@@ -226,8 +229,14 @@ impl EvictionGate {
             .expect("no worker panics holding the lock");
         state.running -= 1;
         state.pages_since_eviction += pages;
-        if state.running == 0 {
+        // A long document's layout is dead weight once it is written: emptied at once,
+        // even beside running documents (the small ones recompute little), so that the
+        // next phase of the run does not stack on it.
+        if state.running == 0 || pages >= LONG_DOCUMENT_PAGES {
             pdf::evict_memo_cache();
+            if pages >= LONG_DOCUMENT_PAGES {
+                crate::memory_guard::return_free_memory();
+            }
             state.pages_since_eviction = 0;
             state.draining = false;
             self.resumed.notify_all();

@@ -288,3 +288,78 @@ fn a_control_evidenced_once_for_every_service_is_listed_once() {
     assert!(pack.contains("all 5 services"), "{pack}");
     assert_eq!(pack.matches("Quarterly access review export").count(), 1);
 }
+
+/// Past its bounds the pack lists the worst services and shares its finding lines out
+/// between them, says what it left out, and never links to a service it does not list.
+#[test]
+fn past_its_bounds_the_pack_shares_its_lines_and_counts_the_rest() {
+    use demarc::render::views::auditor::{self, MAX_LISTED_FINDINGS, MAX_LISTED_SERVICES};
+    let dir = tempfile::tempdir().unwrap();
+    // 450 services x 20 controls: 8,980 findings of one code, one part per service.
+    let path = large_company(450, 20).write(dir.path(), "company.xlsx");
+    let period = demarc::inputs::period::Period::parse("2026-Q3", 1).unwrap();
+    let run = demarc::Run {
+        inputs: vec![path.clone()],
+        as_of: period.end,
+        period,
+        model: demarc::model::Model::default(),
+        organisation: Some("Test Org".into()),
+        classification: "INTERNAL".into(),
+        templates: None,
+        ingest: Default::default(),
+        residency: None,
+    };
+    let analysis = demarc::analyse(&run).unwrap();
+    let rec = &analysis.reconciliation;
+    let files = vec![
+        demarc::inputs::evidence_files::FileStatus::NotChecked;
+        analysis.inputs.evidence.len()
+    ];
+    let pack = auditor::auditor_pack(
+        &run,
+        &analysis.inputs,
+        rec,
+        &files,
+        demarc::render::EvidenceListing::Auto,
+    );
+    assert!(rec.findings.len() > MAX_LISTED_FINDINGS, "{}", rec.findings.len());
+
+    assert_eq!(pack.services.len(), MAX_LISTED_SERVICES);
+    assert!(
+        pack.services_omitted.contains("With 450 services")
+            && pack.services_omitted.contains("other 50"),
+        "{}",
+        pack.services_omitted
+    );
+    // Lines and part headings within the bound; every service of the code has its lines;
+    // every finding is counted in its part.
+    let parts: Vec<_> = pack
+        .findings
+        .iter()
+        .flat_map(|s| &s.codes)
+        .flat_map(|c| &c.parts)
+        .collect();
+    let lines: usize = parts.iter().map(|p| p.lines.len()).sum();
+    assert!(lines + parts.len() <= MAX_LISTED_FINDINGS, "{lines} lines");
+    let missing = pack
+        .findings
+        .iter()
+        .flat_map(|s| &s.codes)
+        .find(|c| c.code == "EVIDENCE_MISSING")
+        .expect("missing evidence findings");
+    assert!(missing.parts.len() >= 449, "{} parts", missing.parts.len());
+    assert!(missing.parts.iter().all(|p| !p.lines.is_empty()));
+    assert_eq!(
+        missing.parts.iter().map(|p| p.count).sum::<usize>(),
+        missing.count
+    );
+    assert!(pack.findings_omitted.contains("are counted, not listed"));
+    // No line links to a service or control the pack does not list.
+    let listed: std::collections::HashSet<&str> =
+        pack.services.iter().map(|s| s.anchor.as_str()).collect();
+    assert!(parts
+        .iter()
+        .all(|p| p.service_anchor.is_empty() || listed.contains(p.service_anchor.as_str())));
+    let linked = parts.iter().filter(|p| !p.service_anchor.is_empty()).count();
+    assert!(linked > 0 && linked < parts.len(), "{linked} of {}", parts.len());
+}

@@ -102,6 +102,15 @@ fn prop<'a>(item: &'a Value, name: &str) -> Option<&'a str> {
         .and_then(|p| p["value"].as_str())
 }
 
+/// Every value of a repeated prop of demarc's namespace.
+fn props<'a>(item: &'a Value, name: &str) -> Vec<&'a str> {
+    list(item, "props")
+        .iter()
+        .filter(|p| p["name"] == name && p["ns"] == demarc::render::oscal::NS)
+        .filter_map(|p| p["value"].as_str())
+        .collect()
+}
+
 /// Every `uuid` anywhere in the document.
 fn uuids(value: &Value, out: &mut Vec<String>) {
     match value {
@@ -169,8 +178,8 @@ mod samples {
 
     /// `demarc report` writes assessment-results.json; it validates against the published
     /// schema, holds one not-satisfied finding per finding of findings.json (same code,
-    /// severity and message, in the same order) and one satisfied finding per control and
-    /// service whose newest evidence is fresh and Effective.
+    /// severity and message, in the same order) and one satisfied finding per control,
+    /// naming every service whose newest evidence of it is fresh and Effective.
     #[test]
     fn the_samples_export_validates_and_matches_findings_json() {
         let out = tempfile::tempdir().unwrap();
@@ -208,17 +217,44 @@ mod samples {
                 )
             })
             .collect();
+        // One satisfied finding per control, naming its services.
         let exported: BTreeSet<(String, String)> = satisfied
             .iter()
-            .map(|f| {
-                (
-                    prop(f, "control-id").unwrap().to_string(),
-                    prop(f, "service").unwrap().to_string(),
-                )
+            .flat_map(|f| {
+                let control = prop(f, "control-id").unwrap().to_string();
+                props(f, "service")
+                    .into_iter()
+                    .map(move |service| (control.clone(), service.to_string()))
             })
             .collect();
-        assert_eq!(satisfied.len(), good.len());
+        let controls: BTreeSet<&String> = good.iter().map(|(control, _)| control).collect();
+        assert_eq!(satisfied.len(), controls.len(), "one per control");
         assert_eq!(exported, good);
+
+        // Findings no evidence row supports share one observation per code and first
+        // source row: each such pair has exactly one, and one is shared here.
+        let gaps: BTreeSet<&str> = list(r, "observations")
+            .iter()
+            .filter(|o| list(o, "types").iter().any(|t| t == "finding"))
+            .map(|o| o["uuid"].as_str().unwrap())
+            .collect();
+        let mut sharing: BTreeMap<(String, String), (BTreeSet<String>, usize)> = BTreeMap::new();
+        for f in &not_satisfied {
+            for related in list(f, "related-observations") {
+                let uuid = related["observation-uuid"].as_str().unwrap();
+                if gaps.contains(uuid) {
+                    let first = props(f, "source").first().copied().unwrap_or("");
+                    let entry = sharing
+                        .entry((prop(f, "code").unwrap().into(), first.into()))
+                        .or_default();
+                    entry.0.insert(uuid.to_string());
+                    entry.1 += 1;
+                }
+            }
+        }
+        assert_eq!(sharing.len(), gaps.len(), "every shared observation is used");
+        assert!(sharing.values().all(|(uuids, _)| uuids.len() == 1));
+        assert!(sharing.values().any(|(_, findings)| *findings > 1));
         assert!(
             !good.is_empty() && !expected.is_empty(),
             "both states appear"
@@ -591,4 +627,38 @@ fn the_validator_rejects_broken_documents() {
             ["control-id"] = "Ärger-1".into()
     });
     assert!(unicode.is_empty(), "{unicode:?}");
+}
+
+/// The version's digest names the document: written over twelve `0`s once the document
+/// is made, it is the SHA-256 of the file with those `0`s back in place, and another as-of
+/// date gives another.
+#[test]
+fn the_version_digest_is_the_hash_of_the_document_itself() {
+    use sha2::{Digest, Sha256};
+    let book = [repo("samples/northwind.xlsx")];
+    let text_of = |as_of| {
+        let run = run(&book, as_of);
+        let analysis = demarc::analyse(&run).unwrap();
+        let (files, _) =
+            demarc::inputs::evidence_files::check_all(&analysis.inputs.evidence, None);
+        demarc::render::oscal::assessment_results(
+            &run,
+            &analysis.inputs,
+            &analysis.reconciliation,
+            &files,
+        )
+    };
+    let text = text_of(None);
+    let at = text.find(", content ").unwrap() + ", content ".len();
+    let digest = &text[at..at + 12];
+    assert!(digest.chars().all(|c| c.is_ascii_hexdigit()), "{digest}");
+    let zeroed = format!("{}000000000000{}", &text[..at], &text[at + 12..]);
+    let hash: String = Sha256::digest(zeroed.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(digest, &hash[..12]);
+    let later = text_of(Some(d(2026, 10, 15)));
+    let at_later = later.find(", content ").unwrap() + ", content ".len();
+    assert_ne!(&later[at_later..at_later + 12], digest);
 }

@@ -39,28 +39,46 @@ pub const OSCAL_VERSION: &str = "1.1.3";
 /// The namespace of demarc's own `props`. An identifier, not an address anyone must fetch.
 pub const NS: &str = "https://demarc.dev/ns/oscal";
 
-/// Renders `assessment-results.json`.
+/// Renders `assessment-results.json` in memory (the library's callers and tests; `report`
+/// streams it with [`write_assessment_results`]).
 pub fn assessment_results(
     run: &Run,
     inputs: &Inputs,
     rec: &Reconciliation,
     files: &[FileStatus],
 ) -> String {
-    let mut ids = Ids::new(run);
-    let back_matter = back_matter(&mut ids, inputs);
-    let resources: HashMap<&str, &str> = inputs
-        .files
-        .iter()
-        .zip(back_matter.resources.iter().skip(1))
-        .map(|(file, resource)| (file.path.as_str(), resource.uuid.as_str()))
-        .collect();
-    let result = result(&mut ids, run, inputs, rec, files, &resources);
-    let plan = back_matter.resources[0].uuid.clone();
+    let written = write_assessment_results(
+        std::io::Cursor::new(Vec::new()),
+        run,
+        inputs,
+        rec,
+        files,
+    )
+    .expect("writing to memory");
+    String::from_utf8(written.into_inner()).expect("serde_json writes UTF-8")
+}
 
-    // The version names the content, so that two runs of one period on different inputs
-    // are told apart, and a rerun on the same inputs is not.
-    let content = serde_json::to_vec(&(&result, &back_matter)).expect("OSCAL content is JSON");
-    let digest = hex(&Sha256::digest(&content));
+/// Twelve characters where the content digest goes, overwritten once it is known.
+const DIGEST_PLACEHOLDER: &str = "000000000000";
+
+/// Writes `assessment-results.json` to `out` as it is serialised: findings and observations
+/// are made one at a time, so memory stays proportionate to the run's own data, not to the
+/// document (half a million findings are hundreds of MB of OSCAL).
+///
+/// The metadata's version ends in the first 12 hex digits of the SHA-256 of the whole
+/// document as written with twelve `0`s in their place: the digest names the content, yet
+/// the document is made in one pass. They are written over the placeholder at the end
+/// (hence `Seek`).
+pub fn write_assessment_results<W: std::io::Write + std::io::Seek>(
+    mut out: W,
+    run: &Run,
+    inputs: &Inputs,
+    rec: &Reconciliation,
+    files: &[FileStatus],
+) -> std::io::Result<W> {
+    let start = out.stream_position()?;
+    let pass = Pass::new(run, inputs, rec, files);
+    let result = pass.plan.result(&pass.ids);
     let organisation = run.organisation.as_deref().map(single_line);
     let mut metadata_props = vec![Prop::core("marking", &run.classification)];
     metadata_props.extend([
@@ -71,18 +89,16 @@ pub fn assessment_results(
         Prop::demarc("model", &run.model.name),
         Prop::demarc("tool", &format!("demarc {}", env!("CARGO_PKG_VERSION"))),
     ]);
-    let parties = organisation
-        .iter()
-        .filter(|name| !name.is_empty())
-        .map(|name| Party {
-            uuid: ids.make(&["party", name]),
-            kind: "organization",
-            name: name.clone(),
-        })
-        .collect();
+    let plan = pass.back_matter.resources[0].uuid.clone();
+    // The version is written as is (it is one line, and its parts are JSON-safe): its
+    // placeholder must be found again byte for byte.
+    let version = single_line(&format!(
+        "{} as of {}, content {DIGEST_PLACEHOLDER}",
+        run.period.label, run.as_of
+    ));
     let document = Document {
         assessment_results: AssessmentResults {
-            uuid: ids.root.to_string(),
+            uuid: pass.ids.borrow().root.to_string(),
             metadata: Metadata {
                 title: match &organisation {
                     Some(name) if !name.is_empty() => format!(
@@ -95,97 +111,300 @@ pub fn assessment_results(
                     ),
                 },
                 last_modified: midnight(run.as_of),
-                version: single_line(&format!(
-                    "{} as of {}, content {}",
-                    run.period.label,
-                    run.as_of,
-                    &digest[..12]
-                )),
+                version: version.clone(),
                 oscal_version: OSCAL_VERSION,
                 props: metadata_props.into_iter().flatten().collect(),
-                parties,
+                parties: pass.parties,
             },
             import_ap: ImportAp {
                 href: format!("#{plan}"),
                 remarks: "demarc keeps no separate OSCAL assessment plan: the back-matter resource referenced here states the rules every finding was judged by.".into(),
             },
-            results: vec![result],
-            back_matter,
+            results: [result],
+            back_matter: pass.back_matter,
         },
     };
-    let mut text = serde_json::to_string_pretty(&document).expect("OSCAL document is JSON");
-    text.push('\n');
-    text
+    // Written as the document writes it (escapes included).
+    let mut needle = crate::render::document::write_pretty_json(Vec::new(), &version)?;
+    needle.pop();
+    let needle = String::from_utf8(needle).expect("serde_json writes UTF-8");
+    let mut hashing = HashingWriter {
+        inner: out,
+        sha: Sha256::new(),
+        written: 0,
+        head: Vec::new(),
+    };
+    crate::render::document::write_pretty_json(&mut hashing, &document)?;
+    // The metadata's `"version": "…"` is the document's first: every key before it is
+    // demarc's, and a quote inside a string value is escaped, so no value can imitate it.
+    let key = format!("\"version\": {needle}");
+    let at = hashing
+        .head
+        .windows(key.len())
+        .position(|w| w == key.as_bytes())
+        .ok_or_else(|| std::io::Error::other("the OSCAL version was not where it is written"))?;
+    let digest = hex(&hashing.sha.finalize());
+    let mut out = hashing.inner;
+    let placeholder_at = start + (at + key.len() - 1 - DIGEST_PLACEHOLDER.len()) as u64;
+    out.seek(std::io::SeekFrom::Start(placeholder_at))?;
+    out.write_all(&digest.as_bytes()[..DIGEST_PLACEHOLDER.len()])?;
+    out.seek(std::io::SeekFrom::End(0))?;
+    Ok(out)
 }
 
-fn result(
-    ids: &mut Ids,
-    run: &Run,
-    inputs: &Inputs,
-    rec: &Reconciliation,
-    files: &[FileStatus],
-    resources: &HashMap<&str, &str>,
-) -> ResultOut {
-    let uuid = ids.make(&["result"]);
-    let tokens = control_tokens(inputs);
+/// Passes writes on, hashing them, and keeps the document's head (where the metadata is)
+/// to find the version's placeholder in.
+struct HashingWriter<W> {
+    inner: W,
+    sha: Sha256,
+    written: usize,
+    head: Vec<u8>,
+}
 
-    // The evidence rows behind the findings, and the newest row behind each satisfied one.
-    let by_source: HashMap<&Source, usize> = inputs
-        .evidence
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (&e.source, i))
-        .collect();
-    let satisfied: Vec<_> = rec
-        .control_status
-        .iter()
-        .filter_map(|st| {
-            let row = st.newest()?;
-            let good = st.is_good(&inputs.evidence);
-            good.then_some((st.control, st.service, row))
-        })
-        .collect();
-    let mut rows: Vec<usize> = rec
-        .findings
-        .iter()
-        .flat_map(|f| f.sources.iter().filter_map(|s| by_source.get(s).copied()))
-        .chain(satisfied.iter().map(|&(_, _, row)| row))
-        .collect();
-    rows.sort_unstable();
-    rows.dedup();
+/// How much of the document's start is kept to find the version in: the metadata before
+/// it holds the organisation's name and fixed text, far below this.
+const HEAD_BYTES: usize = 1 << 20;
 
-    let mut observations = Vec::new();
-    let mut observation_of_row: HashMap<usize, String> = HashMap::new();
-    for &row in &rows {
-        let observation =
-            evidence_observation(ids, &inputs.evidence[row], files.get(row), resources);
-        observation_of_row.insert(row, observation.uuid.clone());
-        observations.push(observation);
+impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(bytes)?;
+        self.sha.update(&bytes[..n]);
+        if self.written < HEAD_BYTES {
+            let keep = n.min(HEAD_BYTES - self.written);
+            self.head.extend_from_slice(&bytes[..keep]);
+        }
+        self.written += n;
+        Ok(n)
     }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
 
-    let mut findings = Vec::new();
-    for finding in &rec.findings {
-        let mut related: Vec<RelatedObservation> = finding
-            .sources
+/// One serialisation of the document: its identifiers are handed out in the same order
+/// every time (parties, back matter, observations, findings), so both passes agree.
+struct Pass<'a> {
+    ids: std::cell::RefCell<Ids>,
+    parties: Vec<Party>,
+    back_matter: BackMatter,
+    plan: Plan<'a>,
+}
+
+impl<'a> Pass<'a> {
+    fn new(
+        run: &'a Run,
+        inputs: &'a Inputs,
+        rec: &'a Reconciliation,
+        files: &'a [FileStatus],
+    ) -> Pass<'a> {
+        let mut ids = Ids::new(run);
+        let parties = run
+            .organisation
+            .as_deref()
+            .map(single_line)
+            .filter(|name| !name.is_empty())
+            .map(|name| Party {
+                uuid: ids.make(&["party", &name]),
+                kind: "organization",
+                name,
+            })
+            .into_iter()
+            .collect();
+        let back_matter = back_matter(&mut ids, inputs);
+        let resources: HashMap<&'a str, String> = inputs
+            .files
             .iter()
-            .filter_map(|s| by_source.get(s))
-            .map(|row| RelatedObservation {
-                observation_uuid: observation_of_row[row].clone(),
+            .zip(back_matter.resources.iter().skip(1))
+            .map(|(file, resource)| (file.path.as_str(), resource.uuid.clone()))
+            .collect();
+        let plan = Plan::new(&mut ids, run, inputs, rec, files, resources);
+        Pass {
+            ids: std::cell::RefCell::new(ids),
+            parties,
+            back_matter,
+            plan,
+        }
+    }
+}
+
+/// What the result holds, worked out before any of it is written: the evidence rows
+/// observed, the observations shared by findings no row supports, and the controls
+/// satisfied for which services. Only indices and UUIDs: the findings and observations
+/// themselves are made as they are written.
+struct Plan<'a> {
+    run: &'a Run,
+    inputs: &'a Inputs,
+    rec: &'a Reconciliation,
+    files: &'a [FileStatus],
+    /// Input file path → the UUID of its back-matter resource.
+    resources: HashMap<&'a str, String>,
+    tokens: BTreeMap<String, String>,
+    by_source: HashMap<&'a Source, usize>,
+    /// Evidence rows observed, in input order, with their observation's UUID.
+    rows: Vec<(usize, String)>,
+    row_uuid: HashMap<usize, usize>,
+    /// One observation per code and first source, shared by every finding of that code
+    /// citing that source and no evidence row ("examined Controls!12 for
+    /// EVIDENCE_MISSING"): the first such finding, and the observation's UUID.
+    gaps: Vec<(usize, String)>,
+    gap_of: HashMap<(Code, Option<&'a Source>), usize>,
+    /// Per control (index into `inputs.controls`, catalogue order), the in-scope services
+    /// whose newest evidence is fresh and Effective, with that row.
+    satisfied: Vec<(usize, Vec<(usize, usize)>)>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(
+        ids: &mut Ids,
+        run: &'a Run,
+        inputs: &'a Inputs,
+        rec: &'a Reconciliation,
+        files: &'a [FileStatus],
+        resources: HashMap<&'a str, String>,
+    ) -> Plan<'a> {
+        let by_source: HashMap<&Source, usize> = inputs
+            .evidence
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (&e.source, i))
+            .collect();
+        let mut per_control: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+        for st in &rec.control_status {
+            if let Some(row) = st.newest().filter(|_| st.is_good(&inputs.evidence)) {
+                per_control
+                    .entry(st.control)
+                    .or_default()
+                    .push((st.service, row));
+            }
+        }
+        let mut observed: Vec<usize> = rec
+            .findings
+            .iter()
+            .flat_map(|f| f.sources.iter().filter_map(|s| by_source.get(s).copied()))
+            .chain(per_control.values().flatten().map(|&(_, row)| row))
+            .collect();
+        observed.sort_unstable();
+        observed.dedup();
+        let rows: Vec<(usize, String)> = observed
+            .into_iter()
+            .map(|row| {
+                let e = &inputs.evidence[row];
+                let at = e.source.row.to_string();
+                (row, ids.make(&["evidence", &e.source.file, &e.source.sheet, &at]))
             })
             .collect();
-        if related.is_empty() {
-            let observation = gap_observation(ids, run, finding, resources);
-            related.push(RelatedObservation {
-                observation_uuid: observation.uuid.clone(),
+        let row_uuid = rows.iter().enumerate().map(|(i, (row, _))| (*row, i)).collect();
+        let mut gaps = Vec::new();
+        let mut gap_of = HashMap::new();
+        for (i, f) in rec.findings.iter().enumerate() {
+            if f.sources.iter().any(|s| by_source.contains_key(s)) {
+                continue;
+            }
+            let first = f.sources.first();
+            gap_of.entry((f.code, first)).or_insert_with(|| {
+                let source = first.map(|s| s.to_string()).unwrap_or_default();
+                gaps.push((i, ids.make(&["examined", f.code.as_str(), &source])));
+                gaps.len() - 1
             });
-            observations.push(observation);
         }
-        findings.push(not_satisfied(ids, finding, &tokens, related));
+        Plan {
+            run,
+            inputs,
+            rec,
+            files,
+            resources,
+            tokens: control_tokens(inputs),
+            by_source,
+            rows,
+            row_uuid,
+            gaps,
+            gap_of,
+            satisfied: per_control.into_iter().collect(),
+        }
     }
-    for &(control, service, row) in &satisfied {
+
+    /// The result, its observations and findings made as they are serialised.
+    fn result<'p>(&'p self, ids: &'p std::cell::RefCell<Ids>) -> ResultOut<'p> {
+        let (run, inputs, rec) = (self.run, self.inputs, self.rec);
+        let uuid = ids.borrow_mut().make(&["result"]);
+        let observations = self
+            .rows
+            .iter()
+            .map(move |(row, uuid)| {
+                evidence_observation(
+                    uuid.clone(),
+                    &inputs.evidence[*row],
+                    self.files.get(*row),
+                    &self.resources,
+                )
+            })
+            .chain(self.gaps.iter().map(move |(first, uuid)| {
+                gap_observation(uuid.clone(), run, &rec.findings[*first], &self.resources)
+            }));
+        let findings = rec
+            .findings
+            .iter()
+            .map(move |finding| {
+                let mut related: Vec<RelatedObservation> = finding
+                    .sources
+                    .iter()
+                    .filter_map(|s| self.by_source.get(s))
+                    .map(|row| RelatedObservation {
+                        observation_uuid: self.rows[self.row_uuid[row]].1.clone(),
+                    })
+                    .collect();
+                if related.is_empty() {
+                    let gap = self.gap_of[&(finding.code, finding.sources.first())];
+                    related.push(RelatedObservation {
+                        observation_uuid: self.gaps[gap].1.clone(),
+                    });
+                }
+                not_satisfied(&mut ids.borrow_mut(), finding, &self.tokens, related)
+            })
+            .chain(self.satisfied.iter().map(move |(control, services)| {
+                self.satisfied_control(&mut ids.borrow_mut(), *control, services)
+            }));
+        let pairs: usize = self.satisfied.iter().map(|(_, s)| s.len()).sum();
+        ResultOut {
+            uuid,
+            title: format!("Shared-responsibility reconciliation, {}", run.period.label),
+            description: format!(
+                "demarc {} reconciled the inputs against the responsibility model \"{}\" as at {}: for every in-scope service and responsibility domain, whether its owner's part is evidenced. {} finding(s) are not satisfied; {} control and service pair(s), in {} control(s), have fresh, Effective evidence and are satisfied.",
+                env!("CARGO_PKG_VERSION"),
+                run.model.name,
+                run.period.end,
+                rec.findings.len(),
+                pairs,
+                self.satisfied.len()
+            ),
+            start: midnight(run.period.start),
+            end: format!("{}T23:59:59Z", run.period.end),
+            props: [
+                Prop::demarc("cells", &rec.coverage.cells.to_string()),
+                Prop::demarc("cells-evidenced", &rec.coverage.evidenced.to_string()),
+                Prop::demarc("coverage-percent", &format!("{:.1}", rec.coverage.percent)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            reviewed_controls: reviewed_controls(inputs, &self.tokens),
+            observations: Streamed::new(self.rows.len() + self.gaps.len(), observations),
+            findings: Streamed::new(rec.findings.len() + self.satisfied.len(), findings),
+            remarks: "Each not-satisfied finding is one demarc finding (findings.json), with its code, severity and subject in props of the demarc namespace and its remedy in remarks. A satisfied finding is one control whose newest evidence is fresh and Effective for the in-scope services named in its service props, one related observation per evidence row. Findings that no evidence row supports share one observation per code and first source row examined. Vendor attestations that cover their cells raise no finding and are not listed as satisfied.".into(),
+        }
+    }
+
+    /// One control, satisfied for `services` (service, newest row): a finding for the
+    /// control, not one per service, so that a control applying to thousands of services
+    /// is one entry.
+    fn satisfied_control(
+        &self,
+        ids: &mut Ids,
+        control: usize,
+        services: &[(usize, usize)],
+    ) -> FindingOut {
+        let (run, inputs) = (self.run, self.inputs);
         let control = &inputs.controls[control];
-        let service = &inputs.services[service];
-        let evidence = &inputs.evidence[row];
         let cutoff =
             crate::inputs::period::months_before(run.period.end, control.frequency.window_months());
         let domain = run
@@ -193,30 +412,62 @@ fn result(
             .domains
             .get(control.domain)
             .map_or("", |d| d.name.as_str());
-        findings.push(FindingOut {
-            uuid: ids.make(&["satisfied", &key(&control.id), &key(&service.name)]),
-            title: format!("{} evidenced for {}", control.id, service.name),
+        let names: Vec<&str> = services
+            .iter()
+            .map(|&(s, _)| inputs.services[s].name.as_str())
+            .collect();
+        let dates = services
+            .iter()
+            .map(|&(_, row)| inputs.evidence[row].collected_on);
+        let (oldest, newest) = (
+            dates.clone().min().unwrap_or(run.period.end),
+            dates.max().unwrap_or(run.period.end),
+        );
+        let mut rows: Vec<usize> = services.iter().map(|&(_, row)| row).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        let (title, whom) = match names.as_slice() {
+            [one] => (
+                format!("{} evidenced for {one}", control.id),
+                format!("for {one}"),
+            ),
+            _ => (
+                format!("{} evidenced for {} services", control.id, names.len()),
+                format!(
+                    "for each of {} services (named in the service props)",
+                    names.len()
+                ),
+            ),
+        };
+        let collected = if oldest == newest {
+            format!("is from {newest}")
+        } else {
+            format!("is from between {oldest} and {newest}")
+        };
+        let mut props: Vec<Prop> = [
+            Prop::demarc("control-id", &control.id),
+            Prop::demarc("domain", domain),
+            Prop::demarc("frequency", control.frequency.as_str()),
+            Prop::demarc("result", "Effective"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        props.extend(names.iter().filter_map(|n| Prop::demarc("service", n)));
+        FindingOut {
+            uuid: ids.make(&["satisfied", &key(&control.id)]),
+            title,
             description: format!(
-                "Newest evidence of {} for {} is from {}, within its {} window (after {}), and says Effective.",
+                "Newest evidence of {} {whom} {collected}, within its {} window (after {}), and says Effective.",
                 control.id,
-                service.name,
-                evidence.collected_on,
                 control.frequency.as_str(),
                 cutoff
             ),
-            props: [
-                Prop::demarc("control-id", &control.id),
-                Prop::demarc("service", &service.name),
-                Prop::demarc("domain", domain),
-                Prop::demarc("frequency", control.frequency.as_str()),
-                Prop::demarc("result", evidence.result.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect(),
+            props,
             target: Target {
                 kind: "objective-id",
-                target_id: tokens
+                target_id: self
+                    .tokens
                     .get(&key(&control.id))
                     .cloned()
                     .unwrap_or_else(|| token(&control.id)),
@@ -227,51 +478,24 @@ fn result(
                     reason: "pass",
                 },
             },
-            related_observations: vec![RelatedObservation {
-                observation_uuid: observation_of_row[&row].clone(),
-            }],
+            related_observations: rows
+                .iter()
+                .map(|row| RelatedObservation {
+                    observation_uuid: self.rows[self.row_uuid[row]].1.clone(),
+                })
+                .collect(),
             remarks: None,
-        });
-    }
-
-    let not_satisfied_count = rec.findings.len();
-    let satisfied_count = satisfied.len();
-    ResultOut {
-        uuid,
-        title: format!("Shared-responsibility reconciliation, {}", run.period.label),
-        description: format!(
-            "demarc {} reconciled the inputs against the responsibility model \"{}\" as at {}: for every in-scope service and responsibility domain, whether its owner's part is evidenced. {} finding(s) are not satisfied; {} control and service pair(s) have fresh, Effective evidence and are satisfied.",
-            env!("CARGO_PKG_VERSION"),
-            run.model.name,
-            run.period.end,
-            not_satisfied_count,
-            satisfied_count
-        ),
-        start: midnight(run.period.start),
-        end: format!("{}T23:59:59Z", run.period.end),
-        props: [
-            Prop::demarc("cells", &rec.coverage.cells.to_string()),
-            Prop::demarc("cells-evidenced", &rec.coverage.evidenced.to_string()),
-            Prop::demarc("coverage-percent", &format!("{:.1}", rec.coverage.percent)),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
-        reviewed_controls: reviewed_controls(inputs, &tokens),
-        observations,
-        findings,
-        remarks: "Each not-satisfied finding is one demarc finding (findings.json), with its code, severity and subject in props of the demarc namespace and its remedy in remarks. A satisfied finding is a control whose newest evidence for one in-scope service is fresh and Effective. Vendor attestations that cover their cells raise no finding and are not listed as satisfied.".into(),
+        }
     }
 }
 
 /// The observation of one evidence row: what it says, when it was collected, its file.
 fn evidence_observation(
-    ids: &mut Ids,
+    uuid: String,
     e: &Evidence,
     status: Option<&FileStatus>,
-    resources: &HashMap<&str, &str>,
+    resources: &HashMap<&str, String>,
 ) -> Observation {
-    let row = e.source.row.to_string();
     let service = e.service.as_deref().unwrap_or("*");
     let mut props: Vec<Prop> = [
         Prop::demarc("control-id", &e.control_id),
@@ -286,7 +510,7 @@ fn evidence_observation(
     props.extend(source_props(&e.source));
     let relevant_evidence = evidence_file(e, status).into_iter().collect();
     Observation {
-        uuid: ids.make(&["evidence", &e.source.file, &e.source.sheet, &row]),
+        uuid,
         title: format!(
             "Evidence of {} for {}, collected {}",
             e.control_id,
@@ -349,33 +573,33 @@ fn evidence_file(e: &Evidence, status: Option<&FileStatus>) -> Option<RelevantEv
     })
 }
 
-/// The observation behind a finding that no evidence row supports (a control with no
-/// evidence, an unowned domain, a vendor's attestation): the rows demarc examined.
+/// The observation behind the findings that no evidence row supports (a control with no
+/// evidence, an unowned domain, a vendor's attestation), shared by every finding of one code
+/// citing the same first source: what demarc examined, and by which rule. Each finding's
+/// own message and sources stay in the finding.
 fn gap_observation(
-    ids: &mut Ids,
+    uuid: String,
     run: &Run,
-    finding: &Finding,
-    resources: &HashMap<&str, &str>,
+    first: &Finding,
+    resources: &HashMap<&str, String>,
 ) -> Observation {
-    let mut parts = vec!["examined", finding.code.as_str()];
-    parts.extend(subject(finding));
-    let sources: Vec<String> = finding.sources.iter().map(|s| s.to_string()).collect();
-    parts.extend(sources.iter().map(String::as_str));
-    let mut props: Vec<Prop> = Prop::demarc("code", finding.code.as_str())
-        .into_iter()
-        .collect();
-    for source in &finding.sources {
+    let code = first.code;
+    let source = first.sources.first();
+    let mut props: Vec<Prop> = Prop::demarc("code", code.as_str()).into_iter().collect();
+    if let Some(source) = source {
         props.extend(Prop::demarc("source", &source.to_string()));
     }
     Observation {
-        uuid: ids.make(&parts),
-        title: format!("Examined for {}", finding.code.as_str()),
-        description: finding.message.clone(),
+        uuid,
+        title: match source {
+            Some(source) => format!("Examined {source} for {}", code.as_str()),
+            None => format!("Examined for {}", code.as_str()),
+        },
+        description: format!("{}: {}", code.title(), code.rule()),
         props,
-        links: finding
-            .sources
-            .iter()
-            .filter_map(|s| resource_link(s, resources))
+        links: source
+            .and_then(|s| resource_link(s, resources))
+            .into_iter()
             .collect(),
         methods: vec!["EXAMINE"],
         types: vec!["finding"],
@@ -548,7 +772,7 @@ fn back_matter(ids: &mut Ids, inputs: &Inputs) -> BackMatter {
 }
 
 /// A link from an observation to the input file resource its row came from.
-fn resource_link(source: &Source, resources: &HashMap<&str, &str>) -> Option<Link> {
+fn resource_link(source: &Source, resources: &HashMap<&str, String>) -> Option<Link> {
     resources.get(&*source.file).map(|uuid| Link {
         href: format!("#{uuid}"),
         rel: "reference",

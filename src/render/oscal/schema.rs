@@ -6,18 +6,18 @@ use super::{single_line, NS};
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub(super) struct Document {
+pub(super) struct Document<'a> {
     #[serde(rename = "assessment-results")]
-    pub(super) assessment_results: AssessmentResults,
+    pub(super) assessment_results: AssessmentResults<'a>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub(super) struct AssessmentResults {
+pub(super) struct AssessmentResults<'a> {
     pub(super) uuid: String,
     pub(super) metadata: Metadata,
     pub(super) import_ap: ImportAp,
-    pub(super) results: Vec<ResultOut>,
+    pub(super) results: [ResultOut<'a>; 1],
     pub(super) back_matter: BackMatter,
 }
 
@@ -50,7 +50,7 @@ pub(super) struct ImportAp {
 
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub(super) struct ResultOut {
+pub(super) struct ResultOut<'a> {
     pub(super) uuid: String,
     pub(super) title: String,
     pub(super) description: String,
@@ -59,11 +59,43 @@ pub(super) struct ResultOut {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) props: Vec<Prop>,
     pub(super) reviewed_controls: ReviewedControls,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(super) observations: Vec<Observation>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(super) findings: Vec<FindingOut>,
+    #[serde(skip_serializing_if = "Streamed::is_empty")]
+    pub(super) observations: Streamed<'a, Observation>,
+    #[serde(skip_serializing_if = "Streamed::is_empty")]
+    pub(super) findings: Streamed<'a, FindingOut>,
     pub(super) remarks: String,
+}
+
+/// A sequence made as it is serialised, from an iterator, so that the document's findings
+/// and observations are never all in memory at once. Serialised once.
+pub(super) struct Streamed<'a, T> {
+    len: usize,
+    items: std::cell::RefCell<Option<Box<dyn Iterator<Item = T> + 'a>>>,
+}
+
+impl<'a, T> Streamed<'a, T> {
+    /// `items` must yield exactly `len` items (`len` decides whether the array is written).
+    pub(super) fn new(len: usize, items: impl Iterator<Item = T> + 'a) -> Streamed<'a, T> {
+        Streamed {
+            len,
+            items: std::cell::RefCell::new(Some(Box::new(items))),
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<T: Serialize> Serialize for Streamed<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self
+            .items
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| serde::ser::Error::custom("a streamed sequence is serialised once"))?;
+        serializer.collect_seq(items)
+    }
 }
 
 #[derive(Serialize)]

@@ -23,17 +23,34 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Above this many (control, service) rows the auditor pack lists only gaps in full.
 pub const AUTO_COMPACT_ROWS: usize = 2_000;
 
-/// Above this many CUECs the auditor pack lists only those with a finding.
+/// Above this many CUECs the auditor pack lists only those with a finding, and at most
+/// this many of those.
 pub const MAX_LISTED_CUECS: usize = 300;
 
 /// Up to this many findings, each is listed with its message; above, one line each, the
 /// message pattern stated once per code (every message is in the auditor workbook).
 pub const DETAILED_FINDINGS: usize = 300;
 
-/// The auditor pack lists at most this many findings: far beyond any real register (a
-/// line each, about 40,000 fit in 300 pages), it only keeps a pathological run's PDF from
-/// exhausting memory. Those not listed are counted; the workbook and findings.csv hold all.
-pub const MAX_LISTED_FINDINGS: usize = 40_000;
+/// The auditor pack's bounds keep it within about 170 pages whatever the input (3,000
+/// services, 6,000 controls and half a million findings ran to 725 pages before them,
+/// and Typst holds about 5 MB a page while it lays a document out);
+/// what a bound leaves out is counted in the pack, and every row is in the auditor
+/// workbook, findings.csv and findings.json.
+///
+/// Finding lines, with a line for each service's or vendor's heading: about 115 fit on a
+/// page with the code headings, so ~70 pages. Up to it every finding is listed; above,
+/// the lines are shared out so that every service lists its first findings of each code.
+pub const MAX_LISTED_FINDINGS: usize = 8_000;
+
+/// Services in the folded matrix (about 22 a page): above it, the worst are listed.
+pub const MAX_LISTED_SERVICES: usize = 400;
+
+/// Controls in the compact listing (about 22 a page): above it, those with the worst
+/// evidence are listed.
+pub const MAX_LISTED_CONTROLS: usize = 700;
+
+/// Attestations in the register (about 8 a page): current ones first.
+pub const MAX_LISTED_ATTESTATIONS: usize = 120;
 
 /// A group of services sharing the same newest evidence names at most this many of them;
 /// the rest are counted.
@@ -69,12 +86,20 @@ pub struct AuditorPack {
     /// True above 30 in-scope services: show one matrix of `marks` instead of a table of
     /// `cells` per service.
     pub services_folded: bool,
+    /// Above [`MAX_LISTED_SERVICES`] services, a sentence saying which are listed and
+    /// counting the rest; else empty.
+    pub services_omitted: String,
     /// The model's domains in order: the folded matrix's columns.
     pub domain_names: Vec<String>,
-    /// Every control, in sheet order, with its evidence.
+    /// Every control, in sheet order, with its evidence (in the compact listing, at most
+    /// [`MAX_LISTED_CONTROLS`]: those with the worst evidence).
     pub controls: Vec<ControlView>,
-    /// Every attestation on file.
+    /// When controls were left out, a sentence counting them by state; else empty.
+    pub controls_omitted: String,
+    /// Every attestation on file, current ones first (at most [`MAX_LISTED_ATTESTATIONS`]).
     pub attestations: Vec<AttestationView>,
+    /// When attestations were left out, a sentence counting them; else empty.
+    pub attestations_omitted: String,
     /// True when the workbook has no attestations sheet.
     pub attestations_absent: bool,
     /// The CUECs listed (all up to 300; above, those with a finding).
@@ -86,7 +111,8 @@ pub struct AuditorPack {
     /// Findings by severity, most severe first, then by code; severities without findings
     /// left out.
     pub findings: Vec<SeverityFindings>,
-    /// A sentence when findings were left out of the PDF (beyond 40,000); else empty.
+    /// A sentence when findings were left out of the PDF (beyond [`MAX_LISTED_FINDINGS`]
+    /// lines); else empty.
     pub findings_omitted: String,
     /// Data residency: the policy and where each service holds data.
     pub residency: super::residency::AuditorResidency,
@@ -291,12 +317,24 @@ pub struct CuecView {
 
 fn service_views(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Vec<ServiceView> {
     let domain_names: Vec<&str> = run.model.domains.iter().map(|d| d.name.as_str()).collect();
+    // Each service's cells, found once (a scan of every cell per service took seconds at
+    // 3,000 services).
+    let mut cells_of: HashMap<&str, Vec<&crate::reconcile::CellStatus>> = HashMap::new();
+    for c in &rec.cells {
+        cells_of.entry(c.service.as_str()).or_default().push(c);
+    }
     inputs
         .services
         .iter()
         .enumerate()
         .map(|(row, s)| {
-            let own = || rec.cells.iter().filter(|c| c.service == s.name);
+            let own = || {
+                cells_of
+                    .get(s.name.as_str())
+                    .into_iter()
+                    .flatten()
+                    .copied()
+            };
             ServiceView {
                 anchor: service_anchor(row),
                 name: s.name.clone(),
@@ -561,6 +599,7 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
     // the evidenced ones are counted by vendor (findings.json holds every CUEC's finding).
     let list_every_cuec = inputs.cuecs.len() <= MAX_LISTED_CUECS;
     let mut evidenced_by_vendor: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut unlisted_with_finding = 0usize;
     let mut cuecs = Vec::new();
     for cuec in &inputs.cuecs {
         let finding = cuec_findings
@@ -568,6 +607,10 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
             .copied();
         if finding.is_none() && !list_every_cuec {
             *evidenced_by_vendor.entry(cuec.vendor.as_str()).or_default() += 1;
+            continue;
+        }
+        if cuecs.len() >= MAX_LISTED_CUECS {
+            unlisted_with_finding += 1;
             continue;
         }
         cuecs.push(CuecView {
@@ -579,7 +622,7 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
             status: finding.map(|f| f.code.as_str()).unwrap_or("evidenced"),
         });
     }
-    let counted = if evidenced_by_vendor.is_empty() {
+    let mut counted = if evidenced_by_vendor.is_empty() {
         String::new()
     } else {
         let total: usize = evidenced_by_vendor.values().sum();
@@ -593,6 +636,11 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
                 .join(", ")
         )
     };
+    if unlisted_with_finding > 0 {
+        counted.push_str(&format!(
+            " The first {MAX_LISTED_CUECS} with a finding are listed; {unlisted_with_finding} more with a finding are in the auditor workbook's CUECs sheet."
+        ));
+    }
     (cuecs, counted)
 }
 
@@ -612,13 +660,15 @@ fn findings_by_severity(
         Bounds {
             per_code: usize::MAX,
             total: MAX_LISTED_FINDINGS,
+            share_between_parts: true,
         },
     );
     let omitted = if omitted.is_empty() {
         String::new()
     } else {
         format!(
-            "Beyond {MAX_LISTED_FINDINGS} findings the rest are counted, not listed: {}. Every finding is in auditor-workbook.xlsx, findings.csv and findings.json.",
+            "With {} findings, each service or vendor lists its first findings of each code (a heading says how many of how many) and the rest are counted, not listed: {}. Every finding is in auditor-workbook.xlsx, findings.csv and findings.json.",
+            rec.findings.len(),
             omitted
                 .iter()
                 .map(|(code, n)| format!("{n} {code}"))
@@ -627,6 +677,119 @@ fn findings_by_severity(
         )
     };
     (groups, omitted)
+}
+
+/// The services the folded matrix lists: all up to [`MAX_LISTED_SERVICES`]; above, those
+/// with the worst cells, worst first (a critical finding, then the most cells not
+/// evidenced), and a sentence counting the rest.
+fn bound_services(services: Vec<ServiceView>, folded: bool) -> (Vec<ServiceView>, String) {
+    if !folded || services.len() <= MAX_LISTED_SERVICES {
+        return (services, String::new());
+    }
+    let rank = |s: &ServiceView| {
+        let worst = s
+            .marks
+            .iter()
+            .filter_map(|m| crate::findings::Severity::parse(&m.worst))
+            .max();
+        let open = s.marks.iter().filter(|m| !m.owner.is_empty() && !m.ok).count();
+        (std::cmp::Reverse(worst), std::cmp::Reverse(open))
+    };
+    let total = services.len();
+    let mut ranked: Vec<ServiceView> = services;
+    // Stable: services that rank alike keep their sheet order.
+    ranked.sort_by_key(|s| rank(s));
+    let rest = ranked.split_off(MAX_LISTED_SERVICES);
+    let with_critical = rest
+        .iter()
+        .filter(|s| s.marks.iter().any(|m| m.worst == "critical"))
+        .count();
+    let fully = rest
+        .iter()
+        .filter(|s| s.marks.iter().all(|m| m.owner.is_empty() || m.ok))
+        .count();
+    (
+        ranked,
+        format!(
+            "With {total} services, the {MAX_LISTED_SERVICES} with the worst cells are listed, worst first. The other {} ({with_critical} with a critical finding, {fully} with every in-scope cell owned and evidenced or out of scope) are in the auditor workbook's Cells sheet, a row per cell.",
+            rest.len()
+        ),
+    )
+}
+
+/// The controls the compact listing lists: all up to [`MAX_LISTED_CONTROLS`]; above,
+/// those with the worst evidence (missing, then failed, then stale), in sheet order, and
+/// a sentence counting the rest by state.
+fn bound_controls(controls: Vec<ControlView>, compact: bool) -> (Vec<ControlView>, String) {
+    if !compact || controls.len() <= MAX_LISTED_CONTROLS {
+        return (controls, String::new());
+    }
+    let order = |state: &str| match state {
+        "missing" => 0,
+        "failed" => 1,
+        "stale" => 2,
+        "ok" => 3,
+        _ => 4,
+    };
+    let mut ranked: Vec<(usize, &'static str)> = controls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, c.state))
+        .collect();
+    ranked.sort_by_key(|&(i, state)| (order(state), i));
+    let keep: BTreeSet<usize> = ranked[..MAX_LISTED_CONTROLS].iter().map(|&(i, _)| i).collect();
+    let mut left: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for &(_, state) in &ranked[MAX_LISTED_CONTROLS..] {
+        *left.entry(state).or_default() += 1;
+    }
+    let total = controls.len();
+    let listed = controls
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.contains(i))
+        .map(|(_, c)| c)
+        .collect();
+    let words = |state: &str| match state {
+        "missing" => "with a service missing evidence",
+        "failed" => "with failed evidence",
+        "stale" => "with stale evidence",
+        "ok" => "fresh and Effective for every service",
+        _ => "applying to no in-scope service",
+    };
+    let counted: Vec<String> = ["missing", "failed", "stale", "ok", "none"]
+        .iter()
+        .filter_map(|state| left.get(state).map(|n| format!("{n} {}", words(state))))
+        .collect();
+    (
+        listed,
+        format!(
+            "With {total} controls, the {MAX_LISTED_CONTROLS} with the worst evidence are listed, in sheet order. The other {} ({}) are in the auditor workbook's Evidence index and evidence-index.csv.",
+            total - MAX_LISTED_CONTROLS,
+            counted.join(", ")
+        ),
+    )
+}
+
+/// The register's attestations: all, in sheet order, up to [`MAX_LISTED_ATTESTATIONS`];
+/// above, current ones first, then superseded, and a sentence counting the rest.
+fn bound_attestations(attestations: Vec<AttestationView>) -> (Vec<AttestationView>, String) {
+    let total = attestations.len();
+    if total <= MAX_LISTED_ATTESTATIONS {
+        return (attestations, String::new());
+    }
+    let (mut listed, superseded): (Vec<_>, Vec<_>) =
+        attestations.into_iter().partition(|a| a.current);
+    listed.extend(superseded);
+    let rest = listed.split_off(MAX_LISTED_ATTESTATIONS);
+    let current = rest.iter().filter(|a| a.current).count();
+    (
+        listed,
+        format!(
+            "With {total} attestations, the first {MAX_LISTED_ATTESTATIONS} are listed, current ones first. The other {} ({current} current, {} superseded) are in the auditor workbook's Attestations sheet, with their coverage and gap days.",
+            rest.len(),
+            rest.len() - current
+        ),
+    )
 }
 
 /// The sentence pointing at the full evidence appendix.
@@ -662,7 +825,32 @@ pub fn auditor_pack(
     let model = &run.model;
     let (cuecs, cuecs_counted) = cuec_views(inputs, rec);
     let findings_detailed = rec.findings.len() <= DETAILED_FINDINGS;
-    let (findings, findings_omitted) = findings_by_severity(inputs, rec, findings_detailed);
+    let (mut findings, findings_omitted) = findings_by_severity(inputs, rec, findings_detailed);
+    let services_folded = inputs.services.iter().filter(|s| s.in_scope).count() > FOLD_SERVICES;
+    let (services, services_omitted) =
+        bound_services(service_views(run, inputs, rec), services_folded);
+    let (controls, controls_omitted) =
+        bound_controls(control_views(run, inputs, rec, files, compact), compact);
+    let (attestations, attestations_omitted) = bound_attestations(
+        inputs
+            .attestations
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                AttestationView::of(
+                    a,
+                    &run.period,
+                    rec.current_attestations.contains(&i),
+                    &super::vendor_service_names(inputs, &rec.directory, i),
+                )
+            })
+            .collect(),
+    );
+    super::findings::unlink(
+        &mut findings,
+        &services.iter().map(|s| s.anchor.clone()).collect(),
+        &controls.iter().map(|c| c.anchor.clone()).collect(),
+    );
     AuditorPack {
         meta: Meta::of(run),
         summary: Summary {
@@ -743,23 +931,14 @@ pub fn auditor_pack(
                 rule: c.rule(),
             })
             .collect(),
-        services: service_views(run, inputs, rec),
-        services_folded: inputs.services.iter().filter(|s| s.in_scope).count() > FOLD_SERVICES,
+        services,
+        services_folded,
+        services_omitted,
         domain_names: model.domains.iter().map(|d| d.name.clone()).collect(),
-        controls: control_views(run, inputs, rec, files, compact),
-        attestations: inputs
-            .attestations
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                AttestationView::of(
-                    a,
-                    &run.period,
-                    rec.current_attestations.contains(&i),
-                    &super::vendor_service_names(inputs, &rec.directory, i),
-                )
-            })
-            .collect(),
+        controls,
+        controls_omitted,
+        attestations,
+        attestations_omitted,
         attestations_absent: inputs.attestations_absent,
         cuecs,
         cuecs_counted,

@@ -36,8 +36,11 @@ pub struct CodeFindings {
     pub count: usize,
     /// Its findings by what they are about: a service, else a vendor, else the estate.
     pub parts: Vec<FindingPart>,
-    /// A sentence when some were not listed (the vendor packs' bound); else empty.
+    /// A sentence when some were not listed (the document's bounds); else empty.
     pub more: String,
+    /// How many are listed.
+    #[serde(skip)]
+    shown: usize,
 }
 
 /// Findings of one code about one service or vendor.
@@ -46,9 +49,11 @@ pub struct FindingPart {
     /// The service (with its vendor) or vendor they are about, or `Across the estate`.
     pub about: String,
     /// The service's anchor (`svc-N`, its entry in the services section) when the part is
-    /// a service's; else empty.
+    /// a service's and the document lists it; else empty.
     pub service_anchor: String,
-    /// Each finding, one line.
+    /// All its findings, listed or not.
+    pub count: usize,
+    /// Each finding listed, one line (all of them unless the document's bounds cut).
     pub lines: Vec<FindingLine>,
 }
 
@@ -123,6 +128,55 @@ fn sources_in_brief(sources: &[Source], several_files: bool) -> String {
 pub struct Bounds {
     pub per_code: usize,
     pub total: usize,
+    /// Share the `total` out between the parts (services, vendors): each lists at most as
+    /// many lines as lets every part list some, so that half a million findings about
+    /// three thousand services read as every service with its first few, not the first
+    /// few services in full. A part's heading counts as a line.
+    pub share_between_parts: bool,
+}
+
+/// The most lines any one part may list so that, with a line for each part's heading,
+/// all parts fit in `budget` lines: the largest `k` with Σ (min(count, k) + 1) ≤ budget,
+/// at least 1 (when even a line each does not fit, the total bound cuts the later parts).
+fn lines_per_part(counts: &[usize], budget: usize) -> usize {
+    let needed = |k: usize| -> usize { counts.iter().map(|&n| n.min(k) + 1).sum() };
+    let most = counts.iter().copied().max().unwrap_or(0);
+    if needed(most) <= budget {
+        return most.max(1);
+    }
+    let (mut low, mut high) = (1, most);
+    while low < high {
+        let mid = (low + high).div_ceil(2);
+        if needed(mid) <= budget {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    low
+}
+
+/// Drops the links to anchors the document does not hold (services or controls its
+/// bounds left out), which Typst would refuse to compile.
+pub(super) fn unlink(
+    groups: &mut [SeverityFindings],
+    services: &std::collections::HashSet<String>,
+    controls: &std::collections::HashSet<String>,
+) {
+    for part in groups
+        .iter_mut()
+        .flat_map(|s| &mut s.codes)
+        .flat_map(|c| &mut c.parts)
+    {
+        if !part.service_anchor.is_empty() && !services.contains(&part.service_anchor) {
+            part.service_anchor.clear();
+        }
+        for line in &mut part.lines {
+            if !line.control_anchor.is_empty() && !controls.contains(&line.control_anchor) {
+                line.control_anchor.clear();
+            }
+        }
+    }
 }
 
 /// What a group of findings is about: a service (with its vendor), else for a vendor's
@@ -171,11 +225,34 @@ pub fn group_findings(
     bounds: Bounds,
 ) -> (Vec<SeverityFindings>, BTreeMap<&'static str, usize>) {
     let several_files = inputs.files.len() > 1;
+    // Each finding's part, worked out once.
+    let parts: Vec<(String, String)> = findings
+        .iter()
+        .map(|&(f, subject)| part_of(inputs, f, subject))
+        .collect();
+    let per_part = if bounds.share_between_parts {
+        let mut counts: Vec<usize> = Vec::new();
+        let mut previous: Option<(&str, &str, &str)> = None;
+        for (&(f, _), (about, _)) in findings.iter().zip(&parts) {
+            let here = (f.severity.as_str(), f.code.as_str(), about.as_str());
+            // Findings come sorted by severity, code and service, so a part's findings
+            // mostly follow one another; a part seen again only overcounts parts.
+            if previous == Some(here) {
+                *counts.last_mut().expect("pushed before") += 1;
+            } else {
+                counts.push(1);
+                previous = Some(here);
+            }
+        }
+        lines_per_part(&counts, bounds.total)
+    } else {
+        usize::MAX
+    };
     let mut listed = 0usize;
     let mut omitted: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut by_severity: Vec<SeverityFindings> = Vec::new();
     let mut part_index: HashMap<String, usize> = HashMap::new();
-    for &(f, subject) in findings {
+    for (&(f, subject), (about, service_anchor)) in findings.iter().zip(parts) {
         let severity = f.severity.as_str();
         if by_severity.last().is_none_or(|s| s.severity != severity) {
             by_severity.push(SeverityFindings {
@@ -195,21 +272,27 @@ pub fn group_findings(
                 count: 0,
                 parts: Vec::new(),
                 more: String::new(),
+                shown: 0,
             });
             part_index.clear();
         }
         let code = group.codes.last_mut().expect("pushed above");
         code.count += 1;
-        let shown: usize = code.parts.iter().map(|p| p.lines.len()).sum();
-        if shown >= bounds.per_code || listed >= bounds.total {
+        let at = part_index.get(&about).copied();
+        let part_full = at.is_some_and(|at| code.parts[at].lines.len() >= per_part);
+        if code.shown >= bounds.per_code || listed >= bounds.total || part_full {
             *omitted.entry(f.code.as_str()).or_default() += 1;
-            let more = code.count - shown;
+            if let Some(at) = at {
+                code.parts[at].count += 1;
+            }
+            let more = code.count - code.shown;
             code.more = format!(
                 "{more} more not listed here: every one is in the auditor workbook and findings.csv."
             );
             continue;
         }
         listed += 1;
+        code.shown += 1;
         // A control or CUEC implies its domain (the controls section gives it), so the
         // domain is named only when nothing narrower is: one line per finding.
         let detail = match (f.control_id.as_deref(), f.cuec_id.as_deref()) {
@@ -233,16 +316,20 @@ pub fn group_findings(
             },
             sources: sources_in_brief(&f.sources, several_files),
         };
-        let (about, service_anchor) = part_of(inputs, f, subject);
-        let next = code.parts.len();
-        let at = *part_index.entry(about.clone()).or_insert(next);
-        if at == next {
-            code.parts.push(FindingPart {
-                about,
-                service_anchor,
-                lines: Vec::new(),
-            });
-        }
+        let at = match at {
+            Some(at) => at,
+            None => {
+                part_index.insert(about.clone(), code.parts.len());
+                code.parts.push(FindingPart {
+                    about,
+                    service_anchor,
+                    count: 0,
+                    lines: Vec::new(),
+                });
+                code.parts.len() - 1
+            }
+        };
+        code.parts[at].count += 1;
         code.parts[at].lines.push(line);
     }
     (by_severity, omitted)
@@ -251,6 +338,17 @@ pub fn group_findings(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_shared_so_that_every_part_lists_some() {
+        // Everything fits: each part lists all of its findings.
+        assert_eq!(lines_per_part(&[3, 1, 2], 100), 3);
+        // One big part and two small: (k + 1) + 2 + 2 <= 10, so k = 5.
+        assert_eq!(lines_per_part(&[100, 1, 1], 10), 5);
+        // More parts than lines: one each, and the total bound cuts the later parts.
+        assert_eq!(lines_per_part(&[5; 50], 20), 1);
+        assert_eq!(lines_per_part(&[], 10), 1);
+    }
 
     #[test]
     fn absolute_paths_are_shown_by_their_file_name_only() {

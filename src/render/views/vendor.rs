@@ -553,6 +553,7 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
             super::findings::Bounds {
                 per_code: VENDOR_FINDINGS_PER_CODE,
                 total: VENDOR_FINDINGS_LISTED,
+                share_between_parts: false,
             },
         )
         .0,
