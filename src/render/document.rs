@@ -93,10 +93,7 @@ impl<'a> FindingsDocument<'a> {
 /// controls, bidi overrides, zero-width characters), are written as `\uXXXX` escapes.
 /// serde_json escapes only C0; the data is the same, but `cat findings.json` can no longer
 /// recolour a terminal or reorder a name.
-pub fn write_pretty_json<W: std::io::Write>(
-    out: W,
-    value: &impl Serialize,
-) -> std::io::Result<W> {
+pub fn write_pretty_json<W: std::io::Write>(out: W, value: &impl Serialize) -> std::io::Result<W> {
     let mut serializer = serde_json::Serializer::with_formatter(out, InertFormatter::default());
     value.serialize(&mut serializer)?;
     let mut out = serializer.into_inner();
@@ -162,10 +159,7 @@ impl serde_json::ser::Formatter for InertFormatter {
     ) -> std::io::Result<()> {
         self.0.begin_object_key(w, first)
     }
-    fn begin_object_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-    ) -> std::io::Result<()> {
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.begin_object_value(w)
     }
     fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {

@@ -322,7 +322,11 @@ fn past_its_bounds_the_pack_shares_its_lines_and_counts_the_rest() {
         &files,
         demarc::render::EvidenceListing::Auto,
     );
-    assert!(rec.findings.len() > MAX_LISTED_FINDINGS, "{}", rec.findings.len());
+    assert!(
+        rec.findings.len() > MAX_LISTED_FINDINGS,
+        "{}",
+        rec.findings.len()
+    );
 
     assert_eq!(pack.services.len(), MAX_LISTED_SERVICES);
     assert!(
@@ -360,6 +364,13 @@ fn past_its_bounds_the_pack_shares_its_lines_and_counts_the_rest() {
     assert!(parts
         .iter()
         .all(|p| p.service_anchor.is_empty() || listed.contains(p.service_anchor.as_str())));
-    let linked = parts.iter().filter(|p| !p.service_anchor.is_empty()).count();
-    assert!(linked > 0 && linked < parts.len(), "{linked} of {}", parts.len());
+    let linked = parts
+        .iter()
+        .filter(|p| !p.service_anchor.is_empty())
+        .count();
+    assert!(
+        linked > 0 && linked < parts.len(),
+        "{linked} of {}",
+        parts.len()
+    );
 }

@@ -252,7 +252,11 @@ mod samples {
                 }
             }
         }
-        assert_eq!(sharing.len(), gaps.len(), "every shared observation is used");
+        assert_eq!(
+            sharing.len(),
+            gaps.len(),
+            "every shared observation is used"
+        );
         assert!(sharing.values().all(|(uuids, _)| uuids.len() == 1));
         assert!(sharing.values().any(|(_, findings)| *findings > 1));
         assert!(
@@ -639,8 +643,7 @@ fn the_version_digest_is_the_hash_of_the_document_itself() {
     let text_of = |as_of| {
         let run = run(&book, as_of);
         let analysis = demarc::analyse(&run).unwrap();
-        let (files, _) =
-            demarc::inputs::evidence_files::check_all(&analysis.inputs.evidence, None);
+        let (files, _) = demarc::inputs::evidence_files::check_all(&analysis.inputs.evidence, None);
         demarc::render::oscal::assessment_results(
             &run,
             &analysis.inputs,

@@ -47,14 +47,9 @@ pub fn assessment_results(
     rec: &Reconciliation,
     files: &[FileStatus],
 ) -> String {
-    let written = write_assessment_results(
-        std::io::Cursor::new(Vec::new()),
-        run,
-        inputs,
-        rec,
-        files,
-    )
-    .expect("writing to memory");
+    let written =
+        write_assessment_results(std::io::Cursor::new(Vec::new()), run, inputs, rec, files)
+            .expect("writing to memory");
     String::from_utf8(written.into_inner()).expect("serde_json writes UTF-8")
 }
 
@@ -290,10 +285,17 @@ impl<'a> Plan<'a> {
             .map(|row| {
                 let e = &inputs.evidence[row];
                 let at = e.source.row.to_string();
-                (row, ids.make(&["evidence", &e.source.file, &e.source.sheet, &at]))
+                (
+                    row,
+                    ids.make(&["evidence", &e.source.file, &e.source.sheet, &at]),
+                )
             })
             .collect();
-        let row_uuid = rows.iter().enumerate().map(|(i, (row, _))| (*row, i)).collect();
+        let row_uuid = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (row, _))| (*row, i))
+            .collect();
         let mut gaps = Vec::new();
         let mut gap_of = HashMap::new();
         for (i, f) in rec.findings.iter().enumerate() {

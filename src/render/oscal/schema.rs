@@ -89,11 +89,10 @@ impl<'a, T> Streamed<'a, T> {
 
 impl<T: Serialize> Serialize for Streamed<'_, T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let items = self
-            .items
-            .borrow_mut()
-            .take()
-            .ok_or_else(|| serde::ser::Error::custom("a streamed sequence is serialised once"))?;
+        let items =
+            self.items.borrow_mut().take().ok_or_else(|| {
+                serde::ser::Error::custom("a streamed sequence is serialised once")
+            })?;
         serializer.collect_seq(items)
     }
 }

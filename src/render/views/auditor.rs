@@ -328,13 +328,7 @@ fn service_views(run: &Run, inputs: &Inputs, rec: &Reconciliation) -> Vec<Servic
         .iter()
         .enumerate()
         .map(|(row, s)| {
-            let own = || {
-                cells_of
-                    .get(s.name.as_str())
-                    .into_iter()
-                    .flatten()
-                    .copied()
-            };
+            let own = || cells_of.get(s.name.as_str()).into_iter().flatten().copied();
             ServiceView {
                 anchor: service_anchor(row),
                 name: s.name.clone(),
@@ -690,9 +684,13 @@ fn bound_services(services: Vec<ServiceView>, folded: bool) -> (Vec<ServiceView>
         let worst = s
             .marks
             .iter()
-            .filter_map(|m| crate::findings::Severity::parse(&m.worst))
+            .filter_map(|m| crate::findings::Severity::parse(m.worst))
             .max();
-        let open = s.marks.iter().filter(|m| !m.owner.is_empty() && !m.ok).count();
+        let open = s
+            .marks
+            .iter()
+            .filter(|m| !m.owner.is_empty() && !m.ok)
+            .count();
         (std::cmp::Reverse(worst), std::cmp::Reverse(open))
     };
     let total = services.len();
@@ -737,7 +735,10 @@ fn bound_controls(controls: Vec<ControlView>, compact: bool) -> (Vec<ControlView
         .map(|(i, c)| (i, c.state))
         .collect();
     ranked.sort_by_key(|&(i, state)| (order(state), i));
-    let keep: BTreeSet<usize> = ranked[..MAX_LISTED_CONTROLS].iter().map(|&(i, _)| i).collect();
+    let keep: BTreeSet<usize> = ranked[..MAX_LISTED_CONTROLS]
+        .iter()
+        .map(|&(i, _)| i)
+        .collect();
     let mut left: BTreeMap<&'static str, usize> = BTreeMap::new();
     for &(_, state) in &ranked[MAX_LISTED_CONTROLS..] {
         *left.entry(state).or_default() += 1;
