@@ -657,11 +657,21 @@ fn findings_by_severity(
             share_between_parts: true,
         },
     );
+    let counts_only = groups
+        .iter()
+        .flat_map(|s| &s.codes)
+        .flat_map(|c| &c.parts)
+        .all(|p| p.lines.is_empty());
+    let how = if counts_only {
+        "each code lists the services and vendors it is about, each with its count of findings"
+    } else {
+        "each service or vendor lists its first findings of each code (a heading says how many of how many)"
+    };
     let omitted = if omitted.is_empty() {
         String::new()
     } else {
         format!(
-            "With {} findings, each service or vendor lists its first findings of each code (a heading says how many of how many) and the rest are counted, not listed: {}. Every finding is in auditor-workbook.xlsx, findings.csv and findings.json.",
+            "With {} findings, {how}, and the findings not on a line are counted here: {}. Every finding, with its id, is in auditor-workbook.xlsx, findings.csv and findings.json.",
             rec.findings.len(),
             omitted
                 .iter()

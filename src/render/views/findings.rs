@@ -135,6 +135,9 @@ pub struct Bounds {
     pub share_between_parts: bool,
 }
 
+/// Below this many lines a part, parts are listed with their counts alone.
+const MIN_LINES_PER_PART: usize = 3;
+
 /// The most lines any one part may list so that, with a line for each part's heading,
 /// all parts fit in `budget` lines: the largest `k` with Σ (min(count, k) + 1) ≤ budget,
 /// at least 1 (when even a line each does not fit, the total bound cuts the later parts).
@@ -248,6 +251,16 @@ pub fn group_findings(
     } else {
         usize::MAX
     };
+    // Fewer lines a part than this say less than a count does: past it each part is
+    // listed with its count alone, three to a line (so three times as many fit).
+    let counts_only = bounds.share_between_parts && per_part < MIN_LINES_PER_PART;
+    let per_part = if counts_only { 0 } else { per_part };
+    let most_parts = if counts_only {
+        bounds.total.saturating_mul(3)
+    } else {
+        usize::MAX
+    };
+    let mut parts_listed = 0usize;
     let mut listed = 0usize;
     let mut omitted: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut by_severity: Vec<SeverityFindings> = Vec::new();
@@ -278,17 +291,39 @@ pub fn group_findings(
         }
         let code = group.codes.last_mut().expect("pushed above");
         code.count += 1;
-        let at = part_index.get(&about).copied();
-        let part_full = at.is_some_and(|at| code.parts[at].lines.len() >= per_part);
+        let mut at = part_index.get(&about).copied();
+        if at.is_none() && counts_only && parts_listed < most_parts {
+            part_index.insert(about.clone(), code.parts.len());
+            code.parts.push(FindingPart {
+                about: about.clone(),
+                service_anchor: service_anchor.clone(),
+                count: 0,
+                lines: Vec::new(),
+            });
+            parts_listed += 1;
+            at = Some(code.parts.len() - 1);
+        }
+        let part_full = counts_only || at.is_some_and(|at| code.parts[at].lines.len() >= per_part);
         if code.shown >= bounds.per_code || listed >= bounds.total || part_full {
             *omitted.entry(f.code.as_str()).or_default() += 1;
             if let Some(at) = at {
                 code.parts[at].count += 1;
             }
-            let more = code.count - code.shown;
-            code.more = format!(
-                "{more} more not listed here: every one is in the auditor workbook and findings.csv."
-            );
+            code.more = if counts_only {
+                // Each listed part counts its own; only parts past the bound go unsaid.
+                let counted: usize = code.parts.iter().map(|p| p.count).sum();
+                match code.count - counted {
+                    0 => String::new(),
+                    more => format!(
+                        "{more} more about services or vendors not listed here: every one is in the auditor workbook and findings.csv."
+                    ),
+                }
+            } else {
+                format!(
+                    "{} more not listed here: every one is in the auditor workbook and findings.csv.",
+                    code.count - code.shown
+                )
+            };
             continue;
         }
         listed += 1;
@@ -338,6 +373,68 @@ pub fn group_findings(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Findings of one code about `services` services, `each` apiece, sorted as the
+    /// engine sorts them.
+    fn spread(services: usize, each: usize) -> Vec<Finding> {
+        (0..services)
+            .flat_map(|s| {
+                (0..each).map(move |i| Finding {
+                    id: format!("F-{s}-{i}"),
+                    code: crate::findings::Code::EvidenceMissing,
+                    severity: crate::findings::Severity::Critical,
+                    message: String::new(),
+                    remedy: String::new(),
+                    service: Some(format!("Service {s:05}")),
+                    domain: None,
+                    control_id: Some(format!("CTL-{i}")),
+                    vendor: Some("Vendor".into()),
+                    cuec_id: None,
+                    sources: Vec::new(),
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn too_many_parts_for_lines_are_listed_with_their_counts() {
+        let inputs = Inputs::default();
+        let findings = spread(500, 4);
+        let subject = Subject::default();
+        let pairs: Vec<(&Finding, &Subject)> = findings.iter().map(|f| (f, &subject)).collect();
+        let bounds = |total| Bounds {
+            per_code: usize::MAX,
+            total,
+            share_between_parts: true,
+        };
+        // 500 services and 1,200 lines: two lines a service would fit, which says less
+        // than a count; each service is listed with its count instead.
+        let (groups, omitted) = group_findings(&inputs, &pairs, false, bounds(1_200));
+        let code = &groups[0].codes[0];
+        assert_eq!(code.parts.len(), 500);
+        assert!(code
+            .parts
+            .iter()
+            .all(|p| p.lines.is_empty() && p.count == 4));
+        assert_eq!(omitted.values().sum::<usize>(), 2_000);
+        assert_eq!(code.more, "");
+        // With room for three lines each, lines come back: 3 of 4 listed per service.
+        let (groups, _) = group_findings(&inputs, &pairs, false, bounds(2_000));
+        let code = &groups[0].codes[0];
+        assert!(code
+            .parts
+            .iter()
+            .all(|p| p.lines.len() == 3 && p.count == 4));
+        // Past three parts a line, the later parts are counted in a sentence.
+        let (groups, _) = group_findings(&inputs, &pairs, false, bounds(100));
+        let code = &groups[0].codes[0];
+        assert_eq!(code.parts.len(), 300);
+        assert!(
+            code.more.starts_with("800 more about services"),
+            "{}",
+            code.more
+        );
+    }
 
     #[test]
     fn lines_are_shared_so_that_every_part_lists_some() {
