@@ -83,6 +83,25 @@ pub fn temp_file_beside(target: &Path) -> Result<tempfile::NamedTempFile, Bundle
         .map_err(fail)
 }
 
+/// A temporary directory beside the target, where the run's large outputs are staged as
+/// they are made and read back as they are sealed: none is held whole in memory (at half a
+/// million findings the OSCAL export alone is 1.5 GB). Removed when dropped.
+pub fn staging_beside(target: &Path) -> Result<tempfile::TempDir, BundleError> {
+    let fail = |source| BundleError::Write {
+        path: target.to_path_buf(),
+        source,
+    };
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    tempfile::Builder::new()
+        .prefix(".demarc-bundle-")
+        .tempdir_in(dir)
+        .map_err(fail)
+}
+
 /// A reader that hashes what passes through it.
 struct Hashing<R> {
     inner: R,

@@ -58,6 +58,8 @@ enum Content {
     File {
         path: PathBuf,
     },
+    /// An output staged as it was made, streamed (and removed once sealed).
+    Staged(NamedTempFile),
 }
 
 /// One file of the bundle, with the size and hash the manifest records for it.
@@ -155,17 +157,22 @@ pub fn seal(
                     on: None,
                 });
             }
-            Content::File { path } => {
+            Content::File { .. } | Content::Staged(_) => {
+                let path = match &entry.content {
+                    Content::Staged(temp) => temp.path().to_path_buf(),
+                    Content::File { path } => path.clone(),
+                    Content::Memory(_) => unreachable!("matched above"),
+                };
                 let read_error = |source| BundleError::Read {
                     path: path.clone(),
                     source,
                 };
-                let file = std::fs::File::open(path).map_err(read_error)?;
+                let file = std::fs::File::open(&path).map_err(read_error)?;
                 let mut reader = Hashing::new(Reporting::new(file, progress));
                 std::io::copy(&mut reader, &mut zip).map_err(read_error)?;
                 let (sha256, bytes) = reader.finish();
                 if sha256 != entry.sha256 || bytes != entry.bytes {
-                    return Err(BundleError::Changed { path: path.clone() });
+                    return Err(BundleError::Changed { path });
                 }
             }
         }
@@ -219,23 +226,32 @@ fn lay_out(
     let mut entries: Vec<Entry> = outputs
         .into_iter()
         .map(|output| {
-            // The bundle renders without staging, so every output is in memory; a staged
-            // one is read back.
-            let bytes = match output.content {
-                crate::render::Content::Bytes(bytes) => bytes,
+            let name = format!("reports/{}", output.name);
+            match output.content {
+                crate::render::Content::Bytes(bytes) => Ok(Entry {
+                    name,
+                    bytes: bytes.len() as u64,
+                    sha256: format!("{:x}", Sha256::digest(&bytes)),
+                    content: Content::Memory(bytes),
+                }),
+                // Hashed as it is read, and read again as it is sealed: never held whole.
                 crate::render::Content::Staged(temp) => {
-                    std::fs::read(temp.path()).map_err(|source| BundleError::Read {
+                    let read_error = |source| BundleError::Read {
                         path: temp.path().to_path_buf(),
                         source,
-                    })?
+                    };
+                    let mut reader =
+                        super::Hashing::new(std::fs::File::open(temp.path()).map_err(read_error)?);
+                    std::io::copy(&mut reader, &mut std::io::sink()).map_err(read_error)?;
+                    let (sha256, bytes) = reader.finish();
+                    Ok(Entry {
+                        name,
+                        bytes,
+                        sha256,
+                        content: Content::Staged(temp),
+                    })
                 }
-            };
-            Ok(Entry {
-                name: format!("reports/{}", output.name),
-                bytes: bytes.len() as u64,
-                sha256: format!("{:x}", Sha256::digest(&bytes)),
-                content: Content::Memory(bytes),
-            })
+            }
         })
         .collect::<Result<_, BundleError>>()?;
 

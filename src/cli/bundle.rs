@@ -25,7 +25,7 @@ pub fn execute(args: BundleArgs) -> Result<ExitCode, Error> {
         return Ok(ExitCode::SUCCESS);
     }
     let config = settings::load_config(args.run.config.as_deref())?;
-    let (run, options) = settings::resolve_report(&args.run, &args.render, &config)?;
+    let (run, mut options) = settings::resolve_report(&args.run, &args.render, &config)?;
     // Bad keys and paths are reported before any work is done.
     let key = args
         .sign
@@ -60,6 +60,8 @@ pub fn execute(args: BundleArgs) -> Result<ExitCode, Error> {
     )?;
     bundle::refuse_out_among(&target, "the model file", run.model.file.as_deref())?;
     let temp = bundle::temp_file_beside(&target)?;
+    let staging = bundle::staging_beside(&target)?;
+    options.stage_in = Some(staging.path().to_path_buf());
 
     let demarc::Reports {
         analysis,
