@@ -174,7 +174,8 @@ pub fn share_freed_memory_between_threads() {
 }
 
 /// Hands memory the allocator holds free back to the system (glibc keeps it otherwise):
-/// called after a long document is written, so the rest of the run starts lower.
+/// called once the inputs are read and whenever Typst's memo cache is emptied, so that
+/// the next phase of the run starts lower rather than stacking on what the last freed.
 pub fn return_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases free pages; it is safe from any thread.

@@ -147,6 +147,9 @@ pub fn read_inputs(
             }
         }
         inputs.files.push(file);
+        // The parser's buffers and shared strings are freed by now: handed back, so that
+        // the rest of the run does not stack on them.
+        crate::memory_guard::return_free_memory();
     }
     // A missing sheet is only worth saying when every file could be read: a sheet in a
     // damaged file is not missing.
