@@ -163,6 +163,18 @@ fn result(
         observations.push(observation);
     }
 
+    // Under `model = "providers"`: the provider profile that gave each cell its owner, named
+    // on every finding about that cell (none under the default model: its file is unchanged).
+    let profile_of: HashMap<(String, &str), &str> = rec
+        .cells
+        .iter()
+        .filter_map(|c| Some(((key(&c.service), c.domain.as_str()), c.profile.as_deref()?)))
+        .collect();
+    let profile_prop = |service: Option<&str>, domain: Option<&str>| {
+        let label = profile_of.get(&(key(service?), domain?))?;
+        Prop::demarc("responsibility-profile", label)
+    };
+
     let mut findings = Vec::new();
     for finding in &rec.findings {
         let mut related: Vec<RelatedObservation> = finding
@@ -180,7 +192,8 @@ fn result(
             });
             observations.push(observation);
         }
-        findings.push(not_satisfied(ids, finding, &tokens, related));
+        let profile = profile_prop(finding.service.as_deref(), finding.domain.as_deref());
+        findings.push(not_satisfied(ids, finding, &tokens, related, profile));
     }
     for &(control, service, row) in &satisfied {
         let control = &inputs.controls[control];
@@ -208,6 +221,7 @@ fn result(
                 Prop::demarc("control-id", &control.id),
                 Prop::demarc("service", &service.name),
                 Prop::demarc("domain", domain),
+                profile_prop(Some(&service.name), Some(domain)),
                 Prop::demarc("frequency", control.frequency.as_str()),
                 Prop::demarc("result", evidence.result.as_str()),
             ]
@@ -391,6 +405,7 @@ fn not_satisfied(
     finding: &Finding,
     tokens: &BTreeMap<String, String>,
     related_observations: Vec<RelatedObservation>,
+    profile: Option<Prop>,
 ) -> FindingOut {
     let mut parts = vec!["finding", finding.code.as_str()];
     parts.extend(subject(finding));
@@ -409,6 +424,7 @@ fn not_satisfied(
             .domain
             .as_deref()
             .and_then(|v| Prop::demarc("domain", v)),
+        profile,
         finding
             .control_id
             .as_deref()

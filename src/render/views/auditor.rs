@@ -155,6 +155,20 @@ pub struct ModelView {
     pub domains: Vec<DomainOwners>,
     /// Its overrides, each in words.
     pub overrides: Vec<String>,
+    /// Under `model = "providers"`: for each in-scope service, which provider profile
+    /// decided its cells and its source; empty under any other model.
+    pub profiles: Vec<ServiceProfile>,
+}
+
+/// A service and the provider profile that decided its cells.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ServiceProfile {
+    /// The service's name.
+    pub service: String,
+    /// Its provider, as the Services sheet writes it.
+    pub provider: String,
+    /// The profile, its differences from the matrix and its source.
+    pub split: super::ProfileSplit,
 }
 
 /// A domain and its owner per service model.
@@ -731,6 +745,18 @@ pub fn auditor_pack(
                 .overrides
                 .iter()
                 .map(|o| model.describe_override(o))
+                .collect(),
+            profiles: inputs
+                .services
+                .iter()
+                .filter(|s| s.in_scope)
+                .filter_map(|s| {
+                    Some(ServiceProfile {
+                        service: s.name.clone(),
+                        provider: s.provider.clone(),
+                        split: super::ProfileSplit::of(model, s)?,
+                    })
+                })
                 .collect(),
         },
         codes: Code::ALL
