@@ -460,10 +460,12 @@ impl Model {
                 file: None,
                 profiles: false,
             },
-            Some(_) => return Err(invalid(format!(
+            Some(_) => {
+                return Err(invalid(format!(
                 "extends = {:?} is not understood: expected \"default\", \"providers\" or \"none\"",
                 file.extends.unwrap_or_default()
-            ))),
+            )))
+            }
         };
         model.name = file.name.unwrap_or_else(|| {
             format!(

@@ -158,6 +158,21 @@ pub struct ModelView {
     /// Under `model = "providers"`: for each in-scope service, which provider profile
     /// decided its cells and its source; empty under any other model.
     pub profiles: Vec<ServiceProfile>,
+    /// Each provider profile those services use, once, with its sources and note.
+    pub profile_sources: Vec<ProfileSource>,
+}
+
+/// A provider profile the run used, and where it is published.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ProfileSource {
+    /// The profile's name (`AWS`).
+    pub name: String,
+    /// Its title, as the provider names its page.
+    pub title: String,
+    /// Its pages with their dates, `; `-separated.
+    pub source: String,
+    /// The provider's note (Google Cloud's shared fate).
+    pub note: String,
 }
 
 /// A service and the provider profile that decided its cells.
@@ -756,6 +771,23 @@ pub fn auditor_pack(
                         provider: s.provider.clone(),
                         split: super::ProfileSplit::of(model, s)?,
                     })
+                })
+                .collect(),
+            profile_sources: crate::model::profiles::builtin()
+                .iter()
+                .filter(|p| {
+                    inputs.services.iter().any(|s| {
+                        s.in_scope
+                            && model
+                                .profile_for(&s.name, &s.provider, s.service_model)
+                                .is_some_and(|a| std::ptr::eq(a.profile, *p))
+                    })
+                })
+                .map(|p| ProfileSource {
+                    name: p.name.clone(),
+                    title: p.title.clone(),
+                    source: p.cite(),
+                    note: p.note.clone(),
                 })
                 .collect(),
         },

@@ -210,3 +210,48 @@ fn the_schemas_accept_the_sample_data() {
         assert!(errors.is_empty(), "{document}: {errors:?}");
     }
 }
+
+/// Under `model = "providers"` the board's heatmap letters are the profiles' owners: Amazon
+/// S3 (AWS abstracted) has IAM the customer's and application controls AWS's, where the
+/// seeds' matrix (the default run) has both shared; Amazon EC2 (AWS infrastructure)
+/// keeps the matrix's letters.
+#[test]
+fn board_heatmap_letters_follow_the_provider_profiles() {
+    let letters = |model: crate::model::Model, service: &str| -> String {
+        let (mut run, _, _) = sample_run();
+        run.model = model;
+        let a = crate::analyse(&run).unwrap();
+        let view = board::board_report(
+            &run,
+            &a.inputs,
+            &a.reconciliation,
+            &Default::default(),
+            None,
+            &Default::default(),
+        );
+        let row = view
+            .heat
+            .rows
+            .iter()
+            .find(|r| r.service == service)
+            .unwrap_or_else(|| panic!("no heatmap row {service}"));
+        row.cells.iter().map(|c| c.owner.as_str()).collect()
+    };
+    // Domains in order: data, endpoint, IAM, application, network, host, physical.
+    assert_eq!(
+        letters(crate::model::Model::default(), "Amazon S3"),
+        "CCSSPPP"
+    );
+    assert_eq!(
+        letters(crate::model::Model::providers(), "Amazon S3"),
+        "CCCPPPP"
+    );
+    assert_eq!(
+        letters(crate::model::Model::providers(), "Amazon RDS"),
+        "CCCSSPP"
+    );
+    assert_eq!(
+        letters(crate::model::Model::providers(), "Amazon EC2"),
+        letters(crate::model::Model::default(), "Amazon EC2")
+    );
+}
