@@ -897,6 +897,46 @@ mod tests {
     }
 
     #[test]
+    fn providers_export_extends_providers_and_overrides_still_win() {
+        let providers = Model::providers();
+        let again = Model::from_toml(&providers.to_toml(), Path::new("export.toml")).unwrap();
+        assert!(again.profiles);
+        assert_eq!(again.domains, providers.domains);
+
+        let text = "extends = \"providers\"\n[[overrides]]\nservices = [\"S3\"]\nprovider = \"AWS\"\ndomains = [\"Identity and access management\"]\nowner = \"shared\"\n";
+        let m = Model::from_toml(text, Path::new("m.toml")).unwrap();
+        let iam = m.domain_index("Identity and access management").unwrap();
+        let app = m.domain_index("Application-level controls").unwrap();
+        let s3 = m.owner(iam, "Amazon S3", "AWS", ServiceModel::Paas);
+        assert_eq!((s3.owner, s3.profile), (Owner::Shared, None));
+        let app = m.owner(app, "Amazon S3", "AWS", ServiceModel::Paas);
+        assert_eq!(app.owner, Owner::Provider);
+        assert_eq!(
+            app.profile.map(|p| p.label()).as_deref(),
+            Some("AWS abstracted")
+        );
+        // The default model never consults a profile.
+        let default = Model::default();
+        let plain = default.owner(iam, "Amazon S3", "AWS", ServiceModel::Paas);
+        assert_eq!((plain.owner, plain.profile), (Owner::Shared, None));
+    }
+
+    #[test]
+    fn builtin_model_names_are_exact() {
+        assert_eq!(
+            Builtin::named(Path::new("providers")),
+            Some(Builtin::Providers)
+        );
+        assert_eq!(
+            Builtin::named(Path::new("Providers")),
+            Some(Builtin::Providers)
+        );
+        assert_eq!(Builtin::named(Path::new("default")), Some(Builtin::Default));
+        assert_eq!(Builtin::named(Path::new("./providers")), None);
+        assert_eq!(Builtin::named(Path::new("providers.toml")), None);
+    }
+
+    #[test]
     fn unknown_domain_and_keys_are_errors() {
         let bad = "[[overrides]]\nprovider = \"AWS\"\ndomains = [\"Moon\"]\nowner = \"provider\"\n";
         let err = Model::from_toml(bad, Path::new("m.toml"))

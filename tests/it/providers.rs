@@ -475,3 +475,27 @@ fn the_default_model_writes_the_same_bytes_as_before_profiles() {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The README's model section shows every profile and cites each of its sources, so that
+/// a profile added or re-sourced in `src/data/profiles/` cannot go undocumented.
+#[test]
+fn the_readme_shows_every_profile_and_its_sources() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let section = &readme[readme.find("### The providers' own models").unwrap()..];
+    let section = &section[..section.find("\n## ").unwrap()];
+    for profile in demarc::model::profiles::builtin() {
+        assert!(
+            section.contains(&format!("| {} |", profile.name)),
+            "{}",
+            profile.name
+        );
+        for source in &profile.sources {
+            assert!(
+                section.contains(&source.url),
+                "{}: {}",
+                profile.name,
+                source.url
+            );
+        }
+    }
+}
