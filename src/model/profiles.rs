@@ -369,7 +369,7 @@ impl Profile {
         }
         let catalogued = known_services::services_of(&self.name);
         let _ = writeln!(out, "\nServices of the catalogue it speaks for:");
-        for (i, column) in self.columns.iter().enumerate() {
+        for column in &self.columns {
             let names: Vec<&str> = catalogued
                 .iter()
                 .filter(|(_, model, class)| match self.columns_by {
@@ -390,7 +390,6 @@ impl Profile {
                 names.join(", ")
             };
             let _ = writeln!(out, "  {column}: {listed}{text}");
-            let _ = i;
         }
         match self.columns_by {
             ColumnsBy::Class => {

@@ -98,6 +98,27 @@ fn auditor_pack_compact_listing() {
     insta::assert_snapshot!("auditor-pack-compact-controls", pretty(&view.controls));
 }
 
+/// The samples under `model = "providers"`: the auditor pack's model section (which
+/// profile decided each service's cells, where it differs from the matrix, the sources)
+/// and the AWS vendor pack's split per service.
+#[test]
+fn the_model_section_and_aws_split_under_providers() {
+    let (mut run, _, files) = sample_run();
+    run.model = crate::model::Model::providers();
+    let a = crate::analyse(&run).unwrap();
+    let view = auditor::auditor_pack(
+        &run,
+        &a.inputs,
+        &a.reconciliation,
+        &files,
+        EvidenceListing::Auto,
+    );
+    insta::assert_snapshot!("auditor-pack-providers-model", pretty(&view.model));
+    let aws = vendor::vendor_pack(&run, &a.inputs, &a.reconciliation, "AWS");
+    let splits: Vec<_> = aws.services.iter().map(|s| (&s.name, &s.split)).collect();
+    insta::assert_snapshot!("vendor-pack-AWS-providers-split", pretty(&splits));
+}
+
 #[test]
 fn vendor_packs() {
     let (run, a, _) = sample_run();
