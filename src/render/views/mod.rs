@@ -318,7 +318,7 @@ pub struct ProfileSplit {
     pub differs: String,
     /// The provider's own note (Google Cloud's shared fate), or `""`.
     pub note: String,
-    /// The pages the profile is taken from, with their dates.
+    /// The pages the profile is taken from, with their dates; `""` for the seeds' matrix.
     pub source: String,
 }
 
@@ -338,8 +338,7 @@ impl ProfileSplit {
                 profile: "seeds matrix".into(),
                 differs: String::new(),
                 note: String::new(),
-                source: "no provider profile speaks for this service: the seeds' matrix decides"
-                    .into(),
+                source: String::new(),
             });
         };
         let matrix = crate::model::Model::default();
