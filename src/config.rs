@@ -23,7 +23,8 @@ pub struct ConfigFile {
     /// Workbooks, CSV files or directories.
     #[serde(default)]
     pub inputs: Vec<PathBuf>,
-    /// A model file (TOML) extending or replacing the default model.
+    /// A model file (TOML) extending or replacing the default model, or the name of a
+    /// built-in one: `providers` (the providers' own splits) or `default`.
     pub model: Option<PathBuf>,
     pub fail_on: Option<String>,
     /// Label printed on every page, e.g. CONFIDENTIAL.
@@ -90,7 +91,12 @@ impl ConfigFile {
             }
         };
         file.inputs.iter_mut().for_each(rebase);
-        file.model.as_mut().map(rebase);
+        // A built-in model's name is not a path beside the file.
+        if let Some(model) = file.model.as_mut() {
+            if crate::model::Builtin::named(model).is_none() {
+                rebase(model);
+            }
+        }
         // One rule for `out`: beside the settings file, whether it is written there or left
         // to its default, as the file's other paths are.
         file.out = Some(file.out.take().unwrap_or_else(|| PathBuf::from("output")));

@@ -112,8 +112,9 @@ pub struct RunArgs {
     /// still judged at the period end.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// A model file (TOML) extending or replacing the built-in model.
-    #[arg(long, short = 'm', value_name = "FILE")]
+    /// A model file (TOML) extending or replacing the built-in model, or `providers`: the
+    /// providers' own splits (AWS, Azure, Google Cloud) over the seeds' matrix.
+    #[arg(long, short = 'm', value_name = "FILE|providers")]
     pub model: Option<PathBuf>,
     /// How to read ambiguous dates like 03/04/2026.
     #[arg(long, value_enum)]
@@ -358,15 +359,24 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct ModelArgs {
-    /// A model file (TOML) extending or replacing the built-in model.
-    #[arg(long, short = 'm', value_name = "FILE")]
+    /// A model file (TOML) extending or replacing the built-in model, or `providers`: the
+    /// providers' own splits (AWS, Azure, Google Cloud) over the seeds' matrix.
+    #[arg(long, short = 'm', value_name = "FILE|providers")]
     pub model: Option<PathBuf>,
     /// Settings file [default: ./demarc.toml when present].
     #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Write the model to FILE as TOML instead of printing it.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["provider", "diff"])]
     pub export: Option<PathBuf>,
+    /// Print a provider's own profile (AWS, Azure, Google Cloud): its split, the mapping
+    /// onto the model's domains, the services it covers and its sources.
+    #[arg(long, value_name = "NAME", conflicts_with = "diff")]
+    pub provider: Option<String>,
+    /// List, cell by cell, where the provider profiles differ from the seeds' matrix
+    /// (`--diff providers`).
+    #[arg(long, value_name = "MODEL")]
+    pub diff: Option<String>,
 }
 
 /// Runs a parsed command line. Errors mean exit status 2.

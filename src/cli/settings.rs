@@ -28,7 +28,7 @@ pub fn load_config(explicit: Option<&Path>) -> Result<ConfigFile, ConfigError> {
     }
 }
 
-fn option_error(message: String) -> Error {
+pub fn option_error(message: String) -> Error {
     Error::Config(ConfigError::Option(message))
 }
 
@@ -49,10 +49,14 @@ pub fn parse_severity(text: &str, what: &str) -> Result<Severity, Error> {
     })
 }
 
-/// Loads the model named by a flag, else by the settings file, else the default.
+/// Loads the model named by a flag, else by the settings file, else the default: a
+/// built-in one by name (`providers`, `default`), else a model file.
 pub fn resolve_model(flag: Option<&Path>, config: &ConfigFile) -> Result<Model, Error> {
     match flag.or(config.model.as_deref()) {
-        Some(path) => Ok(Model::load(path)?),
+        Some(path) => match demarc::model::Builtin::named(path) {
+            Some(builtin) => Ok(builtin.model()),
+            None => Ok(Model::load(path)?),
+        },
         None => Ok(Model::default()),
     }
 }

@@ -7,6 +7,11 @@
 //! Models follow the seeds: EC2, Lightsail, Azure VMs and Compute Engine are IaaS; AWS's
 //! abstracted services (S3, DynamoDB), Lambda, App Service and App Engine are PaaS;
 //! Microsoft 365, Google Workspace, Salesforce and Dropbox are SaaS.
+//!
+//! The catalogue also says which provider profile ([`crate::model::profiles`]) speaks for a
+//! service (`profile`) and, for AWS, which of AWS's kinds of service it is (`class`:
+//! infrastructure, container or abstracted), as AWS's own material names them. A blank
+//! `profile` leaves the service to the seeds' matrix under `model = "providers"`.
 
 use crate::inputs::names::loose_key;
 use crate::model::ServiceModel;
@@ -23,6 +28,11 @@ pub struct KnownService {
     pub model: ServiceModel,
     /// Provider names that run it, as loose keys.
     providers: Vec<String>,
+    /// The provider profile that speaks for it (`AWS`, `Azure`, `Google Cloud`), or "".
+    pub profile: String,
+    /// Its class within that profile (AWS: `infrastructure`, `container`, `abstracted`),
+    /// or "" when the profile goes by service model.
+    pub class: String,
 }
 
 /// One row of the catalogue: its name, aliases, provider names and model.
@@ -31,6 +41,8 @@ struct Row {
     aliases: Vec<String>,
     providers: Vec<String>,
     model: ServiceModel,
+    profile: String,
+    class: String,
 }
 
 /// The catalogue's rows, parsed once.
@@ -47,6 +59,8 @@ fn rows() -> &'static [Row] {
                     providers: crate::inputs::names::split_list(&record[2]),
                     model: ServiceModel::parse(&record[3])
                         .expect("the built-in service catalogue names real service models"),
+                    profile: record[4].trim().to_string(),
+                    class: record[5].trim().to_string(),
                 }
             })
             .collect()
@@ -70,6 +84,8 @@ fn index() -> &'static FxHashMap<String, Vec<KnownService>> {
                     name: row.name.clone(),
                     model: row.model,
                     providers: row.providers.iter().map(|p| loose_key(p)).collect(),
+                    profile: row.profile.clone(),
+                    class: row.class.clone(),
                 });
             }
         }
@@ -142,6 +158,17 @@ pub fn suggest(service: &str) -> Option<&'static str> {
         .iter()
         .find(|(s, _)| *s == closest)
         .map(|(_, canonical)| *canonical)
+}
+
+/// Every service the catalogue gives to `profile`, in catalogue order: its name, its
+/// service model and its class ("" when the profile goes by service model). For `demarc
+/// model --provider` and `--diff`, which show a profile with the services it covers.
+pub fn services_of(profile: &str) -> Vec<(&'static str, ServiceModel, &'static str)> {
+    rows()
+        .iter()
+        .filter(|row| row.profile == profile)
+        .map(|row| (row.name.as_str(), row.model, row.class.as_str()))
+        .collect()
 }
 
 /// Every name and alias, with the name it stands for.

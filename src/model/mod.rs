@@ -1,14 +1,17 @@
 //! The responsibility model: which party owns each responsibility domain for each service
 //! model, with per-provider and per-service overrides.
 //!
-//! The built-in default is the matrix from the seeds (see PRODUCT.md). A model file (TOML)
-//! either extends it (`extends = "default"`, the default) or replaces it
-//! (`extends = "none"`). This module owns the model and its file format; it does not know
-//! about spreadsheets or findings.
+//! The built-in default is the matrix from the seeds (see PRODUCT.md). The built-in
+//! `providers` model adds the providers' own splits ([`profiles`]: AWS, Azure, Google
+//! Cloud), which decide a service's cells before the matrix. A model file (TOML) extends
+//! one of them (`extends = "default"`, the default, or `extends = "providers"`) or replaces
+//! them (`extends = "none"`). This module owns the model and its file format; it does not
+//! know about spreadsheets or findings.
 
 pub mod appetite;
 pub mod known_services;
 pub mod mapping;
+pub mod profiles;
 pub mod regions;
 pub mod residency;
 
@@ -182,15 +185,51 @@ pub struct Model {
     pub name: String,
     pub domains: Vec<Domain>,
     pub overrides: Vec<Override>,
-    /// The model file it came from, or `None` for the built-in default alone.
+    /// The model file it came from, or `None` for a built-in model alone.
     pub file: Option<PathBuf>,
+    /// The providers' own splits decide each service's cells before the matrix
+    /// (`model = "providers"`). Off in the default, so that existing configurations keep
+    /// the seeds' matrix and their findings.
+    pub profiles: bool,
 }
 
-/// A cell's owner and, when an override decided it, which one.
+/// A cell's owner and what decided it: an override, else a provider profile, else the
+/// matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ownership<'m> {
     pub owner: Owner,
     pub overridden_by: Option<&'m Override>,
+    /// The provider profile (and its column) that gave the owner, when no override did.
+    pub profile: Option<profiles::Applied>,
+}
+
+/// The models built in, which `model = "…"` and `--model` name instead of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    /// The seeds' matrix alone (what no `model` setting means).
+    Default,
+    /// The providers' own splits over the seeds' matrix.
+    Providers,
+}
+
+impl Builtin {
+    /// The built-in model a `model` setting names: exactly `default` or `providers`
+    /// (any case). Anything else is a model file's path — a file really called
+    /// `providers` is reached as `./providers`.
+    pub fn named(setting: &Path) -> Option<Builtin> {
+        match setting.to_str()?.to_ascii_lowercase().as_str() {
+            "default" => Some(Builtin::Default),
+            "providers" => Some(Builtin::Providers),
+            _ => None,
+        }
+    }
+
+    pub fn model(self) -> Model {
+        match self {
+            Builtin::Default => Model::default(),
+            Builtin::Providers => Model::providers(),
+        }
+    }
 }
 
 /// Why a model file could not be used.
@@ -233,11 +272,36 @@ impl Default for Model {
                 .collect(),
             overrides: Vec::new(),
             file: None,
+            profiles: false,
         }
     }
 }
 
 impl Model {
+    /// The seeds' matrix with the providers' own splits ([`profiles`]) deciding the cells
+    /// of every service they speak for.
+    pub fn providers() -> Model {
+        Model {
+            name: "demarc providers (AWS, Azure and Google Cloud profiles over the seeds matrix)"
+                .to_string(),
+            profiles: true,
+            ..Model::default()
+        }
+    }
+
+    /// The provider profile that speaks for a service under this model, if any.
+    pub fn profile_for(
+        &self,
+        service: &str,
+        provider: &str,
+        model: ServiceModel,
+    ) -> Option<profiles::Applied> {
+        if !self.profiles {
+            return None;
+        }
+        profiles::for_service(service, provider, model)
+    }
+
     /// The index of a domain by name, ignoring case, spaces and punctuation.
     pub fn domain_index(&self, name: &str) -> Option<usize> {
         let wanted = loose_key(name);
@@ -254,7 +318,6 @@ impl Model {
         provider: &str,
         model: ServiceModel,
     ) -> Ownership<'_> {
-        let base = self.domains[domain].owners[model.column()];
         let winner = self
             .overrides
             .iter()
@@ -265,11 +328,32 @@ impl Model {
             Some((_, o)) => Ownership {
                 owner: o.owner,
                 overridden_by: Some(o),
+                profile: None,
             },
-            None => Ownership {
-                owner: base,
-                overridden_by: None,
-            },
+            None => {
+                let matrix = self.domains[domain].owners[model.column()];
+                // The profile's cell, when it speaks of this domain (Google's table has no
+                // row for client devices: the matrix keeps that cell).
+                let profiled = self
+                    .profile_for(service, provider, model)
+                    .and_then(|applied| {
+                        applied
+                            .owner(&self.domains[domain].name, service, provider)
+                            .map(|(owner, _)| (owner, applied))
+                    });
+                match profiled {
+                    Some((owner, applied)) => Ownership {
+                        owner,
+                        overridden_by: None,
+                        profile: Some(applied),
+                    },
+                    None => Ownership {
+                        owner: matrix,
+                        overridden_by: None,
+                        profile: None,
+                    },
+                }
+            }
         }
     }
 
@@ -368,17 +452,19 @@ impl Model {
         };
         let mut model = match file.extends.as_deref().map(loose_key).as_deref() {
             None | Some("default") => Model::default(),
+            Some("providers") => Model::providers(),
             Some("none") => Model {
                 name: String::new(),
                 domains: Vec::new(),
                 overrides: Vec::new(),
                 file: None,
+                profiles: false,
             },
             Some(_) => {
                 return Err(invalid(format!(
-                    "extends = {:?} is not understood: expected \"default\" or \"none\"",
-                    file.extends.unwrap_or_default()
-                )))
+                "extends = {:?} is not understood: expected \"default\", \"providers\" or \"none\"",
+                file.extends.unwrap_or_default()
+            )))
             }
         };
         model.name = file.name.unwrap_or_else(|| {
@@ -460,11 +546,13 @@ impl Model {
         Ok(model)
     }
 
-    /// The model as a TOML file that stands alone (`extends = "none"`), to start from.
+    /// The model as a TOML file to start from: it stands alone (`extends = "none"`), or,
+    /// when the model applies the provider profiles, extends `providers` (the profiles are
+    /// built in and not written out).
     pub fn to_toml(&self) -> String {
         let file = ModelFile {
             name: Some(self.name.clone()),
-            extends: Some("none".to_string()),
+            extends: Some(if self.profiles { "providers" } else { "none" }.to_string()),
             domains: self
                 .domains
                 .iter()
@@ -498,7 +586,9 @@ impl Model {
             "# demarc responsibility model.\n\
              # Owners: customer, shared, provider. Columns: on_prem, iaas, paas, saas.\n\
              # extends = \"default\" starts from the built-in matrix and changes only the domains\n\
-             # listed here; \"none\" uses exactly what this file says.\n\
+             # listed here; \"providers\" does the same over the providers' own splits (AWS,\n\
+             # Azure, Google Cloud: see `demarc model --provider AWS`); \"none\" uses exactly\n\
+             # what this file says.\n\
              # [[overrides]] change cells for a provider, a service_model and/or named services;\n\
              # `domains` empty means every domain. The most specific override wins.\n\
              #\n\
@@ -538,6 +628,19 @@ impl Model {
                 d.owners[1].as_str(),
                 d.owners[2].as_str(),
                 d.owners[3].as_str()
+            );
+        }
+        if self.profiles {
+            let names: Vec<&str> = profiles::builtin()
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            let _ = writeln!(
+                out,
+                "\nProvider profiles ({}) decide the cells of the services they speak for before\n\
+                 this matrix; overrides still win. See `demarc model --provider NAME` and\n\
+                 `demarc model --diff providers`.",
+                names.join(", ")
             );
         }
         if !self.overrides.is_empty() {
@@ -791,6 +894,46 @@ mod tests {
             overrides
         };
         assert_eq!(unplaced(&again), unplaced(&m));
+    }
+
+    #[test]
+    fn providers_export_extends_providers_and_overrides_still_win() {
+        let providers = Model::providers();
+        let again = Model::from_toml(&providers.to_toml(), Path::new("export.toml")).unwrap();
+        assert!(again.profiles);
+        assert_eq!(again.domains, providers.domains);
+
+        let text = "extends = \"providers\"\n[[overrides]]\nservices = [\"S3\"]\nprovider = \"AWS\"\ndomains = [\"Identity and access management\"]\nowner = \"shared\"\n";
+        let m = Model::from_toml(text, Path::new("m.toml")).unwrap();
+        let iam = m.domain_index("Identity and access management").unwrap();
+        let app = m.domain_index("Application-level controls").unwrap();
+        let s3 = m.owner(iam, "Amazon S3", "AWS", ServiceModel::Paas);
+        assert_eq!((s3.owner, s3.profile), (Owner::Shared, None));
+        let app = m.owner(app, "Amazon S3", "AWS", ServiceModel::Paas);
+        assert_eq!(app.owner, Owner::Provider);
+        assert_eq!(
+            app.profile.map(|p| p.label()).as_deref(),
+            Some("AWS abstracted")
+        );
+        // The default model never consults a profile.
+        let default = Model::default();
+        let plain = default.owner(iam, "Amazon S3", "AWS", ServiceModel::Paas);
+        assert_eq!((plain.owner, plain.profile), (Owner::Shared, None));
+    }
+
+    #[test]
+    fn builtin_model_names_are_exact() {
+        assert_eq!(
+            Builtin::named(Path::new("providers")),
+            Some(Builtin::Providers)
+        );
+        assert_eq!(
+            Builtin::named(Path::new("Providers")),
+            Some(Builtin::Providers)
+        );
+        assert_eq!(Builtin::named(Path::new("default")), Some(Builtin::Default));
+        assert_eq!(Builtin::named(Path::new("./providers")), None);
+        assert_eq!(Builtin::named(Path::new("providers.toml")), None);
     }
 
     #[test]

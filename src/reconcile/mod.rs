@@ -95,6 +95,11 @@ pub struct CellStatus {
     pub owner: Owner,
     /// The cell's owner came from an override of the model.
     pub overridden: bool,
+    /// The provider profile that gave the owner (`AWS abstracted`, `Azure PaaS`) under
+    /// `model = "providers"`; absent when the matrix or an override did, so that a run on
+    /// the default model writes the same `findings.json` as before profiles existed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     /// Customer part: `Some(true)` when every serving control has fresh Effective evidence;
     /// `None` when the owner is the provider alone.
     pub customer_evidenced: Option<bool>,
@@ -253,6 +258,7 @@ fn judge_cells(index: &Index<'_>) -> (Vec<Finding>, Vec<CellStatus>) {
                 domain: domain.name.clone(),
                 owner,
                 overridden: ownership.overridden_by.is_some(),
+                profile: ownership.profile.map(|p| p.label()),
                 customer_evidenced,
                 provider_attested,
                 evidenced: customer_evidenced.unwrap_or(true) && provider_attested.unwrap_or(true),

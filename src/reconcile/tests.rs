@@ -43,6 +43,7 @@ fn model() -> Model {
         }],
         overrides: Vec::new(),
         file: None,
+        profiles: false,
     }
 }
 

@@ -14,6 +14,7 @@ mod fuzz;
 mod ids;
 mod newcomer;
 mod oscal;
+mod providers;
 mod questionnaires;
 mod rules;
 mod vendors;

@@ -72,6 +72,9 @@ fn init_then_report_works_first_time_in_an_empty_directory() {
     }
     assert!(config.contains("inputs = [\"compliance.xlsx\"]"));
     assert!(config.contains("period = \"previous-quarter\""));
+    // A new configuration uses the providers' own splits, and says so beside the setting.
+    assert!(config.contains("\nmodel = \"providers\"\n"), "{config}");
+    assert!(config.contains("demarc model --diff providers"), "{config}");
 
     // Unchanged, the starter already runs: the report is written and its findings say
     // what to fill in next (the catalogue's controls have no evidence yet).
@@ -103,6 +106,14 @@ fn init_then_report_works_first_time_in_an_empty_directory() {
     let first: Value =
         serde_json::from_slice(&std::fs::read(period_dir.join("findings.json")).unwrap()).unwrap();
     let first_codes = codes(&first);
+    assert!(
+        first["model"]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("demarc providers"),
+        "{}",
+        first["model"]
+    );
     assert!(first_codes.iter().any(|c| c == "EVIDENCE_MISSING"));
     assert!(
         !first_codes.iter().any(|c| c == "DOMAIN_UNOWNED"),

@@ -665,3 +665,52 @@ fn the_version_digest_is_the_hash_of_the_document_itself() {
     let at_later = later.find(", content ").unwrap() + ", content ".len();
     assert_ne!(&later[at_later..at_later + 12], digest);
 }
+
+/// Under `model = "providers"` the samples' export still validates, and every finding
+/// about a cell a provider profile decided names that profile; under the default model
+/// no finding does.
+#[test]
+fn findings_name_the_provider_profile_of_their_cell() {
+    let mut providers = run(&[repo("samples/northwind.xlsx")], None);
+    providers.model = demarc::model::Model::providers();
+    let (doc, analysis) = export(&providers);
+    assert_valid(&doc);
+    let findings = list(result(&doc), "findings");
+    let named: Vec<(&str, &str, &str)> = findings
+        .iter()
+        .filter_map(|f| {
+            Some((
+                prop(f, "service")?,
+                prop(f, "domain")?,
+                prop(f, "responsibility-profile")?,
+            ))
+        })
+        .collect();
+    // Amazon RDS's network controls: a container service's security groups are the
+    // customer's, and the satisfied control findings for S3 name AWS's abstracted split.
+    assert!(
+        named.contains(&("Amazon RDS", "Network controls", "AWS container")),
+        "{named:?}"
+    );
+    assert!(
+        named
+            .iter()
+            .any(|(s, _, p)| *s == "Amazon S3" && *p == "AWS abstracted"),
+        "{named:?}"
+    );
+    // Every name agrees with the cell's own.
+    for (service, domain, profile) in &named {
+        let cell = analysis
+            .reconciliation
+            .cells
+            .iter()
+            .find(|c| c.service == *service && c.domain == *domain)
+            .unwrap();
+        assert_eq!(cell.profile.as_deref(), Some(*profile));
+    }
+
+    let (plain, _) = export(&run(&[repo("samples/northwind.xlsx")], None));
+    assert!(list(result(&plain), "findings")
+        .iter()
+        .all(|f| prop(f, "responsibility-profile").is_none()));
+}

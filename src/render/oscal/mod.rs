@@ -24,7 +24,7 @@ use crate::reconcile::Reconciliation;
 use crate::Run;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 mod ids;
 mod schema;
@@ -246,6 +246,9 @@ struct Plan<'a> {
     /// Per control (index into `inputs.controls`, catalogue order), the in-scope services
     /// whose newest evidence is fresh and Effective, with that row.
     satisfied: Vec<(usize, Vec<(usize, usize)>)>,
+    /// Under `model = "providers"`: the provider profile that gave each cell (service
+    /// key, domain) its owner; empty under the default model.
+    profile_of: HashMap<(String, &'a str), &'a str>,
 }
 
 impl<'a> Plan<'a> {
@@ -322,7 +325,19 @@ impl<'a> Plan<'a> {
             gaps,
             gap_of,
             satisfied: per_control.into_iter().collect(),
+            profile_of: rec
+                .cells
+                .iter()
+                .filter_map(|c| Some(((key(&c.service), c.domain.as_str()), c.profile.as_deref()?)))
+                .collect(),
         }
+    }
+
+    /// The profile that decided the cell of `service` and `domain`, as a prop (none under
+    /// the default model, whose file is unchanged).
+    fn profile_prop(&self, service: Option<&str>, domain: Option<&str>) -> Option<Prop> {
+        let label = self.profile_of.get(&(key(service?), domain?))?;
+        Prop::demarc("responsibility-profile", label)
     }
 
     /// The result, its observations and findings made as they are serialised.
@@ -361,7 +376,15 @@ impl<'a> Plan<'a> {
                         observation_uuid: self.gaps[gap].1.clone(),
                     });
                 }
-                not_satisfied(&mut ids.borrow_mut(), finding, &self.tokens, related)
+                let profile =
+                    self.profile_prop(finding.service.as_deref(), finding.domain.as_deref());
+                not_satisfied(
+                    &mut ids.borrow_mut(),
+                    finding,
+                    &self.tokens,
+                    related,
+                    profile,
+                )
             })
             .chain(self.satisfied.iter().map(move |(control, services)| {
                 self.satisfied_control(&mut ids.borrow_mut(), *control, services)
@@ -446,9 +469,20 @@ impl<'a> Plan<'a> {
         } else {
             format!("is from between {oldest} and {newest}")
         };
+        // Named when one profile decided the cell of every one of its services (a
+        // control's services may span providers; each cell's is in findings.json).
+        let profiles: BTreeSet<Option<String>> = names
+            .iter()
+            .map(|n| self.profile_prop(Some(n), Some(domain)).map(|p| p.value))
+            .collect();
+        let profile = match profiles.into_iter().collect::<Vec<_>>().as_slice() {
+            [Some(one)] => Prop::demarc("responsibility-profile", one),
+            _ => None,
+        };
         let mut props: Vec<Prop> = [
             Prop::demarc("control-id", &control.id),
             Prop::demarc("domain", domain),
+            profile,
             Prop::demarc("frequency", control.frequency.as_str()),
             Prop::demarc("result", "Effective"),
         ]
@@ -617,6 +651,7 @@ fn not_satisfied(
     finding: &Finding,
     tokens: &BTreeMap<String, String>,
     related_observations: Vec<RelatedObservation>,
+    profile: Option<Prop>,
 ) -> FindingOut {
     let mut parts = vec!["finding", finding.code.as_str()];
     parts.extend(subject(finding));
@@ -635,6 +670,7 @@ fn not_satisfied(
             .domain
             .as_deref()
             .and_then(|v| Prop::demarc("domain", v)),
+        profile,
         finding
             .control_id
             .as_deref()

@@ -181,6 +181,35 @@ pub struct ModelView {
     pub domains: Vec<DomainOwners>,
     /// Its overrides, each in words.
     pub overrides: Vec<String>,
+    /// Under `model = "providers"`: for each in-scope service, which provider profile
+    /// decided its cells and its source; empty under any other model.
+    pub profiles: Vec<ServiceProfile>,
+    /// Each provider profile those services use, once, with its sources and note.
+    pub profile_sources: Vec<ProfileSource>,
+}
+
+/// A provider profile the run used, and where it is published.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ProfileSource {
+    /// The profile's name (`AWS`).
+    pub name: String,
+    /// Its title, as the provider names its page.
+    pub title: String,
+    /// Its pages with their dates, `; `-separated.
+    pub source: String,
+    /// The provider's note (Google Cloud's shared fate).
+    pub note: String,
+}
+
+/// A service and the provider profile that decided its cells.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ServiceProfile {
+    /// The service's name.
+    pub service: String,
+    /// Its provider, as the Services sheet writes it.
+    pub provider: String,
+    /// The profile, its differences from the matrix and its source.
+    pub split: super::ProfileSplit,
 }
 
 /// A domain and its owner per service model.
@@ -930,6 +959,35 @@ pub fn auditor_pack(
                 .overrides
                 .iter()
                 .map(|o| model.describe_override(o))
+                .collect(),
+            profiles: inputs
+                .services
+                .iter()
+                .filter(|s| s.in_scope)
+                .filter_map(|s| {
+                    Some(ServiceProfile {
+                        service: s.name.clone(),
+                        provider: s.provider.clone(),
+                        split: super::ProfileSplit::of(model, s)?,
+                    })
+                })
+                .collect(),
+            profile_sources: crate::model::profiles::builtin()
+                .iter()
+                .filter(|p| {
+                    inputs.services.iter().any(|s| {
+                        s.in_scope
+                            && model
+                                .profile_for(&s.name, &s.provider, s.service_model)
+                                .is_some_and(|a| std::ptr::eq(a.profile, *p))
+                    })
+                })
+                .map(|p| ProfileSource {
+                    name: p.name.clone(),
+                    title: p.title.clone(),
+                    source: p.cite(),
+                    note: p.note.clone(),
+                })
                 .collect(),
         },
         codes: Code::ALL

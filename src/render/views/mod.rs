@@ -305,6 +305,71 @@ impl AttestationView {
     }
 }
 
+/// Under `model = "providers"`: whose split decided a service's cells, and where it is
+/// published. `null` (and nothing shown) under any other model.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ProfileSplit {
+    /// The profile and the service's column of it (`AWS abstracted`, `Azure PaaS`), or
+    /// `seeds matrix` when no provider profile speaks for the service.
+    pub profile: String,
+    /// The cells where the profile's owner differs from the seeds' matrix, in words
+    /// (`Identity and access management: customer (matrix: shared)`), `; `-separated;
+    /// `""` when none does.
+    pub differs: String,
+    /// The provider's own note (Google Cloud's shared fate), or `""`.
+    pub note: String,
+    /// The pages the profile is taken from, with their dates; `""` for the seeds' matrix.
+    pub source: String,
+}
+
+impl ProfileSplit {
+    /// The split of one service, when the model applies provider profiles.
+    pub fn of(
+        model: &crate::model::Model,
+        service: &crate::inputs::Service,
+    ) -> Option<ProfileSplit> {
+        if !model.profiles {
+            return None;
+        }
+        let Some(applied) =
+            model.profile_for(&service.name, &service.provider, service.service_model)
+        else {
+            return Some(ProfileSplit {
+                profile: "seeds matrix".into(),
+                differs: String::new(),
+                note: String::new(),
+                source: String::new(),
+            });
+        };
+        let matrix = crate::model::Model::default();
+        let differs: Vec<String> = (0..model.domains.len())
+            .filter_map(|d| {
+                let cell = model.owner(d, &service.name, &service.provider, service.service_model);
+                cell.profile?;
+                let seeds = matrix.domain_index(&model.domains[d].name).map(|m| {
+                    matrix
+                        .owner(m, &service.name, &service.provider, service.service_model)
+                        .owner
+                })?;
+                (seeds != cell.owner).then(|| {
+                    format!(
+                        "{}: {} (matrix: {})",
+                        model.domains[d].name,
+                        cell.owner.as_str(),
+                        seeds.as_str()
+                    )
+                })
+            })
+            .collect();
+        Some(ProfileSplit {
+            profile: applied.label(),
+            differs: differs.join("; "),
+            note: applied.profile.note.clone(),
+            source: applied.profile.cite(),
+        })
+    }
+}
+
 /// A label and how many things have it, the count as text (answer counts, status counts).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Counted {

@@ -98,6 +98,27 @@ fn auditor_pack_compact_listing() {
     insta::assert_snapshot!("auditor-pack-compact-controls", pretty(&view.controls));
 }
 
+/// The samples under `model = "providers"`: the auditor pack's model section (which
+/// profile decided each service's cells, where it differs from the matrix, the sources)
+/// and the AWS vendor pack's split per service.
+#[test]
+fn the_model_section_and_aws_split_under_providers() {
+    let (mut run, _, files) = sample_run();
+    run.model = crate::model::Model::providers();
+    let a = crate::analyse(&run).unwrap();
+    let view = auditor::auditor_pack(
+        &run,
+        &a.inputs,
+        &a.reconciliation,
+        &files,
+        EvidenceListing::Auto,
+    );
+    insta::assert_snapshot!("auditor-pack-providers-model", pretty(&view.model));
+    let aws = vendor::vendor_pack(&run, &a.inputs, &a.reconciliation, "AWS");
+    let splits: Vec<_> = aws.services.iter().map(|s| (&s.name, &s.split)).collect();
+    insta::assert_snapshot!("vendor-pack-AWS-providers-split", pretty(&splits));
+}
+
 #[test]
 fn vendor_packs() {
     let (run, a, _) = sample_run();
@@ -209,4 +230,49 @@ fn the_schemas_accept_the_sample_data() {
             .collect();
         assert!(errors.is_empty(), "{document}: {errors:?}");
     }
+}
+
+/// Under `model = "providers"` the board's heatmap letters are the profiles' owners: Amazon
+/// S3 (AWS abstracted) has IAM the customer's and application controls AWS's, where the
+/// seeds' matrix (the default run) has both shared; Amazon EC2 (AWS infrastructure)
+/// keeps the matrix's letters.
+#[test]
+fn board_heatmap_letters_follow_the_provider_profiles() {
+    let letters = |model: crate::model::Model, service: &str| -> String {
+        let (mut run, _, _) = sample_run();
+        run.model = model;
+        let a = crate::analyse(&run).unwrap();
+        let view = board::board_report(
+            &run,
+            &a.inputs,
+            &a.reconciliation,
+            &Default::default(),
+            None,
+            &Default::default(),
+        );
+        let row = view
+            .heat
+            .rows
+            .iter()
+            .find(|r| r.service == service)
+            .unwrap_or_else(|| panic!("no heatmap row {service}"));
+        row.cells.iter().map(|c| c.owner.as_str()).collect()
+    };
+    // Domains in order: data, endpoint, IAM, application, network, host, physical.
+    assert_eq!(
+        letters(crate::model::Model::default(), "Amazon S3"),
+        "CCSSPPP"
+    );
+    assert_eq!(
+        letters(crate::model::Model::providers(), "Amazon S3"),
+        "CCCPPPP"
+    );
+    assert_eq!(
+        letters(crate::model::Model::providers(), "Amazon RDS"),
+        "CCCSSPP"
+    );
+    assert_eq!(
+        letters(crate::model::Model::providers(), "Amazon EC2"),
+        letters(crate::model::Model::default(), "Amazon EC2")
+    );
 }

@@ -170,6 +170,9 @@ pub struct VendorService {
     pub cells: Vec<CellView>,
     /// One mark per model domain, for the folded matrix.
     pub marks: Vec<Mark>,
+    /// Under `model = "providers"`: the provider's own split that decided its cells;
+    /// `null` under any other model.
+    pub split: Option<super::ProfileSplit>,
 }
 
 /// A CUEC of the vendor's.
@@ -516,6 +519,7 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
                     })
                     .collect(),
                 marks: service_marks(&domain_names, own.into_iter()),
+                split: super::ProfileSplit::of(&run.model, s),
             }
         })
         .collect();
