@@ -687,17 +687,34 @@ fn findings_name_the_provider_profile_of_their_cell() {
         })
         .collect();
     // Amazon RDS's network controls: a container service's security groups are the
-    // customer's, and the satisfied control findings for S3 name AWS's abstracted split.
+    // customer's.
     assert!(
         named.contains(&("Amazon RDS", "Network controls", "AWS container")),
         "{named:?}"
     );
-    assert!(
-        named
+    // A satisfied finding is one control for all its services: it names a profile only
+    // when one profile decided every one of their cells (the sample's controls span
+    // providers, and none does).
+    for f in findings.iter().filter(|f| state(f) == "satisfied") {
+        let services = props(f, "service");
+        let domain = prop(f, "domain").unwrap();
+        let profiles: BTreeSet<Option<&str>> = services
             .iter()
-            .any(|(s, _, p)| *s == "Amazon S3" && *p == "AWS abstracted"),
-        "{named:?}"
-    );
+            .map(|s| {
+                analysis
+                    .reconciliation
+                    .cells
+                    .iter()
+                    .find(|c| c.service == *s && c.domain == domain)
+                    .and_then(|c| c.profile.as_deref())
+            })
+            .collect();
+        let uniform = match profiles.iter().collect::<Vec<_>>().as_slice() {
+            [Some(one)] => Some(*one),
+            _ => None,
+        };
+        assert_eq!(prop(f, "responsibility-profile"), uniform, "{services:?}");
+    }
     // Every name agrees with the cell's own.
     for (service, domain, profile) in &named {
         let cell = analysis

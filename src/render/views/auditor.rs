@@ -712,6 +712,50 @@ fn findings_by_severity(
     (groups, omitted)
 }
 
+/// Above this many in-scope services, the model section's table of provider profiles has
+/// a row per provider and split, not per service.
+const MAX_PROFILE_ROWS: usize = 60;
+
+/// The profile table's rows: one per service up to [`MAX_PROFILE_ROWS`]; above, services
+/// of one provider whose cells one split decided alike share a row, counted and the first
+/// three named (3,000 services would otherwise fill a hundred pages of the model section).
+fn fold_profiles(profiles: Vec<ServiceProfile>) -> Vec<ServiceProfile> {
+    if profiles.len() <= MAX_PROFILE_ROWS {
+        return profiles;
+    }
+    // The services no profile speaks for (the matrix decides them) share one row,
+    // whatever their provider.
+    let mut rows: Vec<(ServiceProfile, Vec<String>, BTreeSet<String>)> = Vec::new();
+    let mut index: HashMap<(String, String, String), usize> = HashMap::new();
+    for p in profiles {
+        let provider = if p.split.source.is_empty() {
+            String::new()
+        } else {
+            p.provider.clone()
+        };
+        let group = (provider, p.split.profile.clone(), p.split.differs.clone());
+        let at = *index.entry(group).or_insert_with(|| {
+            rows.push((p.clone(), Vec::new(), BTreeSet::new()));
+            rows.len() - 1
+        });
+        rows[at].1.push(p.service);
+        rows[at].2.insert(p.provider);
+    }
+    rows.into_iter()
+        .map(|(mut row, names, providers)| {
+            if names.len() > 1 {
+                let first: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+                let more = if names.len() > 3 { ", …" } else { "" };
+                row.service = format!("{} services: {}{more}", names.len(), first.join(", "));
+            }
+            if providers.len() > 1 {
+                row.provider = format!("{} providers", providers.len());
+            }
+            row
+        })
+        .collect()
+}
+
 /// The services the folded matrix lists: all up to [`MAX_LISTED_SERVICES`]; above, those
 /// with the worst cells, worst first (a critical finding, then the most cells not
 /// evidenced), and a sentence counting the rest.
@@ -960,18 +1004,20 @@ pub fn auditor_pack(
                 .iter()
                 .map(|o| model.describe_override(o))
                 .collect(),
-            profiles: inputs
-                .services
-                .iter()
-                .filter(|s| s.in_scope)
-                .filter_map(|s| {
-                    Some(ServiceProfile {
-                        service: s.name.clone(),
-                        provider: s.provider.clone(),
-                        split: super::ProfileSplit::of(model, s)?,
+            profiles: fold_profiles(
+                inputs
+                    .services
+                    .iter()
+                    .filter(|s| s.in_scope)
+                    .filter_map(|s| {
+                        Some(ServiceProfile {
+                            service: s.name.clone(),
+                            provider: s.provider.clone(),
+                            split: super::ProfileSplit::of(model, s)?,
+                        })
                     })
-                })
-                .collect(),
+                    .collect(),
+            ),
             profile_sources: crate::model::profiles::builtin()
                 .iter()
                 .filter(|p| {
@@ -1015,5 +1061,50 @@ pub fn auditor_pack(
         findings,
         findings_omitted,
         residency: super::residency::auditor_section(run, inputs, rec),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(name: &str, provider: &str, profile: &str, source: &str) -> ServiceProfile {
+        ServiceProfile {
+            service: name.into(),
+            provider: provider.into(),
+            split: super::super::ProfileSplit {
+                profile: profile.into(),
+                differs: String::new(),
+                note: String::new(),
+                source: source.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn many_services_share_a_profile_row_per_provider_and_split() {
+        let few: Vec<ServiceProfile> = (0..3)
+            .map(|i| service(&format!("S3 {i}"), "AWS", "AWS abstracted", "aws"))
+            .collect();
+        assert_eq!(fold_profiles(few).len(), 3, "a row each when few");
+
+        let mut many: Vec<ServiceProfile> = (0..50)
+            .map(|i| service(&format!("S3 {i:02}"), "AWS", "AWS abstracted", "aws"))
+            .collect();
+        many.extend((0..40).map(|i| {
+            service(
+                &format!("App {i:02}"),
+                &format!("Vendor {i}"),
+                "seeds matrix",
+                "",
+            )
+        }));
+        let rows = fold_profiles(many);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].service, "50 services: S3 00, S3 01, S3 02, …");
+        assert_eq!(rows[0].provider, "AWS");
+        // The matrix's services share one row whatever their provider.
+        assert_eq!(rows[1].service, "40 services: App 00, App 01, App 02, …");
+        assert_eq!(rows[1].provider, "40 providers");
     }
 }
