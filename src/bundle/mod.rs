@@ -67,39 +67,41 @@ pub fn refuse_out_among<'a>(
 /// A temporary file in the target's directory (created if need be), so that a bundle that
 /// cannot be written there fails before the work, and the finished one is renamed into place.
 pub fn temp_file_beside(target: &Path) -> Result<tempfile::NamedTempFile, BundleError> {
-    let fail = |source| BundleError::Write {
-        path: target.to_path_buf(),
-        source,
-    };
-    let dir = match target.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(fail)?;
+    let dir = dir_of(target)?;
     tempfile::Builder::new()
         .prefix(".demarc-bundle-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(fail)
+        .map_err(write_error(target))
 }
 
 /// A temporary directory beside the target, where the run's large outputs are staged as
 /// they are made and read back as they are sealed: none is held whole in memory (at half a
 /// million findings the OSCAL export alone is 1.5 GB). Removed when dropped.
 pub fn staging_beside(target: &Path) -> Result<tempfile::TempDir, BundleError> {
-    let fail = |source| BundleError::Write {
-        path: target.to_path_buf(),
-        source,
-    };
+    let dir = dir_of(target)?;
+    tempfile::Builder::new()
+        .prefix(".demarc-bundle-")
+        .tempdir_in(dir)
+        .map_err(write_error(target))
+}
+
+/// The target's directory (`.` for a bare file name), created if need be.
+fn dir_of(target: &Path) -> Result<&Path, BundleError> {
     let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    tempfile::Builder::new()
-        .prefix(".demarc-bundle-")
-        .tempdir_in(dir)
-        .map_err(fail)
+    std::fs::create_dir_all(dir).map_err(write_error(target))?;
+    Ok(dir)
+}
+
+/// A failure to write beside `target`, as the error naming it.
+fn write_error(target: &Path) -> impl Fn(std::io::Error) -> BundleError + '_ {
+    move |source| BundleError::Write {
+        path: target.to_path_buf(),
+        source,
+    }
 }
 
 /// A reader that hashes what passes through it.

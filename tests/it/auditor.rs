@@ -297,18 +297,7 @@ fn past_its_bounds_the_pack_shares_its_lines_and_counts_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     // 450 services x 20 controls: 8,980 findings of one code, one part per service.
     let path = large_company(450, 20).write(dir.path(), "company.xlsx");
-    let period = demarc::inputs::period::Period::parse("2026-Q3", 1).unwrap();
-    let run = demarc::Run {
-        inputs: vec![path.clone()],
-        as_of: period.end,
-        period,
-        model: demarc::model::Model::default(),
-        organisation: Some("Test Org".into()),
-        classification: "INTERNAL".into(),
-        templates: None,
-        ingest: Default::default(),
-        residency: None,
-    };
+    let run = support::run_of(&[path], "2026-Q3", None);
     let analysis = demarc::analyse(&run).unwrap();
     let rec = &analysis.reconciliation;
     let files = vec![

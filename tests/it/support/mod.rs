@@ -356,8 +356,14 @@ pub fn analyse_as_of(
     period: &str,
     as_of: Option<NaiveDate>,
 ) -> Result<demarc::Analysis, demarc::Error> {
+    demarc::analyse(&run_of(paths, period, as_of))
+}
+
+/// The run the library tests analyse: a period such as "2026-Q3", the default model,
+/// organisation "Test Org", as of the period end unless given.
+pub fn run_of(paths: &[PathBuf], period: &str, as_of: Option<NaiveDate>) -> demarc::Run {
     let period = demarc::inputs::period::Period::parse(period, 1).unwrap();
-    let run = demarc::Run {
+    demarc::Run {
         inputs: paths.to_vec(),
         as_of: as_of.unwrap_or(period.end),
         period,
@@ -367,8 +373,7 @@ pub fn analyse_as_of(
         templates: None,
         ingest: Default::default(),
         residency: None,
-    };
-    demarc::analyse(&run)
+    }
 }
 
 /// The text of a PDF, with runs of whitespace collapsed to one space.
