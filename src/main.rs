@@ -12,7 +12,6 @@ use std::process::ExitCode;
 static ALLOCATOR: demarc::memory_guard::CountingAllocator = demarc::memory_guard::CountingAllocator;
 
 fn main() -> ExitCode {
-    demarc::memory_guard::share_freed_memory_between_threads();
     restore_default_sigpipe();
     let cli = cli::Cli::parse();
     let writes_files = cli.command.writes_files();
