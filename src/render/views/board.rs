@@ -414,7 +414,9 @@ fn more_risks(left_out: &[Risk]) -> MoreRisks {
     let n = |s: Severity| left_out.iter().filter(|r| r.severity == s).count();
     // What the left-out critical risks are about, by name, as far as a line allows: the
     // vendor or service, or for a control or domain the services it fails for.
+    // In first-seen order; the set keeps this linear when thousands of services fail.
     let mut names: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for r in left_out.iter().filter(|r| r.severity == Severity::Critical) {
         let about: Vec<&String> = match &r.kind {
             risks::RiskKind::ControlFailing(_) | risks::RiskKind::DomainUnowned(_) => {
@@ -423,7 +425,7 @@ fn more_risks(left_out: &[Risk]) -> MoreRisks {
             _ => vec![&r.subject],
         };
         for name in about {
-            if !name.is_empty() && !names.contains(name) {
+            if !name.is_empty() && seen.insert(name) {
                 names.push(name.clone());
             }
         }
