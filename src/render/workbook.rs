@@ -51,6 +51,9 @@ const MAX_COLUMN_WIDTH: usize = 60;
 /// Room beside a header for the filter's drop-down button, in characters.
 const FILTER_BUTTON: usize = 3;
 
+/// The workbook's deflate level (1 fastest … 9 smallest); see [`write`].
+const ZIP_LEVEL: u8 = 3;
+
 /// Builds the workbook and saves it with `save` (to a buffer, or straight to a staged
 /// file). Constant-memory worksheets keep their rows in temporary files until then: in
 /// `tempdir` when given (the run's staging directory, on the disk the outputs go to: the
@@ -65,6 +68,11 @@ pub fn write<T>(
     save: impl FnOnce(&mut Workbook) -> Result<T, RenderError>,
 ) -> Result<T, RenderError> {
     let mut book = Workbook::new();
+    // Deflate at level 3, as Excel itself does (rust_xlsxwriter's performance notes),
+    // not the zip default 6: at a million evidence rows compressing was about two thirds
+    // of the workbook's 16 s. At enterprise scale 1, measured 2026-12-04: 0.70–0.97 s
+    // instead of 1.04–1.23 s, for a file 14% larger (8.8 MB against 7.7 MB).
+    book.set_zip_compression_level(ZIP_LEVEL);
     if let Some(dir) = tempdir {
         book.set_tempdir(dir).map_err(workbook_error)?;
     }
