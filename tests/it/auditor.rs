@@ -161,6 +161,45 @@ fn at_scale_every_finding_is_one_line_and_the_register_stays_short() {
     // The message pattern is said once per code, not once per finding.
     let rule = "has no evidence for that service on or before the period end";
     assert!(text.matches(rule).count() <= 2, "the rule is repeated");
+    // Each line about a control links to that control's evidence, inside the pack (the
+    // lines are laid out only once their targets are known: none may be left unlinked).
+    let about_a_control = read_json(&out.join("2026-Q3/findings.json"))["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["control_id"].is_string())
+        .count();
+    let links = internal_links(&path);
+    assert!(
+        about_a_control > 2_000 && links >= about_a_control,
+        "{links} internal links for {about_a_control} finding lines about a control"
+    );
+}
+
+/// How many link annotations of a PDF go to a place in the document itself.
+fn internal_links(path: &Path) -> usize {
+    let pdf = lopdf::Document::load(path).unwrap();
+    let mut count = 0;
+    for page in pdf.get_pages().values() {
+        for annotation in pdf.get_page_annotations(*page).unwrap_or_default() {
+            let is_link = annotation
+                .get(b"Subtype")
+                .and_then(|s| s.as_name())
+                .is_ok_and(|s| s == b"Link");
+            let goes_inside = annotation.has(b"Dest")
+                || annotation
+                    .get(b"A")
+                    .and_then(|a| pdf.dereference(a))
+                    .and_then(|(_, a)| a.as_dict())
+                    .and_then(|a| a.get(b"S"))
+                    .and_then(|s| s.as_name())
+                    .is_ok_and(|s| s == b"GoTo");
+            if is_link && goes_inside {
+                count += 1;
+            }
+        }
+    }
+    count
 }
 
 /// The small company with a file named on each evidence row: IAM-1's is under the
