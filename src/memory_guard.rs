@@ -182,3 +182,20 @@ pub fn return_free_memory() {
         libmimalloc_sys::mi_collect(true);
     }
 }
+
+/// mimalloc's `mi_option_purge_delay`: its index in the option enum of both the v2 and v3
+/// headers (`mimalloc.h`); libmimalloc-sys names no constant for it.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Has the allocator hand freed memory back to the system at once instead of after its
+/// usual 10 ms, for a command whose peak matters more than a few page faults: `check`,
+/// which streams its findings and compiles no document. At a million evidence rows its
+/// peak went from 1,000–1,070 MiB to 930 MiB, in the same time within noise (measured
+/// 2026-12-04). Not for `report`: there Typst frees and reallocates constantly, and it
+/// cost 6 s of a 37 s run.
+pub fn return_freed_memory_at_once() {
+    // SAFETY: mi_option_set only stores an option's value; any thread may call it.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+    }
+}

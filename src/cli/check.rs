@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 /// `demarc check`: reconcile and print; exit 1 when a finding reaches `--fail-on`.
 pub fn execute(args: super::CheckArgs) -> Result<ExitCode, Error> {
+    demarc::memory_guard::return_freed_memory_at_once();
     let config = settings::load_config(args.run.config.as_deref())?;
     let fail_on = match args.fail_on.as_deref().or(config.fail_on.as_deref()) {
         Some(text) => settings::parse_severity(text, "--fail-on")?,
