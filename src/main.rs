@@ -12,6 +12,7 @@ use std::process::ExitCode;
 static ALLOCATOR: demarc::memory_guard::CountingAllocator = demarc::memory_guard::CountingAllocator;
 
 fn main() -> ExitCode {
+    demarc::memory_guard::without_huge_pages();
     restore_default_sigpipe();
     let cli = cli::Cli::parse();
     let writes_files = cli.command.writes_files();
