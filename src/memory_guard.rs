@@ -184,13 +184,14 @@ pub fn return_free_memory() {
 }
 
 /// mimalloc's `mi_option_purge_delay`: its index in the option enum of both the v2 and v3
-/// headers (`mimalloc.h`); libmimalloc-sys names no constant for it.
+/// headers (`mimalloc.h`); libmimalloc-sys names no constant for it (a unit test checks
+/// the index against the option's default).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Has the allocator hand freed memory back to the system at once instead of after its
-/// usual 10 ms, for a command whose peak matters more than a few page faults: `check`,
+/// usual second (mimalloc 3's default purge delay), for a command whose peak matters more than a few page faults: `check`,
 /// which streams its findings and compiles no document. At a million evidence rows its
-/// peak went from 1,000–1,070 MiB to 930 MiB, in the same time within noise (measured
+/// peak went from 1,000–1,070 MiB to 906–925 MiB, in the same time within noise (measured
 /// 2026-12-04). Not for `report`: there Typst frees and reallocates constantly, and it
 /// cost 6 s of a 37 s run.
 pub fn return_freed_memory_at_once() {
@@ -213,5 +214,24 @@ pub fn without_huge_pages() {
     // kernel) changes nothing but speed, so its result is ignored.
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The purge-delay option is named by its index alone: were a mimalloc update to
+    /// renumber its options, `check` would silently set another one. Its default in
+    /// mimalloc 3 (the version libmimalloc-sys builds), 1,000 ms, tells it from every
+    /// option near it (0, 1, -1, 100 or 32).
+    #[test]
+    fn the_purge_delay_index_names_mimallocs_purge_delay() {
+        // SAFETY: mi_option_get only reads an option's value.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert_eq!(
+            delay, 1000,
+            "option {MI_OPTION_PURGE_DELAY} is not the purge delay"
+        );
     }
 }

@@ -34,17 +34,28 @@ fn pretty(view: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(view).unwrap()
 }
 
+/// The board report with the default appetite and sign-off and no history, as most tests
+/// want it.
+fn board_with_defaults(
+    run: &Run,
+    inputs: &crate::inputs::Inputs,
+    rec: &crate::reconcile::Reconciliation,
+    previous: Option<&Previous>,
+) -> board::BoardReport {
+    board::board_report(
+        run,
+        inputs,
+        rec,
+        &Default::default(),
+        previous,
+        &Default::default(),
+    )
+}
+
 #[test]
 fn board_report() {
     let (run, a, _) = sample_run();
-    let view = board::board_report(
-        &run,
-        &a.inputs,
-        &a.reconciliation,
-        &Default::default(),
-        None,
-        &Default::default(),
-    );
+    let view = board_with_defaults(&run, &a.inputs, &a.reconciliation, None);
     insta::assert_snapshot!("board-report", pretty(&view));
 }
 
@@ -61,14 +72,7 @@ fn board_report_with_a_previous_period() {
         start: chrono::NaiveDate::from_ymd_opt(2026, 4, 1),
         end: chrono::NaiveDate::from_ymd_opt(2026, 6, 30),
     };
-    let view = board::board_report(
-        &run,
-        &a.inputs,
-        &a.reconciliation,
-        &Default::default(),
-        Some(&previous),
-        &Default::default(),
-    );
+    let view = board_with_defaults(&run, &a.inputs, &a.reconciliation, Some(&previous));
     insta::assert_snapshot!("board-report-trend", pretty(&view.trend));
 }
 
@@ -163,27 +167,11 @@ fn the_schemas_accept_the_sample_data() {
     let mut data: Vec<(&str, serde_json::Value)> = vec![
         (
             "board-report",
-            serde_json::to_value(board::board_report(
-                &run,
-                inputs,
-                rec,
-                &Default::default(),
-                None,
-                &Default::default(),
-            ))
-            .unwrap(),
+            serde_json::to_value(board_with_defaults(&run, inputs, rec, None)).unwrap(),
         ),
         (
             "board-report",
-            serde_json::to_value(board::board_report(
-                &run,
-                inputs,
-                rec,
-                &Default::default(),
-                Some(&previous),
-                &Default::default(),
-            ))
-            .unwrap(),
+            serde_json::to_value(board_with_defaults(&run, inputs, rec, Some(&previous))).unwrap(),
         ),
         (
             "auditor-pack",
@@ -242,14 +230,7 @@ fn board_heatmap_letters_follow_the_provider_profiles() {
         let (mut run, _, _) = sample_run();
         run.model = model;
         let a = crate::analyse(&run).unwrap();
-        let view = board::board_report(
-            &run,
-            &a.inputs,
-            &a.reconciliation,
-            &Default::default(),
-            None,
-            &Default::default(),
-        );
+        let view = board_with_defaults(&run, &a.inputs, &a.reconciliation, None);
         let row = view
             .heat
             .rows
