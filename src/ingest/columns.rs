@@ -340,6 +340,27 @@ impl ColumnMap {
         self
     }
 
+    /// Whether a row under the header says the header again: every column the map reads
+    /// holds a header naming that same column (`Evidence File` under `evidence_file` counts).
+    /// A register printed or pasted page by page repeats its header; such a row is a page
+    /// break, not a record with a date of "collected_on". `cell` gives a cell by table
+    /// column, counted as the map's positions are.
+    pub(crate) fn is_header_again<'c>(
+        &self,
+        columns: &[Column],
+        cell: impl Fn(usize) -> Cell<'c>,
+    ) -> bool {
+        let mut read = columns
+            .iter()
+            .zip(&self.positions)
+            .enumerate()
+            .filter_map(|(i, (_, position))| position.map(|col| (i, col)));
+        read.all(|(i, col)| match cell(col) {
+            Cell::Text(text) => reading(columns, &loose_key(text)).is_some_and(|(j, _)| j == i),
+            _ => false,
+        }) && self.positions.iter().any(Option::is_some)
+    }
+
     /// Names of required columns the sheet lacks.
     pub fn missing_required(&self, kind: SheetKind) -> Vec<&'static Column> {
         self.missing_in(kind.columns())

@@ -583,7 +583,6 @@ fn read_sheet(
         if problems.is_full() {
             break;
         }
-        rows += 1;
         let source = Source {
             file: shared_file.clone(),
             sheet: shared_sheet.clone(),
@@ -596,7 +595,9 @@ fn read_sheet(
             kind,
             source,
         };
-        collector.read_row(&reader, problems);
+        if collector.read_row(&reader, problems) {
+            rows += 1;
+        }
         // The row is a record now: free its cells, so that a large sheet's cells and its
         // records are not both held in full at the peak.
         table.release_row(row);

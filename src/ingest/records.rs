@@ -415,6 +415,8 @@ pub(crate) struct Collector<'m> {
     phantom_leap_days: Vec<String>,
     /// The texts repeated down the Evidence sheet (control, service, tester), one copy each.
     shared: SharedTexts,
+    /// Rows that said the header again, skipped: where they were, in reading order.
+    repeated_headers: Vec<Source>,
     /// Cells read other than as written, said once per sheet, column and kind (in the
     /// order first met), with the first cell and how many there were.
     notes: Vec<ColumnNote>,
@@ -439,6 +441,32 @@ enum Note {
     Uncomputed,
     /// Hidden characters (bidi controls, zero-width) removed.
     Hidden,
+}
+
+/// One warning per sheet whose header was said again under it: `register.xlsx: Evidence
+/// rows 40, 80 and 120 repeat the header row; skipped`, naming at most five rows.
+fn repeated_header_warnings(rows: &[Source]) -> Vec<String> {
+    const NAMED: usize = 5;
+    rows.chunk_by(|a, b| a.file == b.file && a.sheet == b.sheet)
+        .map(|sheet| {
+            let numbers: Vec<String> = sheet.iter().take(NAMED).map(|s| s.row.to_string()).collect();
+            let named = match numbers.as_slice() {
+                [one] => format!("row {one} repeats"),
+                [init @ .., last] if sheet.len() <= NAMED => {
+                    format!("rows {} and {last} repeat", init.join(", "))
+                }
+                _ => format!(
+                    "rows {} (and {} more) repeat",
+                    numbers.join(", "),
+                    sheet.len() - NAMED
+                ),
+            };
+            format!(
+                "{}: {} {named} the header row, as a register printed or pasted page by page does; skipped, not read as evidence",
+                sheet[0].file, sheet[0].sheet
+            )
+        })
+        .collect()
 }
 
 /// One shared copy of each distinct text: a million evidence rows name a few hundred
@@ -471,12 +499,23 @@ impl<'m> Collector<'m> {
             unknown_regions: Vec::new(),
             phantom_leap_days: Vec::new(),
             shared: SharedTexts::default(),
+            repeated_headers: Vec::new(),
             notes: Vec::new(),
             spellings: Default::default(),
         }
     }
 
-    pub(crate) fn read_row(&mut self, row: &RowReader<'_>, problems: &mut Problems) {
+    /// Reads a row under the header into a record (or into problems); `false` when the row
+    /// is the header said again (see [`ColumnMap::is_header_again`]), which is skipped and
+    /// reported as a warning.
+    pub(crate) fn read_row(&mut self, row: &RowReader<'_>, problems: &mut Problems) -> bool {
+        if row
+            .map
+            .is_header_again(row.kind.columns(), |col| cell_in(row.cells, col))
+        {
+            self.repeated_headers.push(row.source.clone());
+            return false;
+        }
         // Any problem fails the run, so a row with a formula error in a text column is
         // still read on, to report its other problems in the same pass.
         formula_errors_in_text(row, problems);
@@ -524,6 +563,7 @@ impl<'m> Collector<'m> {
             SheetKind::Cuecs => self.cuec(row, problems).map(|r| self.cuecs.push(r)),
             SheetKind::Vendors => self.vendor(row, problems).map(|r| self.vendors.push(r)),
         };
+        true
     }
 
     /// Adds another collector's records (a sheet read apart) after this one's.
@@ -545,6 +585,7 @@ impl<'m> Collector<'m> {
         extend(&mut self.unknown_regions, other.unknown_regions);
         extend(&mut self.notes, other.notes);
         extend(&mut self.phantom_leap_days, other.phantom_leap_days);
+        extend(&mut self.repeated_headers, other.repeated_headers);
         for (name, first) in other.spellings {
             self.spellings.entry(name).or_insert(first);
         }
@@ -622,6 +663,9 @@ impl<'m> Collector<'m> {
             ));
         }
         inputs.warnings.extend(look_alike_warnings(&self.spellings));
+        inputs
+            .warnings
+            .extend(repeated_header_warnings(&self.repeated_headers));
         inputs.services = self.services;
         inputs.controls = self.controls;
         inputs.evidence = self.evidence;

@@ -271,7 +271,6 @@ impl<'m> SheetStream<'m> {
         }
         // Past this many problems the run fails anyway: no need to read on.
         if !self.out.problems.is_full() {
-            self.out.rows += 1;
             let reader = RowReader {
                 cells: &self.cells,
                 origin_col: 0,
@@ -283,7 +282,9 @@ impl<'m> SheetStream<'m> {
                     row: self.row + 1,
                 },
             };
-            self.out.records.read_row(&reader, &mut self.out.problems);
+            if self.out.records.read_row(&reader, &mut self.out.problems) {
+                self.out.rows += 1;
+            }
         }
         self.cells.clear();
     }

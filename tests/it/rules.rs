@@ -473,6 +473,92 @@ fn sources_name_the_file_and_count_banner_rows() {
     }
 }
 
+#[test]
+fn a_header_said_again_under_the_header_is_skipped_with_a_warning() {
+    // A register printed or pasted page by page repeats its header, here in other words
+    // than the first one, and once at the very end.
+    let again = || {
+        row(&[
+            "Control ID",
+            "Service",
+            "Evidence",
+            "Date Collected",
+            "Result",
+            "Tested By",
+        ])
+    };
+    let fresh = d(2026, 9, 15);
+    let book = baseline().with_rows(
+        "Evidence",
+        vec![
+            evidence("DC-1", "*", fresh, "Effective"),
+            evidence("EP-1", "*", fresh, "Effective"),
+            again(),
+            evidence("IAM-1", "*", d(2026, 6, 30), "Effective"),
+            evidence("APP-1", "*", fresh, "Effective"),
+            again(),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = book.write(dir.path(), "company.xlsx");
+    let csv_dir = dir.path().join("csv");
+    std::fs::create_dir(&csv_dir).unwrap();
+    let csv = book.write_csv(&csv_dir);
+    // CSV files are sheets named after their files.
+    for (case, paths, controls, evidence) in [
+        ("xlsx", vec![xlsx], "Controls", "company.xlsx: Evidence"),
+        ("csv", csv, "controls", "evidence.csv: evidence"),
+    ] {
+        let a = analyse(&paths, PERIOD).unwrap_or_else(|e| panic!("{case}: {e}"));
+        // The rows keep the numbers the spreadsheet shows: IAM-1's is row 5.
+        expect_in(
+            case,
+            &a,
+            &[format!(
+                "EVIDENCE_STALE medium service=Okta domain=IAM control=IAM-1 @ {controls}!4 {}!5",
+                &evidence[evidence.find(": ").unwrap() + 2..]
+            )],
+        );
+        assert_eq!(a.inputs.evidence.len(), 4, "{case}");
+        let said: Vec<&String> = a
+            .inputs
+            .warnings
+            .iter()
+            .filter(|w| w.contains("repeat"))
+            .collect();
+        assert_eq!(said.len(), 1, "{case}: {:#?}", a.inputs.warnings);
+        assert!(
+            said[0].ends_with(&format!("{evidence} rows 4 and 7 repeat the header row, as a register printed or pasted page by page does; skipped, not read as evidence")),
+            "{case}: {}",
+            said[0]
+        );
+    }
+
+    // Only a whole header is skipped: a row with one header word among real values is
+    // still refused, naming its cell.
+    let half = baseline().push(
+        "Evidence",
+        row(&[
+            "IAM-1",
+            "*",
+            "Quarterly review",
+            "collected_on",
+            "Effective",
+            "A. Tester",
+        ]),
+    );
+    let path = half.write(dir.path(), "half.xlsx");
+    let Err(error) = analyse(&[path], PERIOD) else {
+        panic!("a row of values is not a header, yet the run read it");
+    };
+    assert!(
+        error
+            .to_string()
+            .contains("Evidence!D6: collected_on: expected a date"),
+        "{error}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Customer evidence: EVIDENCE_MISSING, EVIDENCE_STALE, CONTROL_INEFFECTIVE, CONTROL_NOT_TESTED
 // ---------------------------------------------------------------------------------------
