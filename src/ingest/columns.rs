@@ -1,8 +1,9 @@
 //! The six kinds of sheet, the columns each one has (with the aliases people use for
 //! them), and finding the header row — which may sit under a title banner.
 
-use super::table::{Cell, Table};
+use super::table::{cell_in, row_text, Cell, Table};
 use crate::inputs::names::loose_key;
+use calamine::Data;
 
 /// The kinds of sheet demarc reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -299,6 +300,9 @@ pub struct ColumnMap {
     /// Headers that read as a column another header names more plainly (`Link` beside
     /// `Evidence File`): kept as extra columns, each with a warning naming both cells.
     pub outranked: Vec<Outranked>,
+    /// The texts of the rows above the header (a title, a date line), each row's non-empty
+    /// cells joined by tabs: said again under the header, they are a page's heading.
+    pub banner: Vec<String>,
 }
 
 /// A header that lost its column to a better-ranked one.
@@ -340,25 +344,24 @@ impl ColumnMap {
         self
     }
 
-    /// Whether a row under the header says the header again: every column the map reads
-    /// holds a header naming that same column (`Evidence File` under `evidence_file` counts).
-    /// A register printed or pasted page by page repeats its header; such a row is a page
-    /// break, not a record with a date of "collected_on". `cell` gives a cell by table
-    /// column, counted as the map's positions are.
-    pub(crate) fn is_header_again<'c>(
-        &self,
-        columns: &[Column],
-        cell: impl Fn(usize) -> Cell<'c>,
-    ) -> bool {
+    /// Whether a row under the header is the sheet's heading said again: the header row
+    /// (every column the map reads holds a header naming that same column, so
+    /// `Evidence File` under `evidence_file` counts) or a line of the banner above it. A
+    /// register printed or pasted page by page repeats its heading; such a row is a page
+    /// break, not a record with a date of "collected_on". `cells` are the row's non-empty
+    /// cells, their columns counted as the map's positions are.
+    pub(crate) fn is_heading_again(&self, columns: &[Column], cells: &[(u32, Data)]) -> bool {
         let mut read = columns
             .iter()
             .zip(&self.positions)
             .enumerate()
             .filter_map(|(i, (_, position))| position.map(|col| (i, col)));
-        read.all(|(i, col)| match cell(col) {
-            Cell::Text(text) => reading(columns, &loose_key(text)).is_some_and(|(j, _)| j == i),
-            _ => false,
-        }) && self.positions.iter().any(Option::is_some)
+        let header = self.positions.iter().any(Option::is_some)
+            && read.all(|(i, col)| match cell_in(cells, col) {
+                Cell::Text(text) => reading(columns, &loose_key(text)).is_some_and(|(j, _)| j == i),
+                _ => false,
+            });
+        header || (!self.banner.is_empty() && self.banner.contains(&row_text(cells)))
     }
 
     /// Names of required columns the sheet lacks.
@@ -381,7 +384,12 @@ impl ColumnMap {
 /// failing that the one matching the most columns (so the error can say what is missing).
 /// `None` when no top row matches any column at all.
 pub fn locate_header(table: &Table, kind: SheetKind) -> Option<ColumnMap> {
-    locate_columns(table, kind.columns())
+    let mut map = locate_columns(table, kind.columns())?;
+    map.banner = (0..map.header_row)
+        .map(|row| row_text(table.row(row)))
+        .filter(|text| !text.is_empty())
+        .collect();
+    Some(map)
 }
 
 /// [`locate_header`] for a table of columns other than demarc's own sheets' (a
@@ -487,6 +495,7 @@ fn map_row(table: &Table, row: usize, columns: &[Column]) -> ColumnMap {
         extra,
         duplicates,
         outranked,
+        banner: Vec::new(),
     }
 }
 

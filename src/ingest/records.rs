@@ -415,7 +415,7 @@ pub(crate) struct Collector<'m> {
     phantom_leap_days: Vec<String>,
     /// The texts repeated down the Evidence sheet (control, service, tester), one copy each.
     shared: SharedTexts,
-    /// Rows that said the header again, skipped: where they were, in reading order.
+    /// Rows that said the sheet's heading again, skipped: where they were, in reading order.
     repeated_headers: Vec<Source>,
     /// Cells read other than as written, said once per sheet, column and kind (in the
     /// order first met), with the first cell and how many there were.
@@ -443,8 +443,8 @@ enum Note {
     Hidden,
 }
 
-/// One warning per sheet whose header was said again under it: `register.xlsx: Evidence
-/// rows 40, 80 and 120 repeat the header row; skipped`, naming at most five rows.
+/// One warning per sheet whose heading was said again under it: `register.xlsx: Evidence
+/// rows 40, 42, 80 and 82 repeat the sheet's heading …; skipped`, naming at most five rows.
 fn repeated_header_warnings(rows: &[Source]) -> Vec<String> {
     const NAMED: usize = 5;
     rows.chunk_by(|a, b| a.file == b.file && a.sheet == b.sheet)
@@ -462,7 +462,7 @@ fn repeated_header_warnings(rows: &[Source]) -> Vec<String> {
                 ),
             };
             format!(
-                "{}: {} {named} the header row, as a register printed or pasted page by page does; skipped, not read as evidence",
+                "{}: {} {named} the sheet's heading (its header row or the title above it), as a register printed or pasted page by page does; skipped, not read as records",
                 sheet[0].file, sheet[0].sheet
             )
         })
@@ -506,13 +506,10 @@ impl<'m> Collector<'m> {
     }
 
     /// Reads a row under the header into a record (or into problems); `false` when the row
-    /// is the header said again (see [`ColumnMap::is_header_again`]), which is skipped and
-    /// reported as a warning.
+    /// is the sheet's heading said again (see [`ColumnMap::is_heading_again`]), which is
+    /// skipped and reported as a warning.
     pub(crate) fn read_row(&mut self, row: &RowReader<'_>, problems: &mut Problems) -> bool {
-        if row
-            .map
-            .is_header_again(row.kind.columns(), |col| cell_in(row.cells, col))
-        {
+        if row.map.is_heading_again(row.kind.columns(), row.cells) {
             self.repeated_headers.push(row.source.clone());
             return false;
         }

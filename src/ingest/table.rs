@@ -160,6 +160,17 @@ impl Table {
     }
 }
 
+/// A row's non-empty cells as text, joined by tabs: what the row says, wherever its cells
+/// sit.
+pub(crate) fn row_text(cells: &[(u32, Data)]) -> String {
+    let texts: Vec<String> = cells
+        .iter()
+        .map(|(_, data)| view(data).to_text())
+        .filter(|text| !text.is_empty())
+        .collect();
+    texts.join("\t")
+}
+
 /// The cell in a column of a row's non-empty cells (sorted by column, as [`Table::row`]
 /// gives them).
 pub(crate) fn cell_in(cells: &[(u32, Data)], col: usize) -> Cell<'_> {

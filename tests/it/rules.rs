@@ -474,9 +474,11 @@ fn sources_name_the_file_and_count_banner_rows() {
 }
 
 #[test]
-fn a_header_said_again_under_the_header_is_skipped_with_a_warning() {
-    // A register printed or pasted page by page repeats its header, here in other words
-    // than the first one, and once at the very end.
+fn a_heading_said_again_under_the_header_is_skipped_with_a_warning() {
+    // A register printed or pasted page by page repeats its heading: the title above the
+    // header, and the header itself, here in other words than the first time and once
+    // more at the very end.
+    let title = "Evidence register, Q3 2026";
     let again = || {
         row(&[
             "Control ID",
@@ -488,11 +490,13 @@ fn a_header_said_again_under_the_header_is_skipped_with_a_warning() {
         ])
     };
     let fresh = d(2026, 9, 15);
-    let book = baseline().with_rows(
+    let book = baseline().banner("Evidence", &[title, ""]).with_rows(
         "Evidence",
         vec![
             evidence("DC-1", "*", fresh, "Effective"),
             evidence("EP-1", "*", fresh, "Effective"),
+            row(&[title]),
+            vec![],
             again(),
             evidence("IAM-1", "*", d(2026, 6, 30), "Effective"),
             evidence("APP-1", "*", fresh, "Effective"),
@@ -510,12 +514,12 @@ fn a_header_said_again_under_the_header_is_skipped_with_a_warning() {
         ("csv", csv, "controls", "evidence.csv: evidence"),
     ] {
         let a = analyse(&paths, PERIOD).unwrap_or_else(|e| panic!("{case}: {e}"));
-        // The rows keep the numbers the spreadsheet shows: IAM-1's is row 5.
+        // The rows keep the numbers the spreadsheet shows: IAM-1's is row 9.
         expect_in(
             case,
             &a,
             &[format!(
-                "EVIDENCE_STALE medium service=Okta domain=IAM control=IAM-1 @ {controls}!4 {}!5",
+                "EVIDENCE_STALE medium service=Okta domain=IAM control=IAM-1 @ {controls}!4 {}!9",
                 &evidence[evidence.find(": ").unwrap() + 2..]
             )],
         );
@@ -528,7 +532,7 @@ fn a_header_said_again_under_the_header_is_skipped_with_a_warning() {
             .collect();
         assert_eq!(said.len(), 1, "{case}: {:#?}", a.inputs.warnings);
         assert!(
-            said[0].ends_with(&format!("{evidence} rows 4 and 7 repeat the header row, as a register printed or pasted page by page does; skipped, not read as evidence")),
+            said[0].ends_with(&format!("{evidence} rows 6, 8 and 11 repeat the sheet's heading (its header row or the title above it), as a register printed or pasted page by page does; skipped, not read as records")),
             "{case}: {}",
             said[0]
         );

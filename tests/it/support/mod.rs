@@ -217,7 +217,11 @@ impl Book {
         let mut paths = Vec::new();
         for sheet in &self.sheets {
             let path = dir.join(format!("{}.csv", sheet.name.to_lowercase()));
-            let mut w = csv::Writer::from_path(&path).unwrap();
+            // Flexible: a banner line or a heading said again is shorter than the header.
+            let mut w = csv::WriterBuilder::new()
+                .flexible(true)
+                .from_path(&path)
+                .unwrap();
             for line in &sheet.banner {
                 w.write_record([line.as_str()]).unwrap();
             }
