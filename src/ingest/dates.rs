@@ -34,7 +34,7 @@ pub enum DateProblem {
 /// Reads a date written as text: ISO 8601 (`2026-09-30`, with or without a time),
 /// `2026/09/30`, `30 Sep 2026`, `30 September 2026`, `30-Sep-2026`, `Sep 30, 2026`,
 /// `September 30 2026`; and numeric day/month forms when they are unambiguous or a
-/// [`DateOrder`] is given.
+/// [`DateOrder`] is given. Each may be followed by a time of day, which is dropped.
 pub fn parse_text_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
     let date = parse_any_date(text.trim(), order)?;
     // chrono's %Y takes any digits: `03/04/26` would be the year 26. Two-digit years are a
@@ -49,6 +49,7 @@ fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
     if let Some(date) = parse_iso_prefix(text) {
         return Ok(date);
     }
+    let text = without_time_of_day(text);
     if let Ok(date) = NaiveDate::parse_from_str(text, "%Y/%m/%d") {
         return Ok(date);
     }
@@ -75,6 +76,44 @@ fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
         return Err(problem);
     }
     parse_numeric_date(text, order)
+}
+
+/// The text without a time of day after the date (`9/30/2026 2:15:00 PM`,
+/// `30 Sep 2026 14:15`), as registers exported from ticketing and GRC tools write their
+/// timestamps: the day is what a control's evidence is dated by. Text without one comes
+/// back as it was.
+fn without_time_of_day(text: &str) -> &str {
+    let mut rest = text.trim_end();
+    if let Some((head, last)) = rest.rsplit_once(char::is_whitespace) {
+        if ["am", "pm", "a.m.", "p.m."]
+            .iter()
+            .any(|m| last.eq_ignore_ascii_case(m))
+        {
+            rest = head.trim_end();
+        }
+    }
+    let Some((date, time)) = rest.rsplit_once(char::is_whitespace) else {
+        return text;
+    };
+    let mut parts = time.split(':');
+    let hours = parts.next().and_then(|h| h.parse::<u32>().ok());
+    let minutes = parts
+        .next()
+        .filter(|m| m.len() == 2)
+        .and_then(|m| m.parse::<u32>().ok());
+    // Seconds, perhaps with a fraction (`05.250`).
+    let seconds_ok = parts.next().is_none_or(|sec| {
+        let whole = sec.split('.').next().unwrap_or("");
+        whole.len() == 2 && whole.parse::<u32>().is_ok_and(|v| v < 60)
+    });
+    let is_time = matches!((hours, minutes), (Some(h), Some(m)) if h < 24 && m < 60)
+        && seconds_ok
+        && parts.next().is_none();
+    if is_time && !date.trim().is_empty() {
+        date.trim_end()
+    } else {
+        text
+    }
 }
 
 /// For ISO-shaped text whose day is past its month's end (`2026-02-30`, `2026-04-31`), the
@@ -198,6 +237,12 @@ mod tests {
             "September 30 2026",
             " 30/09/2026 ",
             "09/30/2026",
+            // Timestamps exported by ticketing and GRC tools: the day counts.
+            "9/30/2026 2:15:00 PM",
+            "09/30/2026 14:15",
+            "30/09/2026 23:59:59.500",
+            "30 Sep 2026 08:00",
+            "Sep 30, 2026 8:00 a.m.",
         ] {
             assert_eq!(parse_text_date(text, None), Ok(d(2026, 9, 30)), "{text}");
         }
@@ -234,6 +279,16 @@ mod tests {
         );
         assert_eq!(
             parse_text_date("03/04/26", None),
+            Err(DateProblem::NotADate)
+        );
+        // A time does not settle the order, and a time alone is no date.
+        assert_eq!(
+            parse_text_date("03/04/2026 10:00", None),
+            Err(DateProblem::Ambiguous)
+        );
+        assert_eq!(parse_text_date("14:15", None), Err(DateProblem::NotADate));
+        assert_eq!(
+            parse_text_date("30/09/2026 25:00", None),
             Err(DateProblem::NotADate)
         );
     }
