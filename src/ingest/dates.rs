@@ -34,7 +34,8 @@ pub enum DateProblem {
 /// Reads a date written as text: ISO 8601 (`2026-09-30`, with or without a time),
 /// `2026/09/30`, `30 Sep 2026`, `30 September 2026`, `30-Sep-2026`, `Sep 30, 2026`,
 /// `September 30 2026`; and numeric day/month forms when they are unambiguous or a
-/// [`DateOrder`] is given. Each may be followed by a time of day, which is dropped.
+/// [`DateOrder`] is given. Days may be ordinals (`30th September 2026`); each form may be
+/// followed by a time of day, which is dropped.
 pub fn parse_text_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
     let date = parse_any_date(text.trim(), order)?;
     // chrono's %Y takes any digits: `03/04/26` would be the year 26. Two-digit years are a
@@ -62,7 +63,7 @@ fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
             if w.eq_ignore_ascii_case("sept") {
                 "Sep"
             } else {
-                w
+                without_ordinal(w)
             }
         })
         .collect::<Vec<_>>()
@@ -76,6 +77,21 @@ fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
         return Err(problem);
     }
     parse_numeric_date(text, order)
+}
+
+/// A day written as an ordinal (`30th`, `1st`, `22nd`, `3rd`) as its number; any other
+/// word as it is.
+fn without_ordinal(word: &str) -> &str {
+    let digits = word.len() - word.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let suffix = &word[digits..];
+    let ordinal = ["st", "nd", "rd", "th"]
+        .iter()
+        .any(|s| suffix.eq_ignore_ascii_case(s));
+    if (1..=2).contains(&digits) && ordinal {
+        &word[..digits]
+    } else {
+        word
+    }
 }
 
 /// The text without a time of day after the date (`9/30/2026 2:15:00 PM`,
@@ -243,6 +259,10 @@ mod tests {
             "30/09/2026 23:59:59.500",
             "30 Sep 2026 08:00",
             "Sep 30, 2026 8:00 a.m.",
+            // Days typed as ordinals, months in capitals.
+            "30th September 2026",
+            "September 30th, 2026",
+            "30TH SEP 2026",
         ] {
             assert_eq!(parse_text_date(text, None), Ok(d(2026, 9, 30)), "{text}");
         }
