@@ -33,7 +33,7 @@ pub enum DateProblem {
 
 /// Reads a date written as text: ISO 8601 (`2026-09-30`, with or without a time),
 /// `2026/09/30`, `30 Sep 2026`, `30 September 2026`, `30-Sep-2026`, `Sep 30, 2026`,
-/// `September 30 2026`; and numeric day/month forms when they are unambiguous or a
+/// `September 30 2026`, `Wednesday, September 30, 2026`, `2026-9-30`; and numeric day/month forms when they are unambiguous or a
 /// [`DateOrder`] is given. Days may be ordinals (`30th September 2026`); each form may be
 /// followed by a time of day, which is dropped.
 pub fn parse_text_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
@@ -59,6 +59,8 @@ fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
         .replace(['.', ','], " ")
         .replace('-', " ")
         .split_whitespace()
+        // Excel's long date (`Wednesday, September 30, 2026`) leads with the weekday.
+        .skip_while(|w| is_weekday(w))
         .map(|w| {
             if w.eq_ignore_ascii_case("sept") {
                 "Sep"
@@ -77,6 +79,11 @@ fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
         return Err(problem);
     }
     parse_numeric_date(text, order)
+}
+
+/// Whether a word names a day of the week, in full or as chrono abbreviates it.
+fn is_weekday(word: &str) -> bool {
+    word.parse::<chrono::Weekday>().is_ok()
 }
 
 /// A day written as an ordinal (`30th`, `1st`, `22nd`, `3rd`) as its number; any other
@@ -160,6 +167,24 @@ pub(crate) fn parse_iso_prefix(text: &str) -> Option<NaiveDate> {
 
 fn parse_numeric_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
     let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
+    // Year first is always year, month, day (`2026-9-30`, `2026.09.30`): no order to guess.
+    if let [y, m, d] = parts.as_slice() {
+        if y.len() == 4 {
+            let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>())
+            else {
+                return Err(DateProblem::NotADate);
+            };
+            return NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+                month_length(y, m)
+                    .filter(|&days| d > days && d <= 31)
+                    .map_or(DateProblem::NotADate, |days| DateProblem::NoSuchDay {
+                        year: y,
+                        month: m,
+                        days,
+                    })
+            });
+        }
+    }
     let [a, b, y] = parts.as_slice() else {
         return Err(DateProblem::NotADate);
     };
@@ -263,6 +288,11 @@ mod tests {
             "30th September 2026",
             "September 30th, 2026",
             "30TH SEP 2026",
+            // Excel's long date as text; year first without zero padding.
+            "Wednesday, September 30, 2026",
+            "Wed 30 Sep 2026",
+            "2026-9-30",
+            "2026.09.30",
         ] {
             assert_eq!(parse_text_date(text, None), Ok(d(2026, 9, 30)), "{text}");
         }
