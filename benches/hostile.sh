@@ -21,7 +21,8 @@ flag=""
 cargo build $flag --quiet --bin demarc --example hostile || exit 2
 bin="$TARGET/$PROFILE"
 [ -d "$DATA" ] || "$bin/examples/hostile" "$DATA" >/dev/null
-demarc="$bin/demarc"
+# Absolute: each case runs from inside $DATA.
+demarc="$(realpath "$bin/demarc")"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
