@@ -87,6 +87,7 @@ fn main() {
                 .expect("renders")
             });
             let pdf_bytes: usize = outputs
+                .outputs
                 .iter()
                 .filter(|o| o.name.ends_with(".pdf"))
                 .map(|o| o.bytes().map_or(0, |b| b.len()))
@@ -94,7 +95,7 @@ fn main() {
             println!(
                 "{} xlsx: render {render:>9.2?}  ({} outputs, {:.1} MB of PDF)",
                 data.display(),
-                outputs.len(),
+                outputs.outputs.len(),
                 pdf_bytes as f64 / 1e6
             );
         }

@@ -62,7 +62,8 @@ fn main() {
         &files,
         &demarc::progress::Silent,
     )
-    .unwrap();
+    .unwrap()
+    .outputs;
     let pdfs = outputs.iter().filter(|o| o.name.ends_with(".pdf")).count();
     println!("samples: render all outputs      min {min:>10.2?}  median {median:>10.2?}  ({runs} runs, {pdfs} PDFs)");
 }

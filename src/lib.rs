@@ -189,8 +189,9 @@ pub fn make_reports(
     options: &render::ReportOptions,
     progress: &dyn progress::Progress,
 ) -> Result<Reports, Error> {
-    let (analysis, files) = analyse_with_files(run, options.evidence_root.as_deref(), progress)?;
-    let outputs = {
+    let (mut analysis, files) =
+        analyse_with_files(run, options.evidence_root.as_deref(), progress)?;
+    let rendered = {
         let _step = progress::Step::start(progress, "rendering");
         render::render_all(
             run,
@@ -201,6 +202,8 @@ pub fn make_reports(
             progress,
         )?
     };
+    analysis.inputs.warnings.extend(rendered.warnings);
+    let outputs = rendered.outputs;
     Ok(Reports {
         analysis,
         files,

@@ -168,7 +168,7 @@ pub fn render_all(
     rec: &Reconciliation,
     files: &[crate::inputs::evidence_files::FileStatus],
     progress: &dyn Progress,
-) -> Result<Vec<Output>, RenderError> {
+) -> Result<Rendered, RenderError> {
     let templates = Templates::load(run.templates.as_deref())?;
     let templates = &templates;
     let pdf = move |template: &str, vendor: &str, data: Vec<u8>| {
@@ -295,12 +295,48 @@ pub fn render_all(
         unit: Unit::Files,
         total: tasks.len() as u64,
     });
-    let outputs = run_tasks(tasks, run.as_of, options, templates, progress);
+    let rendered = run_tasks(tasks, run.as_of, options, templates, progress);
     progress.event(Event::Counted);
-    let mut outputs = outputs?;
+    let (mut outputs, stood_in) = rendered?;
     // Written (and listed) in a fixed order: the findings and indexes, then the PDFs.
     outputs.sort_by_key(|o| output_rank(&o.name));
-    Ok(outputs)
+    Ok(Rendered {
+        outputs,
+        warnings: stood_in_warning(&stood_in).into_iter().collect(),
+    })
+}
+
+/// Every output of a run, rendered in memory, and what its reader must be told of them.
+pub struct Rendered {
+    pub outputs: Vec<Output>,
+    /// Warnings about the outputs themselves (characters the PDFs cannot show).
+    pub warnings: Vec<String>,
+}
+
+/// The warning for characters no bundled font has: the PDFs show U+FFFD for them, and the
+/// user must hear that the data files keep them, and where they are.
+fn stood_in_warning(stood_in: &schedule::StoodIn) -> Option<String> {
+    const NAMED: usize = 5;
+    if stood_in.is_empty() {
+        return None;
+    }
+    let mut named: Vec<String> = stood_in
+        .iter()
+        .take(NAMED)
+        .map(|(c, (_, document, around))| {
+            format!("{c} (U+{:04X}) in {around:?} ({document})", *c as u32)
+        })
+        .collect();
+    if stood_in.len() > NAMED {
+        named.push(format!("and {} more", stood_in.len() - NAMED));
+    }
+    Some(format!(
+        "the PDFs show {} for {} character{} no bundled font has: {}; findings.json, the CSVs and the auditor workbook keep them as written",
+        pdf::STAND_IN,
+        stood_in.len(),
+        if stood_in.len() == 1 { "" } else { "s" },
+        named.join(", ")
+    ))
 }
 
 /// The full evidence appendix, one task per part: every evidence row dated on or before

@@ -78,13 +78,74 @@ impl Archival {
     }
 }
 
+/// WenQuanYi Micro Hei (Apache-2.0; see `templates/fonts/README.md`): Typst's embedded
+/// fonts have no Chinese, Japanese or Korean, and a vendor, service or organisation named
+/// in those scripts would print as empty boxes, or fail a PDF/A run. Typst falls back to it
+/// only for characters the template's fonts lack, so Latin text is set as before.
+const CJK_FONT: &[u8] = include_bytes!("../../templates/fonts/wqy-microhei.ttc");
+
 fn fonts() -> &'static FontStore {
     static FONTS: OnceLock<FontStore> = OnceLock::new();
     FONTS.get_or_init(|| {
         let mut store = FontStore::new();
         store.extend(typst_kit::fonts::embedded());
+        store.extend(Font::iter(Bytes::new(CJK_FONT)).map(|font| {
+            let info = font.info().clone();
+            (font, info)
+        }));
         store
     })
+}
+
+/// What stands in for a character no bundled font has (an emoji, say): the replacement
+/// character, which the CJK font has.
+pub const STAND_IN: char = '\u{FFFD}';
+
+/// Whether a bundled font has a glyph for `c` (or Typst needs none: a zero-width joiner,
+/// a variation selector).
+fn displayable(c: char, known: &mut std::collections::HashMap<char, bool>) -> bool {
+    if c.is_ascii() || typst::text::is_default_ignorable(c) {
+        return true;
+    }
+    *known.entry(c).or_insert_with(|| {
+        let book = fonts().book();
+        (0..)
+            .map_while(|index| book.info(index))
+            .any(|info| info.coverage.contains(c as u32))
+    })
+}
+
+/// `text` with every character no bundled font has replaced by [`STAND_IN`], so that it is
+/// seen to be missing rather than silently left out (plain PDF) or failing the run
+/// (PDF/A); each character replaced is added to `replaced` with the first text it was
+/// found in (the JSON string or source line around it). `None` when nothing was replaced.
+fn stand_in_for_undisplayable(
+    text: &str,
+    replaced: &mut std::collections::BTreeMap<char, String>,
+) -> Option<String> {
+    if text.is_ascii() {
+        return None;
+    }
+    let mut known = std::collections::HashMap::new();
+    if text.chars().all(|c| displayable(c, &mut known)) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        if displayable(c, &mut known) {
+            out.push(c);
+            continue;
+        }
+        out.push(STAND_IN);
+        replaced.entry(c).or_insert_with(|| {
+            // The quoted string (or line) around the character, at most ~60 characters.
+            let start = text[..at].rfind(['"', '\n']).map_or(0, |i| i + 1);
+            let end = text[at..].find(['"', '\n']).map_or(text.len(), |i| at + i);
+            let around: String = text[start..end].chars().take(60).collect();
+            around.trim().to_string()
+        });
+    }
+    Some(out)
 }
 
 fn library() -> &'static LazyHash<Library> {
@@ -148,10 +209,12 @@ impl World for ReportWorld {
     }
 }
 
-/// A compiled document: its PDF bytes and its number of pages.
+/// A compiled document: its PDF bytes, its number of pages, and the characters no bundled
+/// font has, each with the text it was first found in (shown as [`STAND_IN`]).
 pub struct Compiled {
     pub pdf: Vec<u8>,
     pub pages: usize,
+    pub stood_in: std::collections::BTreeMap<char, String>,
 }
 
 /// Compiles Typst source with its data into PDF bytes. `today` fixes the document's notion
@@ -166,6 +229,15 @@ pub fn compile(
     today: NaiveDate,
     archival: Option<Archival>,
 ) -> Result<Compiled, PdfError> {
+    // The data first: a character is then named in the JSON string it came in, rather than
+    // in a line of generated Typst.
+    let mut stood_in = std::collections::BTreeMap::new();
+    let data_json = match std::str::from_utf8(&data_json) {
+        Ok(text) => stand_in_for_undisplayable(text, &mut stood_in).map(String::into_bytes),
+        Err(_) => None,
+    }
+    .unwrap_or(data_json);
+    let source = stand_in_for_undisplayable(&source, &mut stood_in).unwrap_or(source);
     let world = ReportWorld {
         main: Source::new(file_id("/main.typ"), source),
         data: Bytes::new(data_json),
@@ -210,6 +282,7 @@ pub fn compile(
         Ok(Compiled {
             pdf,
             pages: doc.pages().len(),
+            stood_in,
         })
     })
 }

@@ -43,7 +43,7 @@ pub(super) fn run_tasks(
     options: &ReportOptions,
     templates: &Templates,
     progress: &dyn Progress,
-) -> Result<Vec<Output>, RenderError> {
+) -> Result<(Vec<Output>, StoodIn), RenderError> {
     let archival = options.pdf_standard;
     let workers = options
         .jobs
@@ -53,6 +53,7 @@ pub(super) fn run_tasks(
     type Slot = Option<Result<Content, RenderError>>;
     let slots: std::sync::Mutex<Vec<Slot>> =
         std::sync::Mutex::new((0..tasks.len()).map(|_| None).collect());
+    let stood_in: std::sync::Mutex<StoodIn> = Default::default();
     let gate = EvictionGate::new(
         EVICT_AFTER_PAGES,
         tasks.iter().map(|t| is_long(&t.name)).collect(),
@@ -72,6 +73,18 @@ pub(super) fn run_tasks(
                             let compiled = pdf::compile(document, source, data, today, archival)
                                 .map_err(|e| compile_error(e, templates))?;
                             pages = compiled.pages;
+                            let mut seen =
+                                stood_in.lock().expect("no worker panics holding the lock");
+                            for (c, around) in compiled.stood_in {
+                                // Named in the first document of the run's order that
+                                // has it, whichever worker finished first.
+                                let first =
+                                    seen.entry(c)
+                                        .or_insert((i, task.name.clone(), around.clone()));
+                                if first.0 > i {
+                                    *first = (i, task.name.clone(), around);
+                                }
+                            }
                             Ok(Content::Bytes(compiled.pdf))
                         }
                     });
@@ -90,7 +103,7 @@ pub(super) fn run_tasks(
     let results = slots
         .into_inner()
         .expect("no worker panics holding the lock");
-    tasks
+    let outputs = tasks
         .into_iter()
         .zip(results)
         .map(|(task, result)| {
@@ -99,8 +112,17 @@ pub(super) fn run_tasks(
                 content: result.expect("every task ran")?,
             })
         })
-        .collect()
+        .collect::<Result<_, RenderError>>()?;
+    let stood_in = stood_in
+        .into_inner()
+        .expect("no worker panics holding the lock");
+    Ok((outputs, stood_in))
 }
+
+/// The characters no bundled font has, each with the first document (its place among the
+/// tasks, and its name) and the text it was found in; [`pdf::STAND_IN`] shows in their
+/// place.
+pub(super) type StoodIn = std::collections::BTreeMap<char, (usize, String, String)>;
 
 /// A document Typst could not compile, as an error its template's author can act on. The
 /// generated source exists only in memory, so it and its data are written to a new

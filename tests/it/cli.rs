@@ -1025,6 +1025,68 @@ mod nothing_lost {
 mod untrusted_text {
     use super::*;
 
+    /// Names in Chinese, Japanese or Korean print in the PDFs, even archival ones; a
+    /// character no bundled font has (an emoji) shows as U+FFFD — never silently dropped,
+    /// never failing a PDF/A run — with a warning naming it, and the data files keep it.
+    #[test]
+    fn text_no_bundled_font_has_stands_in_visibly_even_under_pdf_a() {
+        let organisation = "Northwind 健康 한국 ひらがな 😀";
+        let title = "Revue des accès ✅ 权限审查";
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("demarc.toml");
+        std::fs::write(
+            &config,
+            format!("organisation = {}\n", toml_string(organisation)),
+        )
+        .unwrap();
+        let mut ev = row(&["X-1", "", "Access review"]);
+        ev.push(d(2026, 9, 10).into());
+        ev.extend(row(&["Ineffective", "A. Tester"]));
+        let book = small_company()
+            .push(
+                "Controls",
+                row(&["X-1", title, "Application-level controls", "quarterly", "*"]),
+            )
+            .push("Evidence", ev);
+        let path = book.write(dir.path(), "q3.xlsx");
+        let out = dir.path().join("out");
+        let result = demarc()
+            .arg("report")
+            .arg(&path)
+            .args(["--period", "2026-Q3", "--pdf-standard", "a-2b", "--config"])
+            .arg(&config)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(result.status.success(), "{stderr}");
+        let warning = stderr
+            .lines()
+            .find(|l| l.contains("no bundled font has"))
+            .unwrap_or_else(|| panic!("no warning of the stand-ins: {stderr}"));
+        assert!(
+            warning.contains("show \u{FFFD} for 2 characters")
+                && warning.contains("✅ (U+2705) in \"Revue des accès ✅ 权限审查\"")
+                && warning.contains("😀 (U+1F600) in \"Northwind 健康 한국 ひらがな 😀\"")
+                && warning.ends_with(
+                    "findings.json, the CSVs and the auditor workbook keep them as written"
+                ),
+            "{warning}"
+        );
+        // Nothing the fonts have is replaced: CJK, Hangul, kana and accents print.
+        let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
+        assert!(
+            board.contains("Northwind 健康 한국 ひらがな \u{FFFD}"),
+            "{board}"
+        );
+        let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
+        assert!(pack.contains("Revue des accès \u{FFFD} 权限审查"), "{pack}");
+        // The data keeps every character as written.
+        let findings = read_json(&out.join("2026-Q3/findings.json"));
+        assert_eq!(findings["organisation"], organisation);
+    }
+
     /// Typst syntax in every kind of text field must print literally, not run.
     #[test]
     fn typst_syntax_in_cells_appears_literally_in_the_pdfs() {
