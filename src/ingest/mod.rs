@@ -436,17 +436,19 @@ fn open<'m>(
         let bytes = std::sync::Arc::clone(&bytes);
         std::thread::spawn(move || precheck::check_shared_string_cells(&bytes, &cells_to_check))
     });
+    // The sheets with cells merged down over several rows, when the cells are sound.
     let checked_cells = |problems: &mut Problems| match cell_check.map(|check| check.join()) {
-        None | Some(Ok(Ok(()))) => true,
+        None => Some(Vec::new()),
+        Some(Ok(Ok(merged_down))) => Some(merged_down),
         Some(Ok(Err(refused))) => {
             problems.push(refusal(refused));
-            false
+            None
         }
         Some(Err(_)) => {
             problems.push(error(
                 "cannot read the workbook: it is malformed (its cells could not be checked); open it in Excel and save it again, or export the sheets as CSV".into(),
             ));
-            false
+            None
         }
     };
     // Whatever the checks above let through, parsing this workbook may take at most
@@ -515,8 +517,29 @@ fn open<'m>(
         }
         sheets.push((name, table.map(Sheet::Table)));
     }
-    if !checked_cells(problems) {
+    let Some(merged_down) = checked_cells(problems) else {
         return Vec::new();
+    };
+    // A cell merged down over several rows holds its value once, in its top row, yet
+    // stands for it on every row it spans. The streamed read cannot know that (a sheet
+    // lists its merges after its cells), so such a sheet is read again into a table,
+    // with its merges: only hand-made sheets have them, and they are small.
+    for (name, sheet) in sheets.iter_mut() {
+        if !merged_down.contains(name) || every_sheet {
+            continue;
+        }
+        if let Some(Sheet::Streamed(_)) = sheet {
+            let mut builder = TableBuilder::new(limits);
+            if let Err(e) = guarded(|| workbook.read_cells(name, &mut builder)) {
+                problems.push(damaged(name, &e));
+                *sheet = None;
+                continue;
+            }
+            *sheet = finish_table(shown, name, builder, problems).map(Sheet::Table);
+        }
+        if let Some(Sheet::Table(table)) = sheet {
+            table.set_merged(workbook.merged_cells(name));
+        }
     }
     sheets
 }
@@ -576,12 +599,43 @@ fn read_sheet(
     let shared_file: std::sync::Arc<str> = file.into();
     let shared_sheet: std::sync::Arc<str> = sheet.into();
     let mut rows = 0;
+    let mut merged = table
+        .merged_down_under(map.header_row)
+        .into_iter()
+        .peekable();
+    // The values of the merges spanning the row being read: (column, last row, value).
+    let mut carried: Vec<(u32, usize, calamine::Data)> = Vec::new();
+    let mut filled = 0;
+    let mut first_filled = None;
     for row in map.header_row + 1..table.height() {
+        while let Some((_, col, last)) = merged.next_if(|m| m.0 == row) {
+            if let Some((_, data)) = table.row(row).iter().find(|(c, _)| *c == col) {
+                carried.push((col, last, data.clone()));
+            }
+        }
+        carried.retain(|(_, last, _)| *last >= row);
         if table.row_is_blank(row) {
             continue;
         }
         if problems.is_full() {
             break;
+        }
+        let mut with_merges;
+        let mut cells = table.row(row);
+        if carried
+            .iter()
+            .any(|(col, ..)| !cells.iter().any(|(c, _)| c == col))
+        {
+            with_merges = cells.to_vec();
+            for (col, _, data) in &carried {
+                if !with_merges.iter().any(|(c, _)| c == col) {
+                    with_merges.push((*col, data.clone()));
+                    filled += 1;
+                    first_filled.get_or_insert((*col, row));
+                }
+            }
+            with_merges.sort_by_key(|(c, _)| *c);
+            cells = &with_merges;
         }
         let source = Source {
             file: shared_file.clone(),
@@ -589,7 +643,7 @@ fn read_sheet(
             row: origin_row + row as u32 + 1,
         };
         let reader = records::RowReader {
-            cells: table.row(row),
+            cells,
             origin_col,
             map: &map,
             kind,
@@ -601,6 +655,17 @@ fn read_sheet(
         // The row is a record now: free its cells, so that a large sheet's cells and its
         // records are not both held in full at the peak.
         table.release_row(row);
+    }
+    if let Some((col, row)) = first_filled {
+        let more = match filled {
+            1 => String::new(),
+            n => format!(" (and {} more cells)", n - 1),
+        };
+        inputs.warnings.push(format!(
+            "{file}: {sheet}!{}{}{more}: empty in a cell merged down from the row above; read as the merged cell's value, as the sheet shows it",
+            column_letters(origin_col + col),
+            origin_row + row as u32 + 1
+        ));
     }
     rows
 }

@@ -225,31 +225,55 @@ pub(crate) fn check_zip_workbook(
 
 /// Checks the shared-string cells of each (sheet, worksheet part) of `parts`, as
 /// [`check_shared_string_indexes`] says.
+///
+/// Returns the sheets with a merged cell spanning rows (`<mergeCell ref="A4:A6"/>`), seen in
+/// the same pass: their rows must be read with the merges known (see
+/// [`super::table::Table::filled_row`]), which the streamed read cannot do.
 pub(crate) fn check_shared_string_cells(
     bytes: &[u8],
     parts: &[(String, String)],
-) -> Result<(), Refusal> {
+) -> Result<Vec<String>, Refusal> {
     let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
+    let mut merged_down = Vec::new();
     for (sheet, part) in parts {
-        check_shared_string_indexes(&mut archive, sheet, part)?;
+        if check_shared_string_indexes(&mut archive, sheet, part)? {
+            merged_down.push(sheet.clone());
+        }
     }
-    Ok(())
+    Ok(merged_down)
+}
+
+/// Whether a merged range (`A4:A6`) spans more than one row.
+fn spans_rows(range: &str) -> bool {
+    let row = |cell: &str| {
+        cell.trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            .to_string()
+    };
+    match range.split_once(':') {
+        Some((first, last)) => row(first) != row(last),
+        None => false,
+    }
 }
 
 /// calamine reads a shared-string cell whose index is not a number (`-1`, `x`) as string
 /// 0, silently: a cell would show one text and be read as another. So the index of every
 /// shared-string cell (`<c t="s"><v>…</v></c>`) of a sheet demarc reads must be digits.
+/// Returns whether the sheet has a merged cell spanning rows.
 fn check_shared_string_indexes<R: Read + std::io::Seek>(
     archive: &mut zip::ZipArchive<R>,
     sheet: &str,
     part: &str,
-) -> Result<(), Refusal> {
+) -> Result<bool, Refusal> {
     let mut cell: Option<String> = None;
     let mut bad: Option<(String, String)> = None;
+    let mut merged_down = false;
     scan_part(archive, part, |tag| {
         match tag.local_name() {
+            b"mergeCell" if tag.is_start() && !merged_down => {
+                merged_down = tag.attribute(b"ref").is_some_and(|r| spans_rows(&r));
+            }
             b"c" if tag.is_start() => {
                 let shared = tag.attribute(b"t").as_deref() == Some("s");
                 cell = (shared && !tag.is_empty_element())
@@ -279,7 +303,7 @@ fn check_shared_string_indexes<R: Read + std::io::Seek>(
                 "the cell's shared-string index is {index:?}, which names no string (a reader would silently show the first string instead; the file is malformed: save it again from Excel)"
             ),
         }),
-        None => Ok(()),
+        None => Ok(merged_down),
     }
 }
 

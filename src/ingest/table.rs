@@ -19,7 +19,8 @@ pub struct Table {
     /// Rows from the origin; each holds its non-empty cells as (column from the origin,
     /// value), in column order.
     rows: Vec<Vec<(u32, Data)>>,
-    /// Merged regions, in sheet coordinates (only loaded when the header needs them).
+    /// Merged regions, in sheet coordinates (only loaded when the header needs them, or
+    /// the sheet has cells merged down over several rows).
     merged: Vec<Dimensions>,
 }
 
@@ -107,6 +108,30 @@ impl Table {
     /// Gives the table its merged regions (sheet coordinates).
     pub fn set_merged(&mut self, merged: Vec<Dimensions>) {
         self.merged = merged;
+    }
+
+    /// The merged regions spanning rows that start under `header_row`, as (top row, left
+    /// column, last row) relative to the origin, by top row then column. A merged cell's
+    /// value is its top-left cell's: horizontal spans are not spread, as in
+    /// [`Table::header_cell`].
+    pub(crate) fn merged_down_under(&self, header_row: usize) -> Vec<(usize, u32, usize)> {
+        let (origin_row, origin_col) = (u64::from(self.origin.0), u64::from(self.origin.1));
+        let mut regions: Vec<(usize, u32, usize)> = self
+            .merged
+            .iter()
+            .filter(|m| m.end.0 > m.start.0)
+            .filter(|m| u64::from(m.start.0) >= origin_row && u64::from(m.start.1) >= origin_col)
+            .map(|m| {
+                (
+                    (u64::from(m.start.0) - origin_row) as usize,
+                    (u64::from(m.start.1) - origin_col) as u32,
+                    (u64::from(m.end.0) - origin_row) as usize,
+                )
+            })
+            .filter(|(top, ..)| *top > header_row)
+            .collect();
+        regions.sort_unstable();
+        regions
     }
 
     /// A cell as a header: an empty cell under the top of a vertically merged region reads

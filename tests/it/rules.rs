@@ -537,7 +537,54 @@ fn a_heading_said_again_under_the_header_is_skipped_with_a_warning() {
             said[0]
         );
     }
+}
 
+#[test]
+fn a_cell_merged_down_stands_for_its_value_on_every_row_it_spans() {
+    // IAM-1 tested twice, its id typed once in a cell merged over both rows (A4:A5), as
+    // hand-kept registers do; the newer test, on row 5, found it ineffective.
+    let fresh = d(2026, 9, 15);
+    let book = baseline().with_rows(
+        "Evidence",
+        vec![
+            evidence("DC-1", "*", fresh, "Effective"),
+            evidence("EP-1", "*", fresh, "Effective"),
+            evidence("IAM-1", "*", d(2026, 6, 30), "Effective"),
+            evidence("", "*", fresh, "Ineffective"),
+            evidence("APP-1", "*", fresh, "Effective"),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("merged.xlsx");
+    book.write_to(&path, |workbook| {
+        let sheet = workbook.worksheet_from_name("Evidence").unwrap();
+        sheet
+            .merge_range(3, 0, 4, 0, "IAM-1", &rust_xlsxwriter::Format::new())
+            .unwrap();
+    });
+    let a = analyse(std::slice::from_ref(&path), PERIOD).unwrap_or_else(|e| panic!("{e}"));
+    expect(
+        &a,
+        &["CONTROL_INEFFECTIVE high service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!5"],
+    );
+    assert_eq!(a.inputs.evidence.len(), 5);
+    let said: Vec<&String> = a
+        .inputs
+        .warnings
+        .iter()
+        .filter(|w| w.contains("merged"))
+        .collect();
+    assert_eq!(said.len(), 1, "{:#?}", a.inputs.warnings);
+    assert!(
+        said[0].ends_with("merged.xlsx: Evidence!A5: empty in a cell merged down from the row above; read as the merged cell's value, as the sheet shows it"),
+        "{}",
+        said[0]
+    );
+}
+
+#[test]
+fn only_a_whole_heading_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
     // Only a whole header is skipped: a row with one header word among real values is
     // still refused, naming its cell.
     let half = baseline().push(
