@@ -184,12 +184,17 @@ columns! {
     CONTROLS, controls, Controls: [
         // In a catalogue, `ID` or `Ref` beside `Control` is the identifier and `Control` the
         // statement; in the Evidence sheet `ID` is more often the evidence row's own number.
-        CONTROL_ID = "control_id", true, ["controlid", "controlref", "ref", "id", "control"];
+        CONTROL_ID = "control_id", true, [
+            "controlid", "controlref", "controlno", "controlnumber", "controlidentifier", "ctrlid",
+            "ref", "id", "control",
+        ];
         TITLE = "title", false, ["title", "controltitle", "controlname", "name", "control"];
         DOMAIN = "domain", true, ["domain", "responsibilitydomain"];
         FRAMEWORKS = "frameworks", false, ["frameworks", "framework", "mappings", "references"];
         OWNER = "owner", false, ["controlowner", "owner"];
-        FREQUENCY = "frequency", false, ["frequency", "testfrequency", "testingfrequency"];
+        FREQUENCY = "frequency", false, [
+            "frequency", "testfrequency", "testingfrequency", "reviewfrequency", "cadence",
+        ];
         APPLIES_TO = "applies_to", false, ["appliesto", "appliestoservices", "services"];
     ]
 }
@@ -197,18 +202,27 @@ columns! {
 columns! {
     /// The Evidence sheet's columns.
     EVIDENCE, evidence, Evidence: [
-        CONTROL_ID = "control_id", true, ["controlid", "controlref", "control", "ref", "id"];
+        CONTROL_ID = "control_id", true, [
+            "controlid", "controlref", "controlno", "controlnumber", "controlidentifier", "ctrlid",
+            "control", "ref", "id",
+        ];
         SERVICE = "service", false, ["service", "servicename"];
-        EVIDENCE = "evidence", false, ["evidence", "evidencedescription", "description"];
+        EVIDENCE = "evidence", false, [
+            "evidence", "evidencedescription", "evidencename", "evidencetitle", "description",
+        ];
         EVIDENCE_FILE = "evidence_file", false, [
-            "evidencefile", "evidencelink", "file", "path", "link", "url",
+            "evidencefile", "evidencelink", "evidencelocation", "evidencepath", "evidenceurl",
+            "attachment", "file", "path", "link", "hyperlink", "url",
         ];
         COLLECTED_ON = "collected_on", true, [
             "collectedon", "collectiondate", "datecollected", "collected", "testedon", "testdate",
-            "date",
+            "datetested", "testingdate", "dateoftest", "evidencedate", "performedon", "dateperformed",
+            "completedon", "datecompleted", "date",
         ];
-        RESULT = "result", false, ["result", "testresult", "outcome", "conclusion"];
-        TESTER = "tester", false, ["tester", "testedby", "collectedby"];
+        RESULT = "result", false, [
+            "result", "testresult", "testoutcome", "outcome", "testconclusion", "conclusion",
+        ];
+        TESTER = "tester", false, ["tester", "testedby", "collectedby", "performedby"];
         NOTES = "notes", false, ["notes", "note", "comments", "comment"];
     ]
 }
@@ -592,6 +606,45 @@ mod tests {
         assert_eq!(map.header_row, 2);
         assert_eq!(map.position(SheetKind::Evidence, "collected_on"), Some(1));
         assert_eq!(map.extra, ["Reviewer"]);
+    }
+
+    #[test]
+    fn a_register_in_its_own_words_is_read() {
+        // Headers as GRC tools and hand-kept registers write them.
+        let rows = vec![csv::StringRecord::from(vec![
+            "Control No.",
+            "Evidence Name",
+            "Attachment",
+            "Date Tested",
+            "Test Outcome",
+            "Performed By",
+            "Reviewer",
+        ])];
+        let table = Table::from_records(&rows);
+        let map = locate_header(&table, SheetKind::Evidence).unwrap();
+        let at = |column| map.position_of(column);
+        assert_eq!(
+            [
+                at(evidence::CONTROL_ID),
+                at(evidence::EVIDENCE),
+                at(evidence::EVIDENCE_FILE),
+                at(evidence::COLLECTED_ON),
+                at(evidence::RESULT),
+                at(evidence::TESTER),
+            ],
+            [Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)]
+        );
+        assert_eq!(map.extra, ["Reviewer"]);
+        let catalogue = Table::from_records(&[csv::StringRecord::from(vec![
+            "Control Number",
+            "Control Name",
+            "Domain",
+            "Cadence",
+        ])]);
+        let map = locate_header(&catalogue, SheetKind::Controls).unwrap();
+        assert_eq!(map.position_of(controls::CONTROL_ID), Some(0));
+        assert_eq!(map.position_of(controls::TITLE), Some(1));
+        assert_eq!(map.position_of(controls::FREQUENCY), Some(3));
     }
 }
 
