@@ -42,16 +42,25 @@ impl SheetKind {
     pub fn from_sheet_name(name: &str) -> Option<SheetKind> {
         let name = loose_key(name);
         let kind = match name.as_str() {
-            "services" | "service" | "serviceinventory" | "inventory" | "cloudservices" => {
+            "services" | "service" | "serviceinventory" | "servicesinventory" | "inventory"
+            | "cloudservices" | "serviceregister" | "saasinventory" | "cloudinventory" => {
                 SheetKind::Services
             }
             "controls" | "control" | "controlcatalogue" | "controlcatalog" | "catalogue"
-            | "catalog" => SheetKind::Controls,
-            "evidence" | "evidencelog" | "controlevidence" => SheetKind::Evidence,
-            "attestations" | "attestation" | "vendorattestations" | "assurance" => {
-                SheetKind::Attestations
+            | "catalog" | "controllibrary" | "controlregister" => SheetKind::Controls,
+            "evidence" | "evidencelog" | "controlevidence" | "evidenceregister"
+            | "evidencetracker" => SheetKind::Evidence,
+            "attestations"
+            | "attestation"
+            | "vendorattestations"
+            | "assurance"
+            | "attestationregister"
+            | "thirdpartyattestations"
+            | "socreports"
+            | "assurancereports" => SheetKind::Attestations,
+            "cuecs" | "cuec" | "complementaryuserentitycontrols" | "userentitycontrols" => {
+                SheetKind::Cuecs
             }
-            "cuecs" | "cuec" | "complementaryuserentitycontrols" => SheetKind::Cuecs,
             "vendors" | "vendor" | "vendorregister" | "vendorinventory" | "suppliers"
             | "thirdparties" => SheetKind::Vendors,
             _ => return None,
@@ -591,7 +600,18 @@ mod tests {
             SheetKind::from_sheet_name("evidence"),
             Some(SheetKind::Evidence)
         );
+        for (name, kind) in [
+            ("Evidence Register", SheetKind::Evidence),
+            ("Control Library", SheetKind::Controls),
+            ("SaaS Inventory", SheetKind::Services),
+            ("SOC Reports", SheetKind::Attestations),
+            ("User Entity Controls", SheetKind::Cuecs),
+        ] {
+            assert_eq!(SheetKind::from_sheet_name(name), Some(kind), "{name}");
+        }
+        // Names that may be something else (a summary, a pivot) stay unread.
         assert_eq!(SheetKind::from_sheet_name("Notes"), None);
+        assert_eq!(SheetKind::from_sheet_name("Test Results"), None);
     }
 
     #[test]
