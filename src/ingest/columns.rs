@@ -1,7 +1,7 @@
 //! The six kinds of sheet, the columns each one has (with the aliases people use for
 //! them), and finding the header row — which may sit under a title banner.
 
-use super::table::{cell_in, row_text, Cell, Table};
+use super::table::{cell_in, row_texts, Cell, Table};
 use crate::inputs::names::loose_key;
 use calamine::Data;
 
@@ -323,9 +323,9 @@ pub struct ColumnMap {
     /// Headers that read as a column another header names more plainly (`Link` beside
     /// `Evidence File`): kept as extra columns, each with a warning naming both cells.
     pub outranked: Vec<Outranked>,
-    /// The texts of the rows above the header (a title, a date line), each row's non-empty
-    /// cells joined by tabs: said again under the header, they are a page's heading.
-    pub banner: Vec<String>,
+    /// The rows above the header (a title, a date line), each as its non-empty cells'
+    /// texts: said again under the header, they are a page's heading.
+    pub banner: Vec<Vec<String>>,
 }
 
 /// A header that lost its column to a better-ranked one.
@@ -384,7 +384,7 @@ impl ColumnMap {
                 Cell::Text(text) => reading(columns, &loose_key(text)).is_some_and(|(j, _)| j == i),
                 _ => false,
             });
-        header || (!self.banner.is_empty() && self.banner.contains(&row_text(cells)))
+        header || self.banner.iter().any(|line| says_line(cells, line))
     }
 
     /// Names of required columns the sheet lacks.
@@ -409,10 +409,25 @@ impl ColumnMap {
 pub fn locate_header(table: &Table, kind: SheetKind) -> Option<ColumnMap> {
     let mut map = locate_columns(table, kind.columns())?;
     map.banner = (0..map.header_row)
-        .map(|row| row_text(table.row(row)))
-        .filter(|text| !text.is_empty())
+        .map(|row| row_texts(table.row(row)))
+        .filter(|texts| !texts.is_empty())
         .collect();
     Some(map)
+}
+
+/// Whether a row's non-empty cells say `line`'s texts, in order (wherever they sit). Run on
+/// every row under a banner, so it compares without building the row's texts.
+fn says_line(cells: &[(u32, Data)], line: &[String]) -> bool {
+    let mut texts = cells
+        .iter()
+        .map(|(_, data)| super::table::cell_of(data))
+        .filter(|cell| !matches!(cell, Cell::Empty));
+    let same = line.iter().all(|want| match texts.next() {
+        Some(Cell::Text(text)) => text.trim() == want,
+        Some(other) => other.to_text() == *want,
+        None => false,
+    });
+    same && texts.next().is_none()
 }
 
 /// [`locate_header`] for a table of columns other than demarc's own sheets' (a

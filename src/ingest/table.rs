@@ -185,15 +185,19 @@ impl Table {
     }
 }
 
-/// A row's non-empty cells as text, joined by tabs: what the row says, wherever its cells
-/// sit.
-pub(crate) fn row_text(cells: &[(u32, Data)]) -> String {
-    let texts: Vec<String> = cells
+/// A row's non-empty cells as the texts a person reads in them, in column order.
+pub(crate) fn row_texts(cells: &[(u32, Data)]) -> Vec<String> {
+    cells
         .iter()
-        .map(|(_, data)| view(data).to_text())
-        .filter(|text| !text.is_empty())
-        .collect();
-    texts.join("\t")
+        .map(|(_, data)| view(data))
+        .filter(|cell| !matches!(cell, Cell::Empty))
+        .map(|cell| cell.to_text())
+        .collect()
+}
+
+/// A cell's value as a [`Cell`].
+pub(crate) fn cell_of(data: &Data) -> Cell<'_> {
+    view(data)
 }
 
 /// The cell in a column of a row's non-empty cells (sorted by column, as [`Table::row`]
