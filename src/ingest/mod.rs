@@ -517,9 +517,19 @@ fn open<'m>(
         }
         sheets.push((name, table.map(Sheet::Table)));
     }
-    let Some(merged_down) = checked_cells(problems) else {
+    let Some(mut merged_down) = checked_cells(problems) else {
         return Vec::new();
     };
+    if format == Format::Xls {
+        // An .xls holds its merges in memory once opened: no pass over the cells to find
+        // them.
+        for (name, sheet) in &sheets {
+            let spans_rows = |m: &calamine::Dimensions| m.end.0 > m.start.0;
+            if sheet.is_some() && workbook.merged_cells(name).iter().any(spans_rows) {
+                merged_down.push(name.clone());
+            }
+        }
+    }
     // A cell merged down over several rows holds its value once, in its top row, yet
     // stands for it on every row it spans. The streamed read cannot know that (a sheet
     // lists its merges after its cells), so such a sheet is read again into a table,

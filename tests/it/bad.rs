@@ -1854,6 +1854,68 @@ fn company_xls_sheets() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
+/// An `.xls` register's control id typed once in a cell merged over two tests (A2:A3) is
+/// read on both rows, as the sheet shows it, with a warning naming the cell filled.
+#[test]
+fn an_xls_cell_merged_down_stands_for_its_value_on_every_row_it_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = company_xls_sheets();
+    let header = [
+        "control_id",
+        "service",
+        "evidence",
+        "collected_on",
+        "result",
+    ];
+    let tests = [
+        ["IAM-1", "Access review", "2026-06-30", "Effective"],
+        ["", "Access review", "2026-09-01", "Ineffective"],
+    ];
+    let mut evidence = vec![xls::dimensions(0, 3, 0, 5)];
+    for (c, text) in header.iter().enumerate() {
+        evidence.push(xls::label(0, c as u16, text));
+    }
+    for (r, [control, what, on, result]) in tests.iter().enumerate() {
+        let r = r as u16 + 1;
+        if !control.is_empty() {
+            evidence.push(xls::label(r, 0, control));
+        }
+        evidence.push(xls::label(r, 2, what));
+        evidence.push(xls::label(r, 3, on));
+        evidence.push(xls::label(r, 4, result));
+    }
+    // MERGEDCELLS: one range, rows 1 to 2 (0-based) of column A.
+    let mut merge = 1u16.to_le_bytes().to_vec();
+    for bound in [1u16, 2, 0, 0] {
+        merge.extend(bound.to_le_bytes());
+    }
+    evidence.push(xls::record(0x00E5, &merge));
+    sheets[2].1 = evidence.concat();
+    let path = write_xls(&dir.path().join("q3.xls"), &sheets);
+    let inputs = read_inputs(&[path], &Model::default(), &defaults())
+        .unwrap_or_else(|e| panic!("refused:\n{e}"));
+    let read: Vec<(&str, demarc::inputs::TestResult)> = inputs
+        .evidence
+        .iter()
+        .map(|e| (&*e.control_id, e.result))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("IAM-1", demarc::inputs::TestResult::Effective),
+            ("IAM-1", demarc::inputs::TestResult::Ineffective)
+        ]
+    );
+    assert!(
+        inputs
+            .warnings
+            .iter()
+            .any(|w| w.ends_with("q3.xls: Evidence!A3: empty in a cell merged down from the row above; read as the merged cell's value, as the sheet shows it")),
+        "{:#?}",
+        inputs.warnings
+    );
+}
+
 fn write_xls(path: &Path, sheets: &[(&str, Vec<u8>)]) -> PathBuf {
     std::fs::write(path, xls::workbook(sheets, |i, offsets| offsets[i])).unwrap();
     path.to_path_buf()
