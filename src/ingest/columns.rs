@@ -420,7 +420,7 @@ pub fn locate_header(table: &Table, kind: SheetKind) -> Option<ColumnMap> {
 fn says_line(cells: &[(u32, Data)], line: &[String]) -> bool {
     let mut texts = cells
         .iter()
-        .map(|(_, data)| super::table::cell_of(data))
+        .map(|(_, data)| super::table::view(data))
         .filter(|cell| !matches!(cell, Cell::Empty));
     let same = line.iter().all(|want| match texts.next() {
         Some(Cell::Text(text)) => text.trim() == want,

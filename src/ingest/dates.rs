@@ -33,9 +33,10 @@ pub enum DateProblem {
 
 /// Reads a date written as text: ISO 8601 (`2026-09-30`, with or without a time),
 /// `2026/09/30`, `30 Sep 2026`, `30 September 2026`, `30-Sep-2026`, `Sep 30, 2026`,
-/// `September 30 2026`, `Wednesday, September 30, 2026`, `2026-9-30`; and numeric day/month forms when they are unambiguous or a
-/// [`DateOrder`] is given. Days may be ordinals (`30th September 2026`); each form may be
-/// followed by a time of day, which is dropped.
+/// `September 30 2026`, `Wednesday, September 30, 2026`, `2026-9-30`; and numeric
+/// day/month forms when they are unambiguous or a [`DateOrder`] is given. Days may be
+/// ordinals (`30th September 2026`); each form may be followed by a time of day, which is
+/// dropped.
 pub fn parse_text_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
     let date = parse_any_date(text.trim(), order)?;
     // chrono's %Y takes any digits: `03/04/26` would be the year 26. Two-digit years are a
@@ -174,15 +175,7 @@ fn parse_numeric_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate,
             else {
                 return Err(DateProblem::NotADate);
             };
-            return NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
-                month_length(y, m)
-                    .filter(|&days| d > days && d <= 31)
-                    .map_or(DateProblem::NotADate, |days| DateProblem::NoSuchDay {
-                        year: y,
-                        month: m,
-                        days,
-                    })
-            });
+            return calendar_date(y, m, d);
         }
     }
     let [a, b, y] = parts.as_slice() else {
@@ -208,12 +201,17 @@ fn parse_numeric_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate,
         DateOrder::Dmy => (a, b),
         DateOrder::Mdy => (b, a),
     };
-    NaiveDate::from_ymd_opt(y, month, day).ok_or_else(|| {
-        // `31/09/2026`: a real month, a day past its end — say so, as for ISO text.
-        month_length(y, month)
+    calendar_date(y, month, day)
+}
+
+/// The date, or why there is none: `31/09/2026` names a real month and a day past its end,
+/// which is said as such (as for ISO text), not as "not a date".
+fn calendar_date(year: i32, month: u32, day: u32) -> Result<NaiveDate, DateProblem> {
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
+        month_length(year, month)
             .filter(|&days| day > days && day <= 31)
             .map_or(DateProblem::NotADate, |days| DateProblem::NoSuchDay {
-                year: y,
+                year,
                 month,
                 days,
             })

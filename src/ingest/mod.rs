@@ -41,7 +41,7 @@ use csv_text::{decode_text, read_csv};
 use discovery::{discover, extension};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use table::{column_letters, Table, TableBuilder};
+use table::{column_letters, MergedDown, Table, TableBuilder};
 use workbook::{sniff, Format, Workbook};
 
 /// Settings that change how cells are read.
@@ -609,44 +609,26 @@ fn read_sheet(
     let shared_file: std::sync::Arc<str> = file.into();
     let shared_sheet: std::sync::Arc<str> = sheet.into();
     let mut rows = 0;
-    let mut merged = table
-        .merged_down_under(map.header_row)
-        .into_iter()
-        .peekable();
-    // The values of the merges spanning the row being read: (column, last row, value).
-    let mut carried: Vec<(u32, usize, calamine::Data)> = Vec::new();
+    let mut merged = MergedDown::new(table, map.header_row);
+    // How many empty cells took a merged value, and the first of them: (column, row).
     let mut filled = 0;
     let mut first_filled = None;
     for row in map.header_row + 1..table.height() {
-        while let Some((_, col, last)) = merged.next_if(|m| m.0 == row) {
-            if let Some((_, data)) = table.row(row).iter().find(|(c, _)| *c == col) {
-                carried.push((col, last, data.clone()));
-            }
-        }
-        carried.retain(|(_, last, _)| *last >= row);
+        merged.enter(table, row);
         if table.row_is_blank(row) {
             continue;
         }
         if problems.is_full() {
             break;
         }
-        let mut with_merges;
-        let mut cells = table.row(row);
-        if carried
-            .iter()
-            .any(|(col, ..)| !cells.iter().any(|(c, _)| c == col))
-        {
-            with_merges = cells.to_vec();
-            for (col, _, data) in &carried {
-                if !with_merges.iter().any(|(c, _)| c == col) {
-                    with_merges.push((*col, data.clone()));
-                    filled += 1;
-                    first_filled.get_or_insert((*col, row));
-                }
-            }
-            with_merges.sort_by_key(|(c, _)| *c);
-            cells = &with_merges;
+        let with_merges = merged.fill(table.row(row));
+        if let Some(with) = &with_merges {
+            filled += with.columns.len();
+            first_filled.get_or_insert((with.columns[0], row));
         }
+        let cells = with_merges
+            .as_ref()
+            .map_or(table.row(row), |with| with.cells.as_slice());
         let source = Source {
             file: shared_file.clone(),
             sheet: shared_sheet.clone(),

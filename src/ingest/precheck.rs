@@ -228,7 +228,7 @@ pub(crate) fn check_zip_workbook(
 ///
 /// Returns the sheets with a merged cell spanning rows (`<mergeCell ref="A4:A6"/>`), seen in
 /// the same pass: their rows must be read with the merges known (see
-/// [`super::table::Table::filled_row`]), which the streamed read cannot do.
+/// [`super::table::MergedDown`]), which the streamed read cannot do.
 pub(crate) fn check_shared_string_cells(
     bytes: &[u8],
     parts: &[(String, String)],

@@ -185,6 +185,63 @@ impl Table {
     }
 }
 
+/// Carries the value of each cell merged down over several rows onto the rows under its
+/// top, which hold nothing there: the sheet shows the value on all of them. Told of every
+/// row in order ([`MergedDown::enter`], before the row's cells are released), it fills
+/// each row's cells ([`MergedDown::fill`]).
+pub(crate) struct MergedDown {
+    /// (top row, left column, last row), relative to the origin, by top row.
+    regions: std::iter::Peekable<std::vec::IntoIter<(usize, u32, usize)>>,
+    /// The merges spanning the current row: (column, last row, value).
+    carried: Vec<(u32, usize, Data)>,
+}
+
+impl MergedDown {
+    /// The merges of `table` that start under `header_row`.
+    pub(crate) fn new(table: &Table, header_row: usize) -> MergedDown {
+        MergedDown {
+            regions: table.merged_down_under(header_row).into_iter().peekable(),
+            carried: Vec::new(),
+        }
+    }
+
+    /// Moves to `row`: takes the values of the merges starting there, drops those ended.
+    pub(crate) fn enter(&mut self, table: &Table, row: usize) {
+        while let Some((_, col, last)) = self.regions.next_if(|m| m.0 == row) {
+            if let Some((_, data)) = table.row(row).iter().find(|(c, _)| *c == col) {
+                self.carried.push((col, last, data.clone()));
+            }
+        }
+        self.carried.retain(|(_, last, _)| *last >= row);
+    }
+
+    /// The current row's cells with the merged values filled in where the row is empty;
+    /// `None` when there is nothing to fill.
+    pub(crate) fn fill(&self, cells: &[(u32, Data)]) -> Option<FilledRow> {
+        let has = |col: u32| cells.iter().any(|(c, _)| *c == col);
+        let missing: Vec<&(u32, usize, Data)> =
+            self.carried.iter().filter(|(col, ..)| !has(*col)).collect();
+        if missing.is_empty() {
+            return None;
+        }
+        let mut filled = cells.to_vec();
+        filled.extend(missing.iter().map(|(col, _, data)| (*col, data.clone())));
+        filled.sort_by_key(|(c, _)| *c);
+        Some(FilledRow {
+            cells: filled,
+            columns: missing.iter().map(|(col, ..)| *col).collect(),
+        })
+    }
+}
+
+/// A row with merged values filled in ([`MergedDown::fill`]).
+pub(crate) struct FilledRow {
+    /// The row's non-empty cells, in column order, as a table row holds them.
+    pub cells: Vec<(u32, Data)>,
+    /// The columns that took a merged value.
+    pub columns: Vec<u32>,
+}
+
 /// A row's non-empty cells as the texts a person reads in them, in column order.
 pub(crate) fn row_texts(cells: &[(u32, Data)]) -> Vec<String> {
     cells
@@ -193,11 +250,6 @@ pub(crate) fn row_texts(cells: &[(u32, Data)]) -> Vec<String> {
         .filter(|cell| !matches!(cell, Cell::Empty))
         .map(|cell| cell.to_text())
         .collect()
-}
-
-/// A cell's value as a [`Cell`].
-pub(crate) fn cell_of(data: &Data) -> Cell<'_> {
-    view(data)
 }
 
 /// The cell in a column of a row's non-empty cells (sorted by column, as [`Table::row`]
@@ -209,7 +261,8 @@ pub(crate) fn cell_in(cells: &[(u32, Data)], col: usize) -> Cell<'_> {
     }
 }
 
-fn view(data: &Data) -> Cell<'_> {
+/// A cell's value as a [`Cell`].
+pub(crate) fn view(data: &Data) -> Cell<'_> {
     match data {
         Data::Empty => Cell::Empty,
         Data::String(s) | Data::DurationIso(s) => text_cell(s),

@@ -78,11 +78,12 @@ pub(super) fn run_tasks(
                             for (c, around) in compiled.stood_in {
                                 // Named in the first document of the run's order that
                                 // has it, whichever worker finished first.
-                                let first =
-                                    seen.entry(c)
-                                        .or_insert((i, task.name.clone(), around.clone()));
-                                if first.0 > i {
-                                    *first = (i, task.name.clone(), around);
+                                let first = (i, task.name.clone(), around);
+                                match seen.get(&c) {
+                                    Some(known) if known.0 < i => {}
+                                    _ => {
+                                        seen.insert(c, first);
+                                    }
                                 }
                             }
                             Ok(Content::Bytes(compiled.pdf))
