@@ -1,6 +1,7 @@
 //! The six kinds of sheet, the columns each one has (with the aliases people use for
 //! them), and finding the header row — which may sit under a title banner.
 
+use super::dates::DateOrder;
 use super::table::{cell_in, row_texts, Cell, Table};
 use crate::inputs::names::loose_key;
 use calamine::Data;
@@ -326,6 +327,9 @@ pub struct ColumnMap {
     /// The rows above the header (a title, a date line), each as its non-empty cells'
     /// texts: said again under the header, they are a page's heading.
     pub banner: Vec<Vec<String>>,
+    /// For each column (same order as `positions`), the day/month order its header's
+    /// format hint states (`Date Collected (DD/MM/YYYY)`), if any.
+    pub date_orders: Vec<Option<DateOrder>>,
 }
 
 /// A header that lost its column to a better-ranked one.
@@ -350,6 +354,11 @@ impl ColumnMap {
     /// The table column of a column of the sheet this map was made for.
     pub fn position_of(&self, column: ColumnId) -> Option<usize> {
         self.positions.get(column.index).copied().flatten()
+    }
+
+    /// The day/month order a column's header states in its format hint, if it states one.
+    pub fn date_order_of(&self, column: ColumnId) -> Option<DateOrder> {
+        self.date_orders.get(column.index).copied().flatten()
     }
 
     /// The same, for a table of columns other than demarc's own sheets' (a questionnaire's).
@@ -381,7 +390,7 @@ impl ColumnMap {
             .filter_map(|(i, (_, position))| position.map(|col| (i, col)));
         let header = self.positions.iter().any(Option::is_some)
             && read.all(|(i, col)| match cell_in(cells, col) {
-                Cell::Text(text) => reading(columns, &loose_key(text)).is_some_and(|(j, _)| j == i),
+                Cell::Text(text) => header_reading(columns, text).is_some_and(|(j, _)| j == i),
                 _ => false,
             });
         header || self.banner.iter().any(|line| says_line(cells, line))
@@ -485,12 +494,12 @@ fn map_row(table: &Table, row: usize, columns: &[Column]) -> ColumnMap {
             Cell::Text(s) => s,
             _ => continue,
         };
-        match reading(columns, &loose_key(header)) {
+        match header_reading(columns, header) {
             Some((i, rank)) => claims.push((col, i, rank)),
             None => extra.push(header.trim().to_string()),
         }
     }
-    let mut positions = vec![None; columns.len()];
+    let mut positions: Vec<Option<usize>> = vec![None; columns.len()];
     let mut duplicates = Vec::new();
     let mut outranked = Vec::new();
     for (i, column) in columns.iter().enumerate() {
@@ -515,11 +524,15 @@ fn map_row(table: &Table, row: usize, columns: &[Column]) -> ColumnMap {
     // A header that lost its first reading may be the plain name of another column that
     // no header claims: in a catalogue headed `ID | Control`, `Control` is the title.
     for o in outranked.iter_mut() {
-        let header = loose_key(&table.header_cell(row, o.kept).to_text());
+        let text = table.header_cell(row, o.kept).to_text();
+        let keys = [Some(text.as_str()), without_hints(&text).as_deref()].map(|t| t.map(loose_key));
         let other = columns.iter().enumerate().position(|(j, c)| {
             positions[j].is_none()
                 && !claims.iter().any(|claim| claim.1 == j)
-                && c.aliases.contains(&header.as_str())
+                && keys
+                    .iter()
+                    .flatten()
+                    .any(|key| c.aliases.contains(&key.as_str()))
         });
         if let Some(j) = other {
             positions[j] = Some(o.kept);
@@ -527,6 +540,13 @@ fn map_row(table: &Table, row: usize, columns: &[Column]) -> ColumnMap {
         }
     }
     outranked.sort_by_key(|o| o.kept);
+    let date_orders = positions
+        .iter()
+        .map(|position| {
+            let header = table.header_cell(row, (*position)?).to_text();
+            hinted_date_order(&header)
+        })
+        .collect();
     ColumnMap {
         header_row: row,
         positions,
@@ -534,7 +554,63 @@ fn map_row(table: &Table, row: usize, columns: &[Column]) -> ColumnMap {
         duplicates,
         outranked,
         banner: Vec::new(),
+        date_orders,
     }
+}
+
+/// Which column a header names, and its rank (see [`reading`]): as written, or failing
+/// that without the hints in brackets that registers add to their headers (`Date
+/// Collected (DD/MM/YYYY)`, `Result [Pass/Fail]`, `Evidence Link (SharePoint)`). A
+/// header whose bracketed words are part of its name (`Period (start)`) is read as
+/// written first.
+fn header_reading(columns: &[Column], header: &str) -> Option<(usize, u8)> {
+    reading(columns, &loose_key(header))
+        .or_else(|| reading(columns, &loose_key(&without_hints(header)?)))
+}
+
+/// The header without its bracketed parts, when it has some and something is left.
+fn without_hints(header: &str) -> Option<String> {
+    let mut bare = String::with_capacity(header.len());
+    let mut depth = 0usize;
+    let mut had_hint = false;
+    for c in header.chars() {
+        match c {
+            '(' | '[' => {
+                depth += 1;
+                had_hint = true;
+            }
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => bare.push(c),
+            _ => {}
+        }
+    }
+    (had_hint && !loose_key(&bare).is_empty()).then_some(bare)
+}
+
+/// The day/month order a header's bracketed format hint states: `(DD/MM/YYYY)` and
+/// `[dd-mm-yy]` are day first, `(MM/DD/YYYY)` month first. Only a hint made of day, month
+/// and year letters alone counts, so `(UTC)` or `(mm)` says nothing.
+fn hinted_date_order(header: &str) -> Option<DateOrder> {
+    let start = header.find(['(', '['])?;
+    let hint = &header[start + 1..];
+    let hint = &hint[..hint.find([')', ']']).unwrap_or(hint.len())];
+    let parts: Vec<String> = hint
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.to_ascii_lowercase())
+        .collect();
+    let made_of = |p: &String, letter: char| p.chars().all(|c| c == letter);
+    let day = parts.iter().position(|p| made_of(p, 'd'))?;
+    let month = parts.iter().position(|p| made_of(p, 'm'))?;
+    let only_date_letters = parts
+        .iter()
+        .all(|p| made_of(p, 'd') || made_of(p, 'm') || made_of(p, 'y'));
+    let has_year = parts.iter().any(|p| made_of(p, 'y'));
+    (only_date_letters && has_year).then_some(if day < month {
+        DateOrder::Dmy
+    } else {
+        DateOrder::Mdy
+    })
 }
 
 /// Which column a header (already through [`loose_key`]) names, and its rank: 0 when it

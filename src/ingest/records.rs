@@ -3,7 +3,7 @@
 
 use super::columns::{attestations, controls, cuecs, evidence, services, vendors};
 use super::columns::{ColumnId, ColumnMap, SheetKind};
-use super::dates::{parse_text_date, DateProblem};
+use super::dates::{parse_text_date, DateOrder, DateProblem};
 use super::table::{cell_in, column_letters, Cell};
 use super::{IngestOptions, InputError, Problems};
 use crate::findings::Source;
@@ -76,7 +76,12 @@ impl RowReader<'_> {
     /// The cell's text, trimmed, without hidden characters (see [`crate::inputs::names::is_hidden`];
     /// the collector warns of them); empty when blank or absent.
     fn text(&self, column: ColumnId) -> String {
-        let text = self.cell(column).0.to_text();
+        let cell = self.cell(column).0;
+        if matches!(cell, Cell::Error(_)) && PROSE.contains(&column) {
+            // Read as blank; the collector warns (see [`PROSE`]).
+            return String::new();
+        }
+        let text = cell.to_text();
         if crate::inputs::names::has_hidden(&text) {
             crate::inputs::names::strip_hidden(&text).trim().to_string()
         } else {
@@ -115,7 +120,7 @@ impl RowReader<'_> {
         let problem = match cell {
             Cell::Empty => return Ok(None),
             Cell::Date(Some(date)) => return Ok(Some(date)),
-            Cell::Text(text) => match parse_text_date(text, options.date_order) {
+            Cell::Text(text) => match parse_text_date(text, self.date_order(column, options)) {
                 Ok(date) => return Ok(Some(date)),
                 Err(DateProblem::Ambiguous) => format!(
                     "{:?} is ambiguous (day/month or month/day?): write 2026-09-30, or set date_order = \"dmy\" or \"mdy\" in demarc.toml",
@@ -137,6 +142,13 @@ impl RowReader<'_> {
         };
         problems.push(self.error(column, problem));
         Err(Rejected)
+    }
+
+    /// How a numeric text date in `column` is read: as its header's format hint says
+    /// (`Date Collected (DD/MM/YYYY)`), which speaks for that column alone; otherwise as
+    /// `date_order` in demarc.toml says for every sheet.
+    fn date_order(&self, column: ColumnId, options: &IngestOptions) -> Option<DateOrder> {
+        self.map.date_order_of(column).or(options.date_order)
     }
 
     fn required_date(
@@ -223,8 +235,47 @@ fn by_loose_name<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, text: &st
 }
 
 fn parse_result(text: &str) -> Option<TestResult> {
-    by_loose_name(&TestResult::ALL, TestResult::as_str, text)
+    by_loose_name(&TestResult::ALL, TestResult::as_str, text).or_else(|| {
+        let key = loose_key(text);
+        RESULT_WORDINGS
+            .iter()
+            .find(|(wording, _)| *wording == key)
+            .map(|(_, result)| *result)
+    })
 }
+
+/// How testing workbooks word a conclusion besides the five names (as [`loose_key`]s):
+/// the pass/fail of a test script, and an auditor's phrasing of a test of operating
+/// effectiveness. Wording that could mean two results is read as the graver one: a test
+/// "passed with exceptions" is an Exception, so it is followed up, never read as clean.
+/// `N/A` is not here: not applicable is a scoping decision, not a test's result.
+const RESULT_WORDINGS: &[(&str, TestResult)] = &[
+    ("pass", TestResult::Effective),
+    ("passed", TestResult::Effective),
+    ("operatingeffectively", TestResult::Effective),
+    ("noexceptions", TestResult::Effective),
+    ("noexceptionsnoted", TestResult::Effective),
+    ("effectivenoexceptions", TestResult::Effective),
+    ("effectivenoexceptionsnoted", TestResult::Effective),
+    ("fail", TestResult::Ineffective),
+    ("failed", TestResult::Ineffective),
+    ("noteffective", TestResult::Ineffective),
+    ("notoperatingeffectively", TestResult::Ineffective),
+    ("exceptions", TestResult::Exception),
+    ("exceptionnoted", TestResult::Exception),
+    ("exceptionsnoted", TestResult::Exception),
+    ("effectivewithexceptions", TestResult::Exception),
+    ("effectivewithexception", TestResult::Exception),
+    ("passwithexceptions", TestResult::Exception),
+    ("passedwithexceptions", TestResult::Exception),
+    ("partial", TestResult::PartiallyEffective),
+    ("partiallypassed", TestResult::PartiallyEffective),
+    ("partialpass", TestResult::PartiallyEffective),
+    ("untested", TestResult::NotTested),
+    ("notyettested", TestResult::NotTested),
+    ("notperformed", TestResult::NotTested),
+    ("pending", TestResult::NotTested),
+];
 
 fn parse_frequency(text: &str) -> Option<Frequency> {
     match loose_key(text).as_str() {
@@ -335,11 +386,31 @@ const TYPED_OPTIONAL: &[ColumnId] = &[
 /// to Excel; so does a cell whose text was typed starting with `=`.
 const UNCOMPUTED: &str = "the cell holds a formula with no computed value (a workbook written by a script, or text typed starting with \"=\"): open and save the workbook in Excel or LibreOffice so the formula is computed, or type the text with a leading apostrophe";
 
+/// Columns of prose that demarc prints but never matches, counts or judges by: a title, a
+/// note, who tested. A formula error there (a lookup's `#N/A` beside every row it found
+/// nothing for) is read as blank with a warning per column, rather than failing the run:
+/// nothing the reconciliation decides depends on it. In any other column the error is
+/// the run's, because a blank there would change what is found (no file, no scope).
+const PROSE: &[ColumnId] = &[
+    services::OWNER,
+    services::SCOPE_NOTE,
+    controls::TITLE,
+    controls::OWNER,
+    evidence::EVIDENCE,
+    evidence::TESTER,
+    evidence::NOTES,
+    attestations::AUDITOR,
+    attestations::EXCEPTION_NOTES,
+    cuecs::DESCRIPTION,
+    vendors::REVIEWER,
+];
+
 /// A formula error (`#REF!`, `#N/A`) in a text or list column would otherwise be read as
-/// the text "#REF!" — a service, a control, a note nobody wrote. Reports each such cell.
+/// the text "#REF!" — a service, a control, a file nobody named. Reports each such cell
+/// outside the [`PROSE`] columns.
 fn formula_errors_in_text(row: &RowReader<'_>, problems: &mut Problems) {
     for column in row.kind.column_ids() {
-        if column.column().required || TYPED_OPTIONAL.contains(&column) {
+        if column.column().required || TYPED_OPTIONAL.contains(&column) || PROSE.contains(&column) {
             continue;
         }
         if let (Cell::Error(e), _) = row.cell(column) {
@@ -435,12 +506,14 @@ struct ColumnNote {
     count: usize,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 enum Note {
     /// An optional text cell holding a formula with no computed value, read as blank.
     Uncomputed,
     /// Hidden characters (bidi controls, zero-width) removed.
     Hidden,
+    /// A formula error in a [`PROSE`] column, read as blank: the error as Excel shows it.
+    FormulaError(String),
 }
 
 /// One warning per sheet whose heading was said again under it: `register.xlsx: Evidence
@@ -601,6 +674,7 @@ impl<'m> Collector<'m> {
                     Note::Uncomputed
                 }
                 Cell::Text(text) if crate::inputs::names::has_hidden(text) => Note::Hidden,
+                Cell::Error(e) if PROSE.contains(&id) => Note::FormulaError(e.to_string()),
                 _ => continue,
             };
             let error = row.error(id, String::new());
@@ -650,8 +724,9 @@ impl<'m> Collector<'m> {
                 2 => " (and 1 more cell in the column)".to_string(),
                 k => format!(" (and {} more cells in the column)", k - 1),
             };
-            let what = match n.what {
+            let what = match &n.what {
                 Note::Uncomputed => format!("read as blank{more}: {UNCOMPUTED}"),
+                Note::FormulaError(e) => format!("the formula error {e} read as blank{more}: the column is text demarc only prints; fix the formula or clear the cell"),
                 Note::Hidden => format!("hidden characters (bidirectional controls, zero-width or control characters) removed{more}: they change what a name seems to say without being seen"),
             };
             inputs.warnings.push(format!(
@@ -1079,6 +1154,23 @@ mod tests {
         );
         assert_eq!(parse_result("Not-tested"), Some(TestResult::NotTested));
         assert_eq!(parse_result("Efective"), None);
+        // A test script's pass/fail, and an auditor's wording.
+        assert_eq!(parse_result("PASS"), Some(TestResult::Effective));
+        assert_eq!(parse_result("Failed"), Some(TestResult::Ineffective));
+        assert_eq!(
+            parse_result("Operating effectively"),
+            Some(TestResult::Effective)
+        );
+        assert_eq!(
+            parse_result("Effective - no exceptions noted"),
+            Some(TestResult::Effective)
+        );
+        // Wording that could be read two ways is read as the graver result.
+        assert_eq!(
+            parse_result("Passed with exceptions"),
+            Some(TestResult::Exception)
+        );
+        assert_eq!(parse_result("N/A"), None);
         assert_eq!(
             parse_attestation_type("SOC 2 Type 2"),
             Some(AttestationType::Soc2Type2)

@@ -139,6 +139,7 @@ cases!(
     ref_error_in_a_required_id,
     div0_error_in_a_count,
     na_error_in_a_text_column,
+    na_error_in_a_note_is_read_as_blank,
     ref_error_in_an_attestation_date,
     date_serial_past_9999,
     date_serial_absurdly_negative,
@@ -893,6 +894,32 @@ mod cases {
                 Some("B2"),
                 "service: expected text, found the formula error #N/A: fix the formula or clear the cell",
             )]),
+        }
+    }
+
+    pub fn na_error_in_a_note_is_read_as_blank() -> Case {
+        Case {
+            name: "na_error_in_a_note_is_read_as_blank",
+            // A lookup's #N/A beside a row it found nothing for, in a column demarc only
+            // prints: the run goes on, the note blank, with a warning naming the cell.
+            build: |dir| {
+                let paths = evidence_tweaked(dir, |ws| {
+                    ws.write_string(0, 5, "Notes").unwrap();
+                    ws.write_formula(1, 5, error_formula("#N/A")).unwrap();
+                });
+                (paths, defaults())
+            },
+            expect: Expect::Read(|inputs| {
+                assert_eq!(inputs.evidence.len(), 1);
+                assert_eq!(inputs.evidence[0].notes, "");
+                assert!(
+                    inputs.warnings.iter().any(|w| w.ends_with(
+                        "q3.xlsx: Evidence!F2: notes: the formula error #N/A read as blank: the column is text demarc only prints; fix the formula or clear the cell"
+                    )),
+                    "{:#?}",
+                    inputs.warnings
+                );
+            }),
         }
     }
 

@@ -583,6 +583,95 @@ fn a_cell_merged_down_stands_for_its_value_on_every_row_it_spans() {
 }
 
 #[test]
+fn hints_in_brackets_are_read_past_and_a_date_format_hint_settles_day_and_month() {
+    // A register in its own words: hints in brackets after its headers, and results as a
+    // test script's pass/fail. IAM-1's test of 09/08/2026 failed; which day that is, only
+    // the date column's hint says.
+    let book = |dates: &str| {
+        baseline().sheet(
+            "Evidence",
+            &[
+                "Control ID",
+                "Service",
+                "Evidence",
+                dates,
+                "Result (Pass/Fail)",
+                "Tested By [name]",
+            ],
+            vec![
+                row(&[
+                    "DC-1",
+                    "*",
+                    "Quarterly review",
+                    "2026-09-15",
+                    "Pass",
+                    "A. Tester",
+                ]),
+                row(&[
+                    "EP-1",
+                    "*",
+                    "Quarterly review",
+                    "2026-09-15",
+                    "Passed",
+                    "A. Tester",
+                ]),
+                row(&[
+                    "IAM-1",
+                    "*",
+                    "Quarterly review",
+                    "09/08/2026",
+                    "Fail",
+                    "A. Tester",
+                ]),
+                row(&[
+                    "APP-1",
+                    "*",
+                    "Quarterly review",
+                    "2026-09-15",
+                    "Operating effectively",
+                    "A. Tester",
+                ]),
+            ],
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (hint, day) in [
+        ("Date Collected (DD/MM/YYYY)", d(2026, 8, 9)),
+        ("Date Collected [mm-dd-yy]", d(2026, 9, 8)),
+    ] {
+        let path = book(hint).write(dir.path(), "hinted.xlsx");
+        let a = analyse(&[path], PERIOD).unwrap_or_else(|e| panic!("{hint}: {e}"));
+        expect_in(
+            hint,
+            &a,
+            &["CONTROL_INEFFECTIVE high service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence!4"],
+        );
+        assert_eq!(a.inputs.evidence[2].collected_on, day, "{hint}");
+        assert_eq!(&*a.inputs.evidence[2].tester, "A. Tester", "{hint}");
+        assert!(
+            a.inputs
+                .warnings
+                .iter()
+                .all(|w| !w.contains("not one demarc reads")),
+            "{hint}: {:#?}",
+            a.inputs.warnings
+        );
+    }
+    // A hint that is no date format says nothing about the order: the date stays
+    // ambiguous, and the run says so.
+    let path = book("Date Collected (UTC)").write(dir.path(), "unhinted.xlsx");
+    let Err(error) = analyse(&[path], PERIOD) else {
+        panic!("09/08/2026 was read without anything saying which day it is");
+    };
+    assert!(
+        error
+            .to_string()
+            .contains("Evidence!D4: collected_on: \"09/08/2026\" is ambiguous"),
+        "{error}"
+    );
+}
+
+#[test]
 fn only_a_whole_heading_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
     // Only a whole header is skipped: a row with one header word among real values is
