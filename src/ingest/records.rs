@@ -488,6 +488,8 @@ pub(crate) struct Collector<'m> {
     shared: SharedTexts,
     /// Rows that said the sheet's heading again, skipped: where they were, in reading order.
     repeated_headers: Vec<Source>,
+    /// Rows skipped as notes (see [`opens_as_a_note`]), each with its first text as shown.
+    note_rows: Vec<(Source, String)>,
     /// Cells read other than as written, said once per sheet, column and kind (in the
     /// order first met), with the first cell and how many there were.
     notes: Vec<ColumnNote>,
@@ -514,6 +516,94 @@ enum Note {
     Hidden,
     /// A formula error in a [`PROSE`] column, read as blank: the error as Excel shows it.
     FormulaError(String),
+}
+
+/// How the notes people write into a register's rows begin: who prepared or reviewed it,
+/// a total, a source, a footnote's mark. Compared ignoring case, and only as whole words
+/// (`Total` and `Total:` open a note; `TOTAL-1` does not).
+const NOTE_OPENINGS: &[&str] = &[
+    "prepared by",
+    "reviewed by",
+    "approved by",
+    "compiled by",
+    "maintained by",
+    "signed off by",
+    "note",
+    "notes",
+    "nb",
+    "n.b.",
+    "source",
+    "sources",
+    "total",
+    "totals",
+    "grand total",
+    "subtotal",
+    "sub-total",
+    "last updated",
+    "last reviewed",
+    "last modified",
+    "end of",
+    "legend",
+    "page",
+    "*",
+    "†",
+];
+
+/// The row's first text, when it opens as a note does (see [`NOTE_OPENINGS`]): `Prepared
+/// by: J. Alvarez` under the table, a `Total` row, `* evidence held in SharePoint`. Such a
+/// row is skipped with a warning rather than refused cell by cell, but only when it cannot
+/// be read as a record: a record is never skipped for how it begins.
+fn opens_as_a_note(cells: &[(u32, calamine::Data)]) -> Option<String> {
+    let first = cells
+        .iter()
+        .find_map(|(_, data)| match super::table::view(data) {
+            Cell::Empty => None,
+            cell => Some(cell),
+        })?;
+    let Cell::Text(text) = first else {
+        return None;
+    };
+    let text = text.trim();
+    // Most rows begin with an id; this spares them the comparisons below.
+    let first_letter = text.chars().next()?.to_ascii_lowercase();
+    if !NOTE_OPENINGS.iter().any(|o| o.starts_with(first_letter)) {
+        return None;
+    }
+    let opens = NOTE_OPENINGS.iter().any(|opening| {
+        let Some(head) = text.get(..opening.len()) else {
+            return false;
+        };
+        let rest = &text[opening.len()..];
+        head.eq_ignore_ascii_case(opening)
+            && (!opening.ends_with(char::is_alphanumeric)
+                || rest
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c.is_whitespace() || matches!(c, ':' | '.' | ',' | ')')))
+    });
+    opens.then(|| Cell::Text(text).describe())
+}
+
+/// One warning per sheet with rows skipped as notes: `register.xlsx: Evidence rows 354 and
+/// 355 ("Prepared by: J. Alvarez", …) read as notes, not records; skipped`.
+fn note_row_warnings(rows: &[(Source, String)]) -> Vec<String> {
+    rows.chunk_by(|(a, _), (b, _)| a.file == b.file && a.sheet == b.sheet)
+        .map(|sheet| {
+            let (first, opening) = &sheet[0];
+            let which = match sheet.len() {
+                1 => format!("row {} ({opening}) is a note, not a record (it begins as notes, totals and footnotes do, and cannot be read as a record)", first.row),
+                n => {
+                    let also = if n == 2 {
+                        sheet[1].0.row.to_string()
+                    } else {
+                        format!("{} more", n - 1)
+                    };
+                    format!("rows {} ({opening}) and {also} are notes, not records (they begin as notes, totals and footnotes do, and cannot be read as records)", first.row)
+                }
+            };
+            format!("{}: {} {which}; skipped", first.file, first.sheet)
+        })
+        .collect()
 }
 
 /// One warning per sheet whose heading was said again under it: `register.xlsx: Evidence
@@ -573,6 +663,7 @@ impl<'m> Collector<'m> {
             phantom_leap_days: Vec::new(),
             shared: SharedTexts::default(),
             repeated_headers: Vec::new(),
+            note_rows: Vec::new(),
             notes: Vec::new(),
             spellings: Default::default(),
         }
@@ -586,6 +677,22 @@ impl<'m> Collector<'m> {
             self.repeated_headers.push(row.source.clone());
             return false;
         }
+        if let Some(opening) = opens_as_a_note(row.cells) {
+            // Read as a record when it is one; otherwise it is a note, not a broken record.
+            let mut trial = Problems::default();
+            self.read_record(row, &mut trial);
+            if trial.len() == 0 {
+                return true;
+            }
+            self.note_rows.push((row.source.clone(), opening));
+            return false;
+        }
+        self.read_record(row, problems);
+        true
+    }
+
+    /// Reads a row into a record of its sheet's kind, or into `problems`.
+    fn read_record(&mut self, row: &RowReader<'_>, problems: &mut Problems) {
         // Any problem fails the run, so a row with a formula error in a text column is
         // still read on, to report its other problems in the same pass.
         formula_errors_in_text(row, problems);
@@ -633,7 +740,6 @@ impl<'m> Collector<'m> {
             SheetKind::Cuecs => self.cuec(row, problems).map(|r| self.cuecs.push(r)),
             SheetKind::Vendors => self.vendor(row, problems).map(|r| self.vendors.push(r)),
         };
-        true
     }
 
     /// Adds another collector's records (a sheet read apart) after this one's.
@@ -656,6 +762,7 @@ impl<'m> Collector<'m> {
         extend(&mut self.notes, other.notes);
         extend(&mut self.phantom_leap_days, other.phantom_leap_days);
         extend(&mut self.repeated_headers, other.repeated_headers);
+        extend(&mut self.note_rows, other.note_rows);
         for (name, first) in other.spellings {
             self.spellings.entry(name).or_insert(first);
         }
@@ -738,6 +845,7 @@ impl<'m> Collector<'m> {
         inputs
             .warnings
             .extend(repeated_header_warnings(&self.repeated_headers));
+        inputs.warnings.extend(note_row_warnings(&self.note_rows));
         inputs.services = self.services;
         inputs.controls = self.controls;
         inputs.evidence = self.evidence;

@@ -672,6 +672,68 @@ fn hints_in_brackets_are_read_past_and_a_date_format_hint_settles_day_and_month(
 }
 
 #[test]
+fn notes_totals_and_footnotes_in_a_register_are_skipped_but_never_a_record() {
+    // A register as people keep one: a subtotal under a section, and who prepared and
+    // reviewed it under the table. None is a record; each would be refused cell by cell.
+    let fresh = d(2026, 9, 15);
+    let book = baseline()
+        .with_rows(
+            "Evidence",
+            vec![
+                evidence("DC-1", "*", fresh, "Effective"),
+                evidence("EP-1", "*", fresh, "Effective"),
+                vec!["Total: 2 tests".into(), "".into(), "".into(), 2.0.into()],
+                evidence("IAM-1", "*", d(2026, 6, 30), "Effective"),
+                evidence("APP-1", "*", fresh, "Effective"),
+                vec![],
+                row(&["Prepared by: J. Alvarez, GRC analyst, 2026-10-02"]),
+                row(&["", "Reviewed by M. Chen"]),
+            ],
+        )
+        // A control whose id begins as a note does is still a control.
+        .push("Controls", control("Total 1", "DC", "quarterly", "*"));
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = book.write(dir.path(), "company.xlsx");
+    let csv_dir = dir.path().join("csv");
+    std::fs::create_dir(&csv_dir).unwrap();
+    let csv = book.write_csv(&csv_dir);
+    for (case, paths, controls, services, evidence) in [
+        (
+            "xlsx",
+            vec![xlsx],
+            "Controls",
+            "Services",
+            "company.xlsx: Evidence",
+        ),
+        ("csv", csv, "controls", "services", "evidence.csv: evidence"),
+    ] {
+        let a = analyse(&paths, PERIOD).unwrap_or_else(|e| panic!("{case}: {e}"));
+        let evidence_sheet = &evidence[evidence.find(": ").unwrap() + 2..];
+        expect_in(
+            case,
+            &a,
+            &[
+                format!("EVIDENCE_STALE medium service=Okta domain=IAM control=IAM-1 @ {controls}!4 {evidence_sheet}!5"),
+                format!("EVIDENCE_MISSING high service=Okta domain=DC control=Total 1 @ {controls}!6 {services}!2"),
+            ],
+        );
+        assert_eq!(a.inputs.evidence.len(), 4, "{case}");
+        let said: Vec<&String> = a
+            .inputs
+            .warnings
+            .iter()
+            .filter(|w| w.contains("notes, not records"))
+            .collect();
+        assert_eq!(said.len(), 1, "{case}: {:#?}", a.inputs.warnings);
+        assert!(
+            said[0].ends_with(&format!("{evidence} rows 4 (\"Total: 2 tests\") and 2 more are notes, not records (they begin as notes, totals and footnotes do, and cannot be read as records); skipped")),
+            "{case}: {}",
+            said[0]
+        );
+    }
+}
+
+#[test]
 fn only_a_whole_heading_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
     // Only a whole header is skipped: a row with one header word among real values is
