@@ -29,6 +29,9 @@ pub enum DateProblem {
         month: u32,
         days: u32,
     },
+    /// A numeric date with a two-digit year (`30/09/26`): which of day, month and year
+    /// each number is cannot be told for certain (`26/09/30` may be year first).
+    TwoDigitYear,
 }
 
 /// Reads a date written as text: ISO 8601 (`2026-09-30`, with or without a time),
@@ -36,15 +39,32 @@ pub enum DateProblem {
 /// `September 30 2026`, `Wednesday, September 30, 2026`, `2026-9-30`; and numeric
 /// day/month forms when they are unambiguous or a [`DateOrder`] is given. Days may be
 /// ordinals (`30th September 2026`); each form may be followed by a time of day, which is
-/// dropped.
+/// dropped. A month written as a name may have a two-digit year (`30-Sep-26`, Excel's
+/// `d-mmm-yy` as a CSV export writes it): the year is this century's, see
+/// [`two_digit_year`].
 pub fn parse_text_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
     let date = parse_any_date(text.trim(), order)?;
-    // chrono's %Y takes any digits: `03/04/26` would be the year 26. Two-digit years are a
-    // guess we refuse to make.
+    // chrono's %Y takes any digits: `03/04/26` would be the year 26.
     if date.year() < 1000 {
         return Err(DateProblem::NotADate);
     }
     Ok(date)
+}
+
+/// The year a text date's two-digit year is read as (`30-Sep-26`: 2026), when it has
+/// one. Read as 20yy, which the run says once per column: compliance evidence,
+/// attestations and contracts of a cloud estate all fall in this century, and Excel's own
+/// rule (`30` to `99` are the 1900s) would put a contract ending `31-Dec-35` in 1935.
+pub fn two_digit_year(text: &str) -> Option<i32> {
+    if parse_iso_prefix(text.trim()).is_some() {
+        return None;
+    }
+    let date = without_time_of_day(text.trim());
+    let year = &date[date.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
+    let named_month = date.chars().any(|c| c.is_ascii_alphabetic());
+    (year.len() == 2 && named_month)
+        .then(|| year.parse::<i32>().ok().map(|y| 2000 + y))
+        .flatten()
 }
 
 fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, DateProblem> {
@@ -52,7 +72,12 @@ fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
         return Ok(date);
     }
     let text = without_time_of_day(text);
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y/%m/%d") {
+    // Year first only with the year in full: `03/04/26` is not the year 3.
+    let year_first = text.split('/').next().is_some_and(|y| y.len() == 4);
+    if let Some(date) = NaiveDate::parse_from_str(text, "%Y/%m/%d")
+        .ok()
+        .filter(|_| year_first)
+    {
         return Ok(date);
     }
     // Month names: normalise "Sept" and stray commas/dots so one format list covers them.
@@ -71,6 +96,13 @@ fn parse_any_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Dat
         })
         .collect::<Vec<_>>()
         .join(" ");
+    // A two-digit year after a month name is this century's (see `two_digit_year`).
+    let words = match words.rsplit_once(' ') {
+        Some((head, year)) if year.len() == 2 && year.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{head} 20{year}")
+        }
+        _ => words,
+    };
     for format in ["%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y"] {
         if let Ok(date) = NaiveDate::parse_from_str(&words, format) {
             return Ok(date);
@@ -184,8 +216,11 @@ fn parse_numeric_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate,
     let (Ok(a), Ok(b), Ok(y)) = (a.parse::<u32>(), b.parse::<u32>(), y.parse::<i32>()) else {
         return Err(DateProblem::NotADate);
     };
+    if y < 100 && parts[2].len() == 2 {
+        // Which number is the year is a guess we refuse to make.
+        return Err(DateProblem::TwoDigitYear);
+    }
     if y < 1000 {
-        // Two-digit years are a guess we refuse to make.
         return Err(DateProblem::NotADate);
     }
     let order = match order {
@@ -291,8 +326,14 @@ mod tests {
             "Wed 30 Sep 2026",
             "2026-9-30",
             "2026.09.30",
+            // Excel's d-mmm-yy as a CSV export writes it: a month name settles the order.
+            "30-Sep-26",
+            "Sep 30, 26",
+            "30 September 26 14:15",
         ] {
             assert_eq!(parse_text_date(text, None), Ok(d(2026, 9, 30)), "{text}");
+            let two_digits = text.contains(" 26") || text.contains("-26");
+            assert_eq!(two_digit_year(text), two_digits.then_some(2026), "{text}");
         }
     }
 
@@ -327,7 +368,11 @@ mod tests {
         );
         assert_eq!(
             parse_text_date("03/04/26", None),
-            Err(DateProblem::NotADate)
+            Err(DateProblem::TwoDigitYear)
+        );
+        assert_eq!(
+            parse_text_date("30/09/26", Some(DateOrder::Dmy)),
+            Err(DateProblem::TwoDigitYear)
         );
         // A time does not settle the order, and a time alone is no date.
         assert_eq!(

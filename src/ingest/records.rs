@@ -127,6 +127,10 @@ impl RowReader<'_> {
                     text.trim()
                 ),
                 Err(DateProblem::NotADate) => format!("{expected}, found {}", cell.describe()),
+                Err(DateProblem::TwoDigitYear) => format!(
+                    "{:?} has a two-digit year, so which number is the day, the month and the year cannot be told for certain: write the year in full, or the month as a name (30 Sep 2026)",
+                    text.trim()
+                ),
                 Err(DateProblem::NoSuchDay { year, month, days }) => format!(
                     "{:?} is not a day of the calendar: {} {year} has {days} days",
                     text.trim(),
@@ -516,7 +520,31 @@ enum Note {
     Hidden,
     /// A formula error in a [`PROSE`] column, read as blank: the error as Excel shows it.
     FormulaError(String),
+    /// A text date whose year has two digits, read as this century's: the text, and the
+    /// year it is read as.
+    TwoDigitYear(String, i32),
 }
+
+impl Note {
+    /// Whether two notes say the same thing of a column (one warning per column each).
+    fn same_kind(&self, other: &Note) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
+/// The columns read as dates.
+const DATE_COLUMNS: &[ColumnId] = &[
+    evidence::COLLECTED_ON,
+    attestations::PERIOD_START,
+    attestations::PERIOD_END,
+    attestations::ISSUED_ON,
+    attestations::EXPIRES_ON,
+    attestations::BRIDGE_LETTER_THROUGH,
+    vendors::CONTRACT_END,
+    vendors::DPA_SIGNED_ON,
+    vendors::BAA_SIGNED_ON,
+    vendors::NEXT_REVIEW_DUE,
+];
 
 /// How the notes people write into a register's rows begin: who prepared or reviewed it,
 /// a total, a source, a footnote's mark. Compared ignoring case, and only as whole words
@@ -782,12 +810,18 @@ impl<'m> Collector<'m> {
                 }
                 Cell::Text(text) if crate::inputs::names::has_hidden(text) => Note::Hidden,
                 Cell::Error(e) if PROSE.contains(&id) => Note::FormulaError(e.to_string()),
+                Cell::Text(text) if DATE_COLUMNS.contains(&id) => {
+                    match super::dates::two_digit_year(text) {
+                        Some(year) => Note::TwoDigitYear(text.trim().to_string(), year),
+                        None => continue,
+                    }
+                }
                 _ => continue,
             };
             let error = row.error(id, String::new());
             let sheet = error.sheet.unwrap_or_default();
             match self.notes.iter_mut().find(|n| {
-                n.what == what
+                n.what.same_kind(&what)
                     && n.column == column.name
                     && n.sheet == sheet
                     && n.file == error.file
@@ -834,6 +868,7 @@ impl<'m> Collector<'m> {
             let what = match &n.what {
                 Note::Uncomputed => format!("read as blank{more}: {UNCOMPUTED}"),
                 Note::FormulaError(e) => format!("the formula error {e} read as blank{more}: the column is text demarc only prints; fix the formula or clear the cell"),
+                Note::TwoDigitYear(text, year) => format!("{text:?} has a two-digit year{more}: read as {year}, in this century; write the year in full if that is wrong"),
                 Note::Hidden => format!("hidden characters (bidirectional controls, zero-width or control characters) removed{more}: they change what a name seems to say without being seen"),
             };
             inputs.warnings.push(format!(

@@ -734,6 +734,38 @@ fn notes_totals_and_footnotes_in_a_register_are_skipped_but_never_a_record() {
 }
 
 #[test]
+fn a_text_date_with_a_month_name_and_a_two_digit_year_is_this_centurys() {
+    // Excel's d-mmm-yy, as a CSV export writes it: IAM-1 tested on 30-Jun-26 is stale.
+    let book = baseline()
+        .set("Evidence", 4, "collected_on", "30-Jun-26")
+        .set("Evidence", 5, "collected_on", "15-Sep-26");
+    let dir = tempfile::tempdir().unwrap();
+    let path = book.write(dir.path(), "company.xlsx");
+    let a = analyse(std::slice::from_ref(&path), PERIOD).unwrap_or_else(|e| panic!("{e}"));
+    expect(&a, &[IAM_STALE]);
+    assert!(
+        a.inputs.warnings.iter().any(|w| w.ends_with(
+            "company.xlsx: Evidence!D4: collected_on: \"30-Jun-26\" has a two-digit year (and 1 more cell in the column): read as 2026, in this century; write the year in full if that is wrong"
+        )),
+        "{:#?}",
+        a.inputs.warnings
+    );
+    // Numbers alone with a two-digit year could be year first: refused, naming the cell.
+    let path = baseline()
+        .set("Evidence", 4, "collected_on", "30/06/26")
+        .write(dir.path(), "numeric.xlsx");
+    let Err(error) = analyse(&[path], PERIOD) else {
+        panic!("30/06/26 was read as a date");
+    };
+    assert!(
+        error
+            .to_string()
+            .contains("Evidence!D4: collected_on: \"30/06/26\" has a two-digit year"),
+        "{error}"
+    );
+}
+
+#[test]
 fn only_a_whole_heading_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
     // Only a whole header is skipped: a row with one header word among real values is
