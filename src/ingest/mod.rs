@@ -184,6 +184,9 @@ pub fn read_inputs(
         });
     }
     collector.finish(&mut inputs);
+    let one_vendor = crate::inputs::vendor_names::unify(&mut inputs);
+    inputs.warnings.extend(one_vendor);
+    crate::inputs::vendor_names::name_documents_as_services_do(&mut inputs);
     vendor_documents::check_vendors(options, &inputs, &mut problems);
     if !problems.errors.is_empty() {
         return Err(IngestError {

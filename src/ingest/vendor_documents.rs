@@ -170,7 +170,10 @@ pub(super) fn check_vendors(options: &IngestOptions, inputs: &Inputs, problems: 
                 .map(|(v, p)| ("--fedramp / [fedramp]", v, p)),
         );
     for (option, vendor, path) in kinds {
-        if providers.iter().any(|p| key(p) == key(vendor)) {
+        if providers
+            .iter()
+            .any(|p| crate::inputs::vendor_names::same_vendor(p, vendor))
+        {
             continue;
         }
         let hint = closest(vendor, providers.iter().copied())

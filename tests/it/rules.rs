@@ -766,6 +766,43 @@ fn a_text_date_with_a_month_name_and_a_two_digit_year_is_this_centurys() {
 }
 
 #[test]
+fn one_vendor_spelt_two_ways_is_one_vendor_with_a_warning() {
+    // The Services sheet says Okta; the SOC 2 row and the CUEC say the company's legal
+    // name. Read as two vendors, every Okta cell would be unattested beside Okta's report.
+    let book = baseline()
+        .set("Attestations", 2, "vendor", "Okta, Inc.")
+        .set("CUECs", 2, "vendor", "OKTA INC");
+    let a = run(&book);
+    expect(&a, NONE);
+    let said: Vec<&String> = a
+        .inputs
+        .warnings
+        .iter()
+        .filter(|w| w.contains("name one vendor"))
+        .collect();
+    assert_eq!(said.len(), 1, "{:#?}", a.inputs.warnings);
+    assert!(
+        said[0].starts_with("vendor names \"Okta\" (")
+            && said[0].contains("Services!2), \"Okta, Inc.\" (")
+            && said[0].contains("Attestations!2) and \"OKTA INC\" (")
+            && said[0].ends_with("name one vendor: read as \"Okta\" throughout; write one name in every sheet to silence this"),
+        "{}",
+        said[0]
+    );
+    assert!(a.inputs.attestations.iter().all(|att| att.vendor == "Okta"));
+    // Another vendor of a similar name is not Okta.
+    let other = baseline().set("Attestations", 2, "vendor", "Okta Verify Ltd");
+    let a = run(&other);
+    assert!(
+        findings(&a)
+            .iter()
+            .any(|f| f.starts_with("ATTESTATION_MISSING")),
+        "{:#?}",
+        findings(&a)
+    );
+}
+
+#[test]
 fn only_a_whole_heading_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
     // Only a whole header is skipped: a row with one header word among real values is
