@@ -174,8 +174,10 @@ impl RowReader<'_> {
     }
 
     /// An enumeration cell: `None` when blank, an error naming the accepted values (and the
-    /// nearest one) when unknown.
-    fn choice<T: Copy>(
+    /// nearest one) when unknown. A value with a gloss (`Quarterly (Q)`, `Tier 1 - Critical`,
+    /// `SOC 2 Type II (with bridge letter)`) is read by the one accepted value among its
+    /// parts, except a test's result (see [`read_past_gloss`]).
+    fn choice<T: Copy + PartialEq>(
         &self,
         column: ColumnId,
         parse: impl Fn(&str) -> Option<T>,
@@ -205,7 +207,12 @@ impl RowReader<'_> {
                 return Err(Rejected);
             }
         };
-        match parse(&text) {
+        let glossed = || {
+            (column != evidence::RESULT)
+                .then(|| read_past_gloss(&text, &parse))
+                .flatten()
+        };
+        match parse(&text).or_else(glossed) {
             Some(value) => Ok(Some(value)),
             None => {
                 problems.push(self.error(column, unknown_value(&text, accepted)));
@@ -216,6 +223,59 @@ impl RowReader<'_> {
 
     fn list(&self, column: ColumnId) -> Vec<String> {
         split_list(&self.text(column))
+    }
+}
+
+/// An enumeration value read past its gloss: the text without its bracketed parts, each
+/// bracketed part, and each part around a dash (`Tier 1 - Critical`) are tried, and the
+/// value is read when they name exactly one accepted value (`IaaS / PaaS` names two, and
+/// stays an error). Not for a test's result, whose gloss can reverse it: `Effective -
+/// exceptions noted` is an Exception.
+fn read_past_gloss<T: Copy + PartialEq>(
+    text: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let mut parts: Vec<&str> = Vec::new();
+    let mut rest = text;
+    let mut bare = String::new();
+    while let Some(open) = rest.find(['(', '[']) {
+        bare.push_str(&rest[..open]);
+        let inner = &rest[open + 1..];
+        let close = inner.find([')', ']']).unwrap_or(inner.len());
+        parts.push(&inner[..close]);
+        rest = inner.get(close + 1..).unwrap_or("");
+    }
+    bare.push_str(rest);
+    let mut candidates: Vec<&str> = Vec::new();
+    if !parts.is_empty() {
+        candidates.push(&bare);
+        candidates.extend(parts);
+    }
+    for dash in [" - ", " – ", " — "] {
+        if text.contains(dash) {
+            candidates.extend(text.split(dash));
+        }
+    }
+    let mut found = None;
+    for candidate in candidates {
+        let Some(value) = parse(candidate.trim()) else {
+            continue;
+        };
+        match found {
+            None => found = Some(value),
+            Some(seen) if seen == value => {}
+            Some(_) => return None,
+        }
+    }
+    found
+}
+
+/// "a" or "an" before an attestation type's name: an ISO 27001, a SOC 2, a HITRUST.
+fn article(name: &str) -> &'static str {
+    if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
     }
 }
 
@@ -285,11 +345,15 @@ fn parse_frequency(text: &str) -> Option<Frequency> {
     match loose_key(text).as_str() {
         "continuous" | "continuously" => Some(Frequency::Continuous),
         "monthly" => Some(Frequency::Monthly),
-        "quarterly" => Some(Frequency::Quarterly),
-        "semiannual" | "semiannually" | "biannual" | "biannually" | "halfyearly" => {
-            Some(Frequency::Semiannual)
+        "everymonth" | "permonth" => Some(Frequency::Monthly),
+        "quarterly" | "everyquarter" | "perquarter" | "everythreemonths" | "every3months" => {
+            Some(Frequency::Quarterly)
         }
-        "annual" | "annually" | "yearly" => Some(Frequency::Annual),
+        "semiannual" | "semiannually" | "biannual" | "biannually" | "halfyearly" | "twiceayear"
+        | "twiceyearly" | "everysixmonths" | "every6months" => Some(Frequency::Semiannual),
+        "annual" | "annually" | "yearly" | "everyyear" | "peryear" | "onceayear" => {
+            Some(Frequency::Annual)
+        }
         _ => None,
     }
 }
@@ -298,7 +362,31 @@ fn parse_attestation_type(text: &str) -> Option<AttestationType> {
     let key = loose_key(text)
         .replace("type2", "typeii")
         .replace("type1", "typei");
-    let key = key.replace("socii", "soc2").replace("soci", "soc1");
+    let mut key = key
+        .replace("socii", "soc2")
+        .replace("soci", "soc1")
+        .replace("isoiec", "iso");
+    // What the document is called after its type: `SOC 2 Type II Report`, `ISO 27001
+    // Certificate`.
+    for word in ["report", "certificate", "certification", "attestation"] {
+        if let Some(stem) = key.strip_suffix(word).filter(|s| !s.is_empty()) {
+            key = stem.to_string();
+        }
+    }
+    // The standard's edition: `ISO/IEC 27001:2022`.
+    if key.starts_with("iso270") && key.len() == "iso27001".len() + 4 {
+        key.truncate("iso27001".len());
+    }
+    // A programme's level or impact: `FedRAMP Moderate`, `HITRUST r2`, `CSA STAR Level 2`.
+    for (programme, kind) in [
+        ("fedramp", AttestationType::FedRAMP),
+        ("hitrust", AttestationType::Hitrust),
+        ("csastar", AttestationType::CsaStar),
+    ] {
+        if key.starts_with(programme) {
+            return Some(kind);
+        }
+    }
     AttestationType::ALL
         .iter()
         .copied()
@@ -340,10 +428,20 @@ fn parse_subservice_method(text: &str) -> Option<SubserviceMethod> {
 }
 
 fn parse_tier(text: &str) -> Option<VendorTier> {
-    by_loose_name(&VendorTier::ALL, VendorTier::as_str, text)
+    let key = loose_key(text);
+    // `High Risk`, `Criticality: High`.
+    let key = key.strip_suffix("risk").unwrap_or(&key);
+    let key = key.strip_prefix("criticality").unwrap_or(key);
+    by_loose_name(&VendorTier::ALL, VendorTier::as_str, key)
 }
 
 fn parse_yes_no(text: &str) -> Option<bool> {
+    // A checkbox column: ticked or crossed.
+    match text.trim() {
+        "✓" | "✔" | "☑" | "☒" | "x" | "X" => return Some(true),
+        "✗" | "✘" | "☐" => return Some(false),
+        _ => {}
+    }
     match loose_key(text).as_str() {
         "yes" | "y" | "true" | "1" | "inscope" | "in" => Some(true),
         "no" | "n" | "false" | "0" | "outofscope" | "out" => Some(false),
@@ -1132,7 +1230,8 @@ impl<'m> Collector<'m> {
             problems.push(row.error(
                 attestations::EXPIRES_ON,
                 format!(
-                    "a {} certificate needs an expiry date to be judged",
+                    "{} {} certificate needs an expiry date to be judged",
+                    article(kind.as_str()),
                     kind.as_str()
                 ),
             ));
@@ -1142,7 +1241,8 @@ impl<'m> Collector<'m> {
             problems.push(row.error(
                 attestations::PERIOD_END,
                 format!(
-                    "a {} report needs the end of the period it covers",
+                    "{} {} report needs the end of the period it covers",
+                    article(kind.as_str()),
                     kind.as_str()
                 ),
             ));
@@ -1335,6 +1435,34 @@ mod tests {
             parse_opinion("Disclaimer of opinion"),
             Some(Opinion::Disclaimer)
         );
+        // The document's name after its type, a standard's edition, a programme's level.
+        for (text, kind) in [
+            ("SOC2 Type 2 Report", AttestationType::Soc2Type2),
+            ("ISO/IEC 27001:2022", AttestationType::Iso27001),
+            ("FedRAMP Moderate", AttestationType::FedRAMP),
+            ("HITRUST r2 Certification", AttestationType::Hitrust),
+        ] {
+            assert_eq!(parse_attestation_type(text), Some(kind), "{text}");
+        }
+        assert_eq!(parse_tier("Medium Risk"), Some(VendorTier::Medium));
+        assert_eq!(parse_tier("Tier 2"), None);
+        assert_eq!(parse_frequency("Every quarter"), Some(Frequency::Quarterly));
+        assert_eq!(parse_frequency("Weekly"), None);
+        assert_eq!(parse_yes_no("✓"), Some(true));
+    }
+
+    #[test]
+    fn a_gloss_is_read_past_only_when_it_leaves_one_value() {
+        let tier = |t: &str| read_past_gloss(t, parse_tier);
+        assert_eq!(tier("Tier 1 - Critical"), Some(VendorTier::Critical));
+        assert_eq!(tier("High (review yearly)"), Some(VendorTier::High));
+        // Two values named: neither is read.
+        assert_eq!(tier("High - Critical"), None);
+        assert_eq!(
+            read_past_gloss("Software as a Service (SaaS)", ServiceModel::parse),
+            Some(ServiceModel::Saas)
+        );
+        assert_eq!(read_past_gloss("N/A", parse_yes_no), None);
     }
 
     #[test]

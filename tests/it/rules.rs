@@ -803,6 +803,43 @@ fn one_vendor_spelt_two_ways_is_one_vendor_with_a_warning() {
 }
 
 #[test]
+fn values_with_a_gloss_are_read_but_never_a_results() {
+    // A register's own wording of each value: the healthy company, still healthy.
+    let book = baseline()
+        .set(
+            "Services",
+            2,
+            "service_model",
+            "Software as a Service (SaaS)",
+        )
+        .set("Services", 2, "in_scope", "✓")
+        .set("Controls", 4, "frequency", "Quarterly (Q)")
+        .set(
+            "Attestations",
+            2,
+            "type",
+            "SOC 2 Type II Report (with bridge letter)",
+        )
+        .set("Attestations", 2, "opinion", "Unmodified");
+    expect(&run(&book), NONE);
+    // A result's gloss can reverse it: "Effective (exceptions noted)" is refused, naming
+    // the cell, rather than read as Effective.
+    let dir = tempfile::tempdir().unwrap();
+    let path = baseline()
+        .set("Evidence", 4, "result", "Effective (exceptions noted)")
+        .write(dir.path(), "company.xlsx");
+    let Err(error) = analyse(&[path], PERIOD) else {
+        panic!("a result with a gloss was read");
+    };
+    assert!(
+        error
+            .to_string()
+            .contains("Evidence!E4: result: \"Effective (exceptions noted)\" is not one of"),
+        "{error}"
+    );
+}
+
+#[test]
 fn only_a_whole_heading_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
     // Only a whole header is skipped: a row with one header word among real values is
