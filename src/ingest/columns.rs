@@ -39,10 +39,20 @@ impl SheetKind {
         }
     }
 
-    /// Recognises a sheet (or a CSV file's stem) by its name.
+    /// Recognises a sheet (or a CSV file's stem) by its name, with or without the period
+    /// it holds (`Evidence 2025`, `Q3 2026 Evidence`, `Evidence FY26`: a register split
+    /// by year or quarter is read whole).
     pub fn from_sheet_name(name: &str) -> Option<SheetKind> {
-        let name = loose_key(name);
-        let kind = match name.as_str() {
+        SheetKind::from_plain_name(&loose_key(name)).or_else(|| {
+            let without = without_period_words(name);
+            (!without.is_empty())
+                .then(|| SheetKind::from_plain_name(&without))
+                .flatten()
+        })
+    }
+
+    fn from_plain_name(name: &str) -> Option<SheetKind> {
+        let kind = match name {
             "services" | "service" | "serviceinventory" | "servicesinventory" | "inventory"
             | "cloudservices" | "serviceregister" | "saasinventory" | "cloudinventory" => {
                 SheetKind::Services
@@ -80,6 +90,60 @@ impl SheetKind {
             SheetKind::Vendors => VENDORS,
         }
     }
+}
+
+/// A sheet's name without the words that say which period it holds, as a loose key: a
+/// year (`2025`), a quarter or half (`Q3`, `H1`), a financial year (`FY26`, `FY2026`), a
+/// month. `Evidence (old)` or `Copy of Evidence` keep their words, and stay unread.
+fn without_period_words(name: &str) -> String {
+    const MONTHS: &[&str] = &[
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+    ];
+    let is_period = |word: &str| {
+        let digits = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+        (word.len() == 4 && digits(word) && (word.starts_with("19") || word.starts_with("20")))
+            || (word.len() == 2 && matches!(word.as_bytes()[0], b'q' | b'h') && digits(&word[1..]))
+            || (word.starts_with("fy") && matches!(word.len(), 4 | 6) && digits(&word[2..]))
+            || MONTHS.contains(&word)
+    };
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if !words.iter().any(|w| is_period(w)) {
+        return String::new();
+    }
+    loose_key(
+        &words
+            .into_iter()
+            .filter(|w| !is_period(w))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// A column demarc understands: its canonical name, whether a sheet must have it, and the

@@ -453,13 +453,37 @@ fn parse_data_class(text: &str) -> Option<DataClass> {
     by_loose_name(&DataClass::ALL, DataClass::as_str, text)
 }
 
-/// A list cell where `*` (or a blank cell) means "all".
+/// A list cell where `*` (or a blank cell, or `All`: see [`means_every_service`]) means
+/// "all".
 fn reach(items: Vec<String>) -> Reach {
-    if items.is_empty() || items.iter().any(|i| i == "*") {
+    if items.is_empty() || items.iter().any(|i| i == "*" || means_every_service(i)) {
         Reach::All
     } else {
         Reach::Named(items)
     }
+}
+
+/// Whether a service cell's words say every service, as registers write `*`: `All`, `All
+/// services`, `Org-wide`, `Entity level`. A subset (`All SaaS`) is not every service, and
+/// is read as the name it is.
+fn means_every_service(text: &str) -> bool {
+    matches!(
+        loose_key(text).as_str(),
+        "all"
+            | "allservices"
+            | "allinscopeservices"
+            | "allinscope"
+            | "allsystems"
+            | "allcloudservices"
+            | "everyservice"
+            | "orgwide"
+            | "organisationwide"
+            | "organizationwide"
+            | "companywide"
+            | "enterprisewide"
+            | "entitylevel"
+            | "entitywide"
+    )
 }
 
 /// Optional columns read as something other than plain text or a list: their readers say
@@ -1150,7 +1174,7 @@ impl<'m> Collector<'m> {
         let service = row.text(evidence::SERVICE);
         Ok(Evidence {
             control_id: self.shared.share(control_id),
-            service: if service.is_empty() || service == "*" {
+            service: if service.is_empty() || service == "*" || means_every_service(&service) {
                 None
             } else {
                 Some(self.shared.share(service))
@@ -1257,9 +1281,19 @@ impl<'m> Collector<'m> {
                 return Err(Rejected);
             }
         }
+        // `All AWS services` on AWS's row is every service of AWS's: what `*` says there.
+        let services = match reach(row.list(attestations::SERVICES)) {
+            Reach::Named(named)
+                if named.len() == 1
+                    && loose_key(&named[0]) == format!("all{}services", loose_key(&vendor)) =>
+            {
+                Reach::All
+            }
+            reach => reach,
+        };
         Ok(Attestation {
             vendor,
-            services: reach(row.list(attestations::SERVICES)),
+            services,
             kind,
             period_start,
             period_end,

@@ -840,6 +840,75 @@ fn values_with_a_gloss_are_read_but_never_a_results() {
 }
 
 #[test]
+fn all_in_a_service_cell_is_every_service() {
+    // Two services, so that "All" read as a name would leave Okta Verify unserved,
+    // unevidenced and unattested.
+    let healthy = okta_verify(baseline(), "Confidential", "yes");
+    let mut book = healthy
+        .clone()
+        .set("Controls", 2, "applies_to", "All services")
+        .set("Controls", 3, "applies_to", "Org-wide")
+        .set("Evidence", 2, "service", "All")
+        .set("Attestations", 2, "services", "All Okta services");
+    for row in 3..=5 {
+        book = book.set("Evidence", row, "service", "ALL");
+    }
+    expect(&run(&healthy), NONE);
+    expect(&run(&book), NONE);
+    // A subset is a name: "All SaaS" is no service of the Services sheet.
+    let subset = healthy.set("Evidence", 4, "service", "All SaaS");
+    assert!(
+        findings(&run(&subset))
+            .iter()
+            .any(|f| f.starts_with("UNKNOWN_REFERENCE")),
+        "{:#?}",
+        findings(&run(&subset))
+    );
+}
+
+#[test]
+fn a_register_split_into_sheets_by_period_is_read_whole() {
+    // IAM-1's evidence is on the older sheet only: stale, but found.
+    let fresh = d(2026, 9, 15);
+    let book = baseline()
+        .without("Evidence")
+        .sheet(
+            "Evidence 2026-Q2",
+            EVIDENCE,
+            vec![evidence("IAM-1", "*", d(2026, 6, 30), "Effective")],
+        )
+        .sheet(
+            "Q3 FY26 Evidence",
+            EVIDENCE,
+            vec![
+                evidence("DC-1", "*", fresh, "Effective"),
+                evidence("EP-1", "*", fresh, "Effective"),
+                evidence("APP-1", "*", fresh, "Effective"),
+            ],
+        )
+        // Not a period: an old copy stays unread, with the usual warning.
+        .sheet(
+            "Evidence (old)",
+            EVIDENCE,
+            vec![evidence("IAM-1", "*", fresh, "Effective")],
+        );
+    let a = run(&book);
+    expect(
+        &a,
+        &["EVIDENCE_STALE medium service=Okta domain=IAM control=IAM-1 @ Controls!4 Evidence 2026-Q2!2"],
+    );
+    assert_eq!(a.inputs.evidence.len(), 4);
+    assert!(
+        a.inputs
+            .warnings
+            .iter()
+            .any(|w| w.contains("sheet \"Evidence (old)\" ignored")),
+        "{:#?}",
+        a.inputs.warnings
+    );
+}
+
+#[test]
 fn only_a_whole_heading_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
     // Only a whole header is skipped: a row with one header word among real values is
