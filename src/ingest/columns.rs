@@ -622,6 +622,14 @@ fn map_row(table: &Table, row: usize, columns: &[Column]) -> ColumnMap {
     }
 }
 
+/// Whether a text is a header of any of demarc's sheets (used to tell a CSV file's
+/// delimiter).
+pub(crate) fn names_a_column(text: &str) -> bool {
+    SheetKind::ALL
+        .iter()
+        .any(|kind| header_reading(kind.columns(), text).is_some())
+}
+
 /// Which column a header names, and its rank (see [`reading`]): as written, or failing
 /// that without the hints in brackets that registers add to their headers (`Date
 /// Collected (DD/MM/YYYY)`, `Result [Pass/Fail]`, `Evidence Link (SharePoint)`). A

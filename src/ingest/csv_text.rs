@@ -25,12 +25,62 @@ pub(super) fn decode_text(bytes: Vec<u8>) -> (String, Option<&'static str>) {
     }
 }
 
+/// The character that separates a CSV file's fields: a comma, or what Excel writes where
+/// the comma is the decimal mark (a semicolon), what it writes as "Unicode Text" (a tab),
+/// or a pipe. Told by which of them splits the top rows into headers demarc knows
+/// (`control_id;service;…` is one unknown header read with commas, eight known ones with
+/// semicolons); a comma when none does.
+pub(super) fn delimiter(text: &str) -> u8 {
+    // The top rows are enough to hold the header (a banner may sit above it); at most the
+    // first 256 KiB of them, whatever a hostile file puts on its first line.
+    let mut cut = text.len().min(256 << 10);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let top: String = text[..cut]
+        .lines()
+        .take(super::columns::HEADER_SEARCH_ROWS)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let known = |delimiter: u8| {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(top.as_bytes());
+        reader
+            .records()
+            .map_while(Result::ok)
+            .map(|record| {
+                record
+                    .iter()
+                    .filter(|field| super::columns::names_a_column(field))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    let mut best = (b',', known(b','));
+    for candidate in [b';', b'\t', b'|'] {
+        let count = known(candidate);
+        if count > best.1 {
+            best = (candidate, count);
+        }
+    }
+    best.0
+}
+
 /// Reads CSV text into the builder (row 1 is the first record; quoted fields may hold
-/// line breaks).
-pub(super) fn read_csv(text: &str, builder: &mut impl CellSink) -> Result<(), String> {
+/// line breaks), its fields separated by `delimiter`.
+pub(super) fn read_csv(
+    text: &str,
+    delimiter: u8,
+    builder: &mut impl CellSink,
+) -> Result<(), String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
     let mut row: u32 = 0;
@@ -57,6 +107,21 @@ pub(super) fn read_csv(text: &str, builder: &mut impl CellSink) -> Result<(), St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_delimiter_is_the_one_that_splits_out_known_headers() {
+        assert_eq!(
+            delimiter("control_id,service,collected_on\nIAM-1,Okta,2026-09-30\n"),
+            b','
+        );
+        assert_eq!(
+            delimiter("Register;;\ncontrol_id;service;collected_on\nIAM-1;Okta, Inc.;30.09.2026\n"),
+            b';'
+        );
+        assert_eq!(delimiter("control_id\tservice\tcollected_on\n"), b'\t');
+        // Nothing known: a comma, as before.
+        assert_eq!(delimiter("a;b;c\n1;2;3\n"), b',');
+    }
 
     #[test]
     fn csv_text_is_utf8_without_its_bom_or_windows_1252() {

@@ -223,7 +223,10 @@ fn parse_numeric_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate,
     if y < 1000 {
         return Err(DateProblem::NotADate);
     }
-    let order = match order {
+    // Dots between the numbers are the European day-first form (`30.09.2026`, DIN 5008);
+    // nobody writes month first with dots.
+    let dotted = text.contains('.') && !text.contains(['/', '-']);
+    let order = match order.or(dotted.then_some(DateOrder::Dmy)) {
         Some(order) => order,
         // Neither number can be the month: no order makes it a date.
         None if a > 12 && b > 12 => return Err(DateProblem::NotADate),
@@ -335,6 +338,16 @@ mod tests {
             let two_digits = text.contains(" 26") || text.contains("-26");
             assert_eq!(two_digit_year(text), two_digits.then_some(2026), "{text}");
         }
+    }
+
+    #[test]
+    fn dotted_dates_are_day_first_unless_an_order_says_otherwise() {
+        assert_eq!(parse_text_date("03.10.2025", None), Ok(d(2025, 10, 3)));
+        assert_eq!(parse_text_date("3.10.2025", None), Ok(d(2025, 10, 3)));
+        assert_eq!(
+            parse_text_date("03.10.2025", Some(DateOrder::Mdy)),
+            Ok(d(2025, 3, 10))
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub(super) fn discover(paths: &[PathBuf], problems: &mut Problems) -> Vec<PathBu
                     sheet: None,
                     location: None,
                     problem:
-                        "the directory holds no spreadsheet (.xlsx, .xlsm, .xls, .xlsb, .ods, .csv)"
+                        "the directory holds no spreadsheet (.xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .tsv)"
                             .into(),
                 });
             }
@@ -50,7 +50,7 @@ pub(super) fn discover(paths: &[PathBuf], problems: &mut Problems) -> Vec<PathBu
                 sheet: None,
                 location: None,
                 problem:
-                    "not a spreadsheet: expected a .xlsx, .xlsm, .xls, .xlsb, .ods or .csv file"
+                    "not a spreadsheet: expected a .xlsx, .xlsm, .xls, .xlsb, .ods, .csv or .tsv file"
                         .into(),
             });
         }
@@ -98,5 +98,5 @@ pub(super) fn extension(path: &Path) -> String {
 
 fn is_spreadsheet(path: &Path) -> bool {
     let ext = extension(path);
-    ext == "csv" || WORKBOOK_EXTENSIONS.contains(&ext.as_str())
+    matches!(ext.as_str(), "csv" | "tsv") || WORKBOOK_EXTENSIONS.contains(&ext.as_str())
 }

@@ -151,7 +151,11 @@ fn limit_size(bytes: u64) -> String {
 /// outside quotes (a doubled quote inside a quoted field toggles twice, so it counts
 /// right). Records are numbered as the csv reader numbers them: a quoted line break stays
 /// in its field, and empty lines are skipped.
-pub(crate) fn check_csv_fields(text: &str, limits: &Limits) -> Result<(), LimitProblem> {
+pub(crate) fn check_csv_fields(
+    text: &str,
+    delimiter: u8,
+    limits: &Limits,
+) -> Result<(), LimitProblem> {
     let mut in_quotes = false;
     let mut record: u64 = 0;
     let mut fields: u64 = 1;
@@ -159,7 +163,7 @@ pub(crate) fn check_csv_fields(text: &str, limits: &Limits) -> Result<(), LimitP
     for &b in text.as_bytes() {
         match b {
             b'"' => in_quotes = !in_quotes,
-            b',' if !in_quotes => fields += 1,
+            b if b == delimiter && !in_quotes => fields += 1,
             b'\n' if !in_quotes => {
                 if !line_empty {
                     record += 1;
@@ -387,8 +391,8 @@ mod tests {
         };
         // Quoted commas and line breaks are inside a field; empty lines are no record.
         let ok = "a,b,c\n\n\"x,y\",\"two\nlines\",\"say \"\"hi,\"\"\"\r\n";
-        assert!(check_csv_fields(ok, &limits).is_ok());
-        let err = check_csv_fields("a,b,c\n\n\"x\ny\",b,c,d\n", &limits).unwrap_err();
+        assert!(check_csv_fields(ok, b',', &limits).is_ok());
+        let err = check_csv_fields("a,b,c\n\n\"x\ny\",b,c,d\n", b',', &limits).unwrap_err();
         assert_eq!(err.location, "D2");
         assert_eq!(
             err.problem,

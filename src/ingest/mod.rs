@@ -347,16 +347,18 @@ fn open<'m>(
         }
     };
     let ext = extension(path);
-    if ext == "csv" {
+    // A tab-separated file is a CSV file whose delimiter is a tab (see `csv_text::delimiter`).
+    if ext == "csv" || ext == "tsv" {
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("csv")
             .to_string();
         let (text, encoding) = decode_text(bytes);
+        let delimiter = csv_text::delimiter(&text);
         // The csv reader holds a whole record at once: one row of 50 million fields would
         // cost gigabytes before a cell reached the column limit.
-        if let Err(p) = limits::check_csv_fields(&text, limits) {
+        if let Err(p) = limits::check_csv_fields(&text, delimiter, limits) {
             refused(&stem, &[p], problems);
             return vec![(stem, None)];
         }
@@ -374,7 +376,7 @@ fn open<'m>(
                 limits,
                 records::Collector::new(model, options),
             );
-            match stream::read(sheet, |sink| read_csv(&text, sink)) {
+            match stream::read(sheet, |sink| read_csv(&text, delimiter, sink)) {
                 stream::Streamed::Read(read) => return vec![(stem, Some(Sheet::Streamed(read)))],
                 stream::Streamed::Refused(limit_problems) => {
                     refused(&stem, &limit_problems, problems);
@@ -388,7 +390,7 @@ fn open<'m>(
             }
         }
         let mut builder = TableBuilder::new(limits);
-        if let Err(problem) = read_csv(&text, &mut builder) {
+        if let Err(problem) = read_csv(&text, delimiter, &mut builder) {
             problems.push(error(problem));
             return Vec::new();
         }

@@ -909,6 +909,43 @@ fn a_register_split_into_sheets_by_period_is_read_whole() {
 }
 
 #[test]
+fn csv_saved_with_semicolons_or_tabs_is_read_as_with_commas() {
+    // Excel writes ";" where the comma is the decimal mark, and dates as 30.06.2026; its
+    // "Unicode Text" is tab-separated. IAM-1's evidence is stale whichever it is.
+    let book = baseline().set("Evidence", 4, "collected_on", "30.06.2026");
+    let dir = tempfile::tempdir().unwrap();
+    let commas = dir.path().join("commas");
+    std::fs::create_dir(&commas).unwrap();
+    let files = book.write_csv(&commas);
+    let stale =
+        "EVIDENCE_STALE medium service=Okta domain=IAM control=IAM-1 @ controls!4 evidence!4";
+    expect_in("commas", &analyse(&files, PERIOD).unwrap(), &[stale]);
+    for (case, delimiter, extension) in [("semicolons", b';', "csv"), ("tabs", b'\t', "tsv")] {
+        let out = dir.path().join(case);
+        std::fs::create_dir(&out).unwrap();
+        for file in &files {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_path(file)
+                .unwrap();
+            let stem = file.file_stem().unwrap().to_str().unwrap();
+            let mut writer = csv::WriterBuilder::new()
+                .delimiter(delimiter)
+                .flexible(true)
+                .from_path(out.join(format!("{stem}.{extension}")))
+                .unwrap();
+            for record in reader.records() {
+                writer.write_record(&record.unwrap()).unwrap();
+            }
+        }
+        let a = analyse(&[out], PERIOD).unwrap_or_else(|e| panic!("{case}: {e}"));
+        expect_in(case, &a, &[stale]);
+        assert_eq!(a.inputs.evidence.len(), 4, "{case}");
+    }
+}
+
+#[test]
 fn only_a_whole_heading_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
     // Only a whole header is skipped: a row with one header word among real values is
