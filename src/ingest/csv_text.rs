@@ -51,9 +51,13 @@ pub(super) fn delimiter(text: &str) -> u8 {
         reader
             .records()
             .map_while(Result::ok)
+            .take(super::columns::HEADER_SEARCH_ROWS)
             .map(|record| {
+                // A header is within its first few hundred columns.
                 record
                     .iter()
+                    .take(512)
+                    .filter(|field| !field.trim().is_empty())
                     .filter(|field| super::columns::names_a_column(field))
                     .count()
             })
