@@ -282,6 +282,9 @@ pub fn print_warnings(warnings: &[String]) {
 /// Prints a failed run's error with every cause on its own line; for a command that writes
 /// files, says that none were when that is so.
 pub fn print_error(error: &Error, writes_files: bool) {
+    if let Error::Ingest(failed) = error {
+        print_warnings(&failed.warnings);
+    }
     let on = colour_enabled(std::io::stderr().is_terminal());
     let mut said = error.to_string();
     eprintln!(

@@ -36,6 +36,9 @@ pub struct IngestError {
     pub errors: Vec<InputError>,
     /// More problems were found than are listed.
     pub truncated: bool,
+    /// What the reading noticed before it failed (a cell filled from a merge above it, a
+    /// column not read): printed with the errors, since it can explain them.
+    pub warnings: Vec<String>,
 }
 
 impl fmt::Display for IngestError {

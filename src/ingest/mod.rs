@@ -181,6 +181,7 @@ pub fn read_inputs(
         return Err(IngestError {
             errors: problems.errors,
             truncated: problems.truncated,
+            warnings: std::mem::take(&mut inputs.warnings),
         });
     }
     collector.finish(&mut inputs);
@@ -192,6 +193,7 @@ pub fn read_inputs(
         return Err(IngestError {
             errors: problems.errors,
             truncated: problems.truncated,
+            warnings: std::mem::take(&mut inputs.warnings),
         });
     }
     inputs.attestations_absent = !found.contains(&SheetKind::Attestations);

@@ -495,6 +495,29 @@ mod bad_input {
         );
     }
 
+    /// What the reading noticed before it failed is said with the errors: here that the
+    /// second bad cell is the first one, merged down over it.
+    #[test]
+    fn a_failed_run_still_says_what_it_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q3.xlsx");
+        small_company().write_to(&path, |workbook| {
+            let sheet = workbook.worksheet_from_name("Evidence").unwrap();
+            sheet
+                .merge_range(1, 4, 2, 4, "Efective", &rust_xlsxwriter::Format::new())
+                .unwrap();
+        });
+        refused(
+            &[path],
+            &[
+                "warning: ",
+                "q3.xlsx: Evidence!E3: empty in a cell merged down from the row above; read as the merged cell's value",
+                "q3.xlsx: Evidence!E2: result: \"Efective\" is not one of",
+                "q3.xlsx: Evidence!E3: result: \"Efective\" is not one of",
+            ],
+        );
+    }
+
     #[test]
     fn bad_date_names_the_cell() {
         let dir = tempfile::tempdir().unwrap();
