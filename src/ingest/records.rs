@@ -215,7 +215,11 @@ impl RowReader<'_> {
         match parse(&text).or_else(glossed) {
             Some(value) => Ok(Some(value)),
             None => {
-                problems.push(self.error(column, unknown_value(&text, accepted)));
+                let mut problem = unknown_value(&text, accepted);
+                if column == controls::FREQUENCY {
+                    problem.push_str(frequency_refused_because(&text));
+                }
+                problems.push(self.error(column, problem));
                 Err(Rejected)
             }
         }
@@ -341,9 +345,27 @@ const RESULT_WORDINGS: &[(&str, TestResult)] = &[
     ("pending", TestResult::NotTested),
 ];
 
+/// Why a cadence demarc has no window for is refused, for the error: a week is finer than
+/// the month demarc judges freshness by (reading it as monthly would call three-week-old
+/// evidence of a weekly control fresh), and `Ad hoc` keeps no cadence at all.
+fn frequency_refused_because(text: &str) -> &'static str {
+    match loose_key(text).as_str() {
+        "weekly" | "daily" | "biweekly" | "fortnightly" | "hourly" | "everyweek" | "perweek" => {
+            ": demarc judges freshness by the month at the finest; write monthly (evidence within a month of the period end), or continuous for a control that runs all the time"
+        }
+        "adhoc" | "asneeded" | "asrequired" | "ondemand" | "eventdriven" | "perchange"
+        | "perevent" | "onchange" => {
+            ": freshness is judged against a cadence, and this names none; write the cadence the control is meant to keep (annual at the least)"
+        }
+        _ => "",
+    }
+}
+
 fn parse_frequency(text: &str) -> Option<Frequency> {
     match loose_key(text).as_str() {
-        "continuous" | "continuously" => Some(Frequency::Continuous),
+        "continuous" | "continuously" | "realtime" | "continuousmonitoring" => {
+            Some(Frequency::Continuous)
+        }
         "monthly" => Some(Frequency::Monthly),
         "everymonth" | "permonth" => Some(Frequency::Monthly),
         "quarterly" | "everyquarter" | "perquarter" | "everythreemonths" | "every3months" => {

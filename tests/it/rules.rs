@@ -946,6 +946,40 @@ fn csv_saved_with_semicolons_or_tabs_is_read_as_with_commas() {
 }
 
 #[test]
+fn a_cadence_demarc_cannot_judge_is_refused_saying_why() {
+    let dir = tempfile::tempdir().unwrap();
+    for (cadence, why) in [
+        (
+            "Weekly",
+            "demarc judges freshness by the month at the finest",
+        ),
+        (
+            "Ad hoc",
+            "freshness is judged against a cadence, and this names none",
+        ),
+    ] {
+        let path = baseline()
+            .set("Controls", 4, "frequency", cadence)
+            .write(dir.path(), "company.xlsx");
+        let Err(error) = analyse(&[path], PERIOD) else {
+            panic!("{cadence} was read as a cadence");
+        };
+        let said = error.to_string();
+        assert!(
+            said.contains(&format!(
+                "Controls!D4: frequency: \"{cadence}\" is not one of"
+            )) && said.contains(why),
+            "{said}"
+        );
+    }
+    // Real time is continuous.
+    expect(
+        &run(&baseline().set("Controls", 4, "frequency", "Real-time")),
+        NONE,
+    );
+}
+
+#[test]
 fn only_a_whole_heading_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
     // Only a whole header is skipped: a row with one header word among real values is
