@@ -472,7 +472,18 @@ fn parse_yes_no(text: &str) -> Option<bool> {
 }
 
 fn parse_data_class(text: &str) -> Option<DataClass> {
-    by_loose_name(&DataClass::ALL, DataClass::as_str, text)
+    by_loose_name(&DataClass::ALL, DataClass::as_str, text).or(match loose_key(text).as_str() {
+        // What the abbreviations stand for, as data inventories write them out.
+        "personaldata" | "personalinformation" | "personallyidentifiableinformation" => {
+            Some(DataClass::Pii)
+        }
+        "protectedhealthinformation" | "ephi" | "healthdata" | "healthinformation" => {
+            Some(DataClass::Phi)
+        }
+        "cardholderdata" | "paymentcarddata" | "chd" | "pcidss" => Some(DataClass::Pci),
+        "intellectualproperty" => Some(DataClass::Ip),
+        _ => None,
+    })
 }
 
 /// A list cell where `*` (or a blank cell, or `All`: see [`means_every_service`]) means
@@ -1070,8 +1081,21 @@ impl<'m> Collector<'m> {
         let classes: Vec<&str> = DataClass::ALL.iter().map(|c| c.as_str()).collect();
         let mut data_classes = Vec::new();
         let mut bad_class = false;
-        for item in row.list(services::DATA_CLASSES) {
-            match parse_data_class(&item) {
+        // `PHI/PII` is two classes: no class's name holds a slash.
+        let items = row
+            .list(services::DATA_CLASSES)
+            .into_iter()
+            .flat_map(|item| {
+                item.split('/')
+                    .map(str::trim)
+                    .filter(|part| !part.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            });
+        for item in items {
+            let class =
+                parse_data_class(&item).or_else(|| read_past_gloss(&item, parse_data_class));
+            match class {
                 Some(class) if !data_classes.contains(&class) => data_classes.push(class),
                 Some(_) => {}
                 None => {
@@ -1505,6 +1529,9 @@ mod tests {
         assert_eq!(parse_frequency("Every quarter"), Some(Frequency::Quarterly));
         assert_eq!(parse_frequency("Weekly"), None);
         assert_eq!(parse_yes_no("✓"), Some(true));
+        assert_eq!(parse_data_class("Personal data"), Some(DataClass::Pii));
+        assert_eq!(parse_data_class("ePHI"), Some(DataClass::Phi));
+        assert_eq!(parse_data_class("Internal"), None);
     }
 
     #[test]

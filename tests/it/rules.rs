@@ -980,6 +980,30 @@ fn a_cadence_demarc_cannot_judge_is_refused_saying_why() {
 }
 
 #[test]
+fn data_classes_written_out_or_slashed_are_the_classes_they_name() {
+    // Okta holds health data and personal data: a missing test of its IAM control steps up
+    // from high to critical.
+    let book = baseline().delete("Evidence", 4).set(
+        "Services",
+        2,
+        "data_classes",
+        "Health data / PII (personal data)",
+    );
+    let a = run(&book);
+    expect(
+        &a,
+        &["EVIDENCE_MISSING critical service=Okta domain=IAM control=IAM-1 @ Controls!4 Services!2"],
+    );
+    assert_eq!(
+        a.inputs.services[0].data_classes,
+        vec![
+            demarc::inputs::DataClass::Phi,
+            demarc::inputs::DataClass::Pii
+        ]
+    );
+}
+
+#[test]
 fn only_a_whole_heading_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
     // Only a whole header is skipped: a row with one header word among real values is
