@@ -130,6 +130,18 @@ pub fn split_list(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Names listed as a sentence says them: `PHI`, `PHI and PII`, `PII, PHI and PCI`.
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
+    }
+}
+
 /// The candidate closest to `seen` by edit distance, when it is close enough to be a typo
 /// (used for "did you mean" hints).
 pub fn closest<'a>(seen: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -198,6 +210,8 @@ mod tests {
         assert_eq!(key("\tAC-1\n"), "ac-1");
         assert_eq!(key(" Ünïcode  Dienst "), "ünïcode dienst");
         assert_eq!(loose_key("Collected-On #"), "collectedon");
+        assert_eq!(and_list(&["PHI"]), "PHI");
+        assert_eq!(and_list(&["PII", "PHI", "PCI"]), "PII, PHI and PCI");
         assert_eq!(
             loose_key("Identity & Access Management"),
             loose_key("identity_and_access_management")

@@ -217,7 +217,7 @@ pub fn unify(inputs: &mut Inputs) -> Vec<String> {
             .collect();
         warnings.push(format!(
             "vendor names {} name one vendor: read as {kept_name:?} throughout; write one name in every sheet to silence this",
-            join_and(&listed)
+            crate::inputs::names::and_list(&listed)
         ));
         for &i in members {
             if i != kept {
@@ -268,15 +268,6 @@ pub fn name_documents_as_services_do(inputs: &mut Inputs) {
     }
     for f in &mut inputs.questionnaires.fedramp {
         as_services_do(&mut f.provider);
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

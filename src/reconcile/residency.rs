@@ -99,15 +99,6 @@ pub fn meaning(location: &Location) -> String {
     }
 }
 
-/// `PHI`, `PHI and PII`, `PII, PHI and PCI`.
-fn and_list(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 /// Judges every in-scope service: its verdicts, and the findings they raise.
 pub(super) fn judge(
     index: &Index<'_>,
@@ -236,7 +227,7 @@ fn finding(service: &Service, policy: &Policy, judged: &ServiceResidency) -> Opt
                     format!(
                         "{} holds {} but names no region: where that data lives cannot be checked against the residency policy.",
                         service.name,
-                        and_list(&regulated)
+                        crate::inputs::names::and_list(&regulated)
                     ),
                     "Fill in the service's regions cell: the provider's region names (eu-west-1, westeurope), a group (EU, US) or global.".into(),
                 )

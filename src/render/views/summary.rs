@@ -187,7 +187,7 @@ pub fn sentences(facts: &Facts) -> Vec<String> {
         (1, _) => format!("One vendor's assurance lapses next quarter: {}.", lapsing[0]),
         (n, _) if n <= LAPSING_NAMED => format!(
             "{n} vendors' assurance lapses next quarter: {}.",
-            join_and(&lapsing)
+            crate::inputs::names::and_list(&lapsing)
         ),
         (n, _) => format!(
             "{n} vendors' assurance lapses next quarter, first {} and {} more.",
@@ -231,14 +231,6 @@ fn services_hold(n: usize) -> String {
         "1 service holds".to_string()
     } else {
         format!("{n} services hold")
-    }
-}
-
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
