@@ -88,10 +88,22 @@ pub(super) fn read_csv(
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
     let mut row: u32 = 0;
+    let mut widest = 0;
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => return Ok(()),
             Ok(true) => {
+                widest = widest.max(record.len());
+                if let Some(col) = record
+                    .iter()
+                    .position(|field| swallows_rows(field, delimiter, widest))
+                {
+                    return Err(format!(
+                        "{}{}: a quote opens this cell and is not closed where the cell ends, so the rows after it were read into the cell; close the quote, or remove it",
+                        super::table::column_letters(u32::try_from(col).unwrap_or(u32::MAX)),
+                        row + 1
+                    ));
+                }
                 for (col, field) in record.iter().enumerate() {
                     let col = u32::try_from(col).unwrap_or(u32::MAX);
                     if !builder.push(row, col, Data::String(field.to_string())) {
@@ -106,6 +118,21 @@ pub(super) fn read_csv(
             }
         }
     }
+}
+
+/// Whether a quoted field holds whole rows of the file: a line after its first with about as
+/// many separators as the widest record so far has (all but one, and at least two: a row
+/// may leave its last cells off). A note written over several
+/// lines has none of those; a quote left open (`"see ticket 123`) reads on, row after row,
+/// until some later quote closes it, and without this those rows would vanish into one
+/// cell.
+fn swallows_rows(field: &str, delimiter: u8, widest: usize) -> bool {
+    widest >= 3
+        && field.contains('\n')
+        && field.lines().skip(1).any(|line| {
+            let separators = line.bytes().filter(|&b| b == delimiter).count();
+            separators >= 2 && separators + 2 >= widest
+        })
 }
 
 #[cfg(test)]
@@ -125,6 +152,31 @@ mod tests {
         assert_eq!(delimiter("control_id\tservice\tcollected_on\n"), b'\t');
         // Nothing known: a comma, as before.
         assert_eq!(delimiter("a;b;c\n1;2;3\n"), b',');
+    }
+
+    #[test]
+    fn a_quote_left_open_is_an_error_not_rows_read_into_one_cell() {
+        struct Count(usize);
+        impl CellSink for Count {
+            fn push(&mut self, _: u32, _: u32, _: Data) -> bool {
+                self.0 += 1;
+                true
+            }
+        }
+        let read = |text: &str| {
+            let mut cells = Count(0);
+            read_csv(text, b';', &mut cells).map(|_| cells.0)
+        };
+        // A note over two lines is one cell.
+        assert_eq!(
+            read("id;date;note\nA-1;2026-09-01;\"first line\nsecond line\"\n"),
+            Ok(6)
+        );
+        let open = "id;date;note\nA-1;2026-09-01;\"see ticket 123\nA-2;2026-09-02;ok\nA-3;2026-09-03;\"quoted\"\n";
+        assert_eq!(
+            read(open),
+            Err("C2: a quote opens this cell and is not closed where the cell ends, so the rows after it were read into the cell; close the quote, or remove it".to_string())
+        );
     }
 
     #[test]
