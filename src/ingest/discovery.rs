@@ -82,11 +82,24 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Problems) {
             continue;
         }
         if path.is_dir() {
-            walk(&path, files, problems);
+            if !is_demarc_output(&path) {
+                walk(&path, files, problems);
+            }
         } else if is_spreadsheet(&path) {
             files.push(path);
         }
     }
+}
+
+/// Whether a directory is a period's reports written by demarc (`output/2026-Q3`): its
+/// `auditor-workbook.xlsx` has Attestations and CUECs sheets, and its vendors' question
+/// workbooks are spreadsheets too, so an input directory holding an earlier run's output
+/// would have every attestation and CUEC read twice. A directory named as an input itself
+/// is read as asked.
+fn is_demarc_output(dir: &Path) -> bool {
+    ["findings.json", "auditor-workbook.xlsx", "auditor-pack.pdf"]
+        .iter()
+        .all(|name| dir.join(name).is_file())
 }
 
 pub(super) fn extension(path: &Path) -> String {

@@ -346,6 +346,38 @@ mod samples {
     }
 }
 
+/// An input directory that holds an earlier run's reports: its auditor workbook has
+/// Attestations and CUECs sheets, which must not be read as inputs a second time.
+#[test]
+fn an_earlier_runs_reports_inside_the_input_directory_are_not_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    small_company().write(dir.path(), "q3.xlsx");
+    let run = || {
+        demarc()
+            .arg("report")
+            .arg(dir.path())
+            .args(["--period", "2026-Q3", "--out"])
+            .arg(dir.path().join("output"))
+            .assert()
+            .success();
+        std::fs::read(dir.path().join("output/2026-Q3/findings.json")).unwrap()
+    };
+    let first = run();
+    let second = run();
+    assert!(
+        first == second,
+        "the second run read the first run's reports as inputs"
+    );
+    // Only the workbook is read, not the reports' workbooks beside it.
+    let assert = demarc()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--period", "2026-Q3", "-v"])
+        .assert();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("from 1 file(s)"), "{stderr}");
+}
+
 mod exit_codes {
     use super::*;
 
