@@ -3,11 +3,14 @@
 //! evidenced (fresh and Effective) for every in-scope service of the vendor it applies to.
 
 use super::index::{EvidenceState, Index};
-use super::Draft;
+use super::{CuecScope, Draft};
 use crate::findings::{Code, Finding};
 
-pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
+/// Judges every CUEC row, adding its finding, and returns what was judged of each (in the
+/// order of `inputs.cuecs`).
+pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) -> Vec<CuecScope> {
     let inputs = index.judgement.inputs;
+    let mut scopes = Vec::with_capacity(inputs.cuecs.len());
     for cuec in &inputs.cuecs {
         let vendor_services: Vec<usize> = index
             .services_of(&cuec.vendor)
@@ -18,6 +21,7 @@ pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
         // A vendor with no in-scope service raises nothing here (an unknown vendor is an
         // UNKNOWN_REFERENCE, raised elsewhere).
         if vendor_services.is_empty() {
+            scopes.push(CuecScope::NoServiceInScope);
             continue;
         }
         let description = if cuec.description.is_empty() {
@@ -50,6 +54,7 @@ pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
                 draft = draft.control(id);
             }
             findings.push(draft.done());
+            scopes.push(CuecScope::Unmapped);
             continue;
         };
         let control_row = &inputs.controls[c];
@@ -57,6 +62,10 @@ pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
             .into_iter()
             .filter(|&s| index.applies(c, s))
             .collect();
+        scopes.push(match judged.len() {
+            0 => CuecScope::ControlAppliesToNone,
+            n => CuecScope::Judged(n),
+        });
         let mut failing = Vec::new();
         let mut rows = Vec::new();
         for &s in &judged {
@@ -104,4 +113,5 @@ pub(super) fn judge(index: &Index<'_>, findings: &mut Vec<Finding>) {
         }
         findings.push(draft.done());
     }
+    scopes
 }

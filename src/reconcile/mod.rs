@@ -80,6 +80,27 @@ pub struct Reconciliation {
     /// Services, controls and vendors by name, resolved once for the rules and the reports.
     #[serde(skip)]
     pub directory: Directory,
+    /// What was judged of each CUEC row (same order as `inputs.cuecs`). A CUEC without a
+    /// finding is evidenced only when its control was judged on at least one of the
+    /// vendor's services: one whose control applies to none of them raises nothing (the
+    /// catalogue's rule), yet nothing shows the customer operates it for that vendor, and
+    /// no report may call it evidenced.
+    #[serde(skip)]
+    pub cuec_scopes: Vec<CuecScope>,
+}
+
+/// What was judged of one CUEC row; see [`Reconciliation::cuec_scopes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CuecScope {
+    /// Its mapped control was judged on this many of the vendor's in-scope services.
+    Judged(usize),
+    /// Its vendor provides no in-scope service: nothing was judged.
+    NoServiceInScope,
+    /// Its mapped control applies to none of the vendor's in-scope services: nothing was
+    /// judged.
+    ControlAppliesToNone,
+    /// Its mapped control is blank or not in the catalogue (`CUEC_UNMAPPED`).
+    Unmapped,
 }
 
 /// One in-scope service × domain cell of the model.
@@ -181,7 +202,7 @@ impl ControlStatus {
 pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
     let directory = Directory::of(judgement.inputs);
     let mut index = Index::build(judgement, &directory);
-    let (mut findings, mut cells, control_status) = std::thread::scope(|scope| {
+    let (mut findings, mut cells, control_status, cuec_scopes) = std::thread::scope(|scope| {
         let hygiene = scope.spawn(|| {
             let mut findings = Vec::new();
             hygiene::unknown_references(&index, &mut findings);
@@ -190,14 +211,14 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
         });
         let (mut findings, cells) = judge_cells(&index);
         vendor::judge_attestation_rows(&index, &mut findings);
-        cuecs::judge(&index, &mut findings);
+        let cuec_scopes = cuecs::judge(&index, &mut findings);
         relationship::judge(&index, &mut findings);
         let control_status = customer::control_status(&index);
         match hygiene.join() {
             Ok(hygiene) => findings.extend(hygiene),
             Err(panic) => std::panic::resume_unwind(panic),
         }
-        (findings, cells, control_status)
+        (findings, cells, control_status, cuec_scopes)
     });
     let residency = judgement
         .residency
@@ -227,6 +248,7 @@ pub fn reconcile(judgement: Judgement<'_>) -> Reconciliation {
         residency,
         rows_on_file,
         directory,
+        cuec_scopes,
     }
 }
 

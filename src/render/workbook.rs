@@ -21,7 +21,7 @@
 //!   assembled only when the file is saved. A sheet with more rows than Excel allows
 //!   continues on a second sheet (`Evidence index (2)`) rather than failing the run.
 
-use super::views::{auditor::cuec_findings, cell_status};
+use super::views::{auditor::cuec_findings, cell_status, cuec_not_assessed_because, cuec_status};
 use super::RenderError;
 use crate::findings::{Finding, Severity, Source};
 use crate::inputs::evidence_files::FileStatus;
@@ -573,7 +573,7 @@ fn attestations_sheet(
     table.finish()
 }
 
-/// Every CUEC, with the finding that judges it (or `evidenced`).
+/// Every CUEC, with the finding that judges it, `evidenced`, or `not assessed` and why.
 fn cuecs_sheet(
     book: &mut Workbook,
     formats: &Formats,
@@ -592,14 +592,17 @@ fn cuecs_sheet(
             "Mapped control",
             "Status",
             "Finding",
+            "Why not assessed",
             "Source",
         ],
     )?;
     let found = cuec_findings(rec);
-    for cuec in &inputs.cuecs {
+    for (i, cuec) in inputs.cuecs.iter().enumerate() {
         let finding = found
             .get(&(cuec.cuec_id.as_str(), cuec.vendor.as_str(), &cuec.source))
             .copied();
+        let scope = rec.cuec_scopes.get(i).copied();
+        let control = cuec.mapped_control.as_deref().unwrap_or("");
         table.push(
             formats,
             &[
@@ -607,9 +610,16 @@ fn cuecs_sheet(
                 text(&cuec.attestation),
                 text(&cuec.cuec_id),
                 text(&cuec.description),
-                text(cuec.mapped_control.as_deref().unwrap_or("")),
-                text(finding.map_or("evidenced", |f| f.code.as_str())),
+                text(control),
+                text(cuec_status(scope, finding)),
                 text(finding.map_or("", |f| f.id.as_str())),
+                match (
+                    finding,
+                    cuec_not_assessed_because(scope, &cuec.vendor, control),
+                ) {
+                    (None, Some(why)) => owned(why),
+                    _ => text(""),
+                },
                 owned(source_text(&cuec.source)),
             ],
         )?;

@@ -358,3 +358,108 @@ fn each_vendor_gets_one_question_per_finding_it_can_answer() {
         "the questions workbook differs between two runs"
     );
 }
+
+/// A CUEC whose control applies to none of its vendor's services raises no finding (the
+/// catalogue's rule), but nothing was looked at: no report may call it evidenced. The
+/// vendor pack, the auditor pack and the auditor workbook say "not assessed", and why.
+#[test]
+fn a_cuec_whose_control_covers_none_of_the_vendors_services_is_not_assessed_not_evidenced() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = small_company()
+        .push(
+            "Services",
+            row(&["Jira", "Atlassian", "SaaS", "Confidential", "yes"]),
+        )
+        .push(
+            "Controls",
+            row(&[
+                "JIRA-1",
+                "Jira access review",
+                "Identity and access management",
+                "quarterly",
+                "Jira",
+            ]),
+        )
+        .push("Evidence", {
+            let mut r = row(&["JIRA-1", "Jira", "Quarterly review"]);
+            r.push(d(2026, 9, 1).into());
+            r.extend(row(&["Effective", "A. Tester"]));
+            r
+        })
+        .sheet(
+            "CUECs",
+            &[
+                "vendor",
+                "attestation",
+                "cuec_id",
+                "description",
+                "mapped_control",
+            ],
+            vec![
+                row(&["Okta", "SOC 2 Type II", "CU-1", "Review access", "IAM-1"]),
+                row(&["Okta", "SOC 2 Type II", "CU-2", "Review admins", "JIRA-1"]),
+            ],
+        );
+    let (_, out) = report_q3(dir.path(), &book, &[]);
+    let period = out.join("2026-Q3");
+
+    let pack = pdf_text(&period.join("vendors/Okta.pdf"));
+    let at = pack.find("Complementary user entity controls").unwrap();
+    let cuecs = &pack[at..];
+    let cu1 = &cuecs[cuecs.find("CU-1").unwrap()..cuecs.find("CU-2").unwrap()];
+    let cu2 = &cuecs[cuecs.find("CU-2").unwrap()..];
+    assert!(
+        cu1.contains("Okta: 2026-09-01 Effective evidenced"),
+        "{cu1}"
+    );
+    assert!(
+        cu2.starts_with("CU-2 Review admins JIRA-1 JIRA-1 applies to none of Okta's services in scope: nothing shows this CUEC is met for them not assessed"),
+        "{cu2}"
+    );
+
+    let auditor = pdf_text(&period.join("auditor-pack.pdf"));
+    assert!(
+        auditor.contains("1 CUEC is not assessed: its mapped control applies to none of the vendor's services in scope"),
+        "{auditor}"
+    );
+    assert!(
+        auditor.contains("Okta CU-2 Review admins JIRA-1 not assessed"),
+        "{auditor}"
+    );
+
+    let workbook = read_book(&period.join("auditor-workbook.xlsx"));
+    let sheet = workbook.sheets.iter().find(|s| s.name == "CUECs").unwrap();
+    let column = |title: &str| sheet.header.iter().position(|h| h == title).unwrap();
+    let (status, why) = (column("Status"), column("Why not assessed"));
+    let text = |cell: &Cell| match cell {
+        Cell::Text(t) => t.clone(),
+        Cell::Blank => String::new(),
+        other => panic!("{other:?}"),
+    };
+    let statuses: Vec<(String, String)> = sheet
+        .rows
+        .iter()
+        .map(|r| (text(&r[status]), r.get(why).map(text).unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("evidenced".to_string(), String::new()),
+            (
+                "not assessed".to_string(),
+                "JIRA-1 applies to none of Okta's services in scope: nothing shows this CUEC is met for them".to_string()
+            ),
+        ]
+    );
+    // No finding: the catalogue's rule judges a CUEC only on the services its control
+    // applies to.
+    let findings = read_json(&period.join("findings.json"));
+    assert!(
+        !findings["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["cuec_id"] == "CU-2"),
+        "{findings}"
+    );
+}

@@ -104,7 +104,8 @@ pub struct AuditorPack {
     pub attestations_absent: bool,
     /// The CUECs listed (all up to 300; above, those with a finding).
     pub cuecs: Vec<CuecView>,
-    /// Above 300 CUECs, a sentence counting the evidenced ones by vendor; else empty.
+    /// Above 300 CUECs, a sentence counting the evidenced ones by vendor; and, when some
+    /// CUECs are not assessed, a sentence saying why; else empty.
     pub cuecs_counted: String,
     /// True when the findings are few enough to list each with its message and remedy.
     pub findings_detailed: bool,
@@ -340,7 +341,8 @@ pub struct CuecView {
     pub description: String,
     /// The customer's control it is mapped to; empty when unmapped.
     pub control: String,
-    /// Its finding's code, or `evidenced`.
+    /// Its finding's code; `evidenced`; or `not assessed` when its control applies to none
+    /// of the vendor's services in scope.
     pub status: &'static str,
 }
 
@@ -623,12 +625,19 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
     let list_every_cuec = inputs.cuecs.len() <= MAX_LISTED_CUECS;
     let mut evidenced_by_vendor: BTreeMap<&str, usize> = BTreeMap::new();
     let mut unlisted_with_finding = 0usize;
+    let mut not_assessed = 0usize;
     let mut cuecs = Vec::new();
-    for cuec in &inputs.cuecs {
+    for (i, cuec) in inputs.cuecs.iter().enumerate() {
         let finding = cuec_findings
             .get(&(cuec.cuec_id.as_str(), cuec.vendor.as_str(), &cuec.source))
             .copied();
-        if finding.is_none() && !list_every_cuec {
+        let status = super::cuec_status(rec.cuec_scopes.get(i).copied(), finding);
+        // Only the evidenced are counted rather than listed: one not assessed is listed, as
+        // one with a finding is.
+        if status == super::NOT_ASSESSED {
+            not_assessed += 1;
+        }
+        if status == "evidenced" && !list_every_cuec {
             *evidenced_by_vendor.entry(cuec.vendor.as_str()).or_default() += 1;
             continue;
         }
@@ -642,7 +651,7 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
             id: cuec.cuec_id.clone(),
             description: cuec.description.clone(),
             control: cuec.mapped_control.clone().unwrap_or_default(),
-            status: finding.map(|f| f.code.as_str()).unwrap_or("evidenced"),
+            status,
         });
     }
     let mut counted = if evidenced_by_vendor.is_empty() {
@@ -650,7 +659,7 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
     } else {
         let total: usize = evidenced_by_vendor.values().sum();
         format!(
-            "With {} CUECs, only those with a finding are listed; the {total} whose mapped control is evidenced are counted by vendor: {}.",
+            "With {} CUECs, only those with a finding or not assessed are listed; the {total} whose mapped control is evidenced are counted by vendor: {}.",
             inputs.cuecs.len(),
             evidenced_by_vendor
                 .iter()
@@ -661,10 +670,19 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
     };
     if unlisted_with_finding > 0 {
         counted.push_str(&format!(
-            " The first {MAX_LISTED_CUECS} with a finding are listed; {unlisted_with_finding} more with a finding are in the auditor workbook's CUECs sheet."
+            " The first {MAX_LISTED_CUECS} of those are listed; {unlisted_with_finding} more are in the auditor workbook's CUECs sheet."
         ));
     }
-    (cuecs, counted)
+    if not_assessed > 0 {
+        let (n, are, their) = match not_assessed {
+            1 => ("1 CUEC is", "it is", "its"),
+            _ => (&*format!("{not_assessed} CUECs are"), "they are", "their"),
+        };
+        counted.push_str(&format!(
+            " {n} not assessed: {their} mapped control applies to none of the vendor's services in scope (or the vendor has none in scope). No finding is raised, and nothing shows {are} operated for that vendor."
+        ));
+    }
+    (cuecs, counted.trim_start().to_string())
 }
 
 /// Every finding in one line (with its message when they are few), grouped by severity,

@@ -21,10 +21,43 @@ mod tests;
 
 use crate::findings::{Finding, Severity};
 use crate::inputs::Attestation;
-use crate::reconcile::CellStatus;
+use crate::reconcile::{CellStatus, CuecScope};
 use crate::Run;
 use schemars::JsonSchema;
 use serde::Serialize;
+
+/// A CUEC's status as every report prints it: its finding's code; `evidenced` when its
+/// control was judged on the vendor's services and raised nothing; else `not assessed`, never
+/// `evidenced`, because nothing was looked at (see [`cuec_not_assessed_because`]). Shared by
+/// the auditor pack, the vendor packs and the auditor workbook, so that they never disagree.
+pub(crate) fn cuec_status(scope: Option<CuecScope>, finding: Option<&Finding>) -> &'static str {
+    match (finding, scope) {
+        (Some(f), _) => f.code.as_str(),
+        (None, Some(CuecScope::Judged(_))) => "evidenced",
+        (None, _) => NOT_ASSESSED,
+    }
+}
+
+/// The status of a CUEC of whose control nothing was assessed.
+pub(crate) const NOT_ASSESSED: &str = "not assessed";
+
+/// Why nothing was judged of a CUEC without a finding, in a sentence naming its vendor and
+/// control; `None` when something was (or a finding says what).
+pub(crate) fn cuec_not_assessed_because(
+    scope: Option<CuecScope>,
+    vendor: &str,
+    control: &str,
+) -> Option<String> {
+    match scope? {
+        CuecScope::ControlAppliesToNone => Some(format!(
+            "{control} applies to none of {vendor}'s services in scope: nothing shows this CUEC is met for them"
+        )),
+        CuecScope::NoServiceInScope => Some(format!(
+            "none of {vendor}'s services is in scope: nothing was assessed"
+        )),
+        CuecScope::Judged(_) | CuecScope::Unmapped => None,
+    }
+}
 
 /// The run, as every document's header and footer show it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -185,9 +185,11 @@ pub struct VendorCuec {
     /// The customer's control it is mapped to; empty when unmapped.
     pub control: String,
     /// The newest evidence per service of this vendor for that control, as
-    /// `service: date result (status)`, `; `-separated.
+    /// `services: date result (status)`, `; `-separated, services whose evidence reads
+    /// alike sharing one entry; or, when the CUEC is not assessed, why.
     pub evidence: String,
-    /// Its finding's code, or `evidenced`.
+    /// Its finding's code; `evidenced`; or `not assessed` when its control applies to none
+    /// of the vendor's services in scope.
     pub status: &'static str,
 }
 
@@ -386,6 +388,10 @@ fn cuec_views(
         }
     }
     let directory = &rec.directory;
+    let pack: Vec<&str> = (0..inputs.services.len())
+        .filter(|&s| in_this_pack[s] && directory.primary_service(s) == s)
+        .map(|s| inputs.services[s].name.as_str())
+        .collect();
     inputs
         .cuecs
         .iter()
@@ -396,42 +402,92 @@ fn cuec_views(
                 f.cuec_id.as_deref() == Some(cuec.cuec_id.as_str())
                     && f.sources.first() == Some(&cuec.source)
             });
-            let evidence: Vec<String> = directory
-                .control_of_cuec(i)
-                .map(|c| {
-                    statuses_of
-                        .get(&c)
-                        .map_or(&[][..], Vec::as_slice)
-                        .iter()
-                        .map(|st| {
-                            let service = &inputs.services[st.service].name;
-                            match st.newest().map(|e| &inputs.evidence[e]) {
-                                // The state is said only when it is not the result itself
-                                // ("stale"), never "Effective (Effective)".
-                                Some(e) if st.label(&inputs.evidence) == e.result.as_str() => {
-                                    format!("{service}: {} {}", e.collected_on, e.result.as_str())
-                                }
-                                Some(e) => format!(
-                                    "{service}: {} {} ({})",
-                                    e.collected_on,
-                                    e.result.as_str(),
-                                    st.label(&inputs.evidence)
-                                ),
-                                None => format!("{service}: no evidence"),
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            let scope = rec.cuec_scopes.get(i).copied();
+            let control = cuec.mapped_control.clone().unwrap_or_default();
+            let evidence = match super::cuec_not_assessed_because(scope, &cuec.vendor, &control) {
+                Some(why) if finding.is_none() => why,
+                _ => directory
+                    .control_of_cuec(i)
+                    .map(|c| {
+                        evidence_by_state(
+                            inputs,
+                            &pack,
+                            statuses_of.get(&c).map_or(&[][..], Vec::as_slice),
+                        )
+                    })
+                    .unwrap_or_default(),
+            };
             VendorCuec {
                 id: cuec.cuec_id.clone(),
                 description: cuec.description.clone(),
-                control: cuec.mapped_control.clone().unwrap_or_default(),
-                evidence: evidence.join("; "),
-                status: finding.map(|f| f.code.as_str()).unwrap_or("evidenced"),
+                control,
+                evidence,
+                status: super::cuec_status(scope, finding.copied()),
             }
         })
         .collect()
+}
+
+/// The newest evidence of a control on each of the pack's services (`pack`, their names),
+/// as `services: date result (state)`, `; `-separated. Services whose newest evidence
+/// reads alike share one entry, so a control evidenced on one day for eight services is one
+/// line, not eight; a share of most of the pack is said by the services it leaves out.
+fn evidence_by_state(inputs: &Inputs, pack: &[&str], statuses: &[&ControlStatus]) -> String {
+    let mut states: Vec<(String, Vec<&str>)> = Vec::new();
+    for st in statuses {
+        let service = inputs.services[st.service].name.as_str();
+        let state = match st.newest().map(|e| &inputs.evidence[e]) {
+            // The state is said only when it is not the result itself ("stale"), never
+            // "Effective (Effective)".
+            Some(e) if st.label(&inputs.evidence) == e.result.as_str() => {
+                format!("{} {}", e.collected_on, e.result.as_str())
+            }
+            Some(e) => format!(
+                "{} {} ({})",
+                e.collected_on,
+                e.result.as_str(),
+                st.label(&inputs.evidence)
+            ),
+            None => "no evidence".to_string(),
+        };
+        match states.iter_mut().find(|(s, _)| *s == state) {
+            Some((_, services)) => {
+                if !services.contains(&service) {
+                    services.push(service)
+                }
+            }
+            None => states.push((state, vec![service])),
+        }
+    }
+    states
+        .iter()
+        .map(|(state, services)| format!("{}: {state}", services_named(pack, services)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Some of a pack's services, named: all of them by count (or "both"); most of them (four or more) by
+/// the ones left out; else one by one.
+fn services_named(pack: &[&str], services: &[&str]) -> String {
+    let left_out: Vec<&str> = pack
+        .iter()
+        .copied()
+        .filter(|p| !services.contains(p))
+        .collect();
+    if services.len() == 2 && left_out.is_empty() {
+        "both services".to_string()
+    } else if services.len() > 2 && left_out.is_empty() {
+        format!("all {} services", services.len())
+    } else if services.len() >= 4 && left_out.len() < services.len() && left_out.len() <= 3 {
+        format!(
+            "{} of {} services (all but {})",
+            services.len(),
+            pack.len(),
+            crate::inputs::names::and_list(&left_out)
+        )
+    } else {
+        services.join(", ")
+    }
 }
 
 /// Which service rows a vendor's pack covers: its in-scope services, duplicates of a row
@@ -603,6 +659,23 @@ mod tests {
             subservice: String::new(),
             source: "Attestations!2".into(),
         }
+    }
+
+    /// Services sharing one evidence state are named as a reader counts them: every one
+    /// of the pack's by count, most of them by those left out, a few one by one.
+    #[test]
+    fn services_sharing_a_state_are_named_by_count_or_by_those_left_out() {
+        let pack = ["A", "B", "C", "D", "E"];
+        assert_eq!(services_named(&pack, &pack), "all 5 services");
+        assert_eq!(
+            services_named(&pack, &["A", "B", "D", "E"]),
+            "4 of 5 services (all but C)"
+        );
+        assert_eq!(services_named(&pack, &["A", "C"]), "A, C");
+        assert_eq!(services_named(&pack[..1], &["A"]), "A", "one is named");
+        assert_eq!(services_named(&pack[..2], &["A", "B"]), "both services");
+        // Three of five are named: the left-out would be as long a list.
+        assert_eq!(services_named(&pack, &["A", "B", "C"]), "A, B, C");
     }
 
     /// The verdict takes its level and first words from the worst finding, whatever the
