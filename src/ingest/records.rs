@@ -678,12 +678,21 @@ enum Note {
     /// A text date whose year has two digits, read as this century's: the text, and the
     /// year it is read as.
     TwoDigitYear(String, i32),
+    /// A domain written by another name ([`crate::model::Model::domain_by_alias`]): the name as written,
+    /// and the model's domain it is read as.
+    DomainAlias(String, String),
 }
 
 impl Note {
-    /// Whether two notes say the same thing of a column (one warning per column each).
+    /// Whether two notes say the same thing of a column (one warning per column each; one
+    /// per name for domain aliases, since each is a reading of its own).
     fn same_kind(&self, other: &Note) -> bool {
-        std::mem::discriminant(self) == std::mem::discriminant(other)
+        match (self, other) {
+            (Note::DomainAlias(a, _), Note::DomainAlias(b, _)) => {
+                crate::inputs::names::loose_key(a) == crate::inputs::names::loose_key(b)
+            }
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
     }
 }
 
@@ -971,6 +980,19 @@ impl<'m> Collector<'m> {
                         None => continue,
                     }
                 }
+                Cell::Text(text) if id == controls::DOMAIN => match self.domain_alias(text) {
+                    Some(note) => note,
+                    None => continue,
+                },
+                Cell::Text(text) if id == attestations::DOMAINS => {
+                    match crate::inputs::names::split_list(text)
+                        .iter()
+                        .find_map(|item| self.domain_alias(item))
+                    {
+                        Some(note) => note,
+                        None => continue,
+                    }
+                }
                 _ => continue,
             };
             let error = row.error(id, String::new());
@@ -992,6 +1014,15 @@ impl<'m> Collector<'m> {
                 }),
             }
         }
+    }
+
+    /// The note for a domain written by another name than the model's, if it is one.
+    fn domain_alias(&self, text: &str) -> Option<Note> {
+        if self.model.domain_index(text).is_some() {
+            return None;
+        }
+        let (_, name) = self.model.domain_by_alias(text)?;
+        Some(Note::DomainAlias(text.trim().to_string(), name.to_string()))
     }
 
     /// Remembers where a name was first written, to warn of names that only look alike.
@@ -1023,6 +1054,7 @@ impl<'m> Collector<'m> {
             let what = match &n.what {
                 Note::Uncomputed => format!("read as blank{more}: {UNCOMPUTED}"),
                 Note::FormulaError(e) => format!("the formula error {e} read as blank{more}: the column is text demarc only prints; fix the formula or clear the cell"),
+                Note::DomainAlias(text, name) => format!("{text:?} read as the model's domain {name:?}{more}: a name registers and Microsoft's tables give it; write the model's name if another domain was meant"),
                 Note::TwoDigitYear(text, year) => format!("{text:?} has a two-digit year{more}: read as {year}, in this century; write the year in full if that is wrong"),
                 Note::Hidden => format!("hidden characters (bidirectional controls, zero-width or control characters) removed{more}: they change what a name seems to say without being seen"),
             };
@@ -1178,7 +1210,11 @@ impl<'m> Collector<'m> {
         let domain_names: Vec<&str> = self.model.domains.iter().map(|d| d.name.as_str()).collect();
         let domain = row.choice(
             controls::DOMAIN,
-            |t| self.model.domain_index(t),
+            |t| {
+                self.model
+                    .domain_index(t)
+                    .or_else(|| self.model.domain_by_alias(t).map(|(i, _)| i))
+            },
             &domain_names,
             problems,
         );
@@ -1449,7 +1485,8 @@ impl<'m> Collector<'m> {
         let mut indexes = Vec::new();
         let mut bad = false;
         for item in items {
-            match self.model.domain_index(&item) {
+            let alias = || self.model.domain_by_alias(&item).map(|(i, _)| i);
+            match self.model.domain_index(&item).or_else(alias) {
                 Some(i) => indexes.push(i),
                 None => {
                     problems.push(row.error(attestations::DOMAINS, unknown_value(&item, &names)));

@@ -277,6 +277,87 @@ impl Default for Model {
     }
 }
 
+/// Names registers and catalogues give the seeds' seven domains, each with the domain it
+/// stands for. Only names that mean one domain and no other are here: a wrong alias would
+/// move a control to another cell of the model. Microsoft's rows are from its current
+/// table (Customer data, Identities and users, Client devices, Operating system, the three
+/// physical rows; `shared-responsibility.md` in MicrosoftDocs/azure-docs, 2026-01-12) and
+/// its classic diagram (Information and data, Accounts and identities, Identity and
+/// directory infrastructure, Devices (Mobile and PCs)); `Configurations and settings` is
+/// left out, since it spans several. `&` is read as `and`.
+const DOMAIN_ALIASES: &[(&str, &[&str])] = &[
+    (
+        "Data classification and accountability",
+        &[
+            "Data classification",
+            "Data accountability",
+            "Customer data",
+            "Information and data",
+        ],
+    ),
+    (
+        "Client and endpoint protection",
+        &[
+            "Endpoint protection",
+            "Endpoint security",
+            "Endpoints",
+            "Client devices",
+            "Devices",
+            "Devices (Mobile and PCs)",
+        ],
+    ),
+    (
+        "Identity and access management",
+        &[
+            "IAM",
+            "Identity and access",
+            "Identity management",
+            "Access management",
+            "Access control",
+            "Identities and users",
+            "Accounts and identities",
+            "Identity and directory infrastructure",
+        ],
+    ),
+    (
+        "Application-level controls",
+        &[
+            "Application controls",
+            "Application security",
+            "Applications",
+            "Application",
+        ],
+    ),
+    (
+        "Network controls",
+        &["Network", "Networking", "Network security"],
+    ),
+    (
+        "Host infrastructure",
+        &[
+            "Host",
+            "Hosts",
+            "Host security",
+            "Operating system",
+            "Operating systems",
+        ],
+    ),
+    (
+        "Physical security",
+        &[
+            "Physical",
+            "Physical and environmental protection",
+            "Physical and environmental security",
+            "Physical datacenter",
+            "Physical data center",
+            "Physical hosts",
+            "Physical network",
+            "Datacenter security",
+            "Data center security",
+        ],
+    ),
+];
+
 impl Model {
     /// The seeds' matrix with the providers' own splits ([`profiles`]) deciding the cells
     /// of every service they speak for.
@@ -308,6 +389,18 @@ impl Model {
         self.domains
             .iter()
             .position(|d| loose_key(&d.name) == wanted)
+    }
+
+    /// The index of a domain by a name registers give it instead of the model's (`IAM`,
+    /// Microsoft's `Operating system`), with the model's name it stands for; `None` when the
+    /// name is no such alias or the model has no domain of that name (a model of one's own).
+    pub fn domain_by_alias(&self, name: &str) -> Option<(usize, &str)> {
+        let wanted = loose_key(&name.replace('&', " and "));
+        let (domain, _) = DOMAIN_ALIASES.iter().find(|(domain, aliases)| {
+            loose_key(domain) == wanted || aliases.iter().any(|a| loose_key(a) == wanted)
+        })?;
+        let index = self.domain_index(domain)?;
+        Some((index, self.domains[index].name.as_str()))
     }
 
     /// Who owns `domain` for a service, after overrides.
@@ -732,6 +825,66 @@ struct OverrideRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A register's name for a domain is read as the model's, when it means one domain;
+    /// a name that spans several, or a model without that domain, reads as nothing.
+    #[test]
+    fn registers_names_for_domains_are_read_as_the_models() {
+        let model = Model::default();
+        let name = |text: &str| {
+            model
+                .domain_by_alias(text)
+                .map(|(_, name)| name.to_string())
+        };
+        assert_eq!(
+            name("IAM").as_deref(),
+            Some("Identity and access management")
+        );
+        assert_eq!(name("Identity & Access Mgmt"), None);
+        assert_eq!(
+            name("Access Control").as_deref(),
+            Some("Identity and access management")
+        );
+        assert_eq!(
+            name("Operating system").as_deref(),
+            Some("Host infrastructure")
+        );
+        assert_eq!(
+            name("Physical datacenter").as_deref(),
+            Some("Physical security")
+        );
+        assert_eq!(
+            name("Customer data").as_deref(),
+            Some("Data classification and accountability")
+        );
+        assert_eq!(
+            name("Devices (Mobile and PCs)").as_deref(),
+            Some("Client and endpoint protection")
+        );
+        assert_eq!(
+            name("Network Security").as_deref(),
+            Some("Network controls")
+        );
+        assert_eq!(
+            name("Configurations and settings"),
+            None,
+            "spans several domains"
+        );
+        assert_eq!(
+            name("Infrastructure"),
+            None,
+            "host or physical: not guessed"
+        );
+        // A model of one's own without an IAM domain: nothing to read IAM as.
+        let own = Model {
+            domains: vec![Domain {
+                name: "Everything".into(),
+                owners: [Owner::Customer; 4],
+            }],
+            ..Model::default()
+        };
+        assert_eq!(own.domain_by_alias("IAM"), None);
+    }
 
     #[test]
     fn default_matrix_matches_the_seeds() {

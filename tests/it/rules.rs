@@ -2756,3 +2756,45 @@ fn unknown_regions_are_input_errors_under_a_policy_and_warnings_without_one() {
     );
     expect(&a, NONE);
 }
+
+#[test]
+fn a_domain_written_by_a_registers_or_microsofts_name_is_read_as_the_models() {
+    // Each of the baseline's four domains by another name: read as the model's, the
+    // baseline's cells all owned and evidenced, with one warning per name.
+    let book = baseline()
+        .set("Controls", 2, "domain", "Customer data")
+        .set("Controls", 3, "domain", "Endpoint security")
+        .set("Controls", 4, "domain", "IAM")
+        .set("Controls", 5, "domain", "Applications");
+    let dir = tempfile::tempdir().unwrap();
+    let path = book.write(dir.path(), "company.xlsx");
+    let a = analyse(std::slice::from_ref(&path), PERIOD).unwrap_or_else(|e| panic!("{e}"));
+    expect(&a, NONE);
+    assert!(
+        a.inputs.warnings.iter().any(|w| w.ends_with(
+            "company.xlsx: Controls!C4: domain: \"IAM\" read as the model's domain \"Identity and access management\": a name registers and Microsoft's tables give it; write the model's name if another domain was meant"
+        )),
+        "{:#?}",
+        a.inputs.warnings
+    );
+    let aliases = a
+        .inputs
+        .warnings
+        .iter()
+        .filter(|w| w.contains("read as the model's domain"))
+        .count();
+    assert_eq!(aliases, 4, "{:#?}", a.inputs.warnings);
+    // A name that spans several domains is still refused, naming the cell.
+    let path = baseline()
+        .set("Controls", 4, "domain", "Configurations and settings")
+        .write(dir.path(), "spans.xlsx");
+    let Err(error) = analyse(&[path], PERIOD) else {
+        panic!("Configurations and settings was read as a domain");
+    };
+    assert!(
+        error
+            .to_string()
+            .contains("Controls!C4: domain: \"Configurations and settings\" is not one of"),
+        "{error}"
+    );
+}
