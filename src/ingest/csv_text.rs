@@ -75,10 +75,12 @@ pub(super) fn delimiter(text: &str) -> u8 {
 }
 
 /// Reads CSV text into the builder (row 1 is the first record; quoted fields may hold
-/// line breaks), its fields separated by `delimiter`.
+/// line breaks), its fields separated by `delimiter`. `sheet` is the name the file's table
+/// goes by (its file name's stem), for the cell an error names.
 pub(super) fn read_csv(
     text: &str,
     delimiter: u8,
+    sheet: &str,
     builder: &mut impl CellSink,
 ) -> Result<(), String> {
     let mut reader = csv::ReaderBuilder::new()
@@ -99,7 +101,7 @@ pub(super) fn read_csv(
                     .position(|field| swallows_rows(field, delimiter, widest))
                 {
                     return Err(format!(
-                        "{}{}: a quote opens this cell and is not closed where the cell ends, so the rows after it were read into the cell; close the quote, or remove it",
+                        "{sheet}!{}{}: a quote opens this cell and is not closed where the cell ends, so the rows after it were read into the cell; close the quote, or remove it",
                         super::table::column_letters(u32::try_from(col).unwrap_or(u32::MAX)),
                         row + 1
                     ));
@@ -165,7 +167,7 @@ mod tests {
         }
         let read = |text: &str| {
             let mut cells = Count(0);
-            read_csv(text, b';', &mut cells).map(|_| cells.0)
+            read_csv(text, b';', "evidence", &mut cells).map(|_| cells.0)
         };
         // A note over two lines is one cell.
         assert_eq!(
@@ -175,7 +177,7 @@ mod tests {
         let open = "id;date;note\nA-1;2026-09-01;\"see ticket 123\nA-2;2026-09-02;ok\nA-3;2026-09-03;\"quoted\"\n";
         assert_eq!(
             read(open),
-            Err("C2: a quote opens this cell and is not closed where the cell ends, so the rows after it were read into the cell; close the quote, or remove it".to_string())
+            Err("evidence!C2: a quote opens this cell and is not closed where the cell ends, so the rows after it were read into the cell; close the quote, or remove it".to_string())
         );
     }
 

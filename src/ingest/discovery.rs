@@ -9,8 +9,13 @@ use std::path::{Path, PathBuf};
 const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
 /// Expands directories into the spreadsheets they hold (sorted, so runs are repeatable)
-/// and checks that named files exist and are spreadsheets.
-pub(super) fn discover(paths: &[PathBuf], problems: &mut Problems) -> Vec<PathBuf> {
+/// and checks that named files exist and are spreadsheets. A folder of demarc's own
+/// reports met in a directory is skipped, with a warning in `warnings`.
+pub(super) fn discover(
+    paths: &[PathBuf],
+    problems: &mut Problems,
+    warnings: &mut Vec<String>,
+) -> Vec<PathBuf> {
     let mut files = Vec::new();
     if paths.is_empty() {
         problems.push(InputError {
@@ -24,7 +29,7 @@ pub(super) fn discover(paths: &[PathBuf], problems: &mut Problems) -> Vec<PathBu
         let shown = path.display().to_string();
         if path.is_dir() {
             let before = files.len();
-            walk(path, &mut files, problems);
+            walk(path, &mut files, problems, warnings);
             if files.len() == before {
                 problems.push(InputError {
                     file: shown,
@@ -60,7 +65,7 @@ pub(super) fn discover(paths: &[PathBuf], problems: &mut Problems) -> Vec<PathBu
     files
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Problems) {
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Problems, warnings: &mut Vec<String>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -82,8 +87,13 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Problems) {
             continue;
         }
         if path.is_dir() {
-            if !is_demarc_output(&path) {
-                walk(&path, files, problems);
+            if is_demarc_output(&path) {
+                warnings.push(format!(
+                    "{}: skipped: it holds an earlier run's reports (findings.json, auditor-workbook.xlsx, auditor-pack.pdf), whose sheets would count every attestation and CUEC twice; name the folder itself as an input to read it",
+                    path.display()
+                ));
+            } else {
+                walk(&path, files, problems, warnings);
             }
         } else if is_spreadsheet(&path) {
             files.push(path);

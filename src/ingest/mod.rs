@@ -66,10 +66,10 @@ pub fn read_inputs(
     options: &IngestOptions,
 ) -> Result<Inputs, IngestError> {
     let mut problems = Problems::default();
-    let mut files = discover(paths, &mut problems);
+    let mut inputs = Inputs::default();
+    let mut files = discover(paths, &mut problems, &mut inputs.warnings);
     // A vendor's document found in an input directory is read once, as that document.
     files.retain(|p| !options.vendor_documents.declares(p));
-    let mut inputs = Inputs::default();
     let mut found = std::collections::BTreeSet::new();
     let mut collector = records::Collector::new(model, options);
     for path in &files {
@@ -378,7 +378,7 @@ fn open<'m>(
                 limits,
                 records::Collector::new(model, options),
             );
-            match stream::read(sheet, |sink| read_csv(&text, delimiter, sink)) {
+            match stream::read(sheet, |sink| read_csv(&text, delimiter, &stem, sink)) {
                 stream::Streamed::Read(read) => return vec![(stem, Some(Sheet::Streamed(read)))],
                 stream::Streamed::Refused(limit_problems) => {
                     refused(&stem, &limit_problems, problems);
@@ -392,7 +392,7 @@ fn open<'m>(
             }
         }
         let mut builder = TableBuilder::new(limits);
-        if let Err(problem) = read_csv(&text, delimiter, &mut builder) {
+        if let Err(problem) = read_csv(&text, delimiter, &stem, &mut builder) {
             problems.push(error(problem));
             return Vec::new();
         }

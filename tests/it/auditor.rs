@@ -301,13 +301,26 @@ fn missing_evidence_files_are_counted_and_each_relied_on_row_is_a_finding() {
 #[test]
 fn the_scope_names_inputs_without_the_path_of_the_machine() {
     let dir = tempfile::tempdir().unwrap();
-    // report_q3 passes the workbook by its absolute path.
-    let (path, out) = report_q3(dir.path(), &large_company(3, 2), &[]);
+    // report_q3 passes the workbook by its absolute path; a domain by another name gives a
+    // warning, which names the file as it was typed.
+    let mut book = large_company(3, 2);
+    let controls = book
+        .sheets
+        .iter_mut()
+        .find(|s| s.name == "Controls")
+        .unwrap();
+    let domain = controls.header.iter().position(|h| h == "domain").unwrap();
+    controls.rows[0][domain] = Cell::from("IAM");
+    let (path, out) = report_q3(dir.path(), &book, &[]);
     assert!(path.is_absolute());
     let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
     let parent = path.parent().unwrap().display().to_string();
     assert!(!pack.contains(&parent), "the pack prints {parent}");
     assert!(pack.contains("q3.xlsx"));
+    assert!(
+        pack.contains("q3.xlsx: Controls!C2: domain: \"IAM\" read as"),
+        "the warning is listed, its file by name: {pack}"
+    );
 }
 
 #[test]

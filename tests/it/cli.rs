@@ -376,6 +376,14 @@ fn an_earlier_runs_reports_inside_the_input_directory_are_not_inputs() {
         .assert();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(stderr.contains("from 1 file(s)"), "{stderr}");
+    // And the run says so, naming the folder it skipped.
+    assert!(
+        stderr.contains(&format!(
+            "warning: {}: skipped: it holds an earlier run's reports",
+            dir.path().join("output").join("2026-Q3").display()
+        )),
+        "{stderr}"
+    );
 }
 
 mod exit_codes {

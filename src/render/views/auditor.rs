@@ -990,7 +990,14 @@ pub fn auditor_pack(
                     .join("; "),
             })
             .collect(),
-        warnings: inputs.warnings.clone(),
+        warnings: {
+            let files: Vec<&str> = inputs.files.iter().map(|f| f.path.as_str()).collect();
+            inputs
+                .warnings
+                .iter()
+                .map(|w| super::findings::with_input_paths_shown(w, &run.inputs, &files))
+                .collect()
+        },
         listing: if compact { "compact" } else { "newest" },
         appendix: if listing == EvidenceListing::Full {
             appendix_sentence(run, inputs)

@@ -99,6 +99,37 @@ pub fn shown_path(path: &str) -> &str {
     }
 }
 
+/// `text` (a warning, which quotes paths as the user typed them) with every absolute path
+/// of the run's inputs shown as [`shown_path`] shows it: a file by its name, a place inside
+/// a folder named on the command line relative to that folder. No report prints the
+/// directories of the machine that ran it.
+pub fn with_input_paths_shown(text: &str, named: &[std::path::PathBuf], files: &[&str]) -> String {
+    let mut replacements: Vec<(String, String)> = Vec::new();
+    for file in files {
+        if shown_path(file) != *file {
+            replacements.push((file.to_string(), shown_path(file).to_string()));
+        }
+    }
+    for path in named {
+        let path = path.display().to_string();
+        if shown_path(&path) != path && std::path::Path::new(&path).is_dir() {
+            let folder = path.trim_end_matches(['/', '\\']);
+            for separator in ['/', '\\'] {
+                replacements.push((format!("{folder}{separator}"), String::new()));
+            }
+        }
+    }
+    // The longest first: a file's path before the folder it is in.
+    replacements.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    let mut shown = text.to_string();
+    for (from, to) in &replacements {
+        if shown.contains(from.as_str()) {
+            shown = shown.replace(from.as_str(), to);
+        }
+    }
+    shown
+}
+
 /// A finding's rows, `sheet!row`, the file named once before its rows when the run read
 /// several: `caiq.xlsx: CAIQ!12, CAIQ!13; company.xlsx: Services!4`.
 fn sources_in_brief(sources: &[Source], several_files: bool) -> String {
@@ -457,5 +488,38 @@ mod tests {
         assert_eq!(shown_path("/home/ana/grc/q3.xlsx"), "q3.xlsx");
         assert_eq!(shown_path(r"C:\Users\ana\q3.xlsx"), "q3.xlsx");
         assert_eq!(shown_path(r"\\server\share\q3.xlsx"), "q3.xlsx");
+        // A warning names files and folders as typed; a report shows them without the
+        // directories they are in.
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().display().to_string();
+        let warning =
+            format!("{folder}/output/2026-Q3: skipped; {folder}/q3.xlsx: Controls!C2: read");
+        let file = format!("{folder}/q3.xlsx");
+        assert_eq!(
+            with_input_paths_shown(&warning, &[dir.path().to_path_buf()], &[&file]),
+            "output/2026-Q3: skipped; q3.xlsx: Controls!C2: read"
+        );
+        assert_eq!(
+            with_input_paths_shown("q3.xlsx: read", &[], &["q3.xlsx"]),
+            "q3.xlsx: read"
+        );
+        // A warning names files and folders as typed; a report shows them without the
+        // directories they are in.
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().display().to_string();
+        let warning =
+            format!("{folder}/output/2026-Q3: skipped; {folder}/q3.xlsx: Controls!C2: read");
+        assert_eq!(
+            with_input_paths_shown(
+                &warning,
+                &[dir.path().to_path_buf()],
+                &[&format!("{folder}/q3.xlsx")]
+            ),
+            "output/2026-Q3: skipped; q3.xlsx: Controls!C2: read"
+        );
+        assert_eq!(
+            with_input_paths_shown("q3.xlsx: read", &[], &["q3.xlsx"]),
+            "q3.xlsx: read"
+        );
     }
 }
