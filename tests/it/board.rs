@@ -162,7 +162,16 @@ fn every_critical_finding_is_named_or_counted() {
         .map(|f| f["service"].to_string())
         .collect();
     let more = &board[board.find("more risks").expect("a +N more line")..];
-    let counted: usize = more
+    // The counts beside the left-out risks are counts of risks, said as such, never read
+    // as counts of findings ("3,133 findings: 79 critical" hid 904 critical findings).
+    assert!(
+        more.starts_with("more risks")
+            && more.contains(" high")
+            && more.contains("risks, grouping "),
+        "{more}"
+    );
+    let naming = &more[more.find("the critical ones name").unwrap_or(0)..];
+    let counted: usize = naming
         .split(" and ")
         .nth(1)
         .and_then(|t| t.split(' ').next())
