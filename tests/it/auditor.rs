@@ -415,3 +415,44 @@ fn past_its_bounds_the_pack_shares_its_lines_and_counts_the_rest() {
         parts.len()
     );
 }
+
+/// Evidence both stale and failed is two findings (EVIDENCE_STALE, CONTROL_INEFFECTIVE):
+/// the control's line counts both, so it ties out to the findings listed under it.
+#[test]
+fn a_control_line_counts_stale_evidence_that_also_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = small_company();
+    let evidence = book
+        .sheets
+        .iter_mut()
+        .find(|s| s.name == "Evidence")
+        .unwrap();
+    let at = |title: &str| evidence.header.iter().position(|h| h == title).unwrap();
+    let (collected, result) = (at("collected_on"), at("result"));
+    let iam = evidence
+        .rows
+        .iter_mut()
+        .find(|r| matches!(&r[0], Cell::Text(id) if id == "IAM-1"))
+        .unwrap();
+    iam[collected] = d(2026, 3, 2).into();
+    iam[result] = Cell::from("Ineffective");
+    // The compact listing counts each control's services by state.
+    let (_, out) = report_q3(dir.path(), &book, &["--evidence-listing", "compact"]);
+    let findings = read_json(&out.join("2026-Q3/findings.json"));
+    let codes: Vec<&str> = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["control_id"] == "IAM-1")
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"EVIDENCE_STALE") && codes.contains(&"CONTROL_INEFFECTIVE"),
+        "{codes:?}"
+    );
+    let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
+    assert!(
+        pack.contains("1 stale (1 of them also Ineffective or not tested)"),
+        "{pack}"
+    );
+}

@@ -507,9 +507,19 @@ fn evidence_groups(
 fn tally(inputs: &Inputs, statuses: &[&ControlStatus]) -> (String, &'static str) {
     let mut counts = [0usize; 4];
     let mut newest_good = None;
+    // Stale evidence that also failed is two findings (stale, and ineffective or not
+    // tested): both are counted, so the line ties out to the findings below.
+    let mut stale_and_failed = 0usize;
     for st in statuses {
         let state = State::of(st, inputs);
         counts[state as usize] += 1;
+        if state == State::Stale
+            && st
+                .newest()
+                .is_some_and(|i| inputs.evidence[i].result != crate::inputs::TestResult::Effective)
+        {
+            stale_and_failed += 1;
+        }
         if state == State::Ok {
             newest_good = newest_good.max(st.newest().map(|i| inputs.evidence[i].collected_on));
         }
@@ -528,6 +538,12 @@ fn tally(inputs: &Inputs, statuses: &[&ControlStatus]) -> (String, &'static str)
     ] {
         if counts[state] > 0 {
             parts.push(format!("{} {words}", counts[state]));
+        }
+        if state == 1 && stale_and_failed > 0 {
+            let last = parts.last_mut().expect("the stale count was just pushed");
+            last.push_str(&format!(
+                " ({stale_and_failed} of them also Ineffective or not tested)"
+            ));
         }
     }
     let worst = [State::Missing, State::Failed, State::Stale, State::Ok]
