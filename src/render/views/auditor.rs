@@ -653,7 +653,7 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
         if status == super::NOT_ASSESSED {
             not_assessed += 1;
         }
-        if status == "evidenced" && !list_every_cuec {
+        if status == super::EVIDENCED && !list_every_cuec {
             *evidenced_by_vendor.entry(cuec.vendor.as_str()).or_default() += 1;
             continue;
         }

@@ -33,10 +33,13 @@ use serde::Serialize;
 pub(crate) fn cuec_status(scope: Option<CuecScope>, finding: Option<&Finding>) -> &'static str {
     match (finding, scope) {
         (Some(f), _) => f.code.as_str(),
-        (None, Some(CuecScope::Judged(_))) => "evidenced",
+        (None, Some(CuecScope::Judged(_))) => EVIDENCED,
         (None, _) => NOT_ASSESSED,
     }
 }
+
+/// The status of a CUEC whose control was judged on the vendor's services and raised nothing.
+pub(crate) const EVIDENCED: &str = "evidenced";
 
 /// The status of a CUEC of whose control nothing was assessed.
 pub(crate) const NOT_ASSESSED: &str = "not assessed";
