@@ -3,7 +3,7 @@
 
 use super::dates::DateOrder;
 use super::table::{cell_in, row_texts, Cell, Table};
-use crate::inputs::names::loose_key;
+use crate::inputs::names::{loose_key, loose_matches};
 use calamine::Data;
 
 /// The kinds of sheet demarc reads.
@@ -690,7 +690,7 @@ fn hinted_date_order(header: &str) -> Option<DateOrder> {
 /// column's own name is looked for in every column before any alias is, so `file` in the
 /// Attestations sheet is never read as another column's alias.
 fn reading(columns: &[Column], wanted: &str) -> Option<(usize, u8)> {
-    if let Some(i) = columns.iter().position(|c| loose_key(c.name) == wanted) {
+    if let Some(i) = columns.iter().position(|c| loose_matches(c.name, wanted)) {
         return Some((i, 0));
     }
     columns.iter().enumerate().find_map(|(i, c)| {

@@ -266,7 +266,10 @@ fn check_shared_string_indexes<R: Read + std::io::Seek>(
     sheet: &str,
     part: &str,
 ) -> Result<bool, Refusal> {
-    let mut cell: Option<String> = None;
+    // The open shared-string cell's reference, in one buffer reused for every cell: this
+    // scan reads every cell of a sheet of up to a million rows.
+    let mut in_shared_cell = false;
+    let mut cell_ref: Vec<u8> = Vec::new();
     let mut bad: Option<(String, String)> = None;
     let mut merged_down = false;
     scan_part(archive, part, |tag| {
@@ -275,22 +278,26 @@ fn check_shared_string_indexes<R: Read + std::io::Seek>(
                 merged_down = tag.attribute(b"ref").is_some_and(|r| spans_rows(&r));
             }
             b"c" if tag.is_start() => {
-                let shared = tag.attribute(b"t").as_deref() == Some("s");
-                cell = (shared && !tag.is_empty_element())
-                    .then(|| tag.attribute(b"r").unwrap_or_default());
-            }
-            b"v" if tag.is_end() => {
-                if let Some(r) = &cell {
-                    let index = tag.1.trim_ascii();
-                    // 20 digits is the most a 64-bit index has; more overflow to 0 too.
-                    let digits = index.len() <= 20 && index.iter().all(u8::is_ascii_digit);
-                    if !index.is_empty() && !digits {
-                        bad = Some((r.clone(), String::from_utf8_lossy(index).into_owned()));
-                        return Scan::Stop;
-                    }
+                let shared = tag.raw_attribute(b"t") == Some(b"s");
+                in_shared_cell = shared && !tag.is_empty_element();
+                if in_shared_cell {
+                    cell_ref.clear();
+                    cell_ref.extend_from_slice(tag.raw_attribute(b"r").unwrap_or_default());
                 }
             }
-            b"c" if tag.is_end() => cell = None,
+            b"v" if tag.is_end() && in_shared_cell => {
+                let index = tag.1.trim_ascii();
+                // 20 digits is the most a 64-bit index has; more overflow to 0 too.
+                let digits = index.len() <= 20 && index.iter().all(u8::is_ascii_digit);
+                if !index.is_empty() && !digits {
+                    bad = Some((
+                        String::from_utf8_lossy(&cell_ref).into_owned(),
+                        String::from_utf8_lossy(index).into_owned(),
+                    ));
+                    return Scan::Stop;
+                }
+            }
+            b"c" if tag.is_end() => in_shared_cell = false,
             _ => {}
         }
         Scan::Continue
@@ -485,9 +492,13 @@ impl Tag<'_> {
 
     /// An attribute's value by its qualified name (`table:name`).
     fn attribute(&self, key: &[u8]) -> Option<String> {
-        self.attributes()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        self.raw_attribute(key)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+    }
+
+    /// The same, as the tag's bytes, for a check made on every cell (no allocation).
+    fn raw_attribute(&self, key: &[u8]) -> Option<&[u8]> {
+        self.attributes().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// An attribute's value by its name without prefix (`r:id` is `id`).
