@@ -33,9 +33,12 @@ fn section_pages(pages: &[String], from: &str, to: &str) -> usize {
 /// applying to every service and evidence for the first service only: most cells lack
 /// evidence, so findings run to the hundreds.
 fn large_company(services: usize, controls: usize) -> Book {
-    let names: Vec<String> = (1..=services)
-        .map(|i| format!("AWS service {i:03}"))
-        .collect();
+    large_company_named("AWS service", services, controls)
+}
+
+/// The same, its services named `{prefix} 001` and on.
+fn large_company_named(prefix: &str, services: usize, controls: usize) -> Book {
+    let names: Vec<String> = (1..=services).map(|i| format!("{prefix} {i:03}")).collect();
     let service_rows = names
         .iter()
         .map(|n| row(&[n, "AWS", "IaaS", "Confidential", "yes"]))
@@ -454,5 +457,32 @@ fn a_control_line_counts_stale_evidence_that_also_failed() {
     assert!(
         pack.contains("1 stale (1 of them also Ineffective or not tested)"),
         "{pack}"
+    );
+}
+
+#[test]
+fn many_services_take_a_row_each_of_two_lines_not_a_page_each_few() {
+    // 120 services with names as long as real ones: their one-row-each table is a reference
+    // an auditor pages through, so its rows stay two lines (name; provider and data)
+    // rather than wrapping the name in a narrow column beside wide domain columns.
+    let dir = tempfile::tempdir().unwrap();
+    let book = large_company_named("Amazon Elastic Kubernetes service", 120, 3);
+    let (_, out) = report_q3(dir.path(), &book, &[]);
+    let pages = support::pdf_pages(&out.join("2026-Q3/auditor-pack.pdf"));
+    let section = section_pages(
+        &pages,
+        "Services and responsibility cells",
+        "Data residency",
+    );
+    assert!(section <= 4, "120 services take {section} pages");
+    // The key names the short marks (no cell here is medium: its MED is the key's).
+    let first = pages
+        .iter()
+        .skip(2)
+        .find(|p| p.contains("Services and responsibility cells"))
+        .unwrap();
+    assert!(
+        first.contains("CRIT") && first.contains("MED"),
+        "no key for the short marks"
     );
 }
