@@ -925,14 +925,21 @@ mod board_at_scale {
     }
 
     /// Above 300 CUECs the auditor pack lists those with a finding and counts the
-    /// evidenced ones by vendor; findings.json still names every unevidenced one.
+    /// evidenced and the not assessed by vendor; findings.json still names every
+    /// unevidenced one.
     #[test]
     fn many_cuecs_list_only_those_with_a_finding() {
         let dir = tempfile::tempdir().unwrap();
         let mut cuecs = Vec::new();
         for i in 0..310 {
             // Every tenth maps to a control nobody has: unmapped, so it has a finding.
-            let control = if i % 10 == 0 { "NOPE-9" } else { "IAM-1" };
+            // Every tenth from the fifth maps to a control of another vendor's service
+            // only: not assessed for Okta.
+            let control = match i % 10 {
+                0 => "NOPE-9",
+                5 => "ELSE-1",
+                _ => "IAM-1",
+            };
             cuecs.push(row(&[
                 "Okta",
                 "SOC 2 Type II",
@@ -941,32 +948,52 @@ mod board_at_scale {
                 control,
             ]));
         }
-        let book = small_company().sheet(
-            "CUECs",
-            &[
-                "vendor",
-                "attestation",
-                "cuec_id",
-                "description",
-                "mapped_control",
-            ],
-            cuecs,
-        );
+        let book = small_company()
+            .sheet(
+                "CUECs",
+                &[
+                    "vendor",
+                    "attestation",
+                    "cuec_id",
+                    "description",
+                    "mapped_control",
+                ],
+                cuecs,
+            )
+            .push(
+                "Services",
+                row(&["Box", "Box", "SaaS", "Confidential", "yes"]),
+            )
+            .push(
+                "Controls",
+                row(&[
+                    "ELSE-1",
+                    "Box only",
+                    "Identity and access management",
+                    "quarterly",
+                    "Box",
+                ]),
+            );
         let (_, out) = report_q3(dir.path(), &book, &[]);
         let pack = support::pdf_text(&out.join("2026-Q3/auditor-pack.pdf"));
         let at = pack.find("Complementary user entity controls").unwrap();
         let section = &pack[at..pack[at..].find("Findings").map_or(pack.len(), |f| at + f)];
-        assert!(
-            section.contains("With 310 CUECs, only those with a finding or not assessed are listed; the 279 whose mapped control is evidenced are counted by vendor: Okta 279."),
-            "{section}"
-        );
+        let flat = section.split_whitespace().collect::<Vec<_>>().join(" ");
+        for said in [
+            "With 310 CUECs, only the 31 with a finding are listed; the others are counted here, and every CUEC is in the auditor workbook's CUECs sheet.",
+            "The 248 whose mapped control is evidenced are, by vendor: Okta 248.",
+            "31 CUECs are not assessed",
+            "By vendor: Okta 31.",
+        ] {
+            assert!(flat.contains(said), "{said:?} not in {flat}");
+        }
         assert!(
             section.contains("CU-000") && section.contains("CU-300"),
             "{section}"
         );
         assert!(
-            !section.contains("CU-001"),
-            "evidenced CUECs are counted, not listed"
+            !section.contains("CU-001") && !section.contains("CU-005"),
+            "evidenced and not assessed CUECs are counted, not listed"
         );
         let findings: Value =
             serde_json::from_slice(&std::fs::read(out.join("2026-Q3/findings.json")).unwrap())

@@ -636,25 +636,28 @@ pub(crate) fn cuec_findings(rec: &Reconciliation) -> HashMap<(&str, &str, &Sourc
 /// The CUECs listed, and above [`MAX_LISTED_CUECS`] the sentence counting the rest.
 fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) {
     let cuec_findings = cuec_findings(rec);
-    // Up to MAX_LISTED_CUECS every CUEC is listed; above, those with a finding are, and
-    // the evidenced ones are counted by vendor (findings.json holds every CUEC's finding).
+    // Up to MAX_LISTED_CUECS every CUEC is listed. Above, only those with a finding are
+    // (the first MAX_LISTED_CUECS of them), and the evidenced and the not assessed are
+    // counted by vendor: listing hundreds of "not assessed" beside a handful of findings
+    // pushed findings off the list (every CUEC is in the auditor workbook).
     let list_every_cuec = inputs.cuecs.len() <= MAX_LISTED_CUECS;
     let mut evidenced_by_vendor: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut not_assessed_by_vendor: BTreeMap<&str, usize> = BTreeMap::new();
     let mut unlisted_with_finding = 0usize;
-    let mut not_assessed = 0usize;
     let mut cuecs = Vec::new();
     for (i, cuec) in inputs.cuecs.iter().enumerate() {
         let finding = cuec_findings
             .get(&(cuec.cuec_id.as_str(), cuec.vendor.as_str(), &cuec.source))
             .copied();
         let status = super::cuec_status(rec.cuec_scopes.get(i).copied(), finding);
-        // Only the evidenced are counted rather than listed: one not assessed is listed, as
-        // one with a finding is.
+        let vendor = cuec.vendor.as_str();
         if status == super::NOT_ASSESSED {
-            not_assessed += 1;
+            *not_assessed_by_vendor.entry(vendor).or_default() += 1;
         }
-        if status == super::EVIDENCED && !list_every_cuec {
-            *evidenced_by_vendor.entry(cuec.vendor.as_str()).or_default() += 1;
+        if !list_every_cuec && (status == super::EVIDENCED || status == super::NOT_ASSESSED) {
+            if status == super::EVIDENCED {
+                *evidenced_by_vendor.entry(vendor).or_default() += 1;
+            }
             continue;
         }
         if cuecs.len() >= MAX_LISTED_CUECS {
@@ -670,33 +673,55 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
             status,
         });
     }
-    let mut counted = if evidenced_by_vendor.is_empty() {
-        String::new()
-    } else {
-        let total: usize = evidenced_by_vendor.values().sum();
-        format!(
-            "With {} CUECs, only those with a finding or not assessed are listed; the {total} whose mapped control is evidenced are counted by vendor: {}.",
-            inputs.cuecs.len(),
-            evidenced_by_vendor
-                .iter()
-                .map(|(vendor, n)| format!("{vendor} {n}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+    let by_vendor = |counts: &BTreeMap<&str, usize>| {
+        counts
+            .iter()
+            .map(|(vendor, n)| format!("{vendor} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    if unlisted_with_finding > 0 {
+    let mut counted = String::new();
+    if !list_every_cuec {
+        let with_finding = cuecs.len() + unlisted_with_finding;
         counted.push_str(&format!(
-            " The first {MAX_LISTED_CUECS} of those are listed; {unlisted_with_finding} more are in the auditor workbook's CUECs sheet."
+            "With {} CUECs, only the {} with a finding are listed; the others are counted here, and every CUEC is in the auditor workbook's CUECs sheet.",
+            super::summary::thousands(inputs.cuecs.len()),
+            super::summary::thousands(with_finding)
         ));
+        if unlisted_with_finding > 0 {
+            counted.push_str(&format!(
+                " The first {MAX_LISTED_CUECS} are listed; {} more with a finding are in the workbook.",
+                super::summary::thousands(unlisted_with_finding)
+            ));
+        }
+        if !evidenced_by_vendor.is_empty() {
+            let total: usize = evidenced_by_vendor.values().sum();
+            counted.push_str(&format!(
+                " The {} whose mapped control is evidenced are, by vendor: {}.",
+                super::summary::thousands(total),
+                by_vendor(&evidenced_by_vendor)
+            ));
+        }
     }
+    let not_assessed: usize = not_assessed_by_vendor.values().sum();
     if not_assessed > 0 {
         let (n, are, their) = match not_assessed {
-            1 => ("1 CUEC is", "it is", "its"),
-            _ => (&*format!("{not_assessed} CUECs are"), "they are", "their"),
+            1 => ("1 CUEC is".to_string(), "it is", "its"),
+            _ => (
+                format!("{} CUECs are", super::summary::thousands(not_assessed)),
+                "they are",
+                "their",
+            ),
         };
         counted.push_str(&format!(
             " {n} not assessed: {their} mapped control applies to none of the vendor's services in scope (or the vendor has none in scope). No finding is raised, and nothing shows {are} operated for that vendor."
         ));
+        if !list_every_cuec {
+            counted.push_str(&format!(
+                " By vendor: {}.",
+                by_vendor(&not_assessed_by_vendor)
+            ));
+        }
     }
     (cuecs, counted.trim_start().to_string())
 }
