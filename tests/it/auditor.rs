@@ -135,6 +135,10 @@ fn at_scale_every_finding_is_one_line_and_the_register_stays_short() {
         absent.len(),
         &absent[..absent.len().min(3)]
     );
+    // Counts a reader takes in at a glance: "2,700 findings.", not "2700 findings.".
+    let n = ids.len().to_string();
+    let grouped = format!("{},{} findings.", &n[..n.len() - 3], &n[n.len() - 3..]);
+    assert!(text.contains(&grouped), "no {grouped:?} in the summary");
     // The attestation naming all ninety services is said in brief, and its row does not
     // run down the page a name a line.
     assert!(text.contains("all AWS services (90)"), "no brief services");

@@ -423,6 +423,49 @@ impl State {
     }
 }
 
+/// A control's `applies_to` in brief, under its title: each service once (a register may
+/// name one twice), up to three named, and how many of them are not in scope — a count
+/// that included those read as more services checked than there were.
+fn applies_in_brief(
+    reach: &crate::inputs::Reach,
+    in_scope_by_key: &HashMap<String, bool>,
+) -> String {
+    let names = match reach {
+        crate::inputs::Reach::All => return "every service (*)".into(),
+        crate::inputs::Reach::Named(names) => names,
+    };
+    let mut seen = std::collections::HashSet::new();
+    let distinct: Vec<&str> = names
+        .iter()
+        .filter(|n| seen.insert(crate::inputs::names::key(n)))
+        .map(String::as_str)
+        .collect();
+    let outside = distinct
+        .iter()
+        .filter(|n| {
+            !in_scope_by_key
+                .get(&crate::inputs::names::key(n))
+                .copied()
+                .unwrap_or(false)
+        })
+        .count();
+    let listed = if distinct.len() > 3 {
+        format!(
+            "{} services: {}; …",
+            distinct.len(),
+            distinct[..3].join("; ")
+        )
+    } else {
+        distinct.join("; ")
+    };
+    match outside {
+        0 => listed,
+        1 if distinct.len() == 1 => format!("{listed} (not in scope)"),
+        n if n == distinct.len() => format!("{listed} (none in scope)"),
+        n => format!("{listed} ({n} not in scope)"),
+    }
+}
+
 /// Names services: every one when they are all the control applies to ("all 15
 /// services"), else up to six names and a count of the rest.
 fn name_services(inputs: &Inputs, services: &[usize], applies_to: usize) -> String {
@@ -577,6 +620,11 @@ fn control_views(
                 .insert(f.code.as_str());
         }
     }
+    let in_scope_by_key: HashMap<String, bool> = inputs
+        .services
+        .iter()
+        .map(|s| (crate::inputs::names::key(&s.name), s.in_scope))
+        .collect();
     inputs
         .controls
         .iter()
@@ -594,12 +642,7 @@ fn control_views(
                 frequency: control.frequency.as_str(),
                 frameworks: control.frameworks.join("; "),
                 applies_to: control.applies_to.describe(),
-                applies_in_brief: match &control.applies_to {
-                    crate::inputs::Reach::Named(names) if names.len() > 3 => {
-                        format!("{} services: {}; …", names.len(), names[..3].join("; "))
-                    }
-                    reach => reach.describe(),
-                },
+                applies_in_brief: applies_in_brief(&control.applies_to, &in_scope_by_key),
                 owner: control.owner.clone(),
                 rows_on_file: rec.rows_on_file[first].to_string(),
                 findings: findings_of
@@ -1026,7 +1069,14 @@ pub fn auditor_pack(
                 sheets: f
                     .sheets
                     .iter()
-                    .map(|s| format!("{} → {} ({} rows)", s.name, s.kind_label(), s.rows))
+                    .map(|s| {
+                        format!(
+                            "{} → {} ({} rows)",
+                            s.name,
+                            s.kind_label(),
+                            super::summary::thousands(s.rows)
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("; "),
             })
@@ -1133,6 +1183,29 @@ pub fn auditor_pack(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_controls_services_are_counted_once_each_with_those_not_in_scope_said() {
+        use crate::inputs::Reach;
+        let scope: HashMap<String, bool> = [("a", true), ("b", false), ("c", true), ("d", true)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let named = |names: &[&str]| Reach::Named(names.iter().map(|n| n.to_string()).collect());
+        // `A` twice (as a register may write it) is one service; B is out of scope.
+        assert_eq!(
+            applies_in_brief(&named(&["A", " a", "B", "C", "D"]), &scope),
+            "4 services: A; B; C; … (1 not in scope)"
+        );
+        assert_eq!(applies_in_brief(&named(&["A", "C"]), &scope), "A; C");
+        assert_eq!(applies_in_brief(&named(&["B"]), &scope), "B (not in scope)");
+        // A name the Services sheet lacks is not a service in scope either.
+        assert_eq!(
+            applies_in_brief(&named(&["B", "Z"]), &scope),
+            "B; Z (none in scope)"
+        );
+        assert_eq!(applies_in_brief(&Reach::All, &scope), "every service (*)");
+    }
 
     fn service(name: &str, provider: &str, profile: &str, source: &str) -> ServiceProfile {
         ServiceProfile {
