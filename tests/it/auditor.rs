@@ -490,3 +490,40 @@ fn many_services_take_a_row_each_of_two_lines_not_a_page_each_few() {
         "no key for the short marks"
     );
 }
+
+#[test]
+fn the_compact_control_listing_flows_on_from_domain_to_domain() {
+    // 90 services x 40 controls in four domains: the compact listing, each domain under its
+    // heading. A domain used to start a page of its own, leaving the page before it mostly
+    // blank.
+    let dir = tempfile::tempdir().unwrap();
+    let domains = [
+        "Identity and access management",
+        "Application-level controls",
+        "Data classification and accountability",
+        "Client and endpoint protection",
+    ];
+    let controls = (1..=40)
+        .map(|i| {
+            row(&[
+                &format!("CTL-{i:03}"),
+                &format!("Control {i}"),
+                domains[i % 4],
+                "quarterly",
+                "*",
+            ])
+        })
+        .collect();
+    let book = large_company(90, 40).with_rows("Controls", controls);
+    let (_, out) = report_q3(dir.path(), &book, &[]);
+    let pages = support::pdf_pages(&out.join("2026-Q3/auditor-pack.pdf"));
+    let pack = pages.join("\n");
+    assert!(pack.contains("Compact listing"), "not the compact listing");
+    // 40 controls at about 20 a page: the section's pages are few, not one per domain
+    // plus a heading page.
+    let section = section_pages(&pages, "Controls and evidence", "Attestation register");
+    assert!(
+        section <= 3,
+        "40 controls in four domains take {section} pages"
+    );
+}
