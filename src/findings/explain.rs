@@ -83,6 +83,16 @@ pub(crate) fn severity_text(code: Code) -> String {
     format!("{base}{note}")
 }
 
+/// The same for a table under a sentence stating the standard step-up once (the auditor
+/// pack's methodology): a code that follows it shows its base severity alone, so that
+/// the rows that differ stand out instead of a clause repeated on most of them.
+pub(crate) fn severity_text_beside_the_standard(code: Code) -> String {
+    match code.step_up() {
+        StepUp::Standard => code.base_severity().to_string(),
+        _ => severity_text(code),
+    }
+}
+
 /// Wraps text at 88 columns on spaces, for a terminal.
 fn wrap(text: &str) -> String {
     let mut lines = Vec::new();

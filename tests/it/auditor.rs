@@ -113,6 +113,18 @@ fn every_finding_id_of_the_sample_is_in_its_pack() {
     assert!(pack.contains(&words), "{words:?} not in the pack");
     // Catalogue text is set as text, its `code` spans without their backticks.
     assert!(!pack.contains('`'), "raw backticks in the pack");
+    // The standard step-up for sensitive data is said once above the methodology table,
+    // not repeated in most of its rows.
+    let flat = pack.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("unless its row says otherwise, it rises one step (to at most critical)"),
+        "the step-up is not stated above the table"
+    );
+    let repeated = flat.matches("one step up (to at most critical)").count();
+    assert_eq!(
+        repeated, 0,
+        "the standard step-up is repeated {repeated} times"
+    );
 }
 
 #[test]

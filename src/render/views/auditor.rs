@@ -1157,7 +1157,7 @@ pub fn auditor_pack(
             .map(|c| CodeView {
                 code: c.as_str(),
                 severity: c.base_severity().as_str(),
-                severity_rule: crate::findings::explain::severity_text(*c).to_string(),
+                severity_rule: crate::findings::explain::severity_text_beside_the_standard(*c),
                 title: c.title(),
                 rule: c.rule(),
             })
