@@ -62,7 +62,7 @@ fn the_summary_says_the_samples_in_plain_sentences() {
         // Okta and Salesforce are critical tier vendors (Vendors sheet): their critical
         // risks rank before the residency and control risks of equal severity.
         "The 3 biggest risks: Scribewell gives no current assurance for 1 service; Controls Okta's report relies on us for are not in place; Salesforce's auditor modified its opinion.",
-        "3 vendors' assurance lapses next quarter: Datadog on 2026-12-31, GitHub on 2026-12-31 and Okta on 2026-12-31.",
+        "3 vendors' assurance lapses next quarter: Datadog, GitHub and Okta on 2026-12-31.",
         "1 service holds regulated data outside the residency policy, and 1 in a region nobody has stated.",
     ] {
         assert!(board.contains(sentence), "the summary lacks {sentence:?}:\n{board}");
@@ -423,5 +423,79 @@ fn a_gap_in_the_history_is_said() {
     assert!(
         trend.contains("more than one quarter between two runs"),
         "{trend}"
+    );
+}
+
+/// Past the vendors and left-out services the board lists, the rest are named on the page
+/// (a "+4 more: see the auditor pack" pointed to sections that did not list them, and hid
+/// a vendor with a qualified opinion from the board).
+#[test]
+fn vendors_and_services_past_the_lists_are_named_not_pointed_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut services = vec![row(&["Okta", "Okta", "SaaS", "Confidential", "yes"])];
+    let mut attestations = Vec::new();
+    // Fourteen vendors whose SOC 2 ended before the period: lapsed, and more than the
+    // board's table holds.
+    for i in 1..=14 {
+        let vendor = format!("Vendor {i:02}");
+        services.push(row(&[
+            &format!("App {i:02}"),
+            &vendor,
+            "SaaS",
+            "Public",
+            "yes",
+        ]));
+        attestations.push(row(&[
+            &vendor,
+            "*",
+            "SOC 2 Type II",
+            "2025-01-01",
+            "2025-12-31",
+            "Unqualified",
+            "0",
+            "",
+            "*",
+        ]));
+    }
+    // A report with a qualified opinion, bridged into next quarter: it ranks after the
+    // lapsed ones, and its concern is named with it.
+    attestations.push(row(&[
+        "Okta",
+        "*",
+        "SOC 2 Type II",
+        "2025-07-01",
+        "2026-06-30",
+        "Qualified",
+        "0",
+        "2026-12-31",
+        "*",
+    ]));
+    // Fifteen services left out: three past the twelve listed with their reasons.
+    for i in 1..=15 {
+        services.push(row(&[
+            &format!("Old {i:02}"),
+            "Okta",
+            "SaaS",
+            "Public",
+            "no",
+        ]));
+    }
+    let book = small_company()
+        .with_rows("Services", services)
+        .with_rows("Attestations", attestations);
+    let (_, out) = report_q3(dir.path(), &book, &[]);
+    let board = support::pdf_text(&out.join("2026-Q3/board-report.pdf"));
+    let flat = board.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("+3 more vendors to watch: Vendor 13 (lapsed 2025-12-31); Vendor 14 (lapsed 2025-12-31); Okta (lapses next quarter 2026-12-31; SOC 2 Type II: Qualified opinion)."),
+        "{flat}"
+    );
+    assert!(
+        flat.contains("+3 more: Old 13 (Services!29), Old 14 (Services!30), Old 15 (Services!31)."),
+        "{flat}"
+    );
+    assert!(
+        !flat.contains("see the auditor pack's scope section"),
+        "{flat}"
     );
 }

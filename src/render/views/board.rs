@@ -29,6 +29,10 @@ pub const DECISIONS: usize = 3;
 pub const LISTED_VENDORS: usize = 12;
 /// Out-of-scope services named; the rest are counted.
 pub const LISTED_OUT_OF_SCOPE: usize = 12;
+
+/// Left-out services past [`LISTED_OUT_OF_SCOPE`] named in one line, without reasons;
+/// beyond these they are counted.
+const NAMED_MORE_OUT_OF_SCOPE: usize = 40;
 /// Above this many in-scope services the heatmap shows service models instead (the
 /// auditor pack folds its services section at the same size).
 pub const HEATMAP_MAX_SERVICES: usize = 30;
@@ -227,6 +231,10 @@ pub struct VendorsView {
     pub fine: usize,
     /// Vendors that would be listed but did not fit.
     pub more: usize,
+    /// Those vendors by name, each with what puts it on the watch list ("GitHub: SOC 2
+    /// Type II: Qualified opinion"): a board reader must not need another document to
+    /// learn which vendors they are.
+    pub more_named: String,
     /// "2026-10-01 to 2026-12-31".
     pub next_quarter: String,
 }
@@ -255,6 +263,9 @@ pub struct ScopeView {
     pub out: Vec<OutOfScope>,
     /// Left-out services not listed.
     pub more_out: usize,
+    /// Those services by name with their Services row ("Box service 007 (Services!160)"),
+    /// the first [`NAMED_MORE_OUT_OF_SCOPE`] of them.
+    pub more_out_named: String,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -690,18 +701,34 @@ fn vendors_view(run: &Run, vendors: &[VendorAssurance]) -> VendorsView {
             concerns: concerns.join("; "),
         });
     }
-    // Lapsed first, then lapsing, then concerns; each soonest first (as given).
+    // Lapsed first, then lapsing, then concerns (a modified opinion before exceptions
+    // alone); each soonest first (as given).
     rows.sort_by_key(|r| match r.state {
         "lapsed" => 0,
         "lapses next quarter" => 1,
-        _ => 2,
+        _ if r.concerns.contains("opinion") => 2,
+        _ => 3,
     });
     let more = rows.len().saturating_sub(LISTED_VENDORS);
+    let more_named = rows
+        .iter()
+        .skip(LISTED_VENDORS)
+        .map(|r| {
+            let why = match (r.state, r.concerns.as_str()) {
+                ("current", concerns) => concerns.to_string(),
+                (state, "") => format!("{state} {}", r.covered_through),
+                (state, concerns) => format!("{state} {}; {concerns}", r.covered_through),
+            };
+            format!("{} ({why})", r.vendor)
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     rows.truncate(LISTED_VENDORS);
     VendorsView {
         rows,
         fine,
         more,
+        more_named,
         next_quarter: format!("{from} to {to}"),
     }
 }
@@ -734,9 +761,25 @@ fn scope_view(inputs: &Inputs) -> ScopeView {
         })
         .collect();
     let more_out = out.len().saturating_sub(LISTED_OUT_OF_SCOPE);
+    let mut more_out_named = inputs
+        .services
+        .iter()
+        .filter(|s| !s.in_scope)
+        .skip(LISTED_OUT_OF_SCOPE)
+        .take(NAMED_MORE_OUT_OF_SCOPE)
+        .map(|s| format!("{} ({}!{})", s.name, s.source.sheet, s.source.row))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if more_out > NAMED_MORE_OUT_OF_SCOPE {
+        more_out_named.push_str(&format!(
+            " and {} more, each marked out of scope in the Services sheet",
+            summary::thousands(more_out - NAMED_MORE_OUT_OF_SCOPE)
+        ));
+    }
     ScopeView {
         in_scope: inputs.services.iter().filter(|s| s.in_scope).count(),
         out: out.into_iter().take(LISTED_OUT_OF_SCOPE).collect(),
         more_out,
+        more_out_named,
     }
 }

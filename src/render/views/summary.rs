@@ -168,11 +168,10 @@ pub fn sentences(facts: &Facts) -> Vec<String> {
         n => format!("The {n} biggest risks: {}.", biggest.join("; ")),
     });
     let (from, to) = next_quarter(facts.period);
-    let lapsing: Vec<String> = facts
+    let lapsing: Vec<&VendorAssurance> = facts
         .vendors
         .iter()
         .filter(|v| v.covered_through >= from && v.covered_through <= to)
-        .map(|v| format!("{} on {}", v.vendor, v.covered_through))
         .collect();
     let lapsed = facts
         .vendors
@@ -184,14 +183,17 @@ pub fn sentences(facts: &Facts) -> Vec<String> {
         (0, n) => format!(
             "No further vendor's assurance lapses next quarter; {n} already lapsed before the period ended."
         ),
-        (1, _) => format!("One vendor's assurance lapses next quarter: {}.", lapsing[0]),
+        (1, _) => format!(
+            "One vendor's assurance lapses next quarter: {}.",
+            lapsing_on_their_dates(&lapsing)
+        ),
         (n, _) if n <= LAPSING_NAMED => format!(
             "{n} vendors' assurance lapses next quarter: {}.",
-            crate::inputs::names::and_list(&lapsing)
+            lapsing_on_their_dates(&lapsing)
         ),
         (n, _) => format!(
-            "{n} vendors' assurance lapses next quarter, first {} and {} more.",
-            lapsing[..LAPSING_NAMED].join(", "),
+            "{n} vendors' assurance lapses next quarter, first {}, and {} more by {to}.",
+            lapsing_on_their_dates(&lapsing[..LAPSING_NAMED]),
             n - LAPSING_NAMED
         ),
     });
@@ -234,9 +236,66 @@ fn services_hold(n: usize) -> String {
     }
 }
 
+/// Vendors lapsing on the same day share it: "Datadog, GitHub and Okta on 2026-12-31",
+/// not the date said three times. `vendors` are soonest first.
+fn lapsing_on_their_dates(vendors: &[&VendorAssurance]) -> String {
+    let mut groups: Vec<(NaiveDate, Vec<&str>)> = Vec::new();
+    for v in vendors {
+        match groups.last_mut() {
+            Some((date, names)) if *date == v.covered_through => names.push(&v.vendor),
+            _ => groups.push((v.covered_through, vec![&v.vendor])),
+        }
+    }
+    let phrases: Vec<String> = groups
+        .iter()
+        .map(|(date, names)| format!("{} on {date}", crate::inputs::names::and_list(names)))
+        .collect();
+    match phrases.split_last() {
+        None => String::new(),
+        Some((only, [])) => only.clone(),
+        // Single names read as a plain list; groups holding their own "and" are set apart
+        // by semicolons.
+        _ if groups.iter().all(|(_, names)| names.len() == 1) => {
+            crate::inputs::names::and_list(&phrases)
+        }
+        Some((last, rest)) => format!("{}; and {last}", rest.join("; ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::thousands;
+    #[test]
+    fn vendors_lapsing_on_one_day_share_it() {
+        let v = |vendor: &str, day: u32| VendorAssurance {
+            vendor: vendor.into(),
+            covered_through: NaiveDate::from_ymd_opt(2026, 12, day).unwrap(),
+            by: "SOC 2 Type II",
+            others: Vec::new(),
+            modified_opinions: Vec::new(),
+            exceptions: 0,
+        };
+        let (a, b, c, d) = (
+            v("Elastic", 1),
+            v("HubSpot", 1),
+            v("Okta", 9),
+            v("Zoom", 31),
+        );
+        assert_eq!(
+            lapsing_on_their_dates(&[&a, &b]),
+            "Elastic and HubSpot on 2026-12-01"
+        );
+        assert_eq!(
+            lapsing_on_their_dates(&[&a, &b, &c]),
+            "Elastic and HubSpot on 2026-12-01; and Okta on 2026-12-09"
+        );
+        assert_eq!(
+            lapsing_on_their_dates(&[&a, &c, &d]),
+            "Elastic on 2026-12-01, Okta on 2026-12-09 and Zoom on 2026-12-31"
+        );
+    }
+
+    use super::{lapsing_on_their_dates, thousands, VendorAssurance};
+    use chrono::NaiveDate;
 
     #[test]
     fn counts_are_grouped_by_thousands() {
