@@ -265,6 +265,11 @@ pub fn render_all(
         let stem = unique_file_stem(&vendor, &mut used_names);
         // Beside the pack, the questions for the vendor, when there are any.
         let asked = questions::vendor_questions(run, inputs, rec, &vendor);
+        let questions_file = if asked.is_empty() {
+            String::new()
+        } else {
+            format!("{stem}-questions.xlsx")
+        };
         if !asked.is_empty() {
             let vendor = vendor.clone();
             tasks.push(Task::new(
@@ -283,7 +288,10 @@ pub fn render_all(
             pdf(
                 "vendor-pack",
                 &vendor,
-                to_json(&views::vendor::vendor_pack(run, inputs, rec, &vendor)),
+                to_json(&views::vendor::VendorPack {
+                    questions_file: questions_file.clone(),
+                    ..views::vendor::vendor_pack(run, inputs, rec, &vendor)
+                }),
             )
         }));
     }

@@ -337,9 +337,20 @@ fn each_vendor_gets_one_question_per_finding_it_can_answer() {
     ] {
         assert!(pack.contains(wanted), "{wanted:?} not in\n{pack}");
     }
-    // Slack has no finding to ask about: no workbook, but its pack.
+    // Slack has no finding to ask about: no workbook, but its pack, which points to no
+    // follow-up workbook; Okta's names its own.
     assert!(q3.join("vendors/Slack.pdf").exists());
     assert!(!q3.join("vendors/Slack-questions.xlsx").exists());
+    let flat = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let slack = flat(pdf_text(&q3.join("vendors/Slack.pdf")));
+    assert!(slack.contains("findings concern this vendor"), "{slack}");
+    assert!(!slack.contains("follow-up workbook"), "{slack}");
+    assert!(
+        flat(pack.clone()).contains(
+            "a question in its follow-up workbook beside this pack (Okta-questions.xlsx)."
+        ),
+        "{pack}"
+    );
 
     // The same run writes the same bytes (the same inputs: the workbook's path is in
     // the sources).

@@ -346,12 +346,12 @@ pub fn group_findings(
                 match code.count - counted {
                     0 => String::new(),
                     more => format!(
-                        "{more} more about services or vendors not listed here: every one is in the auditor workbook and findings.csv."
+                        "{more} more about services or vendors not listed here; every finding of this code is in the auditor workbook and findings.csv."
                     ),
                 }
             } else {
                 format!(
-                    "{} more not listed here: every one is in the auditor workbook and findings.csv.",
+                    "{} more not listed here; every finding of this code is in the auditor workbook and findings.csv.",
                     code.count - code.shown
                 )
             };

@@ -35,6 +35,10 @@ pub struct VendorPack {
     pub meta: Meta,
     /// The vendor, as the Services sheet first names it.
     pub vendor: String,
+    /// The follow-up questions workbook written beside the pack (`Okta-questions.xlsx`);
+    /// empty when the vendor has nothing to answer and none is written, so that the pack
+    /// never points to a file that is not there. Set by the renderer, which decides.
+    pub questions_file: String,
     /// The verdict, worst first: its colour and headline come from the vendor's worst
     /// open finding, its reasons follow one per line.
     pub verdict: Verdict,
@@ -583,6 +587,7 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
     VendorPack {
         meta: Meta::of(run),
         vendor: vendor.to_string(),
+        questions_file: String::new(),
         verdict: verdict(&findings, &reviews),
         reviews,
         services: service_rows,
