@@ -474,3 +474,51 @@ fn a_cuec_whose_control_covers_none_of_the_vendors_services_is_not_assessed_not_
         "{findings}"
     );
 }
+
+/// A pack's "Next due" says first that a vendor is already uncovered, or will be next
+/// quarter; it used to advise waiting for a report whose period ends next year.
+#[test]
+fn next_due_says_coverage_has_ended_or_ends_next_quarter() {
+    let dir = tempfile::tempdir().unwrap();
+    let attestation = |vendor: &str, bridge: &str| {
+        row(&[
+            vendor,
+            "*",
+            "SOC 2 Type II",
+            "2025-07-01",
+            "2026-06-30",
+            "Unqualified",
+            "0",
+            bridge,
+            "*",
+        ])
+    };
+    let book = small_company()
+        .push(
+            "Services",
+            row(&["Slack", "Slack", "SaaS", "Confidential", "yes"]),
+        )
+        .with_rows(
+            "Attestations",
+            vec![attestation("Okta", ""), attestation("Slack", "2026-12-31")],
+        );
+    let (_, out) = report_q3(dir.path(), &book, &[]);
+    let flat = |vendor: &str| {
+        pdf_text(&out.join(format!("2026-Q3/vendors/{vendor}.pdf")))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let okta = flat("Okta");
+    assert!(
+        okta.contains("Next due overdue: coverage ended on 2026-06-30, before the period end; ask now for a bridge letter to date"),
+        "{okta}"
+    );
+    let slack = flat("Slack");
+    assert!(
+        slack.contains(
+            "Next due coverage ends on 2026-12-31, next quarter; ask for a bridge letter beyond it"
+        ),
+        "{slack}"
+    );
+}

@@ -282,6 +282,43 @@ fn verdict(findings: &[&Finding], reviews: &[ReportReview]) -> Verdict {
     }
 }
 
+/// When the next attestation is due, and what to ask for. Coverage that ended before the
+/// period end, or ends next quarter, is said first: advising to wait for a report whose
+/// period ends next year read as comfort for a vendor already uncovered.
+fn next_due(a: &crate::inputs::Attestation, period: &crate::inputs::period::Period) -> String {
+    let (_, next_quarter_end) = super::summary::next_quarter(period);
+    let through = a.covered_through();
+    if a.kind.is_certificate() {
+        return match a.expires_on {
+            Some(e) if e < period.end => {
+                format!("overdue: the certificate expired on {e}, before the period end; ask for the renewed certificate now")
+            }
+            Some(e) if e <= next_quarter_end => {
+                format!("renewal due next quarter: the certificate expires on {e}; ask for the renewed certificate before then")
+            }
+            Some(e) => format!("renewal before the certificate expires on {e}"),
+            None => "not stated (no expiry date)".into(),
+        };
+    }
+    let Some(end) = a.period_end else {
+        return "not stated (no period end)".into();
+    };
+    let next = end
+        .checked_add_months(chrono::Months::new(12))
+        .unwrap_or(end);
+    match through {
+        Some(t) if t < period.end => format!(
+            "overdue: coverage ended on {t}, before the period end; ask now for a bridge letter to date, and for the next report (its period would end {next})"
+        ),
+        Some(t) if t <= next_quarter_end => format!(
+            "coverage ends on {t}, next quarter; ask for a bridge letter beyond it, or the next report (its period would end {next})"
+        ),
+        _ => format!(
+            "the next report's period ends {next}; ask for the report, or a bridge letter, soon after"
+        ),
+    }
+}
+
 /// Each current attestation of the vendor, reviewed: firm, period, opinion, exceptions,
 /// bridge, coverage, the next one's due date and subservice organisations.
 fn reviews(
@@ -305,9 +342,9 @@ fn reviews(
             let days = period.days();
             let through = a.covered_through();
             let coverage = match (a.bridge_letter_through, through) {
-                (_, Some(t)) if a.kind.is_certificate() => format!(
-                    "valid through {t}: {covered} of the period's {days} days covered"
-                ),
+                (_, Some(t)) if a.kind.is_certificate() => {
+                    format!("valid through {t}: {covered} of the period's {days} days covered")
+                }
                 (Some(bridge), _) => format!(
                     "bridge letter to {bridge}; {covered} of the period's {days} days covered"
                 ),
@@ -316,22 +353,7 @@ fn reviews(
                 ),
                 (None, None) => "no coverage dates stated".to_string(),
             };
-            let next_due = if a.kind.is_certificate() {
-                match a.expires_on {
-                    Some(e) => format!("renewal before the certificate expires on {e}"),
-                    None => "not stated (no expiry date)".into(),
-                }
-            } else {
-                match a.period_end {
-                    Some(end) => {
-                        let next = end
-                            .checked_add_months(chrono::Months::new(12))
-                            .unwrap_or(end);
-                        format!("the next report's period ends {next}; ask for the report, or a bridge letter, soon after")
-                    }
-                    None => "not stated (no period end)".into(),
-                }
-            };
+            let next_due = next_due(a, period);
             let period_text = match (a.period_start, a.period_end, a.issued_on, a.expires_on) {
                 (Some(s), Some(e), _, _) => format!("{s} to {e}"),
                 (None, Some(e), _, _) => format!("to {e}"),
@@ -341,15 +363,21 @@ fn reviews(
             };
             let exceptions = match (a.exceptions, a.exception_notes.trim()) {
                 (0, "") => String::new(),
-                (n, "") => format!("{n} listed; no notes on how they were dispositioned were recorded"),
+                (n, "") => {
+                    format!("{n} listed; no notes on how they were dispositioned were recorded")
+                }
                 (n, notes) => format!("{n} listed: {notes}"),
             };
             let subservice = if a.subservice_orgs.is_empty() {
                 String::new()
             } else {
                 let method = match a.subservice_method {
-                    Some(crate::inputs::SubserviceMethod::CarveOut) => "carved out (not tested by this report)",
-                    Some(crate::inputs::SubserviceMethod::Inclusive) => "inclusive (tested by this report)",
+                    Some(crate::inputs::SubserviceMethod::CarveOut) => {
+                        "carved out (not tested by this report)"
+                    }
+                    Some(crate::inputs::SubserviceMethod::Inclusive) => {
+                        "inclusive (tested by this report)"
+                    }
                     None => "method not stated",
                 };
                 format!("{}: {method}", a.subservice_orgs.join(", "))
