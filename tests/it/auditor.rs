@@ -174,6 +174,41 @@ fn at_scale_every_finding_is_one_line_and_the_register_stays_short() {
         "{findings_pages} pages for {} findings",
         ids.len()
     );
+    // A page that starts inside a code's list names, in its header, the code and the
+    // service whose lines run on to it: never a page of bare ids without either.
+    let first_findings_page = pages
+        .iter()
+        .rposition(|p| p.contains("9. Findings"))
+        .unwrap();
+    let mut continued = 0;
+    for (n, page) in pages.iter().enumerate().skip(first_findings_page + 1) {
+        let body: Vec<&str> = page
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .filter(|l| !l.starts_with("Generated") && !l.contains("CONFIDENTIAL"))
+            .filter(|l| !l.starts_with("Findings, continued"))
+            .collect();
+        let starts_with_an_id = body.first().is_some_and(|l| l.starts_with("F-"));
+        let header = page
+            .lines()
+            .find(|l| l.contains("Findings, continued"))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "));
+        if starts_with_an_id {
+            let header = header
+                .unwrap_or_else(|| panic!("page {} starts with bare ids and names no code", n + 1));
+            let names_a_code = header
+                .split_whitespace()
+                .any(|w| w.contains('_') && w.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+            assert!(
+                names_a_code && header.contains("— AWS service "),
+                "page {}: {header:?}",
+                n + 1
+            );
+            continued += 1;
+        }
+    }
+    assert!(continued > 0, "no page of the findings starts mid-list");
     // The vendor of all ninety services keeps its pack within twelve pages.
     let aws = support::pdf_pages(&out.join("2026-Q3/vendors/AWS.pdf")).len();
     assert!(aws <= 12, "the AWS pack has {aws} pages");
