@@ -9,6 +9,7 @@
 //! - **green** otherwise.
 
 use crate::findings::Severity;
+use crate::inputs::names::thousands;
 use serde::Deserialize;
 
 /// `[board]`: the appetite, and who prepares and approves the board report.
@@ -113,7 +114,7 @@ impl Board {
             level = Level::Red;
             reasons.push(format!(
                 "{} critical finding{}; appetite: {}",
-                critical,
+                thousands(critical),
                 plural(critical),
                 allowed(self.max_critical)
             ));
@@ -122,7 +123,7 @@ impl Board {
             level = level.max(Level::Amber);
             reasons.push(format!(
                 "{} high finding{}; appetite: {}",
-                high,
+                thousands(high),
                 plural(high),
                 allowed(self.max_high)
             ));
@@ -136,12 +137,29 @@ impl Board {
         }
         if reasons.is_empty() {
             reasons.push(format!(
-                "within appetite: {critical} critical, {high} high, posture {posture:.1}%"
+                "within appetite: {} critical, {} high, posture {posture:.1}%",
+                thousands(critical),
+                thousands(high)
             ));
         }
+        // Said in the board's words, not the configuration's: whether these are the
+        // thresholds the organisation chose or the ones demarc starts with.
+        let defaults = Board::default();
+        let whose = if (self.max_critical, self.max_high, self.min_posture)
+            == (
+                defaults.max_critical,
+                defaults.max_high,
+                defaults.min_posture,
+            ) {
+            "demarc's default thresholds"
+        } else {
+            "thresholds set for this report"
+        };
         let rule = format!(
-            "Red when critical findings exceed {}; amber when high findings exceed {} or posture is below {:.0}%; green otherwise ([board] in demarc.toml).",
-            self.max_critical, self.max_high, self.min_posture
+            "Red when critical findings exceed {}; amber when high findings exceed {} or posture is below {:.0}%; green otherwise ({whose}).",
+            thousands(self.max_critical),
+            thousands(self.max_high),
+            self.min_posture
         );
         Rating {
             level,
@@ -216,6 +234,28 @@ mod tests {
             ]
         );
         assert!(rating.rule.contains("high findings exceed 2"));
+        assert!(rating.rule.ends_with("(thresholds set for this report)."));
+    }
+
+    #[test]
+    fn the_rule_says_whose_thresholds_in_words_a_board_reads_and_counts_are_grouped() {
+        let rating = rate(&Board::default(), 1_783, 3_028, 39.6);
+        assert_eq!(
+            rating.reasons,
+            [
+                "1,783 critical findings; appetite: none",
+                "3,028 high findings; appetite: at most 5",
+                "posture 39.6%; appetite: at least 80%"
+            ]
+        );
+        assert!(
+            rating
+                .rule
+                .ends_with("green otherwise (demarc's default thresholds)."),
+            "{}",
+            rating.rule
+        );
+        assert!(!rating.rule.contains("demarc.toml"), "{}", rating.rule);
     }
 
     #[test]

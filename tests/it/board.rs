@@ -67,6 +67,13 @@ fn the_summary_says_the_samples_in_plain_sentences() {
     ] {
         assert!(board.contains(sentence), "the summary lacks {sentence:?}:\n{board}");
     }
+    // A vendor listed for its auditor's concerns says so beside its red, not a bare
+    // "current" in the colour of a concern.
+    let flat = board.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Salesforce current, with concerns 2028-05-31"),
+        "{flat}"
+    );
     let pages = pages(&dir.path().join("runs/2026-Q3/board-report.pdf"));
     assert!(
         (2..=4).contains(&pages),

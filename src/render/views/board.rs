@@ -243,7 +243,8 @@ pub struct VendorsView {
 pub struct VendorRow {
     /// The vendor's name as the Attestations sheet spells it.
     pub vendor: String,
-    /// "lapsed", "lapses next quarter" or "current".
+    /// "lapsed", "lapses next quarter" or "current, with concerns" (never a bare
+    /// "current" in the colour of a concern).
     pub state: &'static str,
     /// The colour key: "critical", "high", "medium" or "ok".
     pub tone: &'static str,
@@ -665,6 +666,10 @@ fn trend_view(run: &Run, rec: &Reconciliation, p: &Previous, history: &History) 
     }
 }
 
+/// A vendor listed for its auditor's concerns alone: its cover is current, and the red is
+/// for the concerns beside it.
+const CURRENT_WITH_CONCERNS: &str = "current, with concerns";
+
 fn vendors_view(run: &Run, vendors: &[VendorAssurance]) -> VendorsView {
     let (from, to) = summary::next_quarter(&run.period);
     let mut rows = Vec::new();
@@ -687,7 +692,7 @@ fn vendors_view(run: &Run, vendors: &[VendorAssurance]) -> VendorsView {
         } else if v.covered_through <= to {
             ("lapses next quarter", "medium")
         } else if !concerns.is_empty() {
-            ("current", "high")
+            (CURRENT_WITH_CONCERNS, "high")
         } else {
             fine += 1;
             continue;
@@ -715,7 +720,7 @@ fn vendors_view(run: &Run, vendors: &[VendorAssurance]) -> VendorsView {
         .skip(LISTED_VENDORS)
         .map(|r| {
             let why = match (r.state, r.concerns.as_str()) {
-                ("current", concerns) => concerns.to_string(),
+                (CURRENT_WITH_CONCERNS, concerns) => concerns.to_string(),
                 (state, "") => format!("{state} {}", r.covered_through),
                 (state, concerns) => format!("{state} {}; {concerns}", r.covered_through),
             };
@@ -773,7 +778,7 @@ fn scope_view(inputs: &Inputs) -> ScopeView {
     if more_out > NAMED_MORE_OUT_OF_SCOPE {
         more_out_named.push_str(&format!(
             " and {} more, each marked out of scope in the Services sheet",
-            summary::thousands(more_out - NAMED_MORE_OUT_OF_SCOPE)
+            crate::inputs::names::thousands(more_out - NAMED_MORE_OUT_OF_SCOPE)
         ));
     }
     ScopeView {

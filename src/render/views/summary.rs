@@ -6,6 +6,7 @@
 //! without the data changing would read as news.
 
 use crate::inputs::directory::VendorId;
+use crate::inputs::names::thousands;
 use crate::inputs::period::Period;
 use crate::inputs::{Inputs, Opinion};
 use crate::model::appetite::Rating;
@@ -191,11 +192,26 @@ pub fn sentences(facts: &Facts) -> Vec<String> {
             "{n} vendors' assurance lapses next quarter: {}.",
             lapsing_on_their_dates(&lapsing)
         ),
-        (n, _) => format!(
-            "{n} vendors' assurance lapses next quarter, first {}, and {} more by {to}.",
-            lapsing_on_their_dates(&lapsing[..LAPSING_NAMED]),
-            n - LAPSING_NAMED
-        ),
+        (n, _) => {
+            let (named, rest) = lapsing.split_at(LAPSING_NAMED);
+            let last_named = named[LAPSING_NAMED - 1].covered_through;
+            let last = rest.last().map_or(to, |v| v.covered_through);
+            if last == last_named {
+                // The rest lapse on the last named day (the list is soonest first): they
+                // join its group, "…, Oracle Cloud and 3 more on 2026-12-31", rather than
+                // "first … on 2026-12-31, and 3 more by 2026-12-31".
+                format!(
+                    "{n} vendors' assurance lapses next quarter: {}.",
+                    lapsing_on_their_dates_and_more(named, rest.len())
+                )
+            } else {
+                format!(
+                    "{n} vendors' assurance lapses next quarter, first {}, and {} more by {last}.",
+                    lapsing_on_their_dates(named),
+                    rest.len()
+                )
+            }
+        }
     });
     if let Some((outside, unstated)) = facts.residency {
         said.push(match (outside, unstated) {
@@ -215,19 +231,6 @@ pub fn sentences(facts: &Facts) -> Vec<String> {
 /// Vendors named in the lapsing sentence; more are counted.
 const LAPSING_NAMED: usize = 5;
 
-/// 14353 → "14,353": counts a board reads at a glance.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn services_hold(n: usize) -> String {
     if n == 1 {
         "1 service holds".to_string()
@@ -239,11 +242,22 @@ fn services_hold(n: usize) -> String {
 /// Vendors lapsing on the same day share it: "Datadog, GitHub and Okta on 2026-12-31",
 /// not the date said three times. `vendors` are soonest first.
 fn lapsing_on_their_dates(vendors: &[&VendorAssurance]) -> String {
-    let mut groups: Vec<(NaiveDate, Vec<&str>)> = Vec::new();
+    lapsing_on_their_dates_and_more(vendors, 0)
+}
+
+/// The same, with `more` unnamed vendors lapsing on the last day: "Notion, Oracle Cloud and
+/// 3 more on 2026-12-31".
+fn lapsing_on_their_dates_and_more(vendors: &[&VendorAssurance], more: usize) -> String {
+    let mut groups: Vec<(NaiveDate, Vec<String>)> = Vec::new();
     for v in vendors {
         match groups.last_mut() {
-            Some((date, names)) if *date == v.covered_through => names.push(&v.vendor),
-            _ => groups.push((v.covered_through, vec![&v.vendor])),
+            Some((date, names)) if *date == v.covered_through => names.push(v.vendor.clone()),
+            _ => groups.push((v.covered_through, vec![v.vendor.clone()])),
+        }
+    }
+    if more > 0 {
+        if let Some((_, names)) = groups.last_mut() {
+            names.push(format!("{more} more"));
         }
     }
     let phrases: Vec<String> = groups
@@ -294,14 +308,23 @@ mod tests {
         );
     }
 
-    use super::{lapsing_on_their_dates, thousands, VendorAssurance};
-    use chrono::NaiveDate;
-
     #[test]
-    fn counts_are_grouped_by_thousands() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(14_353), "14,353");
-        assert_eq!(thousands(1_000_000), "1,000,000");
+    fn unnamed_vendors_lapsing_on_the_last_named_day_join_it() {
+        let v = |vendor: &str| VendorAssurance {
+            vendor: vendor.into(),
+            covered_through: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            by: "SOC 2 Type II",
+            others: Vec::new(),
+            modified_opinions: Vec::new(),
+            exceptions: 0,
+        };
+        let (a, b) = (v("Notion"), v("Oracle Cloud"));
+        assert_eq!(
+            lapsing_on_their_dates_and_more(&[&a, &b], 3),
+            "Notion, Oracle Cloud and 3 more on 2026-12-31"
+        );
     }
+
+    use super::{lapsing_on_their_dates, lapsing_on_their_dates_and_more, VendorAssurance};
+    use chrono::NaiveDate;
 }
