@@ -538,15 +538,10 @@ fn attestations_sheet(
     let period = &run.period;
     for (i, a) in inputs.attestations.iter().enumerate() {
         // Only the full list is used here (every service named), not the brief form.
-        let view = super::views::AttestationView::of(a, period, false, &[]);
+        let view =
+            super::views::AttestationView::of(a, run, rec.current_attestations.contains(&i), &[]);
         let covered = a.days_covered(period.start, period.end);
-        let standing = if rec.current_attestations.contains(&i) {
-            "current"
-        } else if a.issued().is_some_and(|issued| issued > run.as_of) {
-            "issued after the as-of date"
-        } else {
-            "superseded"
-        };
+        let standing = view.standing;
         table.push(
             formats,
             &[

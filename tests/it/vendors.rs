@@ -522,3 +522,82 @@ fn next_due_says_coverage_has_ended_or_ends_next_quarter() {
         "{slack}"
     );
 }
+
+/// Each attestation's coverage says where it stands at the as-of date: the current report
+/// its days, an older one that it is superseded, and a certificate issued after the as-of
+/// date that it is not relied on, never that it "does not reach period end" while running
+/// three years past it.
+#[test]
+fn coverage_says_superseded_and_issued_after_the_as_of_date_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let attestation = |kind: &str, start: &str, end: &str, issued: &str, expires: &str| {
+        row(&[
+            "Okta",
+            "*",
+            kind,
+            start,
+            end,
+            issued,
+            expires,
+            "Unqualified",
+            "0",
+            "",
+            "*",
+        ])
+    };
+    let book = small_company().sheet(
+        "Attestations",
+        &[
+            "vendor",
+            "services",
+            "type",
+            "period_start",
+            "period_end",
+            "issued_on",
+            "expires_on",
+            "opinion",
+            "exceptions",
+            "bridge_letter_through",
+            "domains",
+        ],
+        vec![
+            attestation(
+                "SOC 2 Type II",
+                "2025-10-01",
+                "2026-09-30",
+                "2026-09-15",
+                "",
+            ),
+            attestation(
+                "SOC 2 Type II",
+                "2024-10-01",
+                "2025-09-30",
+                "2025-11-01",
+                "",
+            ),
+            attestation("ISO 27001", "", "", "2026-12-10", "2029-12-09"),
+        ],
+    );
+    let (_, out) = report_q3(dir.path(), &book, &[]);
+    let flat = |path: &str| {
+        pdf_text(&out.join(path))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for path in ["2026-Q3/vendors/Okta.pdf", "2026-Q3/auditor-pack.pdf"] {
+        let text = flat(path);
+        for wanted in [
+            "covers period end (through 2026-09-30)",
+            "92 of the period's 92 days covered",
+            "superseded; ran through 2025-09-30",
+            "0 of the period's 92 days covered",
+            "issued 2026-12-10, after the as-of date: not relied on",
+        ] {
+            assert!(text.contains(wanted), "{path} lacks {wanted:?}: {text}");
+        }
+        for unwanted in ["(through 2029-12-09)", "of gap", "(superseded)"] {
+            assert!(!text.contains(unwanted), "{path} has {unwanted:?}: {text}");
+        }
+    }
+}

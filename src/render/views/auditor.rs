@@ -1028,7 +1028,7 @@ pub fn auditor_pack(
             .map(|(i, a)| {
                 AttestationView::of(
                     a,
-                    &run.period,
+                    run,
                     rec.current_attestations.contains(&i),
                     &super::vendor_service_names(inputs, &rec.directory, i),
                 )

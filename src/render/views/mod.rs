@@ -239,6 +239,40 @@ pub struct AttestationView {
     pub days_covered: String,
     /// Days of the period it leaves uncovered, as text.
     pub days_gap: String,
+    /// `current` (the one the run counts for the vendor), `superseded`, or `issued after
+    /// the as-of date` (not yet on file at the as-of date, so not relied on).
+    pub standing: &'static str,
+    /// Its coverage of the reporting period in words, for a reader: "covers period end
+    /// (through 2026-12-31)", "superseded; ran through 2025-06-30", "issued 2026-12-10,
+    /// after the as-of date: not relied on".
+    pub coverage: String,
+    /// "92 of the period's 92 days covered"; empty for one issued after the as-of date,
+    /// whose days are not counted.
+    pub coverage_days: String,
+}
+
+/// [`AttestationView::standing`] of the one the run counts for its vendor.
+pub const CURRENT: &str = "current";
+/// [`AttestationView::standing`] of an older one the run does not count.
+pub const SUPERSEDED: &str = "superseded";
+/// [`AttestationView::standing`] of one issued after the as-of date: a report or
+/// certificate nobody had on that day cannot be relied on for it.
+pub const ISSUED_AFTER_AS_OF: &str = "issued after the as-of date";
+
+/// An attestation's standing at the as-of date: `current` when the run counts it for its
+/// vendor (`current`), else issued after the as-of date, else superseded.
+pub fn attestation_standing(
+    a: &Attestation,
+    current: bool,
+    as_of: chrono::NaiveDate,
+) -> &'static str {
+    if current {
+        CURRENT
+    } else if a.issued().is_some_and(|issued| issued > as_of) {
+        ISSUED_AFTER_AS_OF
+    } else {
+        SUPERSEDED
+    }
 }
 
 fn opt_date(date: Option<chrono::NaiveDate>) -> String {
@@ -305,15 +339,32 @@ impl AttestationView {
     /// sheet, so that a list naming every one of them can be said in brief.
     pub fn of(
         a: &Attestation,
-        period: &crate::inputs::period::Period,
+        run: &Run,
         current: bool,
         vendor_services: &[&str],
     ) -> AttestationView {
+        let period = &run.period;
         let covered = a.days_covered(period.start, period.end);
         let status = match a.covered_through() {
             Some(t) if a.covers_date(period.end) => format!("covers period end (through {t})"),
             Some(t) => format!("does not reach period end (through {t})"),
             None => "no coverage dates".into(),
+        };
+        let standing = attestation_standing(a, current, run.as_of);
+        let days = format!("{covered} of the period's {} days covered", period.days());
+        let (coverage, coverage_days) = match (standing, a.issued()) {
+            (ISSUED_AFTER_AS_OF, Some(issued)) => (
+                format!("issued {issued}, after the as-of date: not relied on"),
+                String::new(),
+            ),
+            (SUPERSEDED, _) => (
+                match a.covered_through() {
+                    Some(t) => format!("superseded; ran through {t}"),
+                    None => "superseded".into(),
+                },
+                days,
+            ),
+            _ => (status.clone(), days),
         };
         AttestationView {
             vendor: a.vendor.clone(),
@@ -337,6 +388,9 @@ impl AttestationView {
             current,
             days_covered: covered.to_string(),
             days_gap: (period.days() - covered).to_string(),
+            standing,
+            coverage,
+            coverage_days,
         }
     }
 }

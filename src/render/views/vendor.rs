@@ -629,7 +629,7 @@ pub fn vendor_pack(run: &Run, inputs: &Inputs, rec: &Reconciliation, vendor: &st
             .map(|(i, a)| {
                 AttestationView::of(
                     a,
-                    &run.period,
+                    run,
                     rec.current_attestations.contains(&i),
                     &super::vendor_service_names(inputs, directory, i),
                 )
