@@ -112,8 +112,49 @@ impl ConfigFile {
                 message,
             })?;
         }
+        let printed = [
+            ("organisation", file.organisation.as_deref()),
+            ("classification", file.classification.as_deref()),
+            (
+                "[board] prepared_by",
+                file.board.as_ref().and_then(|b| b.prepared_by.as_deref()),
+            ),
+            (
+                "[board] approved_by",
+                file.board.as_ref().and_then(|b| b.approved_by.as_deref()),
+            ),
+        ];
+        for (key, value) in printed {
+            if let Some(message) = value.and_then(|v| bidi_control(key, v)) {
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    message,
+                });
+            }
+        }
         Ok(file)
     }
+}
+
+/// Text printed on every report (the organisation, the classification, the sign-off
+/// names) may not hold a bidirectional control: an override makes `Acme <RLO>LAITNEDIFNOC`
+/// show as "Acme CONFIDENTIAL" in every page header. Spreadsheet cells lose such
+/// characters with a warning; a setting the user typed is refused instead, since its fix
+/// is one edit away. (Line breaks and other control characters are made inert where the
+/// templates print the value.)
+fn bidi_control(key: &str, value: &str) -> Option<String> {
+    let c = value.chars().find(|c| {
+        matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+    })?;
+    Some(format!(
+        "{key} = \"{}\": holds a bidirectional control, U+{:04X}, that would change how the \
+         reports read without being seen; remove it",
+        crate::inputs::names::inert(value),
+        c as u32
+    ))
 }
 
 #[cfg(test)]

@@ -506,3 +506,84 @@ fn vendors_and_services_past_the_lists_are_named_not_pointed_at() {
         "{flat}"
     );
 }
+
+/// Writes `small_company()` and a demarc.toml naming `organisation` under `dir`, and runs
+/// `report --config` on them.
+fn report_for_organisation(dir: &Path, organisation: &str) -> std::process::Output {
+    let book = small_company().write(dir, "q3.xlsx");
+    let config = dir.join("demarc.toml");
+    std::fs::write(
+        &config,
+        format!(
+            // Written raw: TOML has no `\u{..}` escape of Rust's kind.
+            "organisation = \"{organisation}\"\nperiod = \"2026-Q3\"\ninputs = [{:?}]\nout = \"out\"\n",
+            book.display().to_string()
+        ),
+    )
+    .unwrap();
+    demarc()
+        .arg("report")
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap()
+}
+
+/// A right-to-left organisation name stays beside the period in every page header and
+/// title, and never carries the period's digits into its run ("2026 · שלום-Q3").
+#[test]
+fn a_right_to_left_organisation_keeps_the_period_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = report_for_organisation(dir.path(), "שלום בריאות");
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let out = dir.path().join("out/2026-Q3");
+    for pdf in ["board-report.pdf", "auditor-pack.pdf", "vendors/Okta.pdf"] {
+        let pages = support::pdf_visual_lines(&out.join(pdf));
+        let mut seen = 0;
+        for (n, lines) in pages.iter().enumerate() {
+            // The letters of a right-to-left run stand right to left: in visual order
+            // the name reads backwards.
+            let beside_the_period = lines
+                .iter()
+                .filter(|l| l.contains("תואירב") && l.contains("Q3"));
+            for line in beside_the_period {
+                let flat = line.split_whitespace().collect::<Vec<_>>().join("");
+                assert!(
+                    flat.contains("2026-Q3") && !flat.contains("-Q3תואירב"),
+                    "{pdf} page {}: {line:?}",
+                    n + 1
+                );
+                seen += 1;
+            }
+        }
+        assert!(
+            seen > 0,
+            "{pdf} never shows the organisation beside the period"
+        );
+    }
+}
+
+/// A bidirectional override in the organisation's name would make every page header read
+/// otherwise than it says (`Acme <RLO>LAITNEDIFNOC` shows as "Acme CONFIDENTIAL"): refused,
+/// with the key and the character named, and nothing written.
+#[test]
+fn a_bidirectional_control_in_the_organisation_is_refused_with_its_code_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = report_for_organisation(dir.path(), "Acme \u{202E}LAITNEDIFNOC");
+    assert!(!result.status.success());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("demarc.toml")
+            && stderr.contains("organisation")
+            && stderr.contains("U+202E"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("out/2026-Q3").exists(),
+        "a report was written"
+    );
+}

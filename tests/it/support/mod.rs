@@ -427,3 +427,70 @@ pub fn read_book(path: &Path) -> Book {
     }
     book
 }
+
+/// The lines of each page of a PDF as a reader sees them: characters ordered by where
+/// they stand on the page, left to right, rather than in the order the file stores them
+/// (which keeps a right-to-left run's logical order).
+pub fn pdf_visual_lines(path: &Path) -> Vec<Vec<String>> {
+    use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+    #[derive(Default)]
+    struct Placed {
+        pages: Vec<Vec<(i64, f64, String)>>,
+    }
+    impl OutputDev for Placed {
+        fn begin_page(
+            &mut self,
+            _: u32,
+            _: &MediaBox,
+            _: Option<(f64, f64, f64, f64)>,
+        ) -> Result<(), OutputError> {
+            self.pages.push(Vec::new());
+            Ok(())
+        }
+        fn end_page(&mut self) -> Result<(), OutputError> {
+            Ok(())
+        }
+        fn output_character(
+            &mut self,
+            trm: &Transform,
+            _: f64,
+            _: f64,
+            _: f64,
+            char: &str,
+        ) -> Result<(), OutputError> {
+            // Lines by baseline to the nearest point; PDF's y grows upwards.
+            let line = -(trm.m32.round() as i64);
+            if let Some(page) = self.pages.last_mut() {
+                page.push((line, trm.m31, char.to_string()));
+            }
+            Ok(())
+        }
+        fn begin_word(&mut self) -> Result<(), OutputError> {
+            Ok(())
+        }
+        fn end_word(&mut self) -> Result<(), OutputError> {
+            Ok(())
+        }
+        fn end_line(&mut self) -> Result<(), OutputError> {
+            Ok(())
+        }
+    }
+    let doc = pdf_extract::Document::load(path).unwrap();
+    let mut placed = Placed::default();
+    pdf_extract::output_doc(&doc, &mut placed).unwrap();
+    placed
+        .pages
+        .into_iter()
+        .map(|mut chars| {
+            chars.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            let mut lines: Vec<(i64, String)> = Vec::new();
+            for (line, _, c) in chars {
+                match lines.last_mut() {
+                    Some((at, text)) if *at == line => text.push_str(&c),
+                    _ => lines.push((line, c)),
+                }
+            }
+            lines.into_iter().map(|(_, text)| text).collect()
+        })
+        .collect()
+}
