@@ -209,6 +209,23 @@ fn at_scale_every_finding_is_one_line_and_the_register_stays_short() {
         }
     }
     assert!(continued > 0, "no page of the findings starts mid-list");
+    // No page between the cover and the last is left mostly blank: the findings, and
+    // each severity within them, follow on from what comes before.
+    let lines_per_page: Vec<usize> = support::pdf_visual_lines(&path)
+        .iter()
+        .map(|lines| lines.iter().filter(|l| !l.trim().is_empty()).count())
+        .collect();
+    let sparse: Vec<usize> = lines_per_page[..lines_per_page.len() - 1]
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, n)| **n < 30)
+        .map(|(page, _)| page + 1)
+        .collect();
+    assert!(
+        sparse.is_empty(),
+        "mostly blank pages {sparse:?}; lines per page {lines_per_page:?}"
+    );
     // The vendor of all ninety services keeps its pack within twelve pages.
     let aws = support::pdf_pages(&out.join("2026-Q3/vendors/AWS.pdf")).len();
     assert!(aws <= 12, "the AWS pack has {aws} pages");
