@@ -143,12 +143,9 @@ impl ConfigFile {
 /// is one edit away. (Line breaks and other control characters are made inert where the
 /// templates print the value.)
 fn bidi_control(key: &str, value: &str) -> Option<String> {
-    let c = value.chars().find(|c| {
-        matches!(
-            c,
-            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
-    })?;
+    let c = value
+        .chars()
+        .find(|c| crate::inputs::names::is_bidi_control(*c))?;
     Some(format!(
         "{key} = \"{}\": holds a bidirectional control, U+{:04X}, that would change how the \
          reports read without being seen; remove it",

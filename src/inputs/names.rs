@@ -46,14 +46,21 @@ pub fn is_control_or_invisible(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{200B}'..='\u{200F}' // zero-width space and joiners, LRM, RLM
+            '\u{200B}'..='\u{200D}' // zero-width space and joiners
                 | '\u{2028}' | '\u{2029}' // line and paragraph separators
-                | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides (RLO)
                 | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-                | '\u{2066}'..='\u{2069}' // bidi isolates
-                | '\u{061C}' // Arabic letter mark
                 | '\u{FEFF}' // zero-width no-break space
         )
+        || is_bidi_control(c)
+}
+
+/// Bidirectional controls: marks (LRM, RLM, the Arabic letter mark), embeddings,
+/// overrides (RLO) and isolates. They reorder the text around them without being seen.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Characters that change what a cell seems to say without being seen: bidirectional

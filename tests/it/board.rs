@@ -507,16 +507,20 @@ fn vendors_and_services_past_the_lists_are_named_not_pointed_at() {
     );
 }
 
-/// Writes `small_company()` and a demarc.toml naming `organisation` under `dir`, and runs
-/// `report --config` on them.
-fn report_for_organisation(dir: &Path, organisation: &str) -> std::process::Output {
+/// Writes `small_company()` and a demarc.toml naming `organisation` and `classification`
+/// under `dir`, and runs `report --config` on them.
+fn report_for_organisation(
+    dir: &Path,
+    organisation: &str,
+    classification: &str,
+) -> std::process::Output {
     let book = small_company().write(dir, "q3.xlsx");
     let config = dir.join("demarc.toml");
     std::fs::write(
         &config,
         format!(
             // Written raw: TOML has no `\u{..}` escape of Rust's kind.
-            "organisation = \"{organisation}\"\nperiod = \"2026-Q3\"\ninputs = [{:?}]\nout = \"out\"\n",
+            "organisation = \"{organisation}\"\nclassification = \"{classification}\"\nperiod = \"2026-Q3\"\ninputs = [{:?}]\nout = \"out\"\n",
             book.display().to_string()
         ),
     )
@@ -530,11 +534,12 @@ fn report_for_organisation(dir: &Path, organisation: &str) -> std::process::Outp
 }
 
 /// A right-to-left organisation name stays beside the period in every page header and
-/// title, and never carries the period's digits into its run ("2026 · שלום-Q3").
+/// title, and never carries the period's digits into its run ("2026 · שלום-Q3"); a
+/// right-to-left classification leaves the dates and the version beside it whole.
 #[test]
 fn a_right_to_left_organisation_keeps_the_period_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let result = report_for_organisation(dir.path(), "שלום בריאות");
+    let result = report_for_organisation(dir.path(), "שלום בריאות", "סודי ביותר");
     assert!(
         result.status.success(),
         "{}",
@@ -543,7 +548,7 @@ fn a_right_to_left_organisation_keeps_the_period_whole() {
     let out = dir.path().join("out/2026-Q3");
     for pdf in ["board-report.pdf", "auditor-pack.pdf", "vendors/Okta.pdf"] {
         let pages = support::pdf_visual_lines(&out.join(pdf));
-        let mut seen = 0;
+        let (mut seen, mut classified) = (0, 0);
         for (n, lines) in pages.iter().enumerate() {
             // The letters of a right-to-left run stand right to left: in visual order
             // the name reads backwards.
@@ -559,11 +564,30 @@ fn a_right_to_left_organisation_keeps_the_period_whole() {
                 );
                 seen += 1;
             }
+            // Nor does a right-to-left classification take the as-of date or the
+            // version beside it into its run (a guard: after Latin text Typst keeps them
+            // whole even unboxed; the organisation, before the period, did not).
+            for line in lines.iter().filter(|l| l.contains("ידוס")) {
+                let flat = line.split_whitespace().collect::<Vec<_>>().join("");
+                classified += 1;
+                if flat.contains("asof") {
+                    assert!(
+                        flat.contains("asof2026-09-30"),
+                        "{pdf} page {}: {line:?}",
+                        n + 1
+                    );
+                }
+                if flat.contains("Page") {
+                    let version = format!("demarc{}", env!("CARGO_PKG_VERSION"));
+                    assert!(flat.contains(&version), "{pdf} page {}: {line:?}", n + 1);
+                }
+            }
         }
         assert!(
             seen > 0,
             "{pdf} never shows the organisation beside the period"
         );
+        assert!(classified > 0, "{pdf} never shows the classification");
     }
 }
 
@@ -573,7 +597,7 @@ fn a_right_to_left_organisation_keeps_the_period_whole() {
 #[test]
 fn a_bidirectional_control_in_the_organisation_is_refused_with_its_code_point() {
     let dir = tempfile::tempdir().unwrap();
-    let result = report_for_organisation(dir.path(), "Acme \u{202E}LAITNEDIFNOC");
+    let result = report_for_organisation(dir.path(), "Acme \u{202E}LAITNEDIFNOC", "CONFIDENTIAL");
     assert!(!result.status.success());
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(

@@ -41,19 +41,7 @@ const EVIDENCE: &[&str] = &[
     "result",
     "tester",
 ];
-const ATTESTATIONS: &[&str] = &[
-    "vendor",
-    "services",
-    "type",
-    "period_start",
-    "period_end",
-    "issued_on",
-    "expires_on",
-    "opinion",
-    "exceptions",
-    "bridge_letter_through",
-    "domains",
-];
+use support::ATTESTATIONS_DATED as ATTESTATIONS;
 const CUECS: &[&str] = &[
     "vendor",
     "attestation",

@@ -547,19 +547,7 @@ fn coverage_says_superseded_and_issued_after_the_as_of_date_in_words() {
     };
     let book = small_company().sheet(
         "Attestations",
-        &[
-            "vendor",
-            "services",
-            "type",
-            "period_start",
-            "period_end",
-            "issued_on",
-            "expires_on",
-            "opinion",
-            "exceptions",
-            "bridge_letter_through",
-            "domains",
-        ],
+        ATTESTATIONS_DATED,
         vec![
             attestation(
                 "SOC 2 Type II",

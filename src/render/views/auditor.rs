@@ -12,6 +12,7 @@ use super::{
 use crate::findings::{Code, Finding, Source};
 use crate::inputs::directory::Subject;
 use crate::inputs::evidence_files::{Completeness, FileStatus};
+use crate::inputs::names::thousands;
 use crate::inputs::Inputs;
 use crate::reconcile::{ControlStatus, Reconciliation};
 use crate::render::EvidenceListing;
@@ -728,20 +729,20 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
         let with_finding = cuecs.len() + unlisted_with_finding;
         counted.push_str(&format!(
             "With {} CUECs, only the {} with a finding are listed; the others are counted here, and every CUEC is in the auditor workbook's CUECs sheet.",
-            crate::inputs::names::thousands(inputs.cuecs.len()),
-            crate::inputs::names::thousands(with_finding)
+            thousands(inputs.cuecs.len()),
+            thousands(with_finding)
         ));
         if unlisted_with_finding > 0 {
             counted.push_str(&format!(
                 " The first {MAX_LISTED_CUECS} are listed; {} more with a finding are in the workbook.",
-                crate::inputs::names::thousands(unlisted_with_finding)
+                thousands(unlisted_with_finding)
             ));
         }
         if !evidenced_by_vendor.is_empty() {
             let total: usize = evidenced_by_vendor.values().sum();
             counted.push_str(&format!(
                 " The {} whose mapped control is evidenced are, by vendor: {}.",
-                crate::inputs::names::thousands(total),
+                thousands(total),
                 by_vendor(&evidenced_by_vendor)
             ));
         }
@@ -751,10 +752,7 @@ fn cuec_views(inputs: &Inputs, rec: &Reconciliation) -> (Vec<CuecView>, String) 
         let (n, are, their) = match not_assessed {
             1 => ("1 CUEC is".to_string(), "it is", "its"),
             _ => (
-                format!(
-                    "{} CUECs are",
-                    crate::inputs::names::thousands(not_assessed)
-                ),
+                format!("{} CUECs are", thousands(not_assessed)),
                 "they are",
                 "their",
             ),
@@ -1077,7 +1075,7 @@ pub fn auditor_pack(
                             "{} → {} ({} rows)",
                             s.name,
                             s.kind_label(),
-                            crate::inputs::names::thousands(s.rows)
+                            thousands(s.rows)
                         )
                     })
                     .collect::<Vec<_>>()

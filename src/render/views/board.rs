@@ -11,6 +11,7 @@ use super::Meta;
 use crate::findings::{Finding, Severity};
 use crate::inputs::directory::VendorId;
 use crate::inputs::names::key;
+use crate::inputs::names::thousands;
 use crate::inputs::Inputs;
 use crate::model::appetite::Board;
 use crate::reconcile::risks::{self, Risk};
@@ -778,7 +779,7 @@ fn scope_view(inputs: &Inputs) -> ScopeView {
     if more_out > NAMED_MORE_OUT_OF_SCOPE {
         more_out_named.push_str(&format!(
             " and {} more, each marked out of scope in the Services sheet",
-            crate::inputs::names::thousands(more_out - NAMED_MORE_OUT_OF_SCOPE)
+            thousands(more_out - NAMED_MORE_OUT_OF_SCOPE)
         ));
     }
     ScopeView {

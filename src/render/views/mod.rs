@@ -259,8 +259,8 @@ pub const SUPERSEDED: &str = "superseded";
 /// certificate nobody had on that day cannot be relied on for it.
 pub const ISSUED_AFTER_AS_OF: &str = "issued after the as-of date";
 
-/// An attestation's standing at the as-of date: `current` when the run counts it for its
-/// vendor (`current`), else issued after the as-of date, else superseded.
+/// An attestation's standing at the as-of date: current when the run counts it for its
+/// vendor, else issued after the as-of date, else superseded.
 pub fn attestation_standing(
     a: &Attestation,
     current: bool,

@@ -44,6 +44,22 @@ pub fn report_q3(dir: &Path, book: &Book, extra: &[&str]) -> (PathBuf, PathBuf) 
     (path, out)
 }
 
+/// The Attestations sheet's columns with the issue and expiry dates, which
+/// `small_company()` leaves out.
+pub const ATTESTATIONS_DATED: &[&str] = &[
+    "vendor",
+    "services",
+    "type",
+    "period_start",
+    "period_end",
+    "issued_on",
+    "expires_on",
+    "opinion",
+    "exceptions",
+    "bridge_letter_through",
+    "domains",
+];
+
 /// One cell of a test workbook.
 #[derive(Debug, Clone)]
 pub enum Cell {
@@ -428,16 +444,20 @@ pub fn read_book(path: &Path) -> Book {
     book
 }
 
-/// The lines of each page of a PDF as a reader sees them: characters ordered by where
-/// they stand on the page, left to right, rather than in the order the file stores them
-/// (which keeps a right-to-left run's logical order).
+/// The lines of each page of a PDF as a reader sees them: its runs of text ordered by
+/// where they start on the page, left to right, rather than in the order the file stores
+/// them (Typst stores a right-to-left run in visual order, but the runs of a line in
+/// logical order). pdf-extract gives the glyphs of Typst's fonts no width, so a run is the
+/// characters stored one after another at one place; a new run starts where the position
+/// jumps.
 pub fn pdf_visual_lines(path: &Path) -> Vec<Vec<String>> {
     use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+    /// Runs of each page: (baseline, start x, text).
     #[derive(Default)]
-    struct Placed {
+    struct Runs {
         pages: Vec<Vec<(i64, f64, String)>>,
     }
-    impl OutputDev for Placed {
+    impl OutputDev for Runs {
         fn begin_page(
             &mut self,
             _: u32,
@@ -459,9 +479,16 @@ pub fn pdf_visual_lines(path: &Path) -> Vec<Vec<String>> {
             char: &str,
         ) -> Result<(), OutputError> {
             // Lines by baseline to the nearest point; PDF's y grows upwards.
-            let line = -(trm.m32.round() as i64);
-            if let Some(page) = self.pages.last_mut() {
-                page.push((line, trm.m31, char.to_string()));
+            let (line, x) = (-(trm.m32.round() as i64), trm.m31);
+            let Some(page) = self.pages.last_mut() else {
+                return Ok(());
+            };
+            match page.last_mut() {
+                // Within a run the position drifts by a fraction of a point.
+                Some((at, start, text)) if *at == line && (x - *start).abs() < 1.0 => {
+                    text.push_str(char)
+                }
+                _ => page.push((line, x, char.to_string())),
             }
             Ok(())
         }
@@ -476,18 +503,18 @@ pub fn pdf_visual_lines(path: &Path) -> Vec<Vec<String>> {
         }
     }
     let doc = pdf_extract::Document::load(path).unwrap();
-    let mut placed = Placed::default();
-    pdf_extract::output_doc(&doc, &mut placed).unwrap();
-    placed
-        .pages
+    let mut runs = Runs::default();
+    pdf_extract::output_doc(&doc, &mut runs).unwrap();
+    runs.pages
         .into_iter()
-        .map(|mut chars| {
-            chars.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        .map(|mut page| {
+            // Stable: runs starting at one place keep the file's order.
+            page.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
             let mut lines: Vec<(i64, String)> = Vec::new();
-            for (line, _, c) in chars {
+            for (line, _, text) in page {
                 match lines.last_mut() {
-                    Some((at, text)) if *at == line => text.push_str(&c),
-                    _ => lines.push((line, c)),
+                    Some((at, joined)) if *at == line => joined.push_str(&text),
+                    _ => lines.push((line, text)),
                 }
             }
             lines.into_iter().map(|(_, text)| text).collect()
