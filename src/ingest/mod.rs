@@ -414,13 +414,13 @@ fn open<'m>(
     }
     // What the parser would allocate from what the file declares, before it is asked to.
     let prechecked = match format {
-        Format::Xls => precheck::check_xls(&bytes, limits).map(|()| Vec::new()),
+        Format::Xls => precheck::check_xls(&bytes, limits).map(|()| Default::default()),
         Format::Xlsx | Format::Ods => {
             let reads_sheet =
                 |name: &str| every_sheet || SheetKind::from_sheet_name(name).is_some();
             precheck::check_zip_workbook(&bytes, format == Format::Ods, limits, &reads_sheet)
         }
-        Format::Xlsb => Ok(Vec::new()),
+        Format::Xlsb => Ok(Default::default()),
     };
     let refusal = |refusal: precheck::Refusal| InputError {
         file: shown.to_string(),
@@ -428,8 +428,11 @@ fn open<'m>(
         location: refusal.location,
         problem: refusal.problem,
     };
-    let cells_to_check = match prechecked {
-        Ok(parts) => parts,
+    let precheck::ZipChecked {
+        shared_string_parts: cells_to_check,
+        ods_merges,
+    } = match prechecked {
+        Ok(checked) => checked,
         Err(refused) => {
             problems.push(refusal(refused));
             return Vec::new();
@@ -468,6 +471,7 @@ fn open<'m>(
             return Vec::new();
         }
     };
+    workbook.set_ods_merges(ods_merges);
     let damaged = |sheet: &str, e: &str| InputError {
         file: shown.to_string(),
         sheet: Some(sheet.to_string()),
@@ -527,9 +531,9 @@ fn open<'m>(
     let Some(mut merged_down) = checked_cells(problems) else {
         return Vec::new();
     };
-    if format == Format::Xls {
-        // An .xls holds its merges in memory once opened: no pass over the cells to find
-        // them.
+    if matches!(format, Format::Xls | Format::Ods) {
+        // An .xls holds its merges in memory once opened, and an .ods's were found by the
+        // precheck: no pass over the cells to find them.
         for (name, sheet) in &sheets {
             let spans_rows = |m: &calamine::Dimensions| m.end.0 > m.start.0;
             if sheet.is_some() && workbook.merged_cells(name).iter().any(spans_rows) {

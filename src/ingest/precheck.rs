@@ -54,23 +54,24 @@ pub(crate) fn check_zip_workbook(
     ods: bool,
     limits: &Limits,
     reads_sheet: &dyn Fn(&str) -> bool,
-) -> Result<Vec<(String, String)>, Refusal> {
+) -> Result<ZipChecked, Refusal> {
     let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
         Ok(archive) => archive,
         // `check_zip` has refused a zip that cannot be opened; nothing more to check.
-        Err(_) => return Ok(Vec::new()),
+        Err(_) => return Ok(ZipChecked::default()),
     };
     let names: Vec<String> = archive
         .file_names()
         .filter_map(|name| name.ok().map(|name| name.into_owned()))
         .collect();
     if ods {
+        let mut checked = ZipChecked::default();
         if let Some(name) = names.iter().find(|n| n.as_str() == "content.xml") {
             let mut scan = OdsScan::new(limits);
             scan_part(&mut archive, name, |tag| scan.tag(tag))?;
-            scan.finish()?;
+            checked.ods_merges = scan.finish()?;
         }
-        return Ok(Vec::new());
+        return Ok(checked);
     }
     let lower = |n: &str| n.to_ascii_lowercase();
     // The workbook part and its relationships: which part each sheet is.
@@ -220,7 +221,22 @@ pub(crate) fn check_zip_workbook(
             )));
         }
     }
-    Ok(sheet_parts)
+    Ok(ZipChecked {
+        shared_string_parts: sheet_parts,
+        ods_merges: HashMap::new(),
+    })
+}
+
+/// What [`check_zip_workbook`] found that the read needs.
+#[derive(Debug, Default)]
+pub(crate) struct ZipChecked {
+    /// The worksheet parts of the sheets demarc reads (sheet name, part) of an `.xlsx`,
+    /// whose shared-string cells [`check_shared_string_cells`] must still check.
+    pub shared_string_parts: Vec<(String, String)>,
+    /// An `.ods`'s merged cells, by sheet: calamine does not read them, and a value merged
+    /// down over several rows stands for every row it spans (see
+    /// [`super::table::MergedDown`]), as in an `.xlsx`.
+    pub ods_merges: HashMap<String, Vec<calamine::Dimensions>>,
 }
 
 /// Checks the shared-string cells of each (sheet, worksheet part) of `parts`, as
@@ -511,11 +527,18 @@ impl Tag<'_> {
 
 /// Follows an `.ods` content part table by table: how many sheets, and the rectangle of
 /// cells each spans once its repeats are expanded — what calamine will allocate.
+///
+/// It also collects each sheet's merged cells (`table:number-rows-spanned`,
+/// `table:number-columns-spanned`) where the merged cell holds something. Their number
+/// stays within the sheet's bounds: a row's are kept aside until the row has passed the
+/// size check (a row repeated a billion times is refused, not recorded a billion times),
+/// and no row keeps more than its columns may hold.
 struct OdsScan {
     limits: Limits,
     tables: u64,
     table: Option<OdsTable>,
     refusal: Option<Refusal>,
+    merges: HashMap<String, Vec<calamine::Dimensions>>,
 }
 
 #[derive(Default)]
@@ -533,6 +556,10 @@ struct OdsTable {
     row_repeats: u64,
     row_columns: u64,
     row_end: u64,
+    /// The row's merged cells that hold something: (first column, rows, columns spanned).
+    row_merges: Vec<(u64, u64, u64)>,
+    /// The sheet's merged cells so far.
+    merges: Vec<calamine::Dimensions>,
 }
 
 impl OdsScan {
@@ -542,6 +569,7 @@ impl OdsScan {
             tables: 0,
             table: None,
             refusal: None,
+            merges: HashMap::new(),
         }
     }
 
@@ -574,6 +602,7 @@ impl OdsScan {
                         table.row_repeats = repeats(tag, b"table:number-rows-repeated");
                         table.row_columns = 0;
                         table.row_end = 0;
+                        table.row_merges.clear();
                     }
                     if tag.is_empty_element() {
                         self.end_row();
@@ -582,12 +611,24 @@ impl OdsScan {
                 b"table-cell" | b"covered-table-cell" => {
                     if let Some(table) = &mut self.table {
                         let columns = repeats(tag, b"table:number-columns-repeated");
+                        let first_column = table.row_columns;
                         table.row_columns = table.row_columns.saturating_add(columns);
                         // A cell with a value type, or with content, holds something.
                         let holds = tag.attribute(b"office:value-type").is_some()
                             || !tag.is_empty_element();
                         if holds {
                             table.row_end = table.row_columns;
+                        }
+                        let rows_spanned = repeats(tag, b"table:number-rows-spanned");
+                        let columns_spanned = repeats(tag, b"table:number-columns-spanned");
+                        if holds
+                            && name == b"table-cell"
+                            && (rows_spanned > 1 || columns_spanned > 1)
+                            && (table.row_merges.len() as u64) < self.limits.columns
+                        {
+                            table
+                                .row_merges
+                                .push((first_column, rows_spanned, columns_spanned));
                         }
                     }
                 }
@@ -610,10 +651,28 @@ impl OdsScan {
             table.end_row = table.rows.saturating_add(table.row_repeats);
             table.width = table.width.max(table.row_end);
         }
+        let first_row = table.rows;
         table.rows = table.rows.saturating_add(table.row_repeats);
         table.row_end = 0;
         let span = table.end_row - table.first_row.unwrap_or(table.end_row);
         let cells = span.saturating_mul(table.width);
+        if cells <= self.limits.cells && !table.row_merges.is_empty() {
+            // Within the limit, so the repeats are few enough to record each.
+            let at = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+            for repeat in 0..table.row_repeats {
+                let row = first_row + repeat;
+                for &(column, rows, columns) in &table.row_merges {
+                    table.merges.push(calamine::Dimensions {
+                        start: (at(row), at(column)),
+                        end: (
+                            at(row.saturating_add(rows - 1)),
+                            at(column.saturating_add(columns - 1)),
+                        ),
+                    });
+                }
+            }
+        }
+        table.row_merges.clear();
         if cells > self.limits.cells {
             self.refusal = Some(Refusal {
                 sheet: Some(table.name.clone()),
@@ -629,13 +688,21 @@ impl OdsScan {
     }
 
     fn end_table(&mut self) {
-        self.table = None;
+        if let Some(table) = self.table.take() {
+            if !table.merges.is_empty() {
+                self.merges
+                    .entry(table.name)
+                    .or_default()
+                    .extend(table.merges);
+            }
+        }
     }
 
-    fn finish(self) -> Result<(), Refusal> {
+    /// The merged cells by sheet, unless the content was refused.
+    fn finish(self) -> Result<HashMap<String, Vec<calamine::Dimensions>>, Refusal> {
         match self.refusal {
             Some(refusal) => Err(refusal),
-            None => Ok(()),
+            None => Ok(self.merges),
         }
     }
 }
@@ -1000,6 +1067,52 @@ mod tests {
             });
         }
         seen
+    }
+
+    /// Runs an `.ods` content part through [`OdsScan`].
+    fn scan_ods(xml: &str) -> Result<HashMap<String, Vec<calamine::Dimensions>>, Refusal> {
+        let mut scan = OdsScan::new(&Limits::default());
+        let mut scanner = TagScanner::default();
+        scanner.feed(xml.as_bytes(), &mut |tag: &Tag| scan.tag(tag));
+        scan.finish()
+    }
+
+    #[test]
+    fn an_ods_merge_is_recorded_where_its_cell_is_counting_repeats_and_only_when_it_holds_something(
+    ) {
+        let merges = scan_ods(concat!(
+            r#"<table:table table:name="Evidence">"#,
+            r#"<table:table-row table:number-rows-repeated="3"><table:table-cell/></table:table-row>"#,
+            r#"<table:table-row><table:table-cell table:number-columns-repeated="2"/>"#,
+            r#"<table:table-cell office:value-type="string" table:number-rows-spanned="2" table:number-columns-spanned="3"><text:p>IAM-1</text:p></table:table-cell>"#,
+            r#"<table:table-cell table:number-rows-spanned="4"/></table:table-row>"#,
+            r#"</table:table>"#,
+        ))
+        .unwrap();
+        // Row 4 (0-based 3), column C (2): two rows down, three columns across; the empty
+        // merged cell beside it is not recorded.
+        let expected = calamine::Dimensions {
+            start: (3, 2),
+            end: (4, 4),
+        };
+        assert_eq!(merges.get("Evidence"), Some(&vec![expected]));
+    }
+
+    #[test]
+    fn a_merged_row_repeated_past_the_cell_limit_is_refused_not_recorded_repeat_by_repeat() {
+        let refused = scan_ods(concat!(
+            r#"<table:table table:name="Evidence">"#,
+            r#"<table:table-row table:number-rows-repeated="1000000000">"#,
+            r#"<table:table-cell office:value-type="string" table:number-columns-spanned="2"><text:p>x</text:p></table:table-cell>"#,
+            r#"</table:table-row></table:table>"#,
+        ))
+        .unwrap_err();
+        assert_eq!(refused.sheet.as_deref(), Some("Evidence"));
+        assert!(
+            refused.problem.contains("over the limit"),
+            "{}",
+            refused.problem
+        );
     }
 
     #[test]

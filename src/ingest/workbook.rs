@@ -24,7 +24,7 @@ impl Format {
     /// Whether the format records merged regions that calamine reads (apart from the
     /// cells): a header may rely on them.
     pub(super) fn keeps_merged_cells(self) -> bool {
-        matches!(self, Format::Xlsx | Format::Xls)
+        matches!(self, Format::Xlsx | Format::Xls | Format::Ods)
     }
 }
 
@@ -90,7 +90,12 @@ fn zip_holds_ods(bytes: &[u8]) -> bool {
 pub(super) enum Workbook {
     Xlsx(calamine::Xlsx<Cursor<std::sync::Arc<[u8]>>>),
     Xlsb(calamine::Xlsb<Cursor<std::sync::Arc<[u8]>>>),
-    Ods(calamine::Ods<Cursor<std::sync::Arc<[u8]>>>),
+    /// With its merged cells by sheet, which calamine does not read (see
+    /// [`Workbook::set_ods_merges`]).
+    Ods(
+        calamine::Ods<Cursor<std::sync::Arc<[u8]>>>,
+        std::collections::HashMap<String, Vec<calamine::Dimensions>>,
+    ),
     Xls(calamine::Xls<Cursor<std::sync::Arc<[u8]>>>),
 }
 
@@ -121,7 +126,7 @@ impl Workbook {
                     })
             }
             Format::Ods => open_workbook_from_rs(cursor)
-                .map(Workbook::Ods)
+                .map(|ods| Workbook::Ods(ods, Default::default()))
                 .map_err(|e| match e {
                     OdsError::Password => PASSWORD_PROTECTED.to_string(),
                     e => damaged(&e),
@@ -140,7 +145,7 @@ impl Workbook {
         match self {
             Workbook::Xlsx(wb) => wb.sheet_names(),
             Workbook::Xlsb(wb) => wb.sheet_names(),
-            Workbook::Ods(wb) => wb.sheet_names(),
+            Workbook::Ods(wb, _) => wb.sheet_names(),
             Workbook::Xls(wb) => wb.sheet_names(),
         }
     }
@@ -191,7 +196,7 @@ impl Workbook {
                 }
                 Ok(())
             }
-            Workbook::Ods(wb) => {
+            Workbook::Ods(wb, _) => {
                 let range = wb.worksheet_range(name).map_err(|e| e.to_string())?;
                 push_range(&range, builder);
                 Ok(())
@@ -209,7 +214,19 @@ impl Workbook {
         match self {
             Workbook::Xlsx(wb) => wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
             Workbook::Xls(wb) => wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
-            Workbook::Xlsb(_) | Workbook::Ods(_) => Vec::new(),
+            Workbook::Ods(_, merges) => merges.get(name).cloned().unwrap_or_default(),
+            Workbook::Xlsb(_) => Vec::new(),
+        }
+    }
+
+    /// Gives an `.ods` the merged cells the precheck found in its content (calamine 0.38
+    /// reads an `.ods`'s values but not its merges); other formats read their own.
+    pub(super) fn set_ods_merges(
+        &mut self,
+        found: std::collections::HashMap<String, Vec<calamine::Dimensions>>,
+    ) {
+        if let Workbook::Ods(_, merges) = self {
+            *merges = found;
         }
     }
 }

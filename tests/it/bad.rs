@@ -1943,6 +1943,142 @@ fn an_xls_cell_merged_down_stands_for_its_value_on_every_row_it_spans() {
     );
 }
 
+/// An `.ods` register as LibreOffice saves a merge: the control id typed once in a cell
+/// spanning two rows (A2:A3), the cell below it "covered". It is read on both rows, with a
+/// warning naming the cell filled, as in an `.xlsx` or `.xls` (calamine reads an `.ods`'s
+/// values but not its merges).
+#[test]
+fn an_ods_cell_merged_down_stands_for_its_value_on_every_row_it_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let evidence = [
+        ods_row(&[
+            ods_text("control_id"),
+            ods_text("evidence"),
+            ods_text("collected_on"),
+            ods_text("result"),
+        ]),
+        ods_row(&[
+            ods_merged("IAM-1", 2, 1),
+            ods_text("Access review"),
+            ods_text("2026-06-30"),
+            ods_text("Effective"),
+        ]),
+        ods_row(&[
+            "<table:covered-table-cell/>".to_string(),
+            ods_text("Access review"),
+            ods_text("2026-09-01"),
+            ods_text("Ineffective"),
+        ]),
+    ]
+    .concat();
+    let path = ods_company(dir.path(), &evidence);
+    let inputs = read_inputs(&[path], &Model::default(), &defaults())
+        .unwrap_or_else(|e| panic!("refused:\n{e}"));
+    let read: Vec<(&str, demarc::inputs::TestResult, u32)> = inputs
+        .evidence
+        .iter()
+        .map(|e| (&*e.control_id, e.result, e.source.row))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("IAM-1", demarc::inputs::TestResult::Effective, 2),
+            ("IAM-1", demarc::inputs::TestResult::Ineffective, 3)
+        ]
+    );
+    assert!(
+        inputs
+            .warnings
+            .iter()
+            .any(|w| w.ends_with("q3.ods: Evidence!A3: empty in a cell merged down from the row above; read as the merged cell's value, as the sheet shows it")),
+        "{:#?}",
+        inputs.warnings
+    );
+}
+
+/// A two-row `.ods` header, as the `.xlsx` one of `merged_header_cells`: "Control ID" and
+/// "Collected on" merged down over both rows, "Test" across "Result" and "Tester".
+#[test]
+fn an_ods_header_merged_over_two_rows_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let date = "<table:table-cell office:value-type=\"date\" office:date-value=\"2026-09-01\"><text:p>2026-09-01</text:p></table:table-cell>";
+    let evidence = [
+        ods_row(&[
+            ods_merged("Control ID", 2, 1),
+            ods_merged("Collected on", 2, 1),
+            ods_merged("Test", 1, 2),
+            "<table:covered-table-cell/>".to_string(),
+        ]),
+        ods_row(&[
+            "<table:covered-table-cell table:number-columns-repeated=\"2\"/>".to_string(),
+            ods_text("Result"),
+            ods_text("Tester"),
+        ]),
+        ods_row(&[
+            ods_text("IAM-1"),
+            date.to_string(),
+            ods_text("Effective"),
+            ods_text("A. Tester"),
+        ]),
+    ]
+    .concat();
+    let path = ods_company(dir.path(), &evidence);
+    let inputs = read_inputs(&[path], &Model::default(), &defaults())
+        .unwrap_or_else(|e| panic!("refused:\n{e}"));
+    assert_eq!(inputs.evidence.len(), 1);
+    let e = &inputs.evidence[0];
+    assert_eq!(&*e.control_id, "IAM-1");
+    assert_eq!(e.collected_on, d(2026, 9, 1));
+    assert_eq!(&*e.tester, "A. Tester");
+    assert_eq!(e.source.row, 3);
+}
+
+/// A text cell of an `.ods` table.
+fn ods_text(text: &str) -> String {
+    format!(
+        "<table:table-cell office:value-type=\"string\"><text:p>{text}</text:p></table:table-cell>"
+    )
+}
+
+/// A text cell spanning `rows` × `columns`, as LibreOffice writes a merge (the cells it
+/// covers follow as `covered-table-cell`s).
+fn ods_merged(text: &str, rows: u32, columns: u32) -> String {
+    format!("<table:table-cell office:value-type=\"string\" table:number-rows-spanned=\"{rows}\" table:number-columns-spanned=\"{columns}\"><text:p>{text}</text:p></table:table-cell>")
+}
+
+fn ods_row(cells: &[String]) -> String {
+    format!("<table:table-row>{}</table:table-row>", cells.concat())
+}
+
+/// `q3.ods`: one service (Okta), one control (IAM-1), and `evidence` as its Evidence table.
+fn ods_company(dir: &Path, evidence: &str) -> PathBuf {
+    let services = [
+        ods_row(&[
+            ods_text("service"),
+            ods_text("provider"),
+            ods_text("service_model"),
+        ]),
+        ods_row(&[ods_text("Okta"), ods_text("Okta"), ods_text("SaaS")]),
+    ]
+    .concat();
+    let controls = [
+        ods_row(&[ods_text("control_id"), ods_text("domain")]),
+        ods_row(&[
+            ods_text("IAM-1"),
+            ods_text("Identity and access management"),
+        ]),
+    ]
+    .concat();
+    write_ods_tables(
+        &dir.join("q3.ods"),
+        &[
+            ("Services", &services),
+            ("Controls", &controls),
+            ("Evidence", evidence),
+        ],
+    )
+}
+
 fn write_xls(path: &Path, sheets: &[(&str, Vec<u8>)]) -> PathBuf {
     std::fs::write(path, xls::workbook(sheets, |i, offsets| offsets[i])).unwrap();
     path.to_path_buf()
@@ -1970,13 +2106,21 @@ fn set_attribute(xml: &str, key: &str, value: &str) -> String {
 
 /// A one-table `.ods` whose content is `rows` (the inside of `<table:table>`).
 fn write_ods(path: &Path, sheet: &str, rows: &str) -> PathBuf {
+    write_ods_tables(path, &[(sheet, rows)])
+}
+
+/// An `.ods` of one table per (sheet, rows), `rows` being the inside of `<table:table>`.
+fn write_ods_tables(path: &Path, tables: &[(&str, &str)]) -> PathBuf {
+    let body: String = tables
+        .iter()
+        .map(|(sheet, rows)| format!("<table:table table:name=\"{sheet}\">{rows}</table:table>"))
+        .collect();
     let content = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
          xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
          xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
          xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
-         <office:body><office:spreadsheet><table:table table:name=\"{sheet}\">{rows}</table:table>\
-         </office:spreadsheet></office:body></office:document-content>"
+         <office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>"
     );
     let mut out = std::io::Cursor::new(Vec::new());
     let mut writer = zip::ZipWriter::new(&mut out);
