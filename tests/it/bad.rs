@@ -2033,6 +2033,40 @@ fn an_ods_header_merged_over_two_rows_is_read() {
     assert_eq!(e.source.row, 3);
 }
 
+/// The sample register merged as people do (each run of one control's tests under one
+/// control-id cell, 41 merges) and saved by LibreOffice Calc as `.ods`
+/// (tests/data/README.md): read as the sample itself, test for test.
+#[test]
+fn a_register_merged_and_saved_by_libreoffice_reads_as_the_unmerged_one() {
+    let evidence = |path: PathBuf| {
+        let inputs = read_inputs(&[path], &Model::default(), &defaults())
+            .unwrap_or_else(|e| panic!("refused:\n{e}"));
+        let rows: Vec<_> = inputs
+            .evidence
+            .iter()
+            .map(|e| {
+                (
+                    e.control_id.to_string(),
+                    e.collected_on,
+                    e.result,
+                    e.source.row,
+                )
+            })
+            .collect();
+        (rows, inputs.warnings)
+    };
+    let (merged, warnings) = evidence(support::repo("tests/data/northwind-merged.ods"));
+    let (sample, _) = evidence(support::repo("samples/northwind.xlsx"));
+    assert!(sample.len() > 300, "{}", sample.len());
+    assert_eq!(merged, sample);
+    assert!(
+        warnings.iter().any(|w| w.contains(
+            "northwind-merged.ods: Evidence!A8 (and 68 more cells): empty in a cell merged down from the row above"
+        )),
+        "{warnings:#?}"
+    );
+}
+
 /// A text cell of an `.ods` table.
 fn ods_text(text: &str) -> String {
     format!(
