@@ -525,6 +525,9 @@ impl Tag<'_> {
     }
 }
 
+/// The rows of a sheet in Excel and LibreOffice Calc.
+const SHEET_ROWS: u64 = 1_048_576;
+
 /// Follows an `.ods` content part table by table: how many sheets, and the rectangle of
 /// cells each spans once its repeats are expanded — what calamine will allocate.
 ///
@@ -657,7 +660,12 @@ impl OdsScan {
         let span = table.end_row - table.first_row.unwrap_or(table.end_row);
         let cells = span.saturating_mul(table.width);
         if cells <= self.limits.cells && !table.row_merges.is_empty() {
-            // Within the limit, so the repeats are few enough to record each.
+            // Within the limit, so the repeats are few enough to record each. A span is
+            // cut at the last row and column a spreadsheet can have (LibreOffice's and
+            // Excel's 1,048,576 rows, the columns demarc reads), as an `.xlsx` can declare
+            // no further.
+            let last_row = SHEET_ROWS - 1;
+            let last_column = self.limits.columns.saturating_sub(1);
             let at = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
             for repeat in 0..table.row_repeats {
                 let row = first_row + repeat;
@@ -665,8 +673,10 @@ impl OdsScan {
                     table.merges.push(calamine::Dimensions {
                         start: (at(row), at(column)),
                         end: (
-                            at(row.saturating_add(rows - 1)),
-                            at(column.saturating_add(columns - 1)),
+                            at(row.saturating_add(rows - 1).min(last_row.max(row))),
+                            at(column
+                                .saturating_add(columns - 1)
+                                .min(last_column.max(column))),
                         ),
                     });
                 }
@@ -1096,6 +1106,18 @@ mod tests {
             end: (4, 4),
         };
         assert_eq!(merges.get("Evidence"), Some(&vec![expected]));
+        // A span declared past the sheet's last row and column is cut there.
+        let merges = scan_ods(concat!(
+            r#"<table:table table:name="Evidence"><table:table-row>"#,
+            r#"<table:table-cell office:value-type="string" table:number-rows-spanned="99999999999" table:number-columns-spanned="99999999999"><text:p>x</text:p></table:table-cell>"#,
+            r#"</table:table-row></table:table>"#,
+        ))
+        .unwrap();
+        let cut = calamine::Dimensions {
+            start: (0, 0),
+            end: (1_048_575, 16_383),
+        };
+        assert_eq!(merges.get("Evidence"), Some(&vec![cut]));
     }
 
     #[test]
