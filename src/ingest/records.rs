@@ -741,11 +741,23 @@ const NOTE_OPENINGS: &[&str] = &[
     "†",
 ];
 
+/// A row that opens as a note does (see [`opens_as_a_note`]).
+struct NoteOpening {
+    /// The row's first text, as a warning shows it.
+    shown: String,
+    /// Whether the row is that text alone, and the text could not be a name: it opens
+    /// with a phrase or a mark (`Prepared by`, `*`), or with a word and a colon (`Total:
+    /// 10 rows`, `Source: GRC export`).
+    lone_and_unnameable: bool,
+}
+
 /// The row's first text, when it opens as a note does (see [`NOTE_OPENINGS`]): `Prepared
 /// by: J. Alvarez` under the table, a `Total` row, `* evidence held in SharePoint`. Such a
 /// row is skipped with a warning rather than refused cell by cell, but only when it cannot
-/// be read as a record: a record is never skipped for how it begins.
-fn opens_as_a_note(cells: &[(u32, calamine::Data)]) -> Option<String> {
+/// be read as a record: a record is never skipped for how it begins. The one exception is
+/// a footnote alone in its row that no record could be named by: on a sheet whose only
+/// required column is a name (Vendors), `Total: 10 rows` would otherwise read as a vendor.
+fn opens_as_a_note(cells: &[(u32, calamine::Data)]) -> Option<NoteOpening> {
     let first = cells
         .iter()
         .find_map(|(_, data)| match super::table::view(data) {
@@ -761,7 +773,7 @@ fn opens_as_a_note(cells: &[(u32, calamine::Data)]) -> Option<String> {
     if !NOTE_OPENINGS.iter().any(|o| o.starts_with(first_letter)) {
         return None;
     }
-    let opens = NOTE_OPENINGS.iter().any(|opening| {
+    let opening = NOTE_OPENINGS.iter().find(|opening| {
         let Some(head) = text.get(..opening.len()) else {
             return false;
         };
@@ -772,8 +784,19 @@ fn opens_as_a_note(cells: &[(u32, calamine::Data)]) -> Option<String> {
                     .chars()
                     .next()
                     .is_none_or(|c| c.is_whitespace() || matches!(c, ':' | '.' | ',' | ')')))
-    });
-    opens.then(|| Cell::Text(text).describe())
+    })?;
+    let alone = cells
+        .iter()
+        .filter(|(_, data)| !matches!(super::table::view(data), Cell::Empty))
+        .count()
+        == 1;
+    // A company may be called `Source` or `Page`, never `Reviewed by`, `*` or `Total:`.
+    let unnameable = !opening.chars().all(char::is_alphanumeric)
+        || text[opening.len()..].trim_start().starts_with(':');
+    Some(NoteOpening {
+        shown: Cell::Text(text).describe(),
+        lone_and_unnameable: alone && unnameable,
+    })
 }
 
 /// One warning per sheet with rows skipped as notes: `register.xlsx: Evidence rows 354 and
@@ -869,14 +892,16 @@ impl<'m> Collector<'m> {
             self.repeated_headers.push(row.source.clone());
             return false;
         }
-        if let Some(opening) = opens_as_a_note(row.cells) {
+        if let Some(note) = opens_as_a_note(row.cells) {
             // Read as a record when it is one; otherwise it is a note, not a broken record.
-            let mut trial = Problems::default();
-            self.read_record(row, &mut trial);
-            if trial.len() == 0 {
-                return true;
+            if !note.lone_and_unnameable {
+                let mut trial = Problems::default();
+                self.read_record(row, &mut trial);
+                if trial.len() == 0 {
+                    return true;
+                }
             }
-            self.note_rows.push((row.source.clone(), opening));
+            self.note_rows.push((row.source.clone(), note.shown));
             return false;
         }
         self.read_record(row, problems);

@@ -722,6 +722,36 @@ fn notes_totals_and_footnotes_in_a_register_are_skipped_but_never_a_record() {
 }
 
 #[test]
+fn footnotes_under_a_vendors_sheet_are_notes_not_vendors() {
+    // The Vendors sheet needs only a name, so a footnote alone in its row reads as one: a
+    // total, a source line and a sign-off were three unknown vendors in the findings.
+    // A vendor alone in its row, even one called `Source`, is still a vendor.
+    let book = baseline().sheet(
+        "Vendors",
+        &["vendor", "tier"],
+        vec![
+            row(&["Okta", "critical"]),
+            row(&["Source"]),
+            vec![],
+            row(&["Total: 2 vendors"]),
+            row(&["* Source: ServiceNow GRC export, 2026-10-01"]),
+            row(&["Reviewed by: Internal Audit"]),
+        ],
+    );
+    let a = run(&book);
+    expect(&a, &["UNKNOWN_REFERENCE low vendor=Source @ Vendors!3"]);
+    let names: Vec<&str> = a.inputs.vendors.iter().map(|v| v.vendor.as_str()).collect();
+    assert_eq!(names, ["Okta", "Source"]);
+    assert!(
+        a.inputs.warnings.iter().any(|w| w.ends_with(
+            "Vendors rows 5 (\"Total: 2 vendors\") and 2 more are notes, not records (they begin as notes, totals and footnotes do, and cannot be read as records); skipped"
+        )),
+        "{:#?}",
+        a.inputs.warnings
+    );
+}
+
+#[test]
 fn a_text_date_with_a_month_name_and_a_two_digit_year_is_this_centurys() {
     // Excel's d-mmm-yy, as a CSV export writes it: IAM-1 tested on 30-Jun-26 is stale.
     let book = baseline()
