@@ -264,7 +264,14 @@ columns! {
         ];
         TITLE = "title", false, ["title", "controltitle", "controlname", "name", "control"];
         DOMAIN = "domain", true, ["domain", "responsibilitydomain"];
-        FRAMEWORKS = "frameworks", false, ["frameworks", "framework", "mappings", "references"];
+        // Catalogues name the column for what it holds (`Framework Mappings`, `Mapped
+        // Frameworks`, `Compliance Frameworks`): read as warned-about extra columns, a
+        // catalogue's every mapping went missing from the reports.
+        FRAMEWORKS = "frameworks", false, [
+            "frameworks", "framework", "frameworkmappings", "frameworkmapping",
+            "mappedframeworks", "complianceframeworks", "frameworkreferences", "mappings",
+            "references",
+        ];
         OWNER = "owner", false, ["controlowner", "owner"];
         FREQUENCY = "frequency", false, [
             "frequency", "testfrequency", "testingfrequency", "reviewfrequency", "cadence",
@@ -828,6 +835,22 @@ mod tests {
         assert_eq!(map.position_of(controls::CONTROL_ID), Some(0));
         assert_eq!(map.position_of(controls::TITLE), Some(1));
         assert_eq!(map.position_of(controls::FREQUENCY), Some(3));
+        for header in [
+            "Framework Mappings",
+            "Framework mapping",
+            "Mapped Frameworks",
+            "Compliance Frameworks",
+            "Framework References",
+        ] {
+            let catalogue = Table::from_records(&[csv::StringRecord::from(vec![
+                "Control ID",
+                "Domain",
+                header,
+            ])]);
+            let map = locate_header(&catalogue, SheetKind::Controls).unwrap();
+            assert_eq!(map.position_of(controls::FRAMEWORKS), Some(2), "{header}");
+            assert!(map.extra.is_empty(), "{header}: {:?}", map.extra);
+        }
     }
 }
 
