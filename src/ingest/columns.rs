@@ -235,17 +235,30 @@ macro_rules! columns {
 columns! {
     /// The Services sheet's columns.
     SERVICES, services, Services: [
-        SERVICE = "service", true, ["service", "servicename", "name"];
-        PROVIDER = "provider", true, ["provider", "cloudprovider", "csp", "vendor"];
+        // Inventories kept by application owners head the column `Application` and the
+        // provider `Hosting Provider`; both were refused as missing required columns.
+        SERVICE = "service", true, [
+            "service", "servicename", "name", "serviceapplication", "applicationservice",
+            "application", "applicationname", "systemname",
+        ];
+        PROVIDER = "provider", true, [
+            "provider", "cloudprovider", "csp", "vendor", "hostingprovider",
+            "cloudserviceprovider", "serviceprovider",
+        ];
         SERVICE_MODEL = "service_model", true, [
             "servicemodel", "deliverymodel", "cloudmodel", "model",
         ];
         DATA_CLASSES = "data_classes", false, [
-            "dataclasses", "dataclass", "dataclassification", "data",
+            "dataclasses", "dataclass", "dataclassification", "datatypes", "datatype",
+            "datacategories", "data",
         ];
-        OWNER = "owner", false, ["serviceowner", "owner"];
+        OWNER = "owner", false, [
+            "serviceowner", "owner", "businessowner", "systemowner", "applicationowner",
+        ];
         IN_SCOPE = "in_scope", false, ["inscope", "scope"];
-        REGIONS = "regions", false, ["regions", "region", "locations", "location"];
+        REGIONS = "regions", false, [
+            "regions", "region", "locations", "location", "hostingregion", "hostingregions",
+        ];
         SCOPE_NOTE = "scope_note", false, [
             "scopenote", "scopereason", "outofscopereason", "exclusionreason",
             "reasonforexclusion", "scopejustification",
@@ -262,8 +275,11 @@ columns! {
             "controlid", "controlref", "controlno", "controlnumber", "controlidentifier", "ctrlid",
             "ref", "id", "control",
         ];
-        TITLE = "title", false, ["title", "controltitle", "controlname", "name", "control"];
-        DOMAIN = "domain", true, ["domain", "responsibilitydomain"];
+        TITLE = "title", false, [
+            "title", "controltitle", "controlname", "name", "control", "controlstatement",
+            "controldescription",
+        ];
+        DOMAIN = "domain", true, ["domain", "responsibilitydomain", "controldomain", "srmdomain"];
         // Catalogues name the column for what it holds (`Framework Mappings`, `Mapped
         // Frameworks`, `Compliance Frameworks`): read as warned-about extra columns, a
         // catalogue's every mapping went missing from the reports.
@@ -276,7 +292,12 @@ columns! {
         FREQUENCY = "frequency", false, [
             "frequency", "testfrequency", "testingfrequency", "reviewfrequency", "cadence",
         ];
-        APPLIES_TO = "applies_to", false, ["appliesto", "appliestoservices", "services"];
+        // An unread `Applicable Services` column made every control apply nowhere: a
+        // catalogue's worth of false EVIDENCE_MISSING.
+        APPLIES_TO = "applies_to", false, [
+            "appliesto", "appliestoservices", "services", "applicableservices", "applicableto",
+            "inscopeservices",
+        ];
     ]
 }
 
@@ -290,6 +311,7 @@ columns! {
         SERVICE = "service", false, ["service", "servicename"];
         EVIDENCE = "evidence", false, [
             "evidence", "evidencedescription", "evidencename", "evidencetitle", "description",
+            "artifact", "artefact",
         ];
         EVIDENCE_FILE = "evidence_file", false, [
             "evidencefile", "evidencelink", "evidencelocation", "evidencepath", "evidenceurl",
@@ -298,7 +320,8 @@ columns! {
         COLLECTED_ON = "collected_on", true, [
             "collectedon", "collectiondate", "datecollected", "collected", "testedon", "testdate",
             "datetested", "testingdate", "dateoftest", "evidencedate", "performedon", "dateperformed",
-            "completedon", "datecompleted", "date",
+            "completedon", "datecompleted", "evidencecollecteddate", "collecteddate",
+            "dateofcollection", "lasttested", "lasttesteddate", "date",
         ];
         RESULT = "result", false, [
             "result", "testresult", "testoutcome", "outcome", "testconclusion", "conclusion",
@@ -314,8 +337,16 @@ columns! {
         VENDOR = "vendor", true, ["vendor", "provider"];
         SERVICES = "services", false, ["services", "servicesinscope", "service"];
         TYPE = "type", false, ["type", "attestationtype", "reporttype", "attestation"];
-        PERIOD_START = "period_start", false, ["periodstart", "periodfrom", "start", "from"];
-        PERIOD_END = "period_end", false, ["periodend", "periodto", "through", "end", "to"];
+        // SOC 2 registers write the period out (`Period Start Date`, `Audit Period End`):
+        // read as extra columns, every Type II row was refused for want of its period.
+        PERIOD_START = "period_start", false, [
+            "periodstart", "periodfrom", "periodstartdate", "reportperiodstart",
+            "auditperiodstart", "coveragestart", "coverageperiodstart", "start", "from",
+        ];
+        PERIOD_END = "period_end", false, [
+            "periodend", "periodto", "periodenddate", "reportperiodend", "auditperiodend",
+            "coverageend", "coverageperiodend", "through", "end", "to",
+        ];
         ISSUED_ON = "issued_on", false, [
             "issuedon", "issuedate", "dateissued", "issued", "reportdate",
         ];
@@ -324,14 +355,16 @@ columns! {
             "validuntil",
         ];
         AUDITOR = "auditor", false, ["auditor", "auditfirm", "assessor", "certificationbody"];
-        OPINION = "opinion", false, ["opinion", "auditopinion"];
+        OPINION = "opinion", false, ["opinion", "auditopinion", "opiniontype", "reportopinion"];
         EXCEPTIONS = "exceptions", false, ["exceptions", "exceptioncount", "numberofexceptions"];
         EXCEPTION_NOTES = "exception_notes", false, ["exceptionnotes", "exceptiondetails"];
         BRIDGE_LETTER_THROUGH = "bridge_letter_through", false, [
             "bridgeletterthrough", "bridgeletter", "bridgethrough", "bridgeletterto",
         ];
         DOMAINS = "domains", false, ["domains", "domain", "domainscovered"];
-        REPORT_FILE = "report_file", false, ["reportfile", "report", "file", "link"];
+        REPORT_FILE = "report_file", false, [
+            "reportfile", "reportlink", "reportlocation", "reporturl", "report", "file", "link",
+        ];
         SUBSERVICE_ORGS = "subservice_orgs", false, [
             "subserviceorgs", "subserviceorganisations", "subserviceorganizations",
             "subserviceproviders", "subservices",
@@ -348,7 +381,9 @@ columns! {
         VENDOR = "vendor", true, ["vendor", "provider"];
         ATTESTATION = "attestation", false, ["attestation", "attestationtype", "report", "type"];
         CUEC_ID = "cuec_id", true, ["cuecid", "cuec", "id", "ref"];
-        DESCRIPTION = "description", false, ["description", "cuecdescription", "text"];
+        DESCRIPTION = "description", false, [
+            "description", "cuecdescription", "complementaryuserentitycontrol", "cuectext", "text",
+        ];
         MAPPED_CONTROL = "mapped_control", false, [
             "mappedcontrol", "customercontrol", "controlid", "control",
         ];
@@ -850,6 +885,97 @@ mod tests {
             let map = locate_header(&catalogue, SheetKind::Controls).unwrap();
             assert_eq!(map.position_of(controls::FRAMEWORKS), Some(2), "{header}");
             assert!(map.extra.is_empty(), "{header}: {:?}", map.extra);
+        }
+    }
+
+    #[test]
+    fn registers_that_write_their_headers_out_are_read() {
+        // Each of these headers, from registers as people keep them, was once an extra
+        // column: the Services, Controls and Evidence sheets were refused for a missing
+        // required column, and every SOC 2 Type II row for want of its period.
+        let cases: [(SheetKind, &[&str], &[ColumnId]); 5] = [
+            (
+                SheetKind::Services,
+                &[
+                    "Application",
+                    "Hosting Provider",
+                    "Service Model",
+                    "Data Types",
+                    "Business Owner",
+                    "Hosting Region",
+                ],
+                &[
+                    services::SERVICE,
+                    services::PROVIDER,
+                    services::SERVICE_MODEL,
+                    services::DATA_CLASSES,
+                    services::OWNER,
+                    services::REGIONS,
+                ],
+            ),
+            (
+                SheetKind::Controls,
+                &[
+                    "Control ID",
+                    "Control Domain",
+                    "Compliance Frameworks",
+                    "Control Description",
+                    "Applicable Services",
+                ],
+                &[
+                    controls::CONTROL_ID,
+                    controls::DOMAIN,
+                    controls::FRAMEWORKS,
+                    controls::TITLE,
+                    controls::APPLIES_TO,
+                ],
+            ),
+            (
+                SheetKind::Evidence,
+                &[
+                    "Control ID",
+                    "Evidence Collected Date",
+                    "Test Result",
+                    "Artifact",
+                ],
+                &[
+                    evidence::CONTROL_ID,
+                    evidence::COLLECTED_ON,
+                    evidence::RESULT,
+                    evidence::EVIDENCE,
+                ],
+            ),
+            (
+                SheetKind::Attestations,
+                &[
+                    "Vendor",
+                    "Period Start Date",
+                    "Period End Date",
+                    "Opinion Type",
+                    "Report Link",
+                ],
+                &[
+                    attestations::VENDOR,
+                    attestations::PERIOD_START,
+                    attestations::PERIOD_END,
+                    attestations::OPINION,
+                    attestations::REPORT_FILE,
+                ],
+            ),
+            (
+                SheetKind::Cuecs,
+                &["Vendor", "CUEC ID", "Complementary User Entity Control"],
+                &[cuecs::VENDOR, cuecs::CUEC_ID, cuecs::DESCRIPTION],
+            ),
+        ];
+        for (kind, headers, columns) in cases {
+            let table = Table::from_records(&[csv::StringRecord::from(headers.to_vec())]);
+            let map = locate_header(&table, kind)
+                .unwrap_or_else(|| panic!("{headers:?}: no header found"));
+            for (at, column) in columns.iter().enumerate() {
+                assert_eq!(map.position_of(*column), Some(at), "{headers:?}");
+            }
+            assert!(map.extra.is_empty(), "{headers:?}: {:?}", map.extra);
         }
     }
 }
