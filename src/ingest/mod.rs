@@ -188,6 +188,9 @@ pub fn read_inputs(
     let one_vendor = crate::inputs::vendor_names::unify(&mut inputs);
     inputs.warnings.extend(one_vendor);
     crate::inputs::vendor_names::name_documents_as_services_do(&mut inputs);
+    let long_names =
+        crate::inputs::service_names::read_attested_services_as_inventory_does(&mut inputs);
+    inputs.warnings.extend(long_names);
     vendor_documents::check_vendors(options, &inputs, &mut problems);
     if !problems.errors.is_empty() {
         return Err(IngestError {

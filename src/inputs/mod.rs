@@ -11,6 +11,7 @@ pub mod evidence_files;
 pub mod names;
 pub mod period;
 pub mod questionnaires;
+pub mod service_names;
 pub mod vendor_names;
 
 use crate::findings::Source;

@@ -722,6 +722,28 @@ fn notes_totals_and_footnotes_in_a_register_are_skipped_but_never_a_record() {
 }
 
 #[test]
+fn a_report_naming_a_service_by_its_long_name_covers_the_inventory_s_short_one() {
+    // A provider's SOC 2 names its services as `Long Name (Short)`; the inventory keeps the
+    // short name. Read as written, the report covered nothing: every Okta cell was
+    // unattested and the report an unknown reference.
+    let book = baseline().set(
+        "Attestations",
+        2,
+        "services",
+        "Okta Workforce Identity Cloud (Okta); Okta Customer Identity Cloud (Auth0)",
+    );
+    let a = run(&book);
+    expect(&a, &["UNKNOWN_REFERENCE low vendor=Okta @ Attestations!2"]);
+    assert!(
+        a.inputs.warnings.iter().any(|w| w.ends_with(
+            "company.xlsx: Attestations!2: \"Okta Workforce Identity Cloud (Okta)\" read as the service \"Okta\" (its name in brackets, as the provider's report writes it)"
+        )),
+        "{:#?}",
+        a.inputs.warnings
+    );
+}
+
+#[test]
 fn footnotes_under_a_vendors_sheet_are_notes_not_vendors() {
     // The Vendors sheet needs only a name, so a footnote alone in its row reads as one: a
     // total, a source line and a sign-off were three unknown vendors in the findings.
