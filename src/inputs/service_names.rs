@@ -13,6 +13,7 @@
 
 use super::names::key;
 use super::{Inputs, Reach};
+use std::collections::HashMap;
 
 /// The names a service goes by: as written, and when it ends in a bracketed short name, the
 /// long name, the short name, and the short name after the long name's first word.
@@ -43,26 +44,32 @@ pub fn same_service(a: &str, b: &str) -> bool {
 /// Rewrites each attestation's named services to the Services sheet's spelling where the
 /// report names them by their long names; returns one warning per name so read.
 pub fn read_attested_services_as_inventory_does(inputs: &mut Inputs) -> Vec<String> {
+    // Each vendor's services, with their name keys, built once: a hyperscaler's reports
+    // name ninety services each, against an inventory of thousands.
+    let mut by_vendor: HashMap<String, Vec<(&str, String)>> = HashMap::new();
+    for s in &inputs.services {
+        by_vendor
+            .entry(key(&s.provider))
+            .or_default()
+            .push((s.name.as_str(), key(&s.name)));
+    }
     let mut warnings = Vec::new();
     for a in &mut inputs.attestations {
         let Reach::Named(names) = &mut a.services else {
             continue;
         };
-        let vendor = key(&a.vendor);
-        let own: Vec<&str> = inputs
-            .services
-            .iter()
-            .filter(|s| key(&s.provider) == vendor)
-            .map(|s| s.name.as_str())
-            .collect();
+        let Some(own) = by_vendor.get(&key(&a.vendor)) else {
+            continue;
+        };
         for name in names.iter_mut() {
-            if own.iter().any(|s| key(s) == key(name)) {
+            let name_key = key(name);
+            if own.iter().any(|(_, k)| *k == name_key) {
                 continue;
             }
             let matches: Vec<&str> = own
                 .iter()
-                .copied()
-                .filter(|s| same_service(s, name))
+                .filter(|(s, _)| same_service(s, name))
+                .map(|(s, _)| *s)
                 .collect();
             if let [service] = matches[..] {
                 warnings.push(format!(
