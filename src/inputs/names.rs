@@ -9,6 +9,16 @@ pub fn key(text: &str) -> String {
     out
 }
 
+/// A name that ends in a bracketed short form, split into the two, trimmed: `Amazon Web
+/// Services (AWS)` is (`Amazon Web Services`, `AWS`), `Amazon Elastic Compute Cloud (EC2)`
+/// is (`Amazon Elastic Compute Cloud`, `EC2`). Vendors and services are both written so.
+pub fn long_and_short(name: &str) -> Option<(&str, &str)> {
+    let name = name.trim();
+    let open = name.rfind('(')?;
+    let short = name[open + 1..].strip_suffix(')')?;
+    Some((name[..open].trim(), short.trim()))
+}
+
 /// [`key`], written into a buffer (cleared first): looking up a million rows' names then
 /// allocates nothing.
 pub fn key_into(text: &str, out: &mut String) {

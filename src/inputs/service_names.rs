@@ -11,7 +11,7 @@
 //! first word (`Amazon` + `EC2`), with a warning naming both. Only one service may match,
 //! and only among the vendor's own: nothing is guessed.
 
-use super::names::key;
+use super::names::{key, long_and_short};
 use super::{Inputs, Reach};
 use std::collections::HashMap;
 
@@ -19,10 +19,7 @@ use std::collections::HashMap;
 /// long name, the short name, and the short name after the long name's first word.
 fn names_of(name: &str) -> Vec<String> {
     let mut names = vec![key(name)];
-    let trimmed = name.trim();
-    if let Some(open) = trimmed.strip_suffix(')').and_then(|t| t.rfind('(')) {
-        let long = trimmed[..open].trim();
-        let short = trimmed[open + 1..trimmed.len() - 1].trim();
+    if let Some((long, short)) = long_and_short(name) {
         if !long.is_empty() && !short.is_empty() {
             names.push(key(long));
             names.push(key(short));
@@ -53,7 +50,9 @@ pub fn read_attested_services_as_inventory_does(inputs: &mut Inputs) -> Vec<Stri
             .or_default()
             .push((s.name.as_str(), key(&s.name)));
     }
-    let mut warnings = Vec::new();
+    // One warning per long name, at the first row that wrote it: a register of twenty
+    // reports naming ninety services each would otherwise warn 1,800 times.
+    let mut read_as: Vec<(String, String, String, usize)> = Vec::new();
     for a in &mut inputs.attestations {
         let Reach::Named(names) = &mut a.services else {
             continue;
@@ -72,15 +71,30 @@ pub fn read_attested_services_as_inventory_does(inputs: &mut Inputs) -> Vec<Stri
                 .map(|(s, _)| *s)
                 .collect();
             if let [service] = matches[..] {
-                warnings.push(format!(
-                    "{}: {:?} read as the service {service:?} (its name in brackets, as the provider's report writes it)",
-                    a.source, name
-                ));
+                match read_as
+                    .iter_mut()
+                    .find(|(n, s, _, _)| n == name && s == service)
+                {
+                    Some((_, _, _, rows)) => *rows += 1,
+                    None => {
+                        read_as.push((name.clone(), service.to_string(), a.source.to_string(), 1))
+                    }
+                }
                 *name = service.to_string();
             }
         }
     }
-    warnings
+    read_as
+        .into_iter()
+        .map(|(name, service, first, rows)| {
+            let more = match rows {
+                1 => String::new(),
+                2 => " (and 1 more row)".to_string(),
+                n => format!(" (and {} more rows)", n - 1),
+            };
+            format!("{first}: {name:?} read as the service {service:?}{more} (its name in brackets, as the provider's report writes it)")
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -85,14 +85,10 @@ fn words(name: &str) -> String {
 /// The identities a spelling answers to: its words, and those of its abbreviation in
 /// brackets when it has one (`Amazon Web Services (AWS)`).
 fn identities(name: &str) -> Vec<String> {
-    let name = name.trim();
-    if let Some(open) = name.rfind('(') {
-        if let Some(inner) = name[open + 1..].strip_suffix(')') {
-            let base = words(&name[..open]);
-            let short = words(inner);
-            if !base.is_empty() && !short.is_empty() {
-                return vec![base, short];
-            }
+    if let Some((long, short)) = super::names::long_and_short(name) {
+        let (base, short) = (words(long), words(short));
+        if !base.is_empty() && !short.is_empty() {
+            return vec![base, short];
         }
     }
     vec![words(name)]

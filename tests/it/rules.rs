@@ -726,18 +726,37 @@ fn a_report_naming_a_service_by_its_long_name_covers_the_inventory_s_short_one()
     // A provider's SOC 2 names its services as `Long Name (Short)`; the inventory keeps the
     // short name. Read as written, the report covered nothing: every Okta cell was
     // unattested and the report an unknown reference.
-    let book = baseline().set(
-        "Attestations",
-        2,
-        "services",
-        "Okta Workforce Identity Cloud (Okta); Okta Customer Identity Cloud (Auth0)",
-    );
+    // Its ISO certificate (Attestations!3) writes the name the same way: one warning.
+    let book = baseline()
+        .set(
+            "Attestations",
+            2,
+            "services",
+            "Okta Workforce Identity Cloud (Okta); Okta Customer Identity Cloud (Auth0)",
+        )
+        .push(
+            "Attestations",
+            Att {
+                services: "Okta Workforce Identity Cloud (Okta)",
+                kind: "ISO 27001",
+                period_start: None,
+                period_end: None,
+                expires_on: Some(d(2027, 12, 31)),
+                bridge: None,
+                ..Att::soc2()
+            }
+            .cells(),
+        );
     let a = run(&book);
     expect(&a, &["UNKNOWN_REFERENCE low vendor=Okta @ Attestations!2"]);
+    let said: Vec<&String> = a
+        .inputs
+        .warnings
+        .iter()
+        .filter(|w| w.contains("read as the service"))
+        .collect();
     assert!(
-        a.inputs.warnings.iter().any(|w| w.ends_with(
-            "company.xlsx: Attestations!2: \"Okta Workforce Identity Cloud (Okta)\" read as the service \"Okta\" (its name in brackets, as the provider's report writes it)"
-        )),
+        matches!(&said[..], [w] if w.ends_with("company.xlsx: Attestations!2: \"Okta Workforce Identity Cloud (Okta)\" read as the service \"Okta\" (and 1 more row) (its name in brackets, as the provider's report writes it)")),
         "{:#?}",
         a.inputs.warnings
     );
